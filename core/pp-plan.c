@@ -246,8 +246,16 @@ pp_plan_new (PpPipeline *pipeline,
 
       current = stage_new (step, plan->out_width, plan->out_height, channels);
       g_ptr_array_add (plan->stages, current);
-      if (current->ctx.dst_width < 1 || current->ctx.dst_height < 1 ||
-          current->ctx.dst_width > PP_PLAN_MAX_SIDE || current->ctx.dst_height > PP_PLAN_MAX_SIDE ||
+      if (current->ctx.dst_width < 1 || current->ctx.dst_height < 1)
+        {
+          g_autofree char *spec = pp_step_to_spec (step);
+
+          g_set_error (error, PP_FILTER_ERROR, PP_FILTER_ERROR_EMPTY,
+                       "%s leaves nothing of the %d x %d image (is the region outside it?)",
+                       spec, plan->out_width, plan->out_height);
+          return NULL;
+        }
+      if (current->ctx.dst_width > PP_PLAN_MAX_SIDE || current->ctx.dst_height > PP_PLAN_MAX_SIDE ||
           (gint64) current->ctx.dst_width * current->ctx.dst_height > PP_PLAN_MAX_PIXELS)
         {
           g_set_error (error, PP_FILTER_ERROR, PP_FILTER_ERROR_TOO_LARGE,
