@@ -986,6 +986,31 @@ test_fit_load_size (void)
   }
 }
 
+/* The table kernel has a vector version chosen at run time; PP_NO_SIMD=1 forces the portable
+ * loop, once per process. Run the table checks again in a child process that has it set, so
+ * both give the defined bytes whatever this machine has. */
+static void
+test_portable_kernels (void)
+{
+  if (g_test_subprocess ())
+    {
+      guint n_filters;
+      const PpFilterInfo *const *filters = pp_filter_list (&n_filters);
+
+      g_assert_cmpstr (g_getenv ("PP_NO_SIMD"), ==, "1");
+      test_exposure_gamma ();
+      for (guint f = 0; f < n_filters; f++)
+        if (filters[f]->kind == PP_FILTER_KIND_POINT)
+          test_against_reference (filters[f]);
+      test_fused_chains ();
+      return;
+    }
+  g_setenv ("PP_NO_SIMD", "1", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("PP_NO_SIMD");
+  g_test_trap_assert_passed ();
+}
+
 static void
 assert_error (const char *spec,
               int         width,
@@ -1113,6 +1138,7 @@ main (int    argc,
   g_test_add_func ("/pp/filters/alpha-untouched", test_alpha_untouched);
   g_test_add_func ("/pp/filters/fused-chains", test_fused_chains);
   g_test_add_func ("/pp/filters/exposure-gamma", test_exposure_gamma);
+  g_test_add_func ("/pp/filters/portable-kernels", test_portable_kernels);
   g_test_add_func ("/pp/filters/fit-load-size", test_fit_load_size);
   g_test_add_func ("/pp/filters/errors", test_errors);
   g_test_add_func ("/pp/filters/specs", test_specs);
