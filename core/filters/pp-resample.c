@@ -23,7 +23,7 @@
 #include "pp-resample-private.h"
 
 #define SUPPORT 3.0
-#define BLOCK 32
+#define BLOCK 64
 
 double
 _pp_lanczos3 (double x)
