@@ -1014,8 +1014,11 @@ test_fit_load_size (void)
     g_assert_false (pp_pipeline_get_load_size (later, 6000, 4000, &lw, &lh));
     /* A percentage is relative to the decoded size: resize never shrinks on load. */
     g_assert_false (pp_pipeline_get_load_size (resize, 6000, 4000, &lw, &lh));
-    /* Fit never enlarges unless asked: nothing to gain from a small image. */
-    g_assert_false (pp_pipeline_get_load_size (pipeline, 900, 700, &lw, &lh));
+    /* Fit never enlarges unless asked: nothing to gain from an image that already fits. */
+    g_assert_false (pp_pipeline_get_load_size (pipeline, 700, 500, &lw, &lh));
+    g_assert_true (pp_pipeline_get_load_size (pipeline, 900, 700, &lw, &lh));
+    g_assert_cmpint (lw, ==, 800);
+    g_assert_cmpint (lh, ==, 622);
   }
 }
 
