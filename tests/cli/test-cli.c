@@ -170,7 +170,7 @@ test_compare_json (Fixture       *f,
                    gconstpointer  data)
 {
   const char *args[] = { "--batch", f->input, "--output", f->output, "--pipeline",
-                         "exposure=0.5,sharpen", "--mode", "compare", "--json", "--format",
+                         "fit=400x400,sharpen", "--mode", "compare", "--json", "--format",
                          "png", NULL };
   g_autoptr (JsonNode) node = NULL;
   JsonObject *record = run_json (args, 0, &node);
