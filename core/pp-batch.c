@@ -698,6 +698,18 @@ pp_batch_get_property (GObject    *object,
     }
 }
 
+/* Assigns and notifies only on a change (the properties are G_PARAM_EXPLICIT_NOTIFY), so a
+ * window can bind them both ways without loops. */
+#define SET_SCALAR(field, getter)                                                              \
+  G_STMT_START                                                                                 \
+  {                                                                                            \
+    __typeof__ (self->field) v = getter (value);                                               \
+    if (self->field == v)                                                                      \
+      return;                                                                                  \
+    self->field = v;                                                                           \
+  }                                                                                            \
+  G_STMT_END
+
 static void
 pp_batch_set_property (GObject      *object,
                        guint         prop_id,
@@ -709,61 +721,77 @@ pp_batch_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_INPUT_FOLDER:
-      g_set_object (&self->input_folder, g_value_get_object (value));
+      if (!g_set_object (&self->input_folder, g_value_get_object (value)))
+        return;
       break;
     case PROP_FILES:
+      if (self->files != NULL && g_value_get_boxed (value) != NULL
+          && g_strv_equal ((const char *const *) self->files, g_value_get_boxed (value)))
+        return;
       g_strfreev (self->files);
       self->files = g_value_dup_boxed (value);
       break;
     case PROP_OUTPUT_FOLDER:
-      g_set_object (&self->output_folder, g_value_get_object (value));
+      if (!g_set_object (&self->output_folder, g_value_get_object (value)))
+        return;
       break;
     case PROP_NAME_TEMPLATE:
-      g_free (self->name_template);
-      self->name_template = g_value_dup_string (value);
-      if (self->name_template == NULL)
-        self->name_template = g_strdup (PP_BATCH_DEFAULT_TEMPLATE);
+      {
+        const char *text = g_value_get_string (value);
+
+        if (text == NULL)
+          text = PP_BATCH_DEFAULT_TEMPLATE;
+        if (g_strcmp0 (self->name_template, text) == 0)
+          return;
+        g_free (self->name_template);
+        self->name_template = g_strdup (text);
+      }
       break;
     case PROP_COLLISION:
-      self->collision = g_value_get_enum (value);
+      SET_SCALAR (collision, g_value_get_enum);
       break;
     case PROP_FORMAT:
-      self->format = g_value_get_enum (value);
+      SET_SCALAR (format, g_value_get_enum);
       break;
     case PROP_QUALITY:
-      self->quality = g_value_get_int (value);
+      SET_SCALAR (quality, g_value_get_int);
       break;
     case PROP_PIPELINE:
-      g_set_object (&self->pipeline, g_value_get_object (value));
+      if (!g_set_object (&self->pipeline, g_value_get_object (value)))
+        return;
       break;
     case PROP_MODE:
-      self->mode = g_value_get_enum (value);
+      SET_SCALAR (mode, g_value_get_enum);
       break;
     case PROP_THREADS:
-      self->threads = g_value_get_uint (value);
+      SET_SCALAR (threads, g_value_get_uint);
       break;
     case PROP_RECURSIVE:
-      self->recursive = g_value_get_boolean (value);
+      SET_SCALAR (recursive, g_value_get_boolean);
       break;
     case PROP_SHARD_INDEX:
-      self->shard_index = g_value_get_uint (value);
+      SET_SCALAR (shard_index, g_value_get_uint);
       break;
     case PROP_SHARD_COUNT:
-      self->shard_count = g_value_get_uint (value);
+      SET_SCALAR (shard_count, g_value_get_uint);
       break;
     case PROP_MAX_MEGAPIXELS:
-      self->max_megapixels = g_value_get_double (value);
+      SET_SCALAR (max_megapixels, g_value_get_double);
       break;
     case PROP_KEEP_ORIENTATION:
-      self->keep_orientation = g_value_get_boolean (value);
+      SET_SCALAR (keep_orientation, g_value_get_boolean);
       break;
     case PROP_IN_PLACE:
-      self->in_place = g_value_get_boolean (value);
+      SET_SCALAR (in_place, g_value_get_boolean);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
     }
+  g_object_notify_by_pspec (object, pspec);
 }
+
+#undef SET_SCALAR
 
 static void
 pp_batch_class_init (PpBatchClass *klass)
@@ -871,7 +899,6 @@ pp_batch_get_output_folder (PpBatch *self)
   {                                                                                            \
     g_return_if_fail (PP_IS_BATCH (self));                                                     \
     g_object_set (self, properties[prop]->name, value, NULL);                                  \
-    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);                              \
   }
 
 DEFINE_SETTER (input_folder, GFile *, PROP_INPUT_FOLDER)
@@ -895,7 +922,6 @@ pp_batch_set_files (PpBatch            *self,
   g_return_if_fail (PP_IS_BATCH (self));
 
   g_object_set (self, "files", paths, NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILES]);
 }
 
 void
@@ -907,8 +933,6 @@ pp_batch_set_shard (PpBatch *self,
   g_return_if_fail (count >= 1);
 
   g_object_set (self, "shard-index", index, "shard-count", count, NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARD_INDEX]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARD_COUNT]);
 }
 
 void
