@@ -323,6 +323,10 @@ process_job (RunState *state,
   save_options.overwrite = job->overwrite;
   if (!pp_io_save (result, job->output, &save_options, &times, state->cancellable, &error))
     goto failed;
+  if (result->channels == 4 && (job->format == PP_FORMAT_JPEG || job->format == PP_FORMAT_BMP)
+      && record.note == NULL)
+    record.note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
+                                   pp_format_to_string (job->format));
   record.encode_us = times.encode_us;
   record.write_us = times.write_us;
   record.status = PP_FILE_STATUS_OK;
