@@ -78,6 +78,12 @@ def render(svg, size, tmp):
 def structure(path, size):
     """Problems in the SVG document itself; also returns the colours it uses."""
     problems, colours = [], set()
+    # GdkPixbuf picks its loader from GIO's content sniffing, whose SVG magic looks for "<svg" in
+    # the first 256 bytes: a long comment before the root element makes the icon unloadable
+    # (appstream-compose then fails with "image format was not recognized").
+    with open(path, "rb") as f:
+        if b"<svg" not in f.read(256):
+            problems.append("the <svg> element must start within the first 256 bytes")
     tree = ET.parse(path)
     root = tree.getroot()
     if root.tag != SVG + "svg":
