@@ -117,6 +117,10 @@ void         pp_batch_set_keep_orientation (PpBatch             *self,
                                             gboolean             keep_orientation);
 void         pp_batch_set_in_place         (PpBatch             *self,
                                             gboolean             in_place);
+/* Folders never to descend into or take inputs from (besides the output folder itself), e.g.
+ * the other half of a compare run. Not a property: set it before a run. */
+void         pp_batch_set_excluded_folders (PpBatch             *self,
+                                            const char * const  *paths);
 gboolean     pp_batch_get_running          (PpBatch             *self);
 /* Threads a run will use: 1 in serial mode, else the threads property (or the processors). */
 guint        pp_batch_get_effective_threads (PpBatch            *self);

@@ -21,6 +21,8 @@ typedef enum
 
 #define PP_TYPE_FILE_STATUS (pp_file_status_get_type ())
 
+GType pp_file_status_get_type (void) G_GNUC_CONST;
+
 typedef struct
 {
   guint index;          /* position in the batch's sorted file list (before sharding) */

@@ -98,6 +98,11 @@ gboolean    pp_format_can_save        (PpFormat              format);
 PpFormat    pp_format_for_input       (const char           *path,
                                        gboolean             *fell_back);
 
+/* The GdkPixbuf loaders Parapix uses (NULL-terminated names); every other one is disabled
+ * in this process, since it only widens what a crafted file can reach (QuickTime: a 44-byte
+ * file asks for 11 GB). A helper process that decodes for us must apply the same list. */
+const char *const *pp_io_get_allowed_formats (void);
+
 /* Whether a path names a file one of the enabled loaders reads (by extension, else by content). */
 gboolean    pp_io_is_supported        (const char           *path,
                                        const char           *content_type);
