@@ -13,6 +13,7 @@
 
 #include "pp-chain-editor.h"
 #include "pp-presets.h"
+#include "pp-ui-resources.h"
 
 struct _PpChainEditor
 {
@@ -772,6 +773,9 @@ pp_chain_editor_dispose (GObject *object)
 #if GTK_CHECK_VERSION (4, 8, 0)
   gtk_widget_dispose_template (GTK_WIDGET (self), PP_TYPE_CHAIN_EDITOR);
 #endif
+  /* The template's top box has no id, so dispose_template() leaves it: unparent it here. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (pp_chain_editor_parent_class)->dispose (object);
@@ -805,6 +809,8 @@ pp_chain_editor_class_init (PpChainEditorClass *klass)
   signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /* Keeps the resource object (and its registration) linked in from the static library. */
+  (void) pp_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-chain-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, PpChainEditor, add_button);

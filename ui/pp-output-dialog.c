@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "pp-output-dialog.h"
+#include "pp-ui-resources.h"
 
 struct _PpOutputDialog
 {
@@ -154,6 +155,8 @@ pp_output_dialog_class_init (PpOutputDialogClass *klass)
 
   object_class->dispose = pp_output_dialog_dispose;
 
+  /* Keeps the resource object (and its registration) linked in from the static library. */
+  (void) pp_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-output-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, collision_row);

@@ -14,6 +14,7 @@
 
 #include "pp-scheduler.h"
 #include "pp-thumbnail-grid.h"
+#include "pp-ui-resources.h"
 
 #define THUMBNAIL_SIZE 192
 #define ENUMERATE_CHUNK 512
@@ -293,7 +294,7 @@ factory_setup (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_widget_add_css_class (box, "thumbnail-cell");
-  gtk_widget_set_size_request (stack, 144, 108);
+  gtk_widget_set_size_request (stack, 128, 96);
   gtk_stack_set_transition_type (GTK_STACK (stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
 #if GTK_CHECK_VERSION (4, 8, 0)
@@ -307,7 +308,7 @@ factory_setup (GtkSignalListItemFactory *factory,
   gtk_stack_add_named (GTK_STACK (stack), picture, "picture");
   gtk_stack_add_named (GTK_STACK (stack), error, "error");
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
   gtk_widget_add_css_class (label, "caption");
   gtk_box_append (GTK_BOX (box), stack);
   gtk_box_append (GTK_BOX (box), label);
@@ -576,6 +577,9 @@ pp_thumbnail_grid_dispose (GObject *object)
 #if GTK_CHECK_VERSION (4, 8, 0)
   gtk_widget_dispose_template (GTK_WIDGET (self), PP_TYPE_THUMBNAIL_GRID);
 #endif
+  /* The template's top box has no id, so dispose_template() leaves it: unparent it here. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (pp_thumbnail_grid_parent_class)->dispose (object);
@@ -631,6 +635,8 @@ pp_thumbnail_grid_class_init (PpThumbnailGridClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* Keeps the resource object (and its registration) linked in from the static library. */
+  (void) pp_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-thumbnail-grid.ui");
   gtk_widget_class_bind_template_child (widget_class, PpThumbnailGrid, grid_view);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pp-timings-view.h"
+#include "pp-ui-resources.h"
 
 typedef struct
 {
@@ -468,6 +469,9 @@ pp_timings_view_dispose (GObject *object)
 #if GTK_CHECK_VERSION (4, 8, 0)
   gtk_widget_dispose_template (GTK_WIDGET (self), PP_TYPE_TIMINGS_VIEW);
 #endif
+  /* The template's top box has no id, so dispose_template() leaves it: unparent it here. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->runs);
 
   G_OBJECT_CLASS (pp_timings_view_parent_class)->dispose (object);
@@ -481,6 +485,8 @@ pp_timings_view_class_init (PpTimingsViewClass *klass)
 
   object_class->dispose = pp_timings_view_dispose;
 
+  /* Keeps the resource object (and its registration) linked in from the static library. */
+  (void) pp_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-timings-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PpTimingsView, column_view);

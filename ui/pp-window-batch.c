@@ -460,7 +460,7 @@ start_check (PpWindow *self)
   GTask *task;
   guint n_serial = g_list_model_get_n_items (G_LIST_MODEL (state->serial_run));
   guint n_parallel = g_list_model_get_n_items (G_LIST_MODEL (state->run));
-  g_autoptr (GHashTable) serial_by_index = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) serial_by_index = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
   state->phase = PHASE_COMPARE_CHECK;
   data->pairs = g_ptr_array_new_with_free_func (g_free);
@@ -485,7 +485,6 @@ start_check (PpWindow *self)
           g_ptr_array_add (data->pairs, g_strdup (record->output));
         }
     }
-  g_hash_table_foreach (serial_by_index, (GHFunc) (void (*) (void)) g_free, NULL);
   gtk_label_set_label (self->progress_label, "Comparing the outputs of both runs…");
 
   task = g_task_new (self, NULL, check_done, NULL);

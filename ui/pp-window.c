@@ -9,12 +9,10 @@
 #include "config.h"
 
 #include "pp-scheduler.h"
+#include "pp-ui-resources.h"
 #include "pp-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PpWindow, pp_window, ADW_TYPE_APPLICATION_WINDOW)
-
-/* Keeps the resource object linked in from the static library. */
-extern GResource *pp_ui_get_resource (void);
 
 void
 _pp_window_toast (PpWindow   *self,
@@ -229,6 +227,7 @@ pp_window_class_init (PpWindowClass *klass)
   g_type_ensure (PP_TYPE_THUMBNAIL_GRID);
   g_type_ensure (PP_TYPE_TIMELINE);
   g_type_ensure (PP_TYPE_TIMINGS_VIEW);
+  /* Keeps the resource object (and its registration) linked in from the static library. */
   (void) pp_ui_get_resource ();
 
   gtk_widget_class_set_template_from_resource (widget_class,
