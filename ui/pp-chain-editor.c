@@ -207,8 +207,7 @@ create_param_row (PpChainEditor  *self,
                                                                            : digits_for_step (step_size));
 
         gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
-        gtk_widget_set_size_request (scale, 110, -1);
-        gtk_widget_set_hexpand (scale, TRUE);
+        gtk_widget_set_size_request (scale, 96, -1);
         gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
         gtk_widget_set_valign (scale, GTK_ALIGN_CENTER);
         gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL,

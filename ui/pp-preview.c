@@ -60,6 +60,7 @@ struct _PpPreview
   gulong after_paint_id;
   char *status;
   guint n_renders;
+  guint n_proxy_renders;
 
   gboolean compare;
   double split; /* 0..1 of the image width */
@@ -302,6 +303,8 @@ render_cb (GObject      *source,
       self->render_width = image->width;
       self->render_height = image->height;
       self->n_renders++;
+      if (data->proxy)
+        self->n_proxy_renders++;
       gtk_widget_queue_draw (GTK_WIDGET (self));
       clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
       if (clock != NULL && self->after_paint_id == 0)
@@ -453,6 +456,14 @@ pp_preview_get_n_renders (PpPreview *self)
 {
   g_return_val_if_fail (PP_IS_PREVIEW (self), 0);
   return self->n_renders;
+}
+
+/* Renders of the screen-sized proxy so far (the rest were full resolution). */
+guint
+pp_preview_get_n_proxy_renders (PpPreview *self)
+{
+  g_return_val_if_fail (PP_IS_PREVIEW (self), 0);
+  return self->n_proxy_renders;
 }
 
 gboolean

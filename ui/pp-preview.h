@@ -28,6 +28,7 @@ gboolean    pp_preview_get_compare    (PpPreview  *self);
 void        pp_preview_set_compare    (PpPreview  *self,
                                        gboolean    compare);
 guint       pp_preview_get_n_renders  (PpPreview  *self);
+guint       pp_preview_get_n_proxy_renders (PpPreview *self);
 gboolean    pp_preview_get_busy       (PpPreview  *self);
 
 G_END_DECLS

@@ -27,6 +27,9 @@ typedef struct
   gatomicrefcount ref_count;
   GMutex lock;
   GMainContext *context;
+  GQueue pending;     /* of ThumbJob, newest first, under lock */
+  guint n_runners;    /* pool tasks draining @pending, under lock */
+  guint max_runners;
   GPtrArray *results; /* of ThumbJob, finished, under lock */
   GSource *source;    /* the one pending delivery, under lock */
   PpThumbnailGrid *grid; /* main thread only; NULL once the grid is gone */
@@ -57,9 +60,6 @@ struct _PpThumbnailGrid
   guint generation;
 
   ThumbShared *shared;
-  GQueue queue; /* of PpImageItem (owned refs), newest first */
-  guint in_flight;
-  guint max_in_flight;
   guint n_thumbnails;
 };
 
@@ -77,8 +77,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void pump_queue (PpThumbnailGrid *self);
-
 static ThumbShared *
 thumb_shared_ref (ThumbShared *shared)
 {
@@ -92,6 +90,7 @@ thumb_shared_unref (ThumbShared *shared)
   if (!g_atomic_ref_count_dec (&shared->ref_count))
     return;
   g_assert (shared->source == NULL);
+  g_assert (g_queue_is_empty (&shared->pending));
   g_ptr_array_unref (shared->results);
   g_main_context_unref (shared->context);
   g_mutex_clear (&shared->lock);
@@ -129,7 +128,6 @@ deliver_results (gpointer data)
 
       if (self != NULL && job->generation == self->generation)
         {
-          self->in_flight--;
           if (job->pixbuf != NULL)
             {
               g_autoptr (GdkTexture) texture = gdk_texture_new_for_pixbuf (job->pixbuf);
@@ -143,24 +141,18 @@ deliver_results (gpointer data)
       thumb_job_free (job);
     }
 
-  if (self != NULL)
+  if (self != NULL && delivered > 0)
     {
-      if (delivered > 0)
-        {
-          self->n_thumbnails += delivered;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_THUMBNAILS]);
-        }
-      pump_queue (self);
+      self->n_thumbnails += delivered;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_THUMBNAILS]);
     }
   return G_SOURCE_REMOVE;
 }
 
 /* Runs on a pool worker: decode only, then hand over. No GTK here. */
 static void
-thumb_worker (gpointer data)
+decode (ThumbJob *job)
 {
-  ThumbJob *job = data;
-  ThumbShared *shared = job->shared;
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
 
@@ -170,75 +162,127 @@ thumb_worker (gpointer data)
     job->pixbuf = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   else
     job->error = g_strdup (error->message);
-
-  g_mutex_lock (&shared->lock);
-  g_ptr_array_add (shared->results, job);
-  if (shared->source == NULL)
-    {
-      shared->source = g_timeout_source_new (DELIVERY_INTERVAL_MS);
-      g_source_set_priority (shared->source, G_PRIORITY_DEFAULT_IDLE);
-      g_source_set_static_name (shared->source, "[parapix] thumbnail delivery");
-      g_source_set_callback (shared->source, deliver_results, thumb_shared_ref (shared),
-                             (GDestroyNotify) thumb_shared_unref);
-      g_source_attach (shared->source, shared->context);
-    }
-  g_mutex_unlock (&shared->lock);
 }
 
+/* A pool task that drains the queue, newest request first, so the cells the user just
+ * scrolled to come first and workers never wait for the main thread to hand out work. At most
+ * max_runners of these run at once. */
 static void
-pump_queue (PpThumbnailGrid *self)
+thumb_runner (gpointer data)
 {
-  while (self->in_flight < self->max_in_flight && !g_queue_is_empty (&self->queue))
+  ThumbShared *shared = data;
+
+  for (;;)
     {
-      g_autoptr (PpImageItem) item = g_queue_pop_head (&self->queue);
       ThumbJob *job;
 
-      if (pp_image_item_get_state (item) != PP_THUMBNAIL_QUEUED)
-        continue;
-      pp_image_item_set_state (item, PP_THUMBNAIL_LOADING);
-      job = g_new0 (ThumbJob, 1);
-      job->shared = thumb_shared_ref (self->shared);
-      job->item = g_steal_pointer (&item);
-      job->path = g_file_get_path (pp_image_item_get_file (job->item));
-      job->generation = self->generation;
-      if (job->path == NULL)
+      g_mutex_lock (&shared->lock);
+      job = g_queue_pop_head (&shared->pending);
+      if (job == NULL)
         {
-          /* Not a local file (no FUSE path): say so rather than hang a spinner. */
-          pp_image_item_set_error (job->item, "This file is not on a local disk");
-          thumb_job_free (job);
-          continue;
+          shared->n_runners--;
+          g_mutex_unlock (&shared->lock);
+          break;
         }
-      self->in_flight++;
-      pp_scheduler_push (thumb_worker, job);
+      g_mutex_unlock (&shared->lock);
+
+      decode (job);
+
+      g_mutex_lock (&shared->lock);
+      g_ptr_array_add (shared->results, job);
+      if (shared->source == NULL)
+        {
+          shared->source = g_timeout_source_new (DELIVERY_INTERVAL_MS);
+          g_source_set_priority (shared->source, G_PRIORITY_DEFAULT_IDLE);
+          g_source_set_static_name (shared->source, "[parapix] thumbnail delivery");
+          g_source_set_callback (shared->source, deliver_results, thumb_shared_ref (shared),
+                                 (GDestroyNotify) thumb_shared_unref);
+          g_source_attach (shared->source, shared->context);
+        }
+      g_mutex_unlock (&shared->lock);
     }
+  thumb_shared_unref (shared);
 }
 
 static void
 request_thumbnail (PpThumbnailGrid *self,
                    PpImageItem     *item)
 {
+  ThumbShared *shared = self->shared;
+  ThumbJob *job;
+  gboolean spawn = FALSE;
+
   if (pp_image_item_get_state (item) != PP_THUMBNAIL_NONE)
     return;
+  job = g_new0 (ThumbJob, 1);
+  job->shared = thumb_shared_ref (shared);
+  job->item = g_object_ref (item);
+  job->path = g_file_get_path (pp_image_item_get_file (item));
+  job->generation = self->generation;
+  if (job->path == NULL)
+    {
+      /* Not a local file (no FUSE path): say so rather than show a placeholder forever. */
+      pp_image_item_set_error (item, "This file is not on a local disk");
+      thumb_job_free (job);
+      return;
+    }
   pp_image_item_set_state (item, PP_THUMBNAIL_QUEUED);
-  g_queue_push_head (&self->queue, g_object_ref (item));
-  pump_queue (self);
+  g_mutex_lock (&shared->lock);
+  g_queue_push_head (&shared->pending, job);
+  if (shared->n_runners < shared->max_runners)
+    {
+      shared->n_runners++;
+      spawn = TRUE;
+    }
+  g_mutex_unlock (&shared->lock);
+  if (spawn)
+    pp_scheduler_push (thumb_runner, thumb_shared_ref (shared));
+}
+
+static gboolean
+job_has_item (gconstpointer job,
+              gconstpointer item)
+{
+  return ((const ThumbJob *) job)->item == item ? 0 : 1;
 }
 
 static void
 cancel_thumbnail (PpThumbnailGrid *self,
                   PpImageItem     *item)
 {
+  ThumbShared *shared = self->shared;
+  ThumbJob *job = NULL;
   GList *link;
 
   if (pp_image_item_get_state (item) != PP_THUMBNAIL_QUEUED)
     return;
-  link = g_queue_find (&self->queue, item);
+  g_mutex_lock (&shared->lock);
+  link = g_queue_find_custom (&shared->pending, item, (GCompareFunc) job_has_item);
   if (link != NULL)
     {
-      g_object_unref (link->data);
-      g_queue_delete_link (&self->queue, link);
+      job = link->data;
+      g_queue_delete_link (&shared->pending, link);
     }
-  pp_image_item_set_state (item, PP_THUMBNAIL_NONE);
+  g_mutex_unlock (&shared->lock);
+  /* Not found: a worker has it already; its result will arrive as usual. */
+  if (job != NULL)
+    {
+      thumb_job_free (job);
+      pp_image_item_set_state (item, PP_THUMBNAIL_NONE);
+    }
+}
+
+static void
+drop_pending (PpThumbnailGrid *self)
+{
+  GQueue dropped = G_QUEUE_INIT;
+
+  g_mutex_lock (&self->shared->lock);
+  dropped = self->shared->pending;
+  g_queue_init (&self->shared->pending);
+  g_mutex_unlock (&self->shared->lock);
+  /* Freed here, on the main thread, where the items' refs may be dropped. */
+  g_queue_clear_full (&dropped, (GDestroyNotify) thumb_job_free);
 }
 
 /* Cells */
@@ -354,10 +398,9 @@ reset (PpThumbnailGrid *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
-  g_queue_clear_full (&self->queue, g_object_unref);
+  drop_pending (self);
   /* Decodes in flight still finish; their results carry an old generation and are dropped. */
   self->generation++;
-  self->in_flight = 0;
   self->n_thumbnails = 0;
   g_list_store_remove_all (self->store);
 }
@@ -565,15 +608,14 @@ pp_thumbnail_grid_dispose (GObject *object)
 
   if (self->shared != NULL)
     {
-      g_mutex_lock (&self->shared->lock);
+      drop_pending (self);
+      /* Deliveries still due find no grid and only free their jobs. */
       self->shared->grid = NULL;
-      g_mutex_unlock (&self->shared->lock);
       g_clear_pointer (&self->shared, thumb_shared_unref);
     }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
-  g_queue_clear_full (&self->queue, g_object_unref);
 #if GTK_CHECK_VERSION (4, 8, 0)
   gtk_widget_dispose_template (GTK_WIDGET (self), PP_TYPE_THUMBNAIL_GRID);
 #endif
@@ -663,6 +705,6 @@ pp_thumbnail_grid_init (PpThumbnailGrid *self)
   self->shared->context = g_main_context_ref_thread_default ();
   self->shared->results = g_ptr_array_new ();
   self->shared->grid = self;
-  g_queue_init (&self->queue);
-  self->max_in_flight = MAX (2, g_get_num_processors ());
+  g_queue_init (&self->shared->pending);
+  self->shared->max_runners = pp_scheduler_get_default_threads ();
 }

@@ -165,16 +165,20 @@ test_workflow (Fixture       *fixture,
   g_autofree char *spec = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *status = NULL;
-  guint n_renders;
+  guint n_renders, n_proxy;
   PpRun *serial, *parallel;
   double speedup;
 
   g_assert_nonnull (samples);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
-  pp_test_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "empty");
+  pp_test_screenshot (GTK_WIDGET (window), "empty");
 
   open_folder (fixture, samples, 8);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "content");
+  /* leaf.jpg, 3264 x 2448: large enough for a proxy while dragging. */
+  pp_thumbnail_grid_select (window->thumbnail_grid, 2);
+  g_assert_cmpstr (pp_image_item_get_name (pp_thumbnail_grid_get_selected_item (
+                     window->thumbnail_grid)), ==, "leaf.jpg");
 
   /* Build a chain through the editor's actions: a preset, then one more filter. */
   activate (GTK_WIDGET (window->chain_editor), "chain.load-preset", g_variant_new_string ("Brighten"));
@@ -194,13 +198,32 @@ test_workflow (Fixture       *fixture,
   g_signal_emit_by_name (window->chain_editor, "changed", FALSE);
   PP_WAIT_UNTIL (pp_preview_get_n_renders (window->preview) > n_renders &&
                  !pp_preview_get_busy (window->preview) &&
-                 g_str_has_prefix (pp_preview_get_status (window->preview), "Processed in"), 30);
+                 g_str_has_prefix (pp_preview_get_status (window->preview), "Processed in") &&
+                 !g_str_has_suffix (pp_preview_get_status (window->preview), " preview"), 30);
   status = g_strdup (pp_preview_get_status (window->preview));
   g_assert_nonnull (strstr (status, "on 2 threads · shown in "));
-  pp_test_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "preview");
+  g_assert_false (g_str_has_suffix (status, " preview"));
+
+  /* A burst of changes while "dragging": latest wins (one render in flight, one pending), the
+   * proxy first, then the full image once the values settle. */
+  n_renders = pp_preview_get_n_renders (window->preview);
+  n_proxy = pp_preview_get_n_proxy_renders (window->preview);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_assert_true (pp_pipeline_set_value (window->pipeline, 0, 0, 0.05 * i, &error));
+      g_signal_emit_by_name (window->chain_editor, "changed", TRUE);
+    }
+  PP_WAIT_UNTIL (pp_preview_get_n_proxy_renders (window->preview) > n_proxy, 30);
+  PP_WAIT_UNTIL (pp_preview_get_n_renders (window->preview) -
+                 pp_preview_get_n_proxy_renders (window->preview) > n_renders - n_proxy &&
+                 !pp_preview_get_busy (window->preview) &&
+                 !g_str_has_suffix (pp_preview_get_status (window->preview), " preview"), 30);
+  g_test_message ("20 changes gave %u renders", pp_preview_get_n_renders (window->preview) - n_renders);
+  g_assert_cmpuint (pp_preview_get_n_renders (window->preview) - n_renders, <=, 3);
+  pp_test_screenshot (GTK_WIDGET (window), "preview");
   activate (GTK_WIDGET (window), "win.toggle-compare", NULL);
   g_assert_true (pp_preview_get_compare (window->preview));
-  pp_test_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "preview-compare");
+  pp_test_screenshot (GTK_WIDGET (window), "preview-compare");
   activate (GTK_WIDGET (window), "win.toggle-compare", NULL);
 
   /* Serial, then parallel. */
@@ -240,7 +263,14 @@ test_workflow (Fixture       *fixture,
   }
 
   adw_view_stack_set_visible_child_name (window->view_stack, "timings");
-  pp_test_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "timings-samples");
+  pp_test_screenshot (GTK_WIDGET (window), "timings-samples");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  pp_test_screenshot (GTK_WIDGET (window), "timings-samples-dark");
+  adw_view_stack_set_visible_child_name (window->view_stack, "images");
+  pp_test_screenshot (GTK_WIDGET (window), "preview-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
 static void
@@ -303,7 +333,7 @@ make_big_jpegs (const char *dir,
                 guint       n)
 {
   const char *samples = g_getenv ("PP_SAMPLES_DIR");
-  static const char *const names[] = { "mountain.jpg", "river.jpg", "park.jpg", "waterfall.jpg" };
+  static const char *const names[] = { "leaf.jpg", "clouds.jpg", "waterfall.jpg", "river.jpg" };
 
   g_mkdir_with_parents (dir, 0755);
   for (guint i = 0; i < n; i++)
@@ -345,7 +375,8 @@ test_stall (Fixture       *fixture,
   activate (GTK_WIDGET (window->chain_editor), "chain.add", g_variant_new_string ("sharpen"));
   PP_WAIT_UNTIL (g_str_has_prefix (pp_preview_get_status (window->preview), "Processed in") &&
                  !pp_preview_get_busy (window->preview), 60);
-  pp_test_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "main");
+  PP_WAIT_UNTIL (pp_thumbnail_grid_get_n_thumbnails (window->thumbnail_grid) == n_files, 60);
+  pp_test_screenshot (GTK_WIDGET (window), "main");
 
   /* Measure over the whole Compare: a serial run, then a parallel one. */
   pp_stall_probe_start (&probe, GTK_WIDGET (window));
@@ -358,7 +389,7 @@ test_stall (Fixture       *fixture,
         {
           pp_stall_probe_stop (&probe);
           /* The screenshot itself renders on this thread: keep it out of the measurement. */
-          pp_test_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "batch");
+          pp_test_screenshot (GTK_WIDGET (window), "batch");
           shot = TRUE;
           pp_stall_probe_start (&probe, GTK_WIDGET (window));
         }
@@ -387,7 +418,7 @@ test_stall (Fixture       *fixture,
   g_assert_cmpint (probe.max_timeout_gap_us, <, 500 * 1000);
 
   adw_view_stack_set_visible_child_name (window->view_stack, "timings");
-  pp_test_screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), "timings");
+  pp_test_screenshot (GTK_WIDGET (window), "timings");
 }
 
 int
