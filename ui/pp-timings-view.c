@@ -255,6 +255,25 @@ pp_timings_view_add_run (PpTimingsView *self,
 }
 
 void
+pp_timings_view_remove_run (PpTimingsView *self,
+                            PpRun         *run)
+{
+  guint position;
+
+  g_return_if_fail (PP_IS_TIMINGS_VIEW (self));
+
+  position = find_run (self, run);
+  if (position == G_MAXUINT)
+    return;
+  g_list_store_remove (self->runs, position);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->runs)) == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
+    }
+}
+
+void
 pp_timings_view_update (PpTimingsView *self,
                         PpRun         *run)
 {

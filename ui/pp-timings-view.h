@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (PpTimingsView, pp_timings_view, PP, TIMINGS_VIEW, GtkWidge
 void     pp_timings_view_add_run       (PpTimingsView *self,
                                         PpRun         *run,
                                         const char    *work);
+void     pp_timings_view_remove_run    (PpTimingsView *self,
+                                        PpRun         *run);
 void     pp_timings_view_update        (PpTimingsView *self,
                                         PpRun         *run);
 void     pp_timings_view_set_identical (PpTimingsView *self,

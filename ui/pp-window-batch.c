@@ -519,8 +519,19 @@ run_done (GObject      *source,
     }
   if (run == NULL)
     {
+      /* It never started: the record shown since Process is not a run. */
+      if (state->run != NULL)
+        pp_timings_view_remove_run (self->timings_view, state->run);
+      g_clear_object (&state->run);
+      if (state->scratch_dir != NULL)
+        {
+          remove_tree (state->scratch_dir);
+          g_clear_pointer (&state->scratch_dir, g_free);
+        }
       finish (self, NULL);
-      if (g_error_matches (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _pp_window_toast (self, "Cancelled before any image was processed");
+      else if (g_error_matches (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT))
         ask_for_output_folder (self, error->message);
       else
         _pp_window_toast (self, error->message);

@@ -48,6 +48,13 @@ check_window (gpointer data)
   g_assert_cmpstr (gtk_application_get_accels_for_action (GTK_APPLICATION (app),
                                                           "win.show-help-overlay")[0], !=, NULL);
 
+  /* Not installed: find the app icon in the source tree, as the installed theme would. */
+  {
+    g_autofree char *icons = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "data", "icons", NULL);
+
+    gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    icons);
+  }
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   PP_WAIT_UNTIL (find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL, 10);
   pp_test_screenshot (GTK_WIDGET (find_toplevel (ADW_TYPE_ABOUT_WINDOW)), "about");

@@ -315,6 +315,94 @@ test_unwritable_output (Fixture       *fixture,
   g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 0);
 }
 
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (to, contents, length, NULL));
+}
+
+/* A broken file is one failure with its reason, listed by win.show-failures; Cancel (Escape)
+ * stops a run and leaves no partial output. */
+static void
+test_failures_and_cancel (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  PpWindow *window = fixture->window;
+  const char *samples = g_getenv ("PP_SAMPLES_DIR");
+  g_autofree char *in = g_build_filename (fixture->tmp, "in", NULL);
+  static const char *const names[] = { "leaf.jpg", "clouds.jpg", "waterfall.jpg", "park.jpg" };
+  g_autofree char *broken = g_build_filename (in, "broken.jpg", NULL);
+  g_autofree char *label = NULL;
+  GtkWindow *failures = NULL;
+  GList *toplevels;
+  PpRun *run;
+  PpRunTotals totals;
+
+  g_mkdir_with_parents (in, 0755);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *from = g_build_filename (samples, names[i], NULL);
+      g_autofree char *to = g_build_filename (in, names[i], NULL);
+
+      copy_file (from, to);
+    }
+  g_assert_true (g_file_set_contents (broken, "\xff\xd8\xff\xe0 not really a JPEG", -1, NULL));
+  open_folder (fixture, in, G_N_ELEMENTS (names) + 1);
+  process (fixture, TRUE);
+
+  run = pp_timings_view_get_run (fixture->window->timings_view, 0);
+  pp_run_get_totals (run, &totals);
+  g_assert_cmpuint (totals.n_ok, ==, G_N_ELEMENTS (names));
+  g_assert_cmpuint (totals.n_failed, ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->failures_button)));
+  label = g_strdup (gtk_button_get_label (window->failures_button));
+  g_assert_cmpstr (label, ==, "1 failed");
+  activate (GTK_WIDGET (window), "win.show-failures", NULL);
+  pp_test_run_for (100);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_WINDOW (l->data) && l->data != (gpointer) window)
+      failures = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (failures);
+  g_assert_cmpstr (gtk_window_get_title (failures), ==, "1 File Failed");
+  pp_test_screenshot (GTK_WIDGET (failures), "failures");
+  gtk_window_destroy (failures);
+
+  /* Cancel once the first file is done: the run ends cancelled, and what it wrote is whole. */
+  activate (GTK_WIDGET (window), "win.process", NULL);
+  g_assert_true (_pp_window_is_running (window));
+  run = pp_timings_view_get_run (fixture->window->timings_view, 1);
+  PP_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (run)) >= 1, 60);
+  activate (GTK_WIDGET (window), "batch.cancel", NULL);
+  PP_WAIT_UNTIL (!_pp_window_is_running (window), 60);
+  g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 2);
+  g_assert_true (pp_run_get_cancelled (run));
+  pp_run_get_totals (run, &totals);
+  g_assert_cmpuint (totals.n_ok, <, G_N_ELEMENTS (names));
+  {
+    g_autoptr (GDir) dir = g_dir_open (fixture->out, 0, NULL);
+    const char *name;
+    guint n = 0;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (fixture->out, name, NULL);
+        g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, NULL);
+
+        g_assert_false (g_str_has_prefix (name, "."));
+        g_assert_nonnull (pixbuf);
+        n++;
+      }
+    g_assert_cmpuint (n, ==, G_N_ELEMENTS (names) + totals.n_ok);
+  }
+}
+
 /* Files finished so far by the parallel run of a Compare (0 before it starts). */
 static guint
 parallel_done (PpWindow *window)
@@ -438,6 +526,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/pp/ui/window/unwritable-output", Fixture, NULL, fixture_set_up,
               test_unwritable_output, fixture_tear_down);
+  g_test_add ("/pp/ui/window/failures-and-cancel", Fixture, NULL, fixture_set_up,
+              test_failures_and_cancel, fixture_tear_down);
   g_test_add ("/pp/ui/window/stall", Fixture, NULL, fixture_set_up, test_stall,
               fixture_tear_down);
   status = g_test_run ();
