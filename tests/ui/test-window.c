@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "pp-batch.h"
+#include "pp-presets.h"
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
@@ -403,6 +404,89 @@ test_failures_and_cancel (Fixture       *fixture,
   }
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      dialog = l->data;
+  g_list_free (toplevels);
+  return dialog;
+}
+
+/* Answers the preset name dialog the editor opened. */
+static void
+answer_name (const char *name)
+{
+  AdwMessageDialog *dialog;
+
+  PP_WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, 10);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), name);
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  pp_test_run_for (50);
+}
+
+static void
+test_presets (Fixture       *fixture,
+              gconstpointer  data)
+{
+  PpWindow *window = fixture->window;
+  GtkWidget *editor = GTK_WIDGET (window->chain_editor);
+  const PpBuiltinPreset *builtin;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *spec = NULL;
+  guint n;
+
+  /* Every built-in preset names real filters with valid values. */
+  builtin = pp_presets_get_builtin (&n);
+  g_assert_cmpuint (n, ==, 3);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *loaded = NULL;
+
+      activate (editor, "chain.load-preset", g_variant_new_string (builtin[i].name));
+      loaded = pp_pipeline_to_spec (window->pipeline);
+      g_assert_cmpstr (loaded, ==, builtin[i].spec);
+    }
+
+  activate (editor, "chain.clear", NULL);
+  g_assert_cmpuint (pp_pipeline_get_n_steps (window->pipeline), ==, 0);
+  activate (editor, "chain.add", g_variant_new_string ("sepia"));
+  activate (editor, "chain.add", g_variant_new_string ("fit"));
+  spec = pp_pipeline_to_spec (window->pipeline);
+  activate (editor, "chain.save-preset", NULL);
+  answer_name ("Old photo");
+  names = pp_presets_list_user ();
+  g_assert_cmpstrv (names, ((const char *[]) { "Old photo", NULL }));
+  g_clear_pointer (&names, g_strfreev);
+
+  activate (editor, "chain.clear", NULL);
+  activate (editor, "chain.load-preset", g_variant_new_string ("Old photo"));
+  {
+    g_autofree char *loaded = pp_pipeline_to_spec (window->pipeline);
+
+    g_assert_cmpstr (loaded, ==, spec);
+  }
+  /* The editor shows one row per step, and the steps toggle. */
+  g_assert_nonnull (gtk_widget_get_first_child (GTK_WIDGET (window->chain_editor)));
+  activate (editor, "chain.remove", g_variant_new_uint32 (1));
+  g_assert_cmpuint (pp_pipeline_get_n_steps (window->pipeline), ==, 1);
+
+  activate (editor, "chain.rename-preset", g_variant_new_string ("Old photo"));
+  answer_name ("Sepia");
+  names = pp_presets_list_user ();
+  g_assert_cmpstrv (names, ((const char *[]) { "Sepia", NULL }));
+  g_clear_pointer (&names, g_strfreev);
+
+  activate (editor, "chain.delete-preset", g_variant_new_string ("Sepia"));
+  names = pp_presets_list_user ();
+  g_assert_cmpstrv (names, ((const char *[]) { NULL }));
+}
+
 /* Files finished so far by the parallel run of a Compare (0 before it starts). */
 static guint
 parallel_done (PpWindow *window)
@@ -528,6 +612,8 @@ main (int    argc,
               test_unwritable_output, fixture_tear_down);
   g_test_add ("/pp/ui/window/failures-and-cancel", Fixture, NULL, fixture_set_up,
               test_failures_and_cancel, fixture_tear_down);
+  g_test_add ("/pp/ui/window/presets", Fixture, NULL, fixture_set_up, test_presets,
+              fixture_tear_down);
   g_test_add ("/pp/ui/window/stall", Fixture, NULL, fixture_set_up, test_stall,
               fixture_tear_down);
   status = g_test_run ();
