@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -474,6 +475,31 @@ on_size_prepared (GdkPixbufLoader *loader,
     gdk_pixbuf_loader_set_size (loader, w, h);
 }
 
+/* A decoded photo is tens of megabytes, freshly mmap()ed by malloc for every file, and this
+ * system only gives transparent huge pages to memory that asks: without this the kernel spends
+ * about a sixth of a full-size batch faulting in and zeroing 4 KiB pages (measured by the bench
+ * engineer with perf stat: -10% CPU, same bytes out). The loader's pixbuf exists, untouched, when
+ * area-prepared is emitted. */
+static void
+on_area_prepared (GdkPixbufLoader *loader,
+                  gpointer         user_data)
+{
+  const guintptr huge = 2 * 1024 * 1024;
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  gsize length;
+  guintptr start, end;
+
+  if (pixbuf == NULL)
+    return;
+  length = gdk_pixbuf_get_byte_length (pixbuf);
+  if (length < 2 * huge)
+    return;
+  start = ((guintptr) gdk_pixbuf_get_pixels (pixbuf) + huge - 1) & ~(huge - 1);
+  end = ((guintptr) gdk_pixbuf_get_pixels (pixbuf) + length) & ~(huge - 1);
+  if (end > start)
+    madvise ((void *) start, end - start, MADV_HUGEPAGE); /* advice only: failure is harmless */
+}
+
 static void
 set_decode_error (GError    **error,
                   const char *path,
@@ -561,6 +587,7 @@ _pp_io_decode (const char            *path,
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &state);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), NULL);
 
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
   if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
