@@ -390,20 +390,33 @@ cli_schema_check (JsonObject *root,
   return ok;
 }
 
-/* Asserts @json is valid against docs/run-record.schema.json. */
-static inline void
-cli_assert_valid_record (JsonNode *json)
+/* Returns NULL when @json is valid against docs/run-record.schema.json, else what is wrong. */
+static inline char *
+cli_record_errors (JsonNode *json)
 {
   g_autofree char *path = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "docs",
                                             "run-record.schema.json", NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (GString) errors = g_string_new (NULL);
+  GString *errors = g_string_new (NULL);
   JsonNode *schema;
 
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
   schema = json_parser_get_root (parser);
-  if (!cli_schema_check (json_node_get_object (schema), schema, json, "$", errors))
-    g_error ("run record does not match the schema:\n%s", errors->str);
+  if (cli_schema_check (json_node_get_object (schema), schema, json, "$", errors))
+    {
+      g_string_free (errors, TRUE);
+      return NULL;
+    }
+  return g_string_free (errors, FALSE);
+}
+
+static inline void
+cli_assert_valid_record (JsonNode *json)
+{
+  g_autofree char *errors = cli_record_errors (json);
+
+  if (errors != NULL)
+    g_error ("run record does not match the schema:\n%s", errors);
 }

@@ -459,6 +459,42 @@ test_readonly_output (Fixture       *f,
   g_chmod (ro, 0755);
 }
 
+/* The validator the tests rely on does reject what the schema forbids. */
+static void
+test_schema_rejects (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *args[] = { "--batch", f->input, "--output", f->output, "--pipeline", "", "--json",
+                         "--quiet", NULL };
+  static const char *const breakers[] = { "missing", "extra", "enum", "type", "minimum", NULL };
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (cli_run (args, &out, NULL), ==, 0);
+  for (guint i = 0; breakers[i] != NULL; i++)
+    {
+      g_autoptr (JsonNode) node = cli_parse_json (out);
+      JsonObject *record = json_node_get_object (node);
+      JsonObject *file = json_array_get_object_element (
+        json_object_get_array_member (record, "files"), 0);
+      g_autofree char *errors = NULL;
+
+      g_assert_null (cli_record_errors (node));
+      if (g_str_equal (breakers[i], "missing"))
+        json_object_remove_member (record, "files_ok");
+      else if (g_str_equal (breakers[i], "extra"))
+        json_object_set_int_member (file, "colour", 3);
+      else if (g_str_equal (breakers[i], "enum"))
+        json_object_set_string_member (file, "status", "done");
+      else if (g_str_equal (breakers[i], "type"))
+        json_object_set_string_member (record, "threads", "two");
+      else
+        json_object_set_int_member (file, "worker", -1);
+      errors = cli_record_errors (node);
+      g_test_message ("%s: %s", breakers[i], errors);
+      g_assert_nonnull (errors);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -480,6 +516,7 @@ main (int    argc,
   ADD ("shards", test_shards, NULL);
   ADD ("failures-exit-1", test_failures_exit_1, NULL);
   ADD ("readonly-output", test_readonly_output, NULL);
+  ADD ("schema-rejects", test_schema_rejects, NULL);
 #undef ADD
   return g_test_run ();
 }
