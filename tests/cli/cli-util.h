@@ -276,6 +276,7 @@ cli_schema_check (JsonObject *root,
   if (json_object_has_member (schema, "oneOf"))
     {
       JsonArray *options = json_object_get_array_member (schema, "oneOf");
+      g_autoptr (GString) why = g_string_new (NULL);
       guint matches = 0;
 
       for (guint i = 0; i < json_array_get_length (options); i++)
@@ -285,11 +286,12 @@ cli_schema_check (JsonObject *root,
           if (cli_schema_check (root, json_array_get_element (options, i), value, where,
                                 scratch))
             matches++;
+          g_string_append_printf (why, "  option %u: %s", i + 1, scratch->str);
         }
       if (matches != 1)
         {
-          g_string_append_printf (errors, "%s: matches %u of the oneOf schemas\n", where,
-                                  matches);
+          g_string_append_printf (errors, "%s: matches %u of the oneOf schemas\n%s", where,
+                                  matches, why->str);
           return FALSE;
         }
     }
