@@ -173,6 +173,7 @@ config_freeze (PpBatch *self,
   config->keep_orientation = self->keep_orientation;
   config->in_place = self->in_place;
   config->excluded = g_strdupv (self->excluded);
+  g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
 }
 
@@ -380,11 +381,13 @@ worker_func (gpointer data)
         break;
       process_job (state, g_ptr_array_index (state->plan->jobs, i), args->worker);
     }
-  if (g_atomic_int_dec_and_test (&state->active_workers))
-    g_main_context_invoke_full (state->context, G_PRIORITY_DEFAULT, complete_on_main,
-                                run_state_ref (state), run_state_unref);
-  run_state_unref (state);
   g_free (args);
+  /* The workers share one reference, which the last one out hands to the main context: so the
+   * run state (and the batch, progress and run it holds) is never finalised on a worker, and no
+   * worker touches the state after its own decrement. */
+  if (g_atomic_int_dec_and_test (&state->active_workers))
+    g_main_context_invoke_full (state->context, G_PRIORITY_DEFAULT, complete_on_main, state,
+                                run_state_unref);
 }
 
 static void
@@ -410,7 +413,10 @@ plan_thread (GTask        *task,
   const Config *config = task_data;
   gboolean for_run = g_task_get_source_tag (task) == pp_batch_run_async;
   GError *error = NULL;
-  Plan *plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
+  Plan *plan;
+
+  g_assert (g_atomic_int_get (&config->published));
+  plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
 
   if (plan == NULL)
     g_task_return_error (task, error);
@@ -456,11 +462,12 @@ on_planned (GObject      *source,
       return;
     }
   g_atomic_int_set (&state->active_workers, (int) n_workers);
+  run_state_ref (state); /* the workers' shared reference: see worker_func() */
   for (guint w = 0; w < n_workers; w++)
     {
       WorkerArgs *args = g_new (WorkerArgs, 1);
 
-      args->state = run_state_ref (state);
+      args->state = state;
       args->worker = w;
       pp_scheduler_push (worker_func, args);
     }
