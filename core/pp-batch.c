@@ -289,6 +289,8 @@ process_job (RunState *state,
   if (image == NULL)
     goto failed;
   record.format = g_strdup (info.format);
+  record.source_width = info.width;
+  record.source_height = info.height;
   record.width = image->width;
   record.height = image->height;
 
@@ -331,7 +333,8 @@ process_job (RunState *state,
   record.encode_us = times.encode_us;
   record.write_us = times.write_us;
   record.status = PP_FILE_STATUS_OK;
-  megapixels = (double) record.width * record.height / 1e6;
+  /* Megapixels of the input as the user knows it, not of a shrunk decode. */
+  megapixels = (double) record.source_width * record.source_height / 1e6;
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, megapixels, &record);
   return;

@@ -32,7 +32,9 @@ typedef struct
   char *reason;         /* (nullable) why it failed or was skipped */
   char *note;           /* (nullable) something worth knowing for an ok file ("saved as PNG…") */
   char *format;         /* (nullable) input format name as detected */
-  int width;            /* input size as decoded and oriented (0 when not decoded) */
+  int source_width;     /* input size as its header declares it (0 when unreadable) */
+  int source_height;
+  int width;            /* input size as decoded (after shrink-on-load) and oriented */
   int height;
   int out_width;
   int out_height;

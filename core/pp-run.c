@@ -280,7 +280,7 @@ pp_run_get_totals (PpRun       *self,
         {
         case PP_FILE_STATUS_OK:
           totals->n_ok++;
-          totals->megapixels += (double) r->width * r->height / 1e6;
+          totals->megapixels += (double) r->source_width * r->source_height / 1e6;
           break;
         case PP_FILE_STATUS_SKIPPED:
           totals->n_skipped++;
@@ -361,6 +361,8 @@ add_file (JsonBuilder        *b,
   add_string (b, "reason", r->reason);
   add_string (b, "note", r->note);
   add_string (b, "format", r->format);
+  add_int (b, "source_width", r->source_width);
+  add_int (b, "source_height", r->source_height);
   add_int (b, "width", r->width);
   add_int (b, "height", r->height);
   add_int (b, "out_width", r->out_width);
