@@ -268,6 +268,7 @@ process_job (RunState *state,
   record.worker = worker;
   record.start_us = t0 = g_get_monotonic_time ();
 
+  pp_progress_begin_file (state->progress, job->display);
   if (job->decided)
     {
       record.status = job->pre_status;
@@ -276,8 +277,6 @@ process_job (RunState *state,
       pp_progress_end_file (state->progress, record.status, 0, &record);
       return;
     }
-
-  pp_progress_begin_file (state->progress, job->display);
 
   pp_load_options_init (&load_options);
   load_options.max_megapixels = config->max_megapixels;
