@@ -273,17 +273,15 @@ pp_io_is_supported (const char *path,
 /* HEIF and AVIF decoders ignore size-prepared and decode everything first, and GdkPixbuf's
  * header probe runs that decoder: so read the declared size from the ISO-BMFF "ispe" boxes
  * ourselves. The largest one is the primary image (grid tiles are smaller). */
-static gboolean
-read_isobmff_size (const guint8 *data,
-                   gsize         size,
-                   int          *width,
-                   int          *height)
+static guint64
+scan_ispe (const guint8 *data,
+           gsize         size,
+           int          *width,
+           int          *height)
 {
   guint64 best = 0;
 
-  if (size < 12 || memcmp (data + 4, "ftyp", 4) != 0)
-    return FALSE;
-  for (gsize i = 4; i + 16 <= size; i++)
+  for (gsize i = 0; i + 16 <= size; i++)
     if (memcmp (data + i, "ispe", 4) == 0)
       {
         const guint8 *p = data + i + 8; /* after the type and the version/flags word */
@@ -297,7 +295,69 @@ read_isobmff_size (const guint8 *data,
             *height = (int) MIN (h, (guint32) G_MAXINT);
           }
       }
-  return best > 0;
+  return best;
+}
+
+typedef enum
+{
+  ISOBMFF_NO,       /* not an ISO-BMFF file: ask GdkPixbuf */
+  ISOBMFF_SIZED,    /* width and height found */
+  ISOBMFF_UNSIZED,  /* ISO-BMFF without a declared image size: never hand it to a decoder */
+} IsobmffResult;
+
+#define ISOBMFF_MAX_META (4 * 1024 * 1024)
+
+static IsobmffResult
+read_isobmff_size (const char   *path,
+                   const guint8 *head,
+                   gsize         head_size,
+                   int          *width,
+                   int          *height)
+{
+  guint64 offset = 0;
+  int fd;
+
+  if (head_size < 12 || memcmp (head + 4, "ftyp", 4) != 0)
+    return ISOBMFF_NO;
+  if (scan_ispe (head, head_size, width, height) > 0)
+    return ISOBMFF_SIZED;
+
+  /* The "meta" box may come after the image data: walk the top-level boxes to it. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
+    return ISOBMFF_UNSIZED;
+  for (guint n = 0; n < 64; n++)
+    {
+      guint8 box[16];
+      guint64 box_size, header = 8;
+
+      if (pread (fd, box, sizeof box, (off_t) offset) < 8)
+        break;
+      box_size = (guint64) box[0] << 24 | (guint64) box[1] << 16 | (guint64) box[2] << 8 | box[3];
+      if (box_size == 1)
+        {
+          box_size = 0;
+          for (int i = 8; i < 16; i++)
+            box_size = box_size << 8 | box[i];
+          header = 16;
+        }
+      if (memcmp (box + 4, "meta", 4) == 0)
+        {
+          gsize len = (gsize) MIN (box_size > 0 ? box_size : ISOBMFF_MAX_META,
+                                   (guint64) ISOBMFF_MAX_META);
+          g_autofree guint8 *meta = g_malloc (len);
+          gssize got = pread (fd, meta, len, (off_t) offset);
+          guint64 found = got > 0 ? scan_ispe (meta, (gsize) got, width, height) : 0;
+
+          close (fd);
+          return found > 0 ? ISOBMFF_SIZED : ISOBMFF_UNSIZED;
+        }
+      if (box_size < header)
+        break; /* 0 means "to the end of the file": nothing after it */
+      offset += box_size;
+    }
+  close (fd);
+  return ISOBMFF_UNSIZED;
 }
 
 static gboolean
@@ -394,12 +454,21 @@ pp_io_read_header (const char  *path,
       g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE, "The file is empty");
       return FALSE;
     }
-  if (read_isobmff_size (head, n, &width, &height))
+  switch (read_isobmff_size (path, head, n, &width, &height))
     {
+    case ISOBMFF_SIZED:
       info_out->format = g_strdup ("heif/avif");
       info_out->width = width;
       info_out->height = height;
       return TRUE;
+    case ISOBMFF_UNSIZED:
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE,
+                   "The file declares no image size (HEIF/AVIF without an “ispe” property), so "
+                   "it cannot be checked against the pixel limit");
+      return FALSE;
+    case ISOBMFF_NO:
+    default:
+      break;
     }
 
   format = gdk_pixbuf_get_file_info (path, &width, &height);
