@@ -18,13 +18,7 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   f->input = cli_make_sample_copy ();
-  f->output = g_build_filename (f->input, "..", "pp-cli-out-XXXXXX", NULL);
-  {
-    g_autofree char *tmpl = g_build_filename (g_get_tmp_dir (), "pp-cli-out-XXXXXX", NULL);
-
-    g_free (f->output);
-    f->output = g_strdup (g_mkdtemp (tmpl));
-  }
+  f->output = g_dir_make_tmp ("pp-cli-out-XXXXXX", NULL);
   f->input_hashes = cli_hash_tree (f->input);
 }
 
