@@ -188,6 +188,7 @@ serve_one (const PpDecoderRequest *req,
 
   options.max_pixels = req->max_pixels;
   options.apply_orientation = req->apply_orientation != 0;
+  options.whole_file = TRUE;
   if (req->allowed[0] != '\0')
     {
       allowed = g_strsplit (req->allowed, ",", -1);

@@ -45,6 +45,7 @@ typedef struct
   PpDecodeInfo *info;
   gboolean too_large;
   gboolean bad_size;
+  gboolean shrunk;
 } SizeState;
 
 static void
@@ -90,7 +91,10 @@ on_size_prepared (GdkPixbufLoader *loader,
       lh = MAX (lh, lh_t);
     }
   if (lw > 0 && lh > 0 && lw < width && lh < height)
-    gdk_pixbuf_loader_set_size (loader, lw, lh);
+    {
+      state->shrunk = TRUE;
+      gdk_pixbuf_loader_set_size (loader, lw, lh);
+    }
 }
 
 static gboolean
@@ -164,13 +168,135 @@ read_full (int     fd,
   return done;
 }
 
+typedef enum
+{
+  MODE_DECODE, /* honour the limit and shrink-on-load, keep the pixels */
+  MODE_PROBE,  /* the header only: stop the loader as soon as the size is known */
+} LoaderMode;
+
+/* Feeds the file to a loader of @format from offset 0. In MODE_PROBE it stops once the size is
+ * known; in MODE_DECODE it returns the pixbuf (or NULL with @error set). */
+static GdkPixbuf *
+run_loader (int          fd,
+            const char  *format,
+            LoaderMode   mode,
+            SizeState   *state,
+            guint8      *buf,
+            const char  *display,
+            GError     **error)
+{
+  g_autoptr (GdkPixbufLoader) loader = NULL;
+  g_autoptr (GError) local_error = NULL;
+  GdkPixbuf *pixbuf;
+  gboolean closed;
+  gssize n;
+
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot read “%s”: %s",
+                   display, g_strerror (errno));
+      return NULL;
+    }
+  loader = gdk_pixbuf_loader_new_with_type (format, &local_error);
+  if (loader == NULL)
+    {
+      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_UNKNOWN_FORMAT,
+                   "cannot decode “%s”: %s", display, local_error->message);
+      return NULL;
+    }
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), state);
+
+  for (;;)
+    {
+      n = read_full (fd, buf, READ_CHUNK);
+      if (n < 0)
+        {
+          int saved = errno;
+
+          gdk_pixbuf_loader_close (loader, NULL);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot read “%s”: %s",
+                       display, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0 || state->too_large || state->bad_size
+          || (mode == MODE_PROBE && state->info->width != 0))
+        break;
+      if (!gdk_pixbuf_loader_write (loader, buf, n, &local_error))
+        break;
+    }
+  /* A loader must always be closed, even after a failed write, or it complains at finalize. */
+  closed = gdk_pixbuf_loader_close (loader, local_error == NULL ? &local_error : NULL);
+
+  if (state->too_large)
+    {
+      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_TOO_LARGE,
+                   "“%s” is %d × %d pixels (%.0f megapixels), over the limit of %.0f megapixels",
+                   display, state->info->width, state->info->height,
+                   (double) state->info->width * state->info->height / 1e6,
+                   state->options->max_pixels / 1e6);
+      return NULL;
+    }
+  if (state->bad_size)
+    {
+      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CORRUPT,
+                   "“%s” declares an empty image (%d × %d)", display, state->info->width,
+                   state->info->height);
+      return NULL;
+    }
+  if (mode == MODE_PROBE)
+    {
+      if (state->info->width == 0)
+        g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CORRUPT, "cannot decode “%s”: %s",
+                     display, local_error != NULL ? local_error->message : "no image size found");
+      return NULL;
+    }
+
+  /* The incremental loaders can hand back a partial image and an error; keep neither. */
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL || !closed || local_error != NULL)
+    {
+      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CORRUPT, "cannot decode “%s”: %s",
+                   display, local_error != NULL ? local_error->message
+                                                : "the loader produced no image");
+      return NULL;
+    }
+  return g_object_ref (pixbuf);
+}
+
+/* gdk_pixbuf_new_from_file() through the descriptor: the loaders' whole-file code paths, which
+ * notice truncation that their incremental paths let through (PNG), and the exact behaviour
+ * expected.tsv records. */
+static GdkPixbuf *
+load_whole_file (int          fd,
+                 const char  *display,
+                 GError     **error)
+{
+  g_autofree char *proc_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  g_autoptr (GError) local_error = NULL;
+  GdkPixbuf *pixbuf;
+
+  pixbuf = gdk_pixbuf_new_from_file (proc_path, &local_error);
+  /* Some loaders return a (partial) image and set the error; like gdk-pixbuf's own callers,
+   * take the image. */
+  if (pixbuf != NULL)
+    return pixbuf;
+  if (g_error_matches (local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY))
+    g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_OUT_OF_MEMORY,
+                 "not enough memory to decode “%s”", display);
+  else
+    g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CORRUPT, "cannot decode “%s”: %s",
+                 display, local_error != NULL ? local_error->message : "no image");
+  return NULL;
+}
+
 /**
  * pp_decode_fd:
- * @fd: an open, readable regular file, at offset 0
+ * @fd: an open, readable regular file
  * @name: (nullable): the file's name, a hint for the loader choice and for messages
  * @info: (out caller-allocates): filled as far as decoding got, even on error
  *
- * Decodes in the calling process. Use PpDecoder for files nobody vouches for.
+ * Decodes in the calling process. Use PpDecoder for files nobody vouches for: in-process, only
+ * the pixel limit stands between a crafted file and this process.
  *
  * Returns: (transfer full): an 8-bit RGB or RGBA pixbuf, oriented if asked
  */
@@ -182,21 +308,19 @@ pp_decode_fd (int                     fd,
               GError                **error)
 {
   g_autofree guint8 *buf = g_malloc (READ_CHUNK);
-  g_autoptr (GdkPixbufLoader) loader = NULL;
-  g_autoptr (GError) local_error = NULL;
   g_autofree char *content_type = NULL;
+  g_autofree char *nameless_type = NULL;
   g_autofree char *display = g_filename_display_name (name != NULL ? name : "image");
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
   GdkPixbufFormat *format;
-  GdkPixbuf *pixbuf;
-  SizeState state = { options, info, FALSE, FALSE };
+  SizeState state = { options, info, FALSE, FALSE, FALSE };
   gssize n;
-  gboolean closed;
 
   g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (options != NULL && info != NULL, NULL);
 
   memset (info, 0, sizeof *info);
-  n = read_full (fd, buf, READ_CHUNK);
+  n = pread (fd, buf, SNIFF_SIZE, 0);
   if (n < 0)
     {
       int saved = errno;
@@ -211,7 +335,7 @@ pp_decode_fd (int                     fd,
       return NULL;
     }
 
-  format = find_format (buf, MIN (n, SNIFF_SIZE), name, &content_type);
+  format = find_format (buf, n, name, &content_type);
   if (format == NULL)
     {
       g_autofree char *desc = g_content_type_get_description (content_type);
@@ -229,57 +353,37 @@ pp_decode_fd (int                     fd,
       return NULL;
     }
 
-  loader = gdk_pixbuf_loader_new_with_type (info->format, &local_error);
-  if (loader == NULL)
+  /* The whole-file path reads by path, so gdk-pixbuf sniffs without our name hint: use it only
+   * when the name does not change the choice. Shrink-on-load needs the incremental path. */
+  if (options->whole_file && find_format (buf, n, NULL, &nameless_type) == format)
     {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_UNKNOWN_FORMAT,
-                   "cannot decode “%s”: %s", display, local_error->message);
-      return NULL;
-    }
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &state);
-
-  while (n > 0 && !state.too_large && !state.bad_size)
-    {
-      if (!gdk_pixbuf_loader_write (loader, buf, n, &local_error))
-        break;
-      n = read_full (fd, buf, READ_CHUNK);
-      if (n < 0)
+      run_loader (fd, info->format, MODE_PROBE, &state, buf, display, error);
+      if (info->width == 0 || state.too_large || state.bad_size)
+        return NULL;
+      g_clear_error (error);
+      if (!state.shrunk)
         {
-          int saved = errno;
-
-          gdk_pixbuf_loader_close (loader, NULL);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot read “%s”: %s",
-                       display, g_strerror (saved));
-          return NULL;
+          if (lseek (fd, 0, SEEK_SET) != 0)
+            {
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                           "cannot read “%s”: %s", display, g_strerror (errno));
+              return NULL;
+            }
+          pixbuf = load_whole_file (fd, display, error);
+        }
+      else
+        {
+          memset (&state, 0, sizeof state);
+          state.options = options;
+          state.info = info;
+          info->width = info->height = 0;
         }
     }
-  /* A loader must always be closed, even after a failed write, or it complains at finalize. */
-  closed = gdk_pixbuf_loader_close (loader, local_error == NULL ? &local_error : NULL);
+  if (pixbuf == NULL && (error == NULL || *error == NULL))
+    pixbuf = run_loader (fd, info->format, MODE_DECODE, &state, buf, display, error);
+  if (pixbuf == NULL)
+    return NULL;
 
-  if (state.too_large)
-    {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_TOO_LARGE,
-                   "“%s” is %d × %d pixels (%.0f megapixels), over the limit of %.0f megapixels",
-                   display, info->width, info->height,
-                   (double) info->width * info->height / 1e6, options->max_pixels / 1e6);
-      return NULL;
-    }
-  if (state.bad_size)
-    {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CORRUPT,
-                   "“%s” declares an empty image (%d × %d)", display, info->width, info->height);
-      return NULL;
-    }
-
-  /* Some loaders hand back a partial image and an error; check both, keep neither half-image. */
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  if (pixbuf == NULL || !closed || local_error != NULL)
-    {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CORRUPT, "cannot decode “%s”: %s",
-                   display, local_error != NULL ? local_error->message
-                                                : "the loader produced no image");
-      return NULL;
-    }
   if (gdk_pixbuf_get_bits_per_sample (pixbuf) != 8
       || gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB
       || (gdk_pixbuf_get_n_channels (pixbuf) != 3 && gdk_pixbuf_get_n_channels (pixbuf) != 4))
@@ -310,7 +414,7 @@ pp_decode_fd (int                     fd,
         }
       return oriented;
     }
-  return g_object_ref (pixbuf);
+  return g_steal_pointer (&pixbuf);
 }
 
 /**

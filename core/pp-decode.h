@@ -33,6 +33,10 @@ typedef struct
   const PpStep *shrink_step;          /* the pipeline's first step, for shrink-on-load; nullable */
   gboolean apply_orientation;         /* rotate/flip by the EXIF orientation tag */
   const char *const *allowed_formats; /* GdkPixbuf format names; NULL: every installed loader */
+  /* Decode with the loaders' whole-file paths (gdk_pixbuf_new_from_file()), which catch more
+   * damage; the incremental ones cap libjpeg's memory instead. The helper sets it: there the
+   * memory limit is RLIMIT_AS. */
+  gboolean whole_file;
 } PpDecodeOptions;
 
 typedef struct

@@ -88,6 +88,10 @@ test_same_pixels (void)
     }
   g_assert_true (saw_icc);
   g_assert_true (saw_rotation);
+  g_test_message ("helper inside bubblewrap: %s",
+                  pp_decoder_get_sandboxed (isolated) ? "yes" : "no");
+  if (g_find_program_in_path ("bwrap") != NULL && g_getenv ("PP_DECODER_ISOLATION") == NULL)
+    g_assert_true (pp_decoder_get_sandboxed (isolated));
   /* One helper served every file. */
   g_assert_cmpuint (pp_decoder_get_n_spawns (isolated), ==, 1);
 }
