@@ -56,6 +56,7 @@ test_same_pixels (void)
   g_autoptr (PpDecoder) local = pp_decoder_new ();
   PpDecodeOptions options = { .max_pixels = 128000000, .apply_orientation = TRUE };
   gboolean saw_icc = FALSE, saw_rotation = FALSE;
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
 
   pp_decoder_set_isolated (isolated, TRUE);
   pp_decoder_set_isolated (local, FALSE);
@@ -90,7 +91,7 @@ test_same_pixels (void)
   g_assert_true (saw_rotation);
   g_test_message ("helper inside bubblewrap: %s",
                   pp_decoder_get_sandboxed (isolated) ? "yes" : "no");
-  if (g_find_program_in_path ("bwrap") != NULL && g_getenv ("PP_DECODER_ISOLATION") == NULL)
+  if (bwrap != NULL && g_getenv ("PP_DECODER_ISOLATION") == NULL)
     g_assert_true (pp_decoder_get_sandboxed (isolated));
   /* One helper served every file. */
   g_assert_cmpuint (pp_decoder_get_n_spawns (isolated), ==, 1);
@@ -204,7 +205,9 @@ test_crash (void)
   g_autoptr (GError) error = fake_decode (decoder, NULL);
 
   g_assert_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CRASHED);
-  g_assert_nonnull (strstr (error->message, "signal 11"));
+  /* SIGSEGV, or SIGABRT when a sanitizer runtime in the fake helper catches the SIGSEGV first. */
+  g_assert_true (strstr (error->message, "signal 11") != NULL
+                 || strstr (error->message, "signal 6") != NULL);
   fake_done (decoder);
 }
 
