@@ -50,7 +50,8 @@ typedef struct
 
 #define PP_DECODE_MAX_FORMATS 32
 
-GQuark     pp_decode_error_quark   (void);
+GQuark             pp_decode_error_quark          (void);
+const char *const *pp_decode_get_default_formats (void);
 void       pp_decode_info_clear    (PpDecodeInfo           *info);
 GdkPixbuf *pp_decode_fd            (int                     fd,
                                     const char             *name,
