@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * parapix-decoder: the helper process that decodes untrusted images for Parapix. It caps its own
- * memory and CPU time before reading any request, then serves decode requests on fd 3 until the
- * socket closes. A loader crash, a memory blow-up or a hang costs this process, never Parapix.
+ * parapix-decoder: the helper process that parses untrusted images for Parapix. It caps its own
+ * memory and CPU time before reading any request, then runs pp_io_load() (the very code Parapix
+ * runs without isolation) on each file descriptor it is sent on fd 3, until the socket closes.
+ * A loader crash, a memory blow-up or a hang costs this process, never Parapix.
  */
 #define G_LOG_DOMAIN "parapix-decoder"
 
@@ -18,8 +19,8 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-#include "pp-decode.h"
 #include "pp-decoder-private.h"
+#include "pp-io-private.h"
 #include "pp-pipeline.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -30,6 +31,7 @@
 #endif
 #endif
 
+static char *name_dir; /* private folder for the per-request name (see serve_one) */
 static guint64 memory_limit;
 static guint cpu_limit;
 static gboolean verbose;
@@ -100,48 +102,59 @@ apply_limits (void)
   limit (RLIMIT_NOFILE, 32, 32);
 }
 
+/* Messages name the file the user knows, not the descriptor path we opened it by. */
 static void
 reply_error (PpDecoderReply *reply,
-             const GError   *error)
+             const GError   *error,
+             const char     *fd_path,
+             const char     *name)
 {
+  g_autoptr (GString) message = g_string_new (error->message);
+
+  g_string_replace (message, fd_path, name, 0);
   reply->ok = 0;
-  if (error->domain == PP_DECODE_ERROR)
-    reply->error_domain = PP_DECODER_DOMAIN_DECODE;
-  else if (error->domain == G_IO_ERROR)
-    reply->error_domain = PP_DECODER_DOMAIN_IO;
+  if (error->domain == G_IO_ERROR)
+    reply->error_domain = PP_DECODER_DOMAIN_GIO;
   else
-    reply->error_domain = PP_DECODER_DOMAIN_DECODE;
-  reply->error_code = reply->error_domain == PP_DECODER_DOMAIN_DECODE
-                        && error->domain != PP_DECODE_ERROR ? PP_DECODE_ERROR_CORRUPT
-                                                            : error->code;
-  g_strlcpy (reply->message, error->message, sizeof reply->message);
+    reply->error_domain = PP_DECODER_DOMAIN_IO;
+  reply->error_code = error->domain == PP_IO_ERROR || error->domain == G_IO_ERROR
+                        ? error->code : PP_IO_ERROR_DECODE;
+  /* Loaders report memory they could not get as ordinary errors, and some say so for plain
+   * damage too (a GIF frame of width 0), so the error stays what it is; the limit that may have
+   * caused it is worth a mention. */
+  if ((strstr (message->str, "nsufficient memory") != NULL
+       || strstr (message->str, "ot enough memory") != NULL) && memory_limit > 0)
+    {
+      if (memory_limit % (G_GUINT64_CONSTANT (1) << 30) == 0)
+        g_string_append_printf (message, " (the decoder’s memory limit is %" G_GUINT64_FORMAT
+                                " GiB)", memory_limit >> 30);
+      else
+        g_string_append_printf (message, " (the decoder’s memory limit is %" G_GUINT64_FORMAT
+                                " MiB)", memory_limit >> 20);
+    }
+  g_strlcpy (reply->message, message->str, sizeof reply->message);
 }
 
-/* Copies the pixbuf into a sealed memfd: the one copy isolation costs, done here so that the
+/* Copies the image into a sealed memfd: the one copy isolation costs, done here so that the
  * client maps the result without copying again. */
 static int
-pixels_to_memfd (GdkPixbuf      *pixbuf,
-                 const char     *icc,
+pixels_to_memfd (const PpImage  *image,
+                 GBytes         *icc,
                  PpDecoderReply *reply,
                  GError        **error)
 {
-  int width = gdk_pixbuf_get_width (pixbuf);
-  int height = gdk_pixbuf_get_height (pixbuf);
-  int channels = gdk_pixbuf_get_n_channels (pixbuf);
-  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
-  const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
-  gsize row_bytes = (gsize) width * channels;
+  gsize row_bytes = (gsize) image->width * image->channels;
   gsize stride = (row_bytes + 63) & ~(gsize) 63;
-  gsize icc_len = icc != NULL ? strlen (icc) : 0;
-  gsize size = stride * height + icc_len;
+  gsize icc_len = icc != NULL ? g_bytes_get_size (icc) : 0;
+  gsize size = stride * image->height + icc_len;
   guint8 *map;
   int fd;
 
   fd = memfd_create ("parapix-pixels", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0 || ftruncate (fd, size) != 0)
     {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_OUT_OF_MEMORY,
-                   "cannot allocate %" G_GSIZE_FORMAT " bytes of shared memory: %s", size,
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE,
+                   "Not enough memory to hand over %" G_GSIZE_FORMAT " bytes of pixels: %s", size,
                    g_strerror (errno));
       if (fd >= 0)
         close (fd);
@@ -150,24 +163,24 @@ pixels_to_memfd (GdkPixbuf      *pixbuf,
   map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (map == MAP_FAILED)
     {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_OUT_OF_MEMORY,
-                   "cannot map %" G_GSIZE_FORMAT " bytes of shared memory: %s", size,
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE,
+                   "Not enough memory to map %" G_GSIZE_FORMAT " bytes of pixels: %s", size,
                    g_strerror (errno));
       close (fd);
       return -1;
     }
-  for (int y = 0; y < height; y++)
-    memcpy (map + (gsize) y * stride, src + (gsize) y * rowstride, row_bytes);
+  for (int y = 0; y < image->height; y++)
+    memcpy (map + (gsize) y * stride, PP_IMAGE_ROW (image, y), row_bytes);
   if (icc_len > 0)
-    memcpy (map + stride * height, icc, icc_len);
+    memcpy (map + stride * image->height, g_bytes_get_data (icc, NULL), icc_len);
   munmap (map, size);
   /* Sealed, the client can map it without fearing that a misbehaving helper shrinks the file
-   * under its mapping (SIGBUS) or rewrites pixels it has checked. */
+   * under its mapping (SIGBUS) or rewrites pixels after the fact. */
   fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
 
-  reply->width = width;
-  reply->height = height;
-  reply->channels = channels;
+  reply->width = image->width;
+  reply->height = image->height;
+  reply->channels = image->channels;
   reply->stride = stride;
   reply->icc_len = icc_len;
   return fd;
@@ -179,58 +192,61 @@ serve_one (const PpDecoderRequest *req,
            PpDecoderReply         *reply,
            int                    *memfd)
 {
+  g_autofree char *proc_path = g_strdup_printf ("/proc/self/fd/%d", input_fd);
+  g_autofree char *fd_path = NULL;
+  g_autoptr (PpPipeline) pipeline = NULL;
+  g_autoptr (PpImage) image = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GdkPixbuf) pixbuf = NULL;
-  g_auto (GStrv) allowed = NULL;
-  PpDecodeInfo info = { 0 };
-  PpDecodeOptions options = { 0 };
-  PpStep step = { 0 };
+  g_auto (PpImageInfo) info = { 0 };
+  PpLoadOptions options;
 
-  options.max_pixels = req->max_pixels;
-  options.apply_orientation = req->apply_orientation != 0;
-  options.whole_file = TRUE;
-  if (req->allowed[0] != '\0')
-    {
-      allowed = g_strsplit (req->allowed, ",", -1);
-      options.allowed_formats = (const char *const *) allowed;
-    }
+  pp_load_options_init (&options);
+  options.max_megapixels = req->max_megapixels;
+  options.keep_orientation = req->keep_orientation != 0;
   if (req->shrink_filter[0] != '\0')
     {
-      step.info = pp_filter_lookup (req->shrink_filter);
-      step.enabled = TRUE;
-      memcpy (step.values, req->shrink_values, sizeof step.values);
-      if (step.info != NULL)
-        options.shrink_step = &step;
+      const PpFilterInfo *filter = pp_filter_lookup (req->shrink_filter);
+
+      if (filter != NULL)
+        {
+          pipeline = pp_pipeline_new ();
+          pp_pipeline_append (pipeline, filter, req->shrink_values);
+          options.pipeline = pipeline;
+        }
     }
 
-  arm_cpu_limit ();
-  pixbuf = pp_decode_fd (input_fd, req->name[0] != '\0' ? req->name : NULL, &options, &info,
-                         &error);
-  if (pixbuf != NULL)
-    *memfd = pixels_to_memfd (pixbuf, info.icc_profile, reply, &error);
+  /* The path re-opens the very file the client opened (and checked) through our descriptor.
+   * gdk-pixbuf guesses some formats (PNM, XBM…) from the name when the content is not enough,
+   * so the path carries the file's real name: a symbolic link to the descriptor. */
+  if (name_dir != NULL && req->name[0] != '\0' && strchr (req->name, '/') == NULL
+      && !g_str_equal (req->name, ".") && !g_str_equal (req->name, ".."))
+    {
+      fd_path = g_build_filename (name_dir, req->name, NULL);
+      if (symlink (proc_path, fd_path) != 0)
+        g_clear_pointer (&fd_path, g_free);
+    }
+  if (fd_path == NULL)
+    fd_path = g_strdup (proc_path);
 
-  reply->orig_width = info.width;
-  reply->orig_height = info.height;
+  arm_cpu_limit ();
+  image = _pp_io_load_here (fd_path, &options, &info, NULL, &error);
+  if (!g_str_equal (fd_path, proc_path))
+    unlink (fd_path);
+  if (image != NULL)
+    *memfd = pixels_to_memfd (image, info.icc_profile, reply, &error);
+
+  reply->header_width = info.width;
+  reply->header_height = info.height;
+  reply->loaded_width = info.loaded_width;
+  reply->loaded_height = info.loaded_height;
   reply->orientation = info.orientation;
+  reply->orientation_applied = info.orientation_applied;
   if (info.format != NULL)
     g_strlcpy (reply->format, info.format, sizeof reply->format);
   if (error != NULL)
-    {
-      /* Out of memory inside a loader surfaces as an ordinary GError. */
-      if (g_error_matches (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY)
-          || (error->domain == PP_DECODE_ERROR && strstr (error->message, "nsufficient memory")))
-        {
-          reply->ok = 0;
-          reply->error_domain = PP_DECODER_DOMAIN_DECODE;
-          reply->error_code = PP_DECODE_ERROR_OUT_OF_MEMORY;
-          g_strlcpy (reply->message, error->message, sizeof reply->message);
-        }
-      else
-        reply_error (reply, error);
-    }
+    reply_error (reply, error, fd_path, req->name);
   else
     reply->ok = 1;
-  pp_decode_info_clear (&info);
 }
 
 static gboolean
@@ -316,8 +332,10 @@ main (int    argc,
   verbose = g_getenv ("PP_DECODER_VERBOSE") != NULL;
   g_log_set_writer_func (log_writer, NULL, NULL);
 
-  /* Load the loader list (not the loaders) before the descriptor cap. */
-  g_slist_free (gdk_pixbuf_get_formats ());
+  /* Load the loader list and apply the allow-list before the descriptor cap. */
+  _pp_io_init ();
+  /* Inside bubblewrap /tmp is a private tmpfs; outside, a private folder in it. */
+  name_dir = g_dir_make_tmp ("parapix-decoder-XXXXXX", NULL);
   apply_limits ();
 
   /* The hello tells the client that the helper (and any sandbox around it) started. */
@@ -332,12 +350,16 @@ main (int    argc,
       gssize n = receive_request (sock, &req, &input_fd);
 
       if (n == 0)
-        return 0;
+        {
+          if (name_dir != NULL)
+            rmdir (name_dir);
+          g_free (name_dir);
+          return 0;
+        }
       if (n != sizeof req || req.magic != PP_DECODER_MAGIC || input_fd < 0)
         return 1;
       req.name[sizeof req.name - 1] = '\0';
       req.shrink_filter[sizeof req.shrink_filter - 1] = '\0';
-      req.allowed[sizeof req.allowed - 1] = '\0';
 
       serve_one (&req, input_fd, &reply, &memfd);
       close (input_fd);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PpDecoder, the client side of isolated decoding: starts parapix-decoder (inside bubblewrap when
+ * PpDecoder, the client side of isolated loading: starts parapix-decoder (inside bubblewrap when
  * that works here), sends it one request per file with the opened input as a descriptor, waits
  * with a deadline and the cancellable, and maps the sealed memfd it answers with. When the helper
  * dies, the reason comes from its wait status; the next request starts a new helper.
@@ -20,9 +20,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "pp-decoder.h"
 #include "pp-decoder-private.h"
 #include "pp-pipeline.h"
+
+G_DEFINE_QUARK (pp-decoder-error-quark, pp_decoder_error)
 
 /* A reused helper is replaced now and then, so a loader that leaks cannot grow it forever. */
 #define MAX_REQUESTS_PER_HELPER 1000
@@ -34,7 +38,6 @@ struct _PpDecoder
 {
   GObject parent_instance;
 
-  gboolean isolated;
   gboolean want_sandbox;
   guint64 memory_limit;
   guint timeout_ms;
@@ -52,6 +55,35 @@ G_DEFINE_FINAL_TYPE (PpDecoder, pp_decoder, G_TYPE_OBJECT)
 /* Whether bubblewrap works on this machine: 0 not tried yet, 1 works, -1 does not (absent, or
  * no user namespaces, as inside a Flatpak). Shared by all decoders; tried once. */
 static int sandbox_state;
+
+/* Whether pp_io_load() isolates: -1 not decided yet (the environment decides), 0 no, 1 yes. */
+static int isolation = -1;
+
+/**
+ * pp_decoder_set_isolation:
+ *
+ * Whether pp_io_load() parses files in helper processes (the default) or in the calling one,
+ * with the very same code: for trusted files and for measuring what isolation costs.
+ * PP_DECODER_ISOLATION=none in the environment turns it off too.
+ */
+void
+pp_decoder_set_isolation (gboolean isolated)
+{
+  g_atomic_int_set (&isolation, isolated ? 1 : 0);
+}
+
+gboolean
+_pp_decoder_isolation_enabled (void)
+{
+  int value = g_atomic_int_get (&isolation);
+
+  if (value < 0)
+    {
+      value = g_strcmp0 (g_getenv ("PP_DECODER_ISOLATION"), "none") != 0;
+      g_atomic_int_set (&isolation, value);
+    }
+  return value;
+}
 
 static void
 pp_decoder_dispose (GObject *object)
@@ -81,17 +113,14 @@ pp_decoder_init (PpDecoder *self)
 {
   const char *env;
 
-  self->isolated = TRUE;
   self->want_sandbox = TRUE;
   self->memory_limit = PP_DECODER_DEFAULT_MEMORY_LIMIT;
   self->timeout_ms = PP_DECODER_DEFAULT_TIMEOUT_MS;
   self->sock = -1;
 
-  /* Knobs for benchmarks and for machines where the sandbox misbehaves. */
+  /* For machines where the sandbox misbehaves, and for measuring what it costs. */
   env = g_getenv ("PP_DECODER_ISOLATION");
-  if (g_strcmp0 (env, "none") == 0)
-    self->isolated = FALSE;
-  else if (g_strcmp0 (env, "rlimit") == 0)
+  if (g_strcmp0 (env, "rlimit") == 0)
     self->want_sandbox = FALSE;
 }
 
@@ -99,31 +128,6 @@ PpDecoder *
 pp_decoder_new (void)
 {
   return g_object_new (PP_TYPE_DECODER, NULL);
-}
-
-/**
- * pp_decoder_set_isolated:
- *
- * %FALSE decodes in the calling process with the very same code: for trusted files, benchmarks
- * of the cost of isolation, and fuzzing.
- */
-void
-pp_decoder_set_isolated (PpDecoder *self,
-                         gboolean   isolated)
-{
-  g_return_if_fail (PP_IS_DECODER (self));
-
-  self->isolated = !!isolated;
-  if (!self->isolated)
-    pp_decoder_stop (self);
-}
-
-gboolean
-pp_decoder_get_isolated (PpDecoder *self)
-{
-  g_return_val_if_fail (PP_IS_DECODER (self), FALSE);
-
-  return self->isolated;
 }
 
 /**
@@ -481,7 +485,7 @@ spawn_helper (PpDecoder  *self,
 
   if (sandbox && bwrap == NULL)
     {
-      g_set_error_literal (error, PP_DECODE_ERROR, PP_DECODE_ERROR_FAILED, "bwrap not found");
+      g_set_error_literal (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED, "bwrap not found");
       return FALSE;
     }
   if (bwrap != NULL)
@@ -498,7 +502,7 @@ spawn_helper (PpDecoder  *self,
    * inherited copy would hide this helper's death (no end of stream). */
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
     {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_FAILED,
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
                    "cannot start the image decoder: %s", g_strerror (errno));
       return FALSE;
     }
@@ -510,7 +514,7 @@ spawn_helper (PpDecoder  *self,
     {
       close (sv[0]);
       close (sv[1]);
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_FAILED,
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
                    "cannot start the image decoder %s: %s", helper, local_error->message);
       return FALSE;
     }
@@ -526,7 +530,7 @@ spawn_helper (PpDecoder  *self,
       || hello.magic != PP_DECODER_MAGIC)
     {
       kill_helper (self);
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_FAILED,
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
                    "the image decoder %s did not start%s", helper,
                    bwrap != NULL ? " inside bubblewrap" : "");
       return FALSE;
@@ -604,39 +608,49 @@ send_request (int                     sock,
 }
 
 static void
-fill_request (PpDecoderRequest      *req,
-              const char            *path,
-              const PpDecodeOptions *options)
+fill_request (PpDecoderRequest    *req,
+              const char          *path,
+              const PpLoadOptions *options)
 {
   g_autofree char *base = g_path_get_basename (path);
 
   memset (req, 0, sizeof *req);
   req->magic = PP_DECODER_MAGIC;
-  req->apply_orientation = options->apply_orientation;
-  req->max_pixels = options->max_pixels;
+  req->keep_orientation = options->keep_orientation;
+  req->max_megapixels = options->max_megapixels;
   g_strlcpy (req->name, base, sizeof req->name);
-  if (options->shrink_step != NULL && options->shrink_step->enabled
-      && options->shrink_step->info->get_load_size != NULL)
+  /* Only the first enabled step matters for shrink-on-load; it travels by value. */
+  for (guint i = 0; options->pipeline != NULL && i < pp_pipeline_get_n_steps (options->pipeline);
+       i++)
     {
-      g_strlcpy (req->shrink_filter, options->shrink_step->info->name, sizeof req->shrink_filter);
-      memcpy (req->shrink_values, options->shrink_step->values, sizeof req->shrink_values);
-    }
-  if (options->allowed_formats != NULL)
-    {
-      g_autofree char *joined = g_strjoinv (",", (char **) options->allowed_formats);
+      const PpStep *step = pp_pipeline_get_step (options->pipeline, i);
 
-      g_strlcpy (req->allowed, joined, sizeof req->allowed);
+      if (!step->enabled)
+        continue;
+      if (step->info->get_load_size != NULL)
+        {
+          g_strlcpy (req->shrink_filter, step->info->name, sizeof req->shrink_filter);
+          memcpy (req->shrink_values, step->values, sizeof req->shrink_values);
+        }
+      break;
     }
+}
+
+static char *
+format_limit (guint64 bytes)
+{
+  if (bytes % (G_GUINT64_CONSTANT (1) << 30) == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " GiB", bytes >> 30);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", bytes >> 20);
 }
 
 /* Why the helper died, as a message a user can act on. */
 static void
 set_death_error (PpDecoder   *self,
                  int          status,
-                 const char  *display,
                  GError     **error)
 {
-  g_autofree char *limit = g_format_size_full (self->memory_limit, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *limit = format_limit (self->memory_limit);
   int sig = 0;
 
   if (WIFSIGNALED (status))
@@ -645,22 +659,20 @@ set_death_error (PpDecoder   *self,
     sig = WEXITSTATUS (status) - 128; /* bubblewrap passes a signal on as 128 + signal */
 
   if (WIFEXITED (status) && WEXITSTATUS (status) == PP_DECODER_EXIT_OOM)
-    g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_OUT_OF_MEMORY,
-                 "the decoder ran out of memory on “%s” (limit %s)", display, limit);
+    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
+                 "The decoder ran out of memory (limit %s)", limit);
   else if (sig == SIGXCPU)
-    g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_TIMED_OUT,
-                 "decoding “%s” used too much CPU time", display);
+    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_TIMED_OUT,
+                 "Decoding used more CPU time than allowed");
   else if (sig == SIGKILL)
-    g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_OUT_OF_MEMORY,
-                 "the decoder was killed while decoding “%s” (signal 9, most likely the "
-                 "system ran out of memory)", display);
+    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
+                 "The decoder was killed (signal 9; most likely the system ran out of memory)");
   else if (sig != 0)
-    g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CRASHED,
-                 "the decoder crashed on “%s” (signal %d, %s)", display, sig, g_strsignal (sig));
+    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_CRASHED,
+                 "The decoder crashed (signal %d, %s)", sig, g_strsignal (sig));
   else
-    g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_CRASHED,
-                 "the decoder quit on “%s” (exit status %d)", display,
-                 WIFEXITED (status) ? WEXITSTATUS (status) : -1);
+    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_CRASHED,
+                 "The decoder quit (exit status %d)", WIFEXITED (status) ? WEXITSTATUS (status) : -1);
 }
 
 typedef struct
@@ -682,8 +694,7 @@ mapping_free (gpointer data)
 static PpImage *
 map_reply (const PpDecoderReply  *reply,
            int                    memfd,
-           PpDecodeInfo          *info,
-           const char            *display,
+           PpImageInfo           *info,
            GError               **error)
 {
   struct stat st;
@@ -699,20 +710,20 @@ map_reply (const PpDecoderReply  *reply,
       || fstat (memfd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size < total
       || (seals = fcntl (memfd, F_GET_SEALS)) < 0 || !(seals & F_SEAL_SHRINK) || total == 0)
     {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_FAILED,
-                   "the decoder sent an invalid image for “%s”", display);
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
+                   "The decoder sent an invalid image");
       return NULL;
     }
   /* Private and writable: filters may work in place; untouched pages stay shared. */
   addr = mmap (NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE, memfd, 0);
   if (addr == MAP_FAILED)
     {
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_OUT_OF_MEMORY,
-                   "cannot map the decoded pixels of “%s”: %s", display, g_strerror (errno));
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
+                   "Cannot map the decoded pixels: %s", g_strerror (errno));
       return NULL;
     }
   if (reply->icc_len > 0)
-    info->icc_profile = g_strndup ((const char *) addr + pixels_size, reply->icc_len);
+    info->icc_profile = g_bytes_new ((const guint8 *) addr + pixels_size, reply->icc_len);
   m = g_new (Mapping, 1);
   m->addr = addr;
   m->len = total;
@@ -720,37 +731,56 @@ map_reply (const PpDecoderReply  *reply,
                                 reply->stride, mapping_free, m);
 }
 
-static PpImage *
-decode_in_process (int                     fd,
-                   const char             *path,
-                   const PpDecodeOptions  *options,
-                   PpDecodeInfo           *info,
-                   GError                **error)
+/* What pp_io_load() would say about a path it cannot read, without parsing anything. */
+static int
+open_input (const char  *path,
+            GError     **error)
 {
-  g_autofree char *base = g_path_get_basename (path);
-  g_autoptr (GdkPixbuf) pixbuf = pp_decode_fd (fd, base, options, info, error);
+  struct stat st;
+  int fd;
 
-  return pixbuf != NULL ? pp_image_new_for_pixbuf (pixbuf) : NULL;
+  /* O_NONBLOCK: a FIFO named like an image must not block the worker. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot open “%s”: %s",
+                   path, g_strerror (saved));
+      return -1;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_UNSUPPORTED, "“%s” is not a regular file",
+                   path);
+      return -1;
+    }
+  return fd;
 }
 
 /**
- * pp_decoder_decode:
- * @path: the file to decode; opened here, so a FIFO, a folder or an unreadable file fail at once
- * @info: (out caller-allocates): header facts, filled as far as decoding got; clear it with
- *   pp_decode_info_clear()
+ * pp_decoder_load:
+ * @path: the file; opened here, so a FIFO, a folder or an unreadable file fail at once
+ * @options: (nullable): as for pp_io_load()
+ * @info: (out caller-allocates) (optional): as for pp_io_load()
  *
- * Returns: (transfer full): the decoded image, or %NULL with @error set (PP_DECODE_ERROR,
- * G_IO_ERROR; G_IO_ERROR_CANCELLED when @cancellable fired)
+ * pp_io_load() in this decoder's helper process.
+ *
+ * Returns: (transfer full): the image, or %NULL with @error set: what pp_io_load() reports
+ * (PP_IO_ERROR, G_IO_ERROR; G_IO_ERROR_CANCELLED when @cancellable fired), or PP_DECODER_ERROR
+ * when the helper crashed, ran out of memory or time
  */
 PpImage *
-pp_decoder_decode (PpDecoder              *self,
-                   const char             *path,
-                   const PpDecodeOptions  *options,
-                   PpDecodeInfo           *info,
-                   GCancellable           *cancellable,
-                   GError                **error)
+pp_decoder_load (PpDecoder            *self,
+                 const char           *path,
+                 const PpLoadOptions  *options,
+                 PpImageInfo          *info,
+                 GCancellable         *cancellable,
+                 GError              **error)
 {
-  g_autofree char *display = NULL;
+  PpLoadOptions defaults;
+  PpImageInfo scratch = { 0 };
   PpDecoderRequest req;
   PpDecoderReply reply;
   PpImage *image = NULL;
@@ -760,21 +790,21 @@ pp_decoder_decode (PpDecoder              *self,
   gssize n;
 
   g_return_val_if_fail (PP_IS_DECODER (self), NULL);
-  g_return_val_if_fail (path != NULL && options != NULL && info != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
 
+  if (info == NULL)
+    info = &scratch;
   memset (info, 0, sizeof *info);
+  if (options == NULL)
+    {
+      pp_load_options_init (&defaults);
+      options = &defaults;
+    }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  fd = pp_decode_open (path, error);
+  fd = open_input (path, error);
   if (fd < 0)
     return NULL;
-
-  if (!self->isolated)
-    {
-      image = decode_in_process (fd, path, options, info, error);
-      close (fd);
-      return image;
-    }
 
   fill_request (&req, path, options);
   for (guint attempt = 0;; attempt++)
@@ -791,15 +821,14 @@ pp_decoder_decode (PpDecoder              *self,
       if (attempt == 1)
         {
           close (fd);
-          g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_FAILED,
-                       "cannot talk to the image decoder: %s", g_strerror (errno));
+          g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
+                       "Cannot talk to the image decoder: %s", g_strerror (errno));
           return NULL;
         }
     }
   close (fd);
   self->n_requests++;
 
-  display = g_filename_display_basename (path);
   ready = wait_readable (self->sock, self->timeout_ms, cancellable);
   if (ready <= 0)
     {
@@ -808,9 +837,8 @@ pp_decoder_decode (PpDecoder              *self,
       if (ready < 0)
         g_cancellable_set_error_if_cancelled (cancellable, error);
       else
-        g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_TIMED_OUT,
-                     "decoding “%s” took longer than %u s", display,
-                     (self->timeout_ms + 999) / 1000);
+        g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_TIMED_OUT,
+                     "Decoding took longer than %u s", (self->timeout_ms + 999) / 1000);
       return NULL;
     }
 
@@ -825,7 +853,7 @@ pp_decoder_decode (PpDecoder              *self,
       self->sock = -1;
       self->pid = 0;
       status = reap (pid);
-      set_death_error (self, status, display, error);
+      set_death_error (self, status, error);
       return NULL;
     }
   if (n != sizeof reply || reply.magic != PP_DECODER_MAGIC)
@@ -833,50 +861,73 @@ pp_decoder_decode (PpDecoder              *self,
       if (memfd >= 0)
         close (memfd);
       kill_helper (self);
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_FAILED,
-                   "the image decoder sent a malformed answer for “%s”", display);
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
+                   "The image decoder sent a malformed answer");
       return NULL;
     }
 
   reply.format[sizeof reply.format - 1] = '\0';
   reply.message[sizeof reply.message - 1] = '\0';
   info->format = reply.format[0] != '\0' ? g_strdup (reply.format) : NULL;
-  info->width = reply.orig_width;
-  info->height = reply.orig_height;
-  info->orientation = CLAMP (reply.orientation, 0, 8);
+  info->width = reply.header_width;
+  info->height = reply.header_height;
+  info->loaded_width = reply.loaded_width;
+  info->loaded_height = reply.loaded_height;
+  info->orientation = CLAMP (reply.orientation, 1, 8);
+  info->orientation_applied = reply.orientation_applied != 0;
 
   if (!reply.ok)
     {
       if (memfd >= 0)
         close (memfd);
-      if (reply.error_domain == PP_DECODER_DOMAIN_DECODE
-          && reply.error_code == PP_DECODE_ERROR_OUT_OF_MEMORY)
-        {
-          g_autofree char *limit = g_format_size_full (self->memory_limit,
-                                                       G_FORMAT_SIZE_IEC_UNITS);
-
-          g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_OUT_OF_MEMORY,
-                       "the decoder ran out of memory on “%s” (limit %s)", display, limit);
-        }
-      else if (reply.error_domain == PP_DECODER_DOMAIN_IO)
+      if (reply.error_domain == PP_DECODER_DOMAIN_GIO)
         g_set_error_literal (error, G_IO_ERROR, reply.error_code, reply.message);
-      else
-        g_set_error_literal (error, PP_DECODE_ERROR,
-                             CLAMP (reply.error_code, PP_DECODE_ERROR_FAILED,
-                                    PP_DECODE_ERROR_TIMED_OUT),
+      else if (reply.error_domain == PP_DECODER_DOMAIN_DECODER)
+        g_set_error_literal (error, PP_DECODER_ERROR,
+                             CLAMP (reply.error_code, PP_DECODER_ERROR_FAILED,
+                                    PP_DECODER_ERROR_TIMED_OUT),
                              reply.message);
+      else
+        g_set_error_literal (error, PP_IO_ERROR,
+                             CLAMP (reply.error_code, PP_IO_ERROR_UNSUPPORTED,
+                                    PP_IO_ERROR_EXISTS),
+                             reply.message);
+      if (info == &scratch)
+        pp_image_info_clear (&scratch);
       return NULL;
     }
   if (memfd < 0)
     {
       kill_helper (self);
-      g_set_error (error, PP_DECODE_ERROR, PP_DECODE_ERROR_FAILED,
-                   "the image decoder sent no pixels for “%s”", display);
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
+                   "The image decoder sent no pixels");
       return NULL;
     }
-  image = map_reply (&reply, memfd, info, display, error);
+  image = map_reply (&reply, memfd, info, error);
   close (memfd);
   if (image == NULL)
     kill_helper (self);
+  if (info == &scratch)
+    pp_image_info_clear (&scratch);
   return image;
+}
+
+/* One decoder, so one persistent helper, per thread that loads: the pool's workers. */
+static GPrivate thread_decoder = G_PRIVATE_INIT (g_object_unref);
+
+PpImage *
+_pp_decoder_load (const char          *path,
+                  const PpLoadOptions *options,
+                  PpImageInfo         *info,
+                  GCancellable        *cancellable,
+                  GError             **error)
+{
+  PpDecoder *decoder = g_private_get (&thread_decoder);
+
+  if (decoder == NULL)
+    {
+      decoder = pp_decoder_new ();
+      g_private_set (&thread_decoder, decoder);
+    }
+  return pp_decoder_load (decoder, path, options, info, cancellable, error);
 }

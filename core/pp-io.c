@@ -19,6 +19,7 @@
 
 #include <glib/gstdio.h>
 
+#include "pp-decoder-private.h"
 #include "pp-io-private.h"
 
 G_DEFINE_QUARK (pp-io-error-quark, pp_io_error)
@@ -272,6 +273,39 @@ pp_io_is_supported (const char *path,
 /* HEIF and AVIF decoders ignore size-prepared and decode everything first, and GdkPixbuf's
  * header probe runs that decoder: so read the declared size from the ISO-BMFF "ispe" boxes
  * ourselves. The largest one is the primary image (grid tiles are smaller). */
+/* The canvas size of a WebP file, from its RIFF header as the container spec lays it out
+ * (found by fuzzing: tests/fuzz/regressions/fuzz-load/webp-vp8x-huge-canvas). */
+static gboolean
+read_webp_size (const guint8 *b,
+                gsize         n,
+                int          *width,
+                int          *height)
+{
+  if (n < 30 || memcmp (b, "RIFF", 4) != 0 || memcmp (b + 8, "WEBP", 4) != 0)
+    return FALSE;
+  if (memcmp (b + 12, "VP8X", 4) == 0)
+    {
+      *width = 1 + (b[24] | b[25] << 8 | b[26] << 16);
+      *height = 1 + (b[27] | b[28] << 8 | b[29] << 16);
+      return TRUE;
+    }
+  if (memcmp (b + 12, "VP8 ", 4) == 0 && b[23] == 0x9d && b[24] == 0x01 && b[25] == 0x2a)
+    {
+      *width = (b[26] | b[27] << 8) & 0x3fff;
+      *height = (b[28] | b[29] << 8) & 0x3fff;
+      return *width > 0 && *height > 0;
+    }
+  if (memcmp (b + 12, "VP8L", 4) == 0 && b[20] == 0x2f)
+    {
+      guint32 bits = b[21] | b[22] << 8 | b[23] << 16 | (guint32) b[24] << 24;
+
+      *width = 1 + (bits & 0x3fff);
+      *height = 1 + ((bits >> 14) & 0x3fff);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 read_isobmff_size (const guint8 *data,
                    gsize         size,
@@ -392,6 +426,15 @@ pp_io_read_header (const char  *path,
     {
       g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE, "The file is empty");
       return FALSE;
+    }
+  if (read_webp_size (head, n, &width, &height))
+    {
+      /* Not gdk_pixbuf_get_file_info(): the WebP loader allocates the declared canvas before it
+       * reports the size (a 32-byte file made it allocate 5 GB). */
+      info_out->format = g_strdup ("webp");
+      info_out->width = width;
+      info_out->height = height;
+      return TRUE;
     }
   if (read_isobmff_size (head, n, &width, &height))
     {
@@ -690,22 +733,14 @@ choose_load_size (PpPipeline *pipeline,
     *load_width = *load_height = 0;
 }
 
-/**
- * pp_io_load:
- * @options: (nullable): defaults from pp_load_options_init()
- * @info_out: (out caller-allocates) (optional): what was found; clear with pp_image_info_clear()
- *
- * Loads @path as 8-bit RGB or RGBA: header first (format, size, pixel limit), then the decode,
- * shrinking on load when @options' pipeline starts with a downscale, then EXIF orientation.
- *
- * Returns: (transfer full) (nullable): the image, or %NULL with a message a user can act on
- */
+/* pp_io_load() in this process: what parapix-decoder runs for us, and what runs here when
+ * isolation is off. */
 PpImage *
-pp_io_load (const char          *path,
-            const PpLoadOptions *options,
-            PpImageInfo         *info_out,
-            GCancellable        *cancellable,
-            GError             **error)
+_pp_io_load_here (const char          *path,
+                  const PpLoadOptions *options,
+                  PpImageInfo         *info_out,
+                  GCancellable        *cancellable,
+                  GError             **error)
 {
   PpLoadOptions defaults;
   g_auto (PpImageInfo) header = { 0 };
@@ -740,6 +775,32 @@ pp_io_load (const char          *path,
       memset (&info, 0, sizeof info);
     }
   return image;
+}
+
+/**
+ * pp_io_load:
+ * @options: (nullable): defaults from pp_load_options_init()
+ * @info_out: (out caller-allocates) (optional): what was found; clear with pp_image_info_clear()
+ *
+ * Loads @path as 8-bit RGB or RGBA: header first (format, size, pixel limit), then the decode,
+ * shrinking on load when @options' pipeline starts with a downscale, then EXIF orientation.
+ *
+ * Returns: (transfer full) (nullable): the image, or %NULL with a message a user can act on
+ */
+PpImage *
+pp_io_load (const char          *path,
+            const PpLoadOptions *options,
+            PpImageInfo         *info_out,
+            GCancellable        *cancellable,
+            GError             **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* Every byte of the file is parsed by loader code (even the header read), so all of it runs
+   * in the calling worker's parapix-decoder process unless isolation is off. */
+  if (_pp_decoder_isolation_enabled ())
+    return _pp_decoder_load (path, options, info_out, cancellable, error);
+  return _pp_io_load_here (path, options, info_out, cancellable, error);
 }
 
 static guint32
