@@ -916,6 +916,101 @@ write_all (int           fd,
   return TRUE;
 }
 
+/* The O_TMPFILE way of pp_io_save(): write, then link the complete file in under its name. */
+static gboolean
+save_unnamed (int            fd,
+              const char    *dir,
+              const char    *path,
+              const char    *data,
+              gsize          size,
+              mode_t         mode,
+              gboolean       overwrite,
+              gint64         t0,
+              gint64         t1,
+              PpSaveTimes   *times_out,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", fd);
+  g_autoptr (GError) local_error = NULL;
+  int saved;
+
+  if (!write_all (fd, (const guint8 *) data, size, &local_error) || fchmod (fd, mode) != 0)
+    {
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot write “%s”: %s", path,
+                   local_error != NULL ? local_error->message : g_strerror (errno));
+      close (fd);
+      return FALSE;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+  if (!overwrite)
+    {
+      /* linkat() never replaces: an output that appeared meanwhile is left alone. */
+      if (linkat (AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+        goto done;
+      saved = errno;
+      close (fd);
+      if (saved == EEXIST)
+        g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_EXISTS,
+                     "“%s” appeared while it was being written; left it alone", path);
+      else
+        g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot write “%s”: %s", path,
+                     g_strerror (saved));
+      return FALSE;
+    }
+  else
+    {
+      /* Replacing needs a rename: link under a temporary name first, for a moment only. */
+      g_autofree char *tmp = NULL;
+
+      for (guint attempt = 0; attempt < 100; attempt++)
+        {
+          g_free (tmp);
+          tmp = g_strdup_printf ("%s/.parapix-%08x.tmp", dir, g_random_int ());
+          if (linkat (AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
+            break;
+          if (errno != EEXIST)
+            {
+              saved = errno;
+              close (fd);
+              g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot write “%s”: %s", path,
+                           g_strerror (saved));
+              return FALSE;
+            }
+        }
+      if (rename (tmp, path) != 0)
+        {
+          saved = errno;
+          g_unlink (tmp);
+          close (fd);
+          g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot write “%s”: %s", path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+    }
+done:
+  if (close (fd) != 0)
+    {
+      /* The data may not have reached the disk (NFS reports late): the name is already out,
+       * so take it back. */
+      saved = errno;
+      g_unlink (path);
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot write “%s”: %s", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  if (times_out != NULL)
+    {
+      times_out->encode_us = t1 - t0;
+      times_out->write_us = g_get_monotonic_time () - t1;
+    }
+  return TRUE;
+}
+
 /* Moves @tmp to @path, atomically; without @overwrite it fails if @path exists, even when
  * another process creates it at the same moment. */
 static gboolean
@@ -1050,6 +1145,16 @@ pp_io_save (PpImage              *image,
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
+
+  /* First choice: an unnamed file (O_TMPFILE) given its name only once complete. Nothing named
+   * exists before the commit, so a folder that turns read-only mid-write, a full disk or a kill
+   * leaves nothing behind; a named temporary cannot be removed from a read-only folder (found by
+   * tests/cli/test-faults.c, read-only-mid-batch). */
+  fd = g_open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    return save_unnamed (fd, dir, path, encoded, encoded_size, file_mode, options->overwrite,
+                         t0, t1, times_out, cancellable, error);
+
   tmp = g_build_filename (dir, ".parapix-XXXXXX.tmp", NULL);
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
