@@ -288,6 +288,7 @@ process_job (RunState *state,
   if (image == NULL)
     goto failed;
   record.format = g_strdup (info.format);
+  record.helper_cpu_us = info.helper_cpu_us;
   record.source_width = info.width;
   record.source_height = info.height;
   record.width = image->width;
@@ -344,6 +345,21 @@ failed:
   pp_progress_end_file (state->progress, record.status, 0, &record);
 }
 
+static gint64
+run_helper_cpu_us (PpRun *run)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (run));
+  gint64 total = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (run), i);
+
+      total += pp_file_result_get_record (result)->helper_cpu_us;
+    }
+  return total;
+}
+
 static gboolean
 complete_on_main (gpointer user_data)
 {
@@ -354,8 +370,10 @@ complete_on_main (gpointer user_data)
   pp_progress_finish (state->progress, cancelled);
   /* Deliver the last results and counters before anyone hears the run is over. */
   pp_progress_flush (state->progress);
+  /* With isolated decoding, part of the work is done by helper processes: count it too. */
   pp_run_finish (state->run, g_get_monotonic_time () - state->start_us,
-                 process_cpu_us () - state->start_cpu_us, cancelled);
+                 process_cpu_us () - state->start_cpu_us + run_helper_cpu_us (state->run),
+                 cancelled);
   self->running = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_task_return_pointer (state->task, g_object_ref (state->run), g_object_unref);
