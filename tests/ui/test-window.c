@@ -264,6 +264,7 @@ test_workflow (Fixture       *fixture,
   }
 
   adw_view_stack_set_visible_child_name (window->view_stack, "timings");
+  PP_WAIT_UNTIL (!gtk_revealer_get_child_revealed (window->progress_revealer), 10);
   pp_test_screenshot (GTK_WIDGET (window), "timings-samples");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
@@ -597,6 +598,7 @@ test_stall (Fixture       *fixture,
   g_assert_cmpint (probe.max_timeout_gap_us, <, 500 * 1000);
 
   adw_view_stack_set_visible_child_name (window->view_stack, "timings");
+  PP_WAIT_UNTIL (!gtk_revealer_get_child_revealed (window->progress_revealer), 10);
   pp_test_screenshot (GTK_WIDGET (window), "timings");
 }
 
