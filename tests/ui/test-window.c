@@ -488,6 +488,68 @@ test_presets (Fixture       *fixture,
   g_assert_cmpstrv (names, ((const char *[]) { NULL }));
 }
 
+/* Output settings: a preferences window bound to GSettings. */
+static void
+test_output_settings (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  PpWindow *window = fixture->window;
+  const char *samples = g_getenv ("PP_SAMPLES_DIR");
+  g_autoptr (GFile) folder = g_file_new_for_path (samples);
+  g_autofree char *uri = g_file_get_uri (folder);
+  g_autofree char *format = NULL;
+  GList *toplevels;
+  GtkWindow *dialog = NULL;
+
+  open_folder (fixture, samples, 8);
+  g_assert_cmpstr (g_settings_get_string (fixture->settings, "recent-folder"), ==, uri);
+
+  activate (GTK_WIDGET (window), "win.output-settings", NULL);
+  pp_test_run_for (100);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_PREFERENCES_WINDOW (l->data))
+      dialog = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (dialog);
+  pp_test_screenshot (GTK_WIDGET (dialog), "output-settings");
+
+  /* The format row writes the setting, and the setting moves the row. */
+  {
+    AdwComboRow *row = NULL;
+    GtkWidget *child;
+
+    for (child = gtk_widget_get_first_child (GTK_WIDGET (dialog)); child != NULL;)
+      {
+        if (ADW_IS_COMBO_ROW (child) &&
+            g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), "Format") == 0)
+          {
+            row = ADW_COMBO_ROW (child);
+            break;
+          }
+        /* Depth-first walk of the dialog's widgets. */
+        if (gtk_widget_get_first_child (child) != NULL)
+          child = gtk_widget_get_first_child (child);
+        else
+          {
+            while (child != NULL && gtk_widget_get_next_sibling (child) == NULL)
+              child = gtk_widget_get_parent (child) == GTK_WIDGET (dialog)
+                        ? NULL : gtk_widget_get_parent (child);
+            if (child != NULL)
+              child = gtk_widget_get_next_sibling (child);
+          }
+      }
+    g_assert_nonnull (row);
+    adw_combo_row_set_selected (row, 2);
+    format = g_settings_get_string (fixture->settings, "output-format");
+    g_assert_cmpstr (format, ==, "png");
+    g_settings_set_string (fixture->settings, "output-format", "webp");
+    g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 3);
+    g_settings_reset (fixture->settings, "output-format");
+  }
+  gtk_window_destroy (dialog);
+}
+
 /* Files finished so far by the parallel run of a Compare (0 before it starts). */
 static guint
 parallel_done (PpWindow *window)
@@ -626,6 +688,8 @@ main (int    argc,
               test_failures_and_cancel, fixture_tear_down);
   g_test_add ("/pp/ui/window/presets", Fixture, NULL, fixture_set_up, test_presets,
               fixture_tear_down);
+  g_test_add ("/pp/ui/window/output-settings", Fixture, NULL, fixture_set_up,
+              test_output_settings, fixture_tear_down);
   g_test_add ("/pp/ui/window/stall", Fixture, NULL, fixture_set_up, test_stall,
               fixture_tear_down);
   status = g_test_run ();
