@@ -31,18 +31,22 @@ enum
   EXIT_CANCELLED = 130,
 };
 
-static const char *const headless_options[] = {
-  "--batch", "--list-filters", "--version", "--help", "-h", "--help-all", NULL,
-};
-
 gboolean
 pp_cli_wants_headless (int    argc,
                        char **argv)
 {
   for (int i = 1; i < argc; i++)
-    for (guint j = 0; headless_options[j] != NULL; j++)
-      if (g_str_has_prefix (argv[i], headless_options[j]))
+    {
+      /* Any option but GApplication's own belongs to the command line: the window takes only
+       * folders and files, so an unknown option is a usage error (exit 2) reported here, not
+       * GApplication's generic failure. */
+      if (argv[i][0] == '-' && argv[i][1] != '\0' && strcmp (argv[i], "--") != 0 &&
+          !g_str_has_prefix (argv[i], "--gapplication-") &&
+          !g_str_has_prefix (argv[i], "--help-gapplication"))
         return TRUE;
+      if (strcmp (argv[i], "--") == 0)
+        break;
+    }
   return FALSE;
 }
 
