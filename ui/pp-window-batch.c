@@ -47,6 +47,7 @@ typedef struct
   AdwToast *toast;       /* (weak) the last run's toast, dismissed when a new one comes */
   GListStore *failures;  /* of PpFileResult, this run */
   gboolean retry_compare; /* what to start again once another output folder is chosen */
+  gint64 labels_us;       /* when the progress texts last changed */
 } BatchState;
 
 static BatchState *
@@ -250,6 +251,13 @@ on_progress_changed (PpProgress               *progress,
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  snapshot->total > 0 ? (double) snapshot->done / snapshot->total
                                                      : 0.0);
+  /* The bar moves with every update; the texts change a few times a second: faster is not
+   * readable, and every text change relayouts the window (on X11 with server round trips). */
+  if (snapshot->state == PP_PROGRESS_RUNNING && snapshot->done < snapshot->total &&
+      g_get_monotonic_time () - state->labels_us < G_USEC_PER_SEC / 4 &&
+      (results == NULL || results->len == 0))
+    goto results;
+  state->labels_us = g_get_monotonic_time ();
   if (snapshot->done > 0 && left != NULL && snapshot->state == PP_PROGRESS_RUNNING)
     text = g_strdup_printf ("%s%u of %u · %.1f images/s · %s left", phase_label (state->phase),
                             snapshot->done, snapshot->total, rate, left);
@@ -267,6 +275,7 @@ on_progress_changed (PpProgress               *progress,
       gtk_label_set_label (self->current_file_label, name);
     }
 
+results:
   for (guint i = 0; results != NULL && i < results->len; i++)
     {
       PpFileResult *result = g_ptr_array_index (results, i);
