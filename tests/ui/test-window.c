@@ -621,8 +621,8 @@ test_stall (Fixture       *fixture,
   pp_stall_probe_stop (&probe);
   idle_gap_us = probe.max_timeout_gap_us;
 
-  /* Measure over the whole Compare, a serial run then a parallel one: the batch alone until
-   * the screenshot, then (a second probe) while the user browses to another image. */
+  /* Measure over the whole Compare, a serial run then a parallel one, untouched (so the
+   * comparison stays fair); the probe pauses for the screenshot, which renders on this thread. */
   pp_stall_probe_start (&probe, GTK_WIDGET (window));
   start = g_get_monotonic_time ();
   activate (GTK_WIDGET (window), "win.compare", NULL);
@@ -633,23 +633,43 @@ test_stall (Fixture       *fixture,
         {
           pp_stall_probe_stop (&probe);
           batch_probe = probe;
-          /* The screenshot itself renders on this thread: keep it out of the measurement. */
           pp_test_screenshot (GTK_WIDGET (window), "batch");
           shot = TRUE;
           pp_stall_probe_start (&probe, GTK_WIDGET (window));
-          /* The window stays usable: browse to another image and preview it mid-run. */
-          renders_before = pp_preview_get_n_renders (window->preview);
-          pp_thumbnail_grid_select (window->thumbnail_grid, 3);
         }
-      if (shot && rendered_during_run == 0 &&
-          pp_preview_get_n_renders (window->preview) > renders_before)
-        rendered_during_run = g_get_monotonic_time ();
       g_assert_cmpint (g_get_monotonic_time () - start, <, 180 * G_USEC_PER_SEC);
     }
   pp_stall_probe_stop (&probe);
   g_assert_true (shot);
+  batch_probe.max_timeout_gap_us = MAX (batch_probe.max_timeout_gap_us, probe.max_timeout_gap_us);
+  batch_probe.max_tick_gap_us = MAX (batch_probe.max_tick_gap_us, probe.max_tick_gap_us);
+  batch_probe.max_busy_us = MAX (batch_probe.max_busy_us, probe.max_busy_us);
+  batch_probe.n_timeouts += probe.n_timeouts;
   /* The probe really ran through the batch. */
   g_assert_cmpuint (batch_probe.n_timeouts, >, 20);
+  g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 2);
+  g_assert_cmpfloat (pp_timings_view_get_speedup (window->timings_view,
+                                                  pp_timings_view_get_run (window->timings_view,
+                                                                           1)), >, 0);
+  adw_view_stack_set_visible_child_name (window->view_stack, "timings");
+  PP_WAIT_UNTIL (!gtk_revealer_get_child_revealed (window->progress_revealer), 10);
+  pp_test_screenshot (GTK_WIDGET (window), "timings");
+  adw_view_stack_set_visible_child_name (window->view_stack, "images");
+
+  /* The window stays usable during a run: browse to another image and preview it while a
+   * plain Process runs, probing the main loop meanwhile. */
+  pp_stall_probe_start (&probe, GTK_WIDGET (window));
+  activate (GTK_WIDGET (window), "win.process", NULL);
+  PP_WAIT_UNTIL (parallel_done (window) >= 1 || !_pp_window_is_running (window), 120);
+  renders_before = pp_preview_get_n_renders (window->preview);
+  pp_thumbnail_grid_select (window->thumbnail_grid, 3);
+  while (_pp_window_is_running (window))
+    {
+      pp_test_iterate ();
+      if (rendered_during_run == 0 && pp_preview_get_n_renders (window->preview) > renders_before)
+        rendered_during_run = g_get_monotonic_time ();
+    }
+  pp_stall_probe_stop (&probe);
   g_test_message ("preview of another image during the run: %s",
                   rendered_during_run ? "rendered before the run ended" : "after the run");
   PP_WAIT_UNTIL (pp_preview_get_n_renders (window->preview) > renders_before, 60);
@@ -661,7 +681,7 @@ test_stall (Fixture       *fixture,
   report = g_strdup_printf ("longest main-loop stall during a Compare of %u 12-megapixel JPEGs "
                             "(serial, then parallel on 2 threads): %.1f ms between 5 ms timeouts, "
                             "%.1f ms between frame-clock ticks, main thread busy at most %.1f ms "
-                            "of a gap; while also browsing to another image mid-run: %.1f ms "
+                            "of a gap; during a Process while browsing to another image: %.1f ms "
                             "(busy %.1f ms); idle baseline %.1f ms (load average %s, renderer "
                             "%s)\n",
                             n_files, batch_probe.max_timeout_gap_us / 1e3,
@@ -672,17 +692,9 @@ test_stall (Fixture       *fixture,
   g_test_message ("%s", report);
   report_path = g_build_filename (builddir ? builddir : ".", "stall.txt", NULL);
   g_file_set_contents (report_path, report, -1, NULL);
-  g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 2);
-  g_assert_cmpfloat (pp_timings_view_get_speedup (window->timings_view,
-                                                  pp_timings_view_get_run (window->timings_view,
-                                                                           1)), >, 0);
   /* Not a speed assertion: a batch that ran on the main thread would stall for whole seconds. */
   g_assert_cmpint (batch_probe.max_timeout_gap_us, <, 500 * 1000);
   g_assert_cmpint (probe.max_timeout_gap_us, <, 500 * 1000);
-
-  adw_view_stack_set_visible_child_name (window->view_stack, "timings");
-  PP_WAIT_UNTIL (!gtk_revealer_get_child_revealed (window->progress_revealer), 10);
-  pp_test_screenshot (GTK_WIDGET (window), "timings");
 }
 
 int
