@@ -550,6 +550,56 @@ test_output_settings (Fixture       *fixture,
   gtk_window_destroy (dialog);
 }
 
+/* Dropping files on the window opens them; a dropped folder opens as a folder. */
+static void
+test_drop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  PpWindow *window = fixture->window;
+  const char *samples = g_getenv ("PP_SAMPLES_DIR");
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window->main_stack));
+  GtkDropTarget *target = NULL;
+  g_autoptr (GFile) leaf = NULL;
+  g_autoptr (GFile) cat = NULL;
+  g_autoptr (GFile) folder = g_file_new_for_path (samples);
+  GSList *list = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  leaf = g_file_get_child (folder, "leaf.jpg");
+  cat = g_file_get_child (folder, "cat.jpg");
+  list = g_slist_append (list, leaf);
+  list = g_slist_append (list, cat);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, list);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_value_unset (&value);
+  g_slist_free (list);
+  g_assert_true (handled);
+  PP_WAIT_UNTIL (g_list_model_get_n_items (pp_thumbnail_grid_get_model (window->thumbnail_grid)) == 2,
+                 10);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "content");
+
+  list = g_slist_append (NULL, folder);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, list);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_value_unset (&value);
+  g_slist_free (list);
+  PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid) &&
+                 g_list_model_get_n_items (pp_thumbnail_grid_get_model (window->thumbnail_grid)) == 8,
+                 10);
+}
+
 /* Files finished so far by the parallel run of a Compare (0 before it starts). */
 static guint
 parallel_done (PpWindow *window)
@@ -720,6 +770,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/pp/ui/window/output-settings", Fixture, NULL, fixture_set_up,
               test_output_settings, fixture_tear_down);
+  g_test_add ("/pp/ui/window/drop", Fixture, NULL, fixture_set_up, test_drop,
+              fixture_tear_down);
   g_test_add ("/pp/ui/window/stall", Fixture, NULL, fixture_set_up, test_stall,
               fixture_tear_down);
   status = g_test_run ();
