@@ -342,7 +342,6 @@ finish (PpWindow   *self,
       g_autoptr (GNotification) notification = g_notification_new ("Batch finished");
 
       g_notification_set_body (notification, message);
-      g_notification_set_default_action (notification, "app.activate");
       g_application_send_notification (G_APPLICATION (app), "batch-finished", notification);
     }
 }

@@ -19,8 +19,8 @@ struct _PpWindow
   AdwApplicationWindow parent_instance;
 
   /* Template children, alphabetically. */
-  PpChainEditor *chain_editor;
   GtkButton *cancel_button;
+  PpChainEditor *chain_editor;
   GtkButton *compare_button;
   GtkToggleButton *compare_toggle;
   GtkLabel *current_file_label;
@@ -43,9 +43,9 @@ struct _PpWindow
   GtkToggleButton *sidebar_button;
   AdwStatusPage *status_page;
   AdwViewSwitcherTitle *switcher_title;
-  PpThumbnailGrid *thumbnail_grid;
   GtkAdjustment *threads_adjustment;
   GtkSpinButton *threads_spin;
+  PpThumbnailGrid *thumbnail_grid;
   PpTimeline *timeline;
   GtkLabel *timeline_title;
   GtkBox *timings_box;

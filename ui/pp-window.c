@@ -247,8 +247,8 @@ pp_window_class_init (PpWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, chain_editor);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, chain_editor);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_toggle);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, current_file_label);
@@ -271,9 +271,9 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, switcher_title);
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, thumbnail_grid);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_spin);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, thumbnail_grid);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline_title);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timings_box);
@@ -317,7 +317,8 @@ pp_window_init (PpWindow *self)
 
   gtk_adjustment_set_upper (self->threads_adjustment, n_cpus);
   threads = g_settings_get_uint (self->settings, "threads");
-  gtk_adjustment_set_value (self->threads_adjustment, threads == 0 ? n_cpus : MIN (threads, n_cpus));
+  gtk_adjustment_set_value (self->threads_adjustment,
+                            threads == 0 ? n_cpus : MIN (threads, n_cpus));
   if (g_settings_get_boolean (self->settings, "parallel"))
     gtk_toggle_button_set_active (self->parallel_button, TRUE);
   else

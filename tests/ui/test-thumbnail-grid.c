@@ -142,7 +142,8 @@ test_ten_thousand (void)
 
         gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + 60);
         /* One frame per step. */
-        while (probe.n_ticks == ticks && g_get_monotonic_time () - scroll_start < 4 * G_USEC_PER_SEC)
+        while (probe.n_ticks == ticks &&
+               g_get_monotonic_time () - scroll_start < 4 * G_USEC_PER_SEC)
           pp_test_iterate ();
         frames++;
       }

@@ -182,7 +182,8 @@ test_workflow (Fixture       *fixture,
                      window->thumbnail_grid)), ==, "leaf.jpg");
 
   /* Build a chain through the editor's actions: a preset, then one more filter. */
-  activate (GTK_WIDGET (window->chain_editor), "chain.load-preset", g_variant_new_string ("Brighten"));
+  activate (GTK_WIDGET (window->chain_editor), "chain.load-preset",
+            g_variant_new_string ("Brighten"));
   activate (GTK_WIDGET (window->chain_editor), "chain.add", g_variant_new_string ("saturation"));
   g_assert_true (pp_pipeline_set_value (window->pipeline, 2, 0, 40, &error));
   g_assert_no_error (error);
@@ -219,7 +220,8 @@ test_workflow (Fixture       *fixture,
                  pp_preview_get_n_proxy_renders (window->preview) > n_renders - n_proxy &&
                  !pp_preview_get_busy (window->preview) &&
                  !g_str_has_suffix (pp_preview_get_status (window->preview), " preview"), 30);
-  g_test_message ("20 changes gave %u renders", pp_preview_get_n_renders (window->preview) - n_renders);
+  g_test_message ("20 changes gave %u renders",
+                  pp_preview_get_n_renders (window->preview) - n_renders);
   g_assert_cmpuint (pp_preview_get_n_renders (window->preview) - n_renders, <=, 3);
   pp_test_screenshot (GTK_WIDGET (window), "preview");
   activate (GTK_WIDGET (window), "win.toggle-compare", NULL);
@@ -557,7 +559,8 @@ test_drop (Fixture       *fixture,
 {
   PpWindow *window = fixture->window;
   const char *samples = g_getenv ("PP_SAMPLES_DIR");
-  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window->main_stack));
+  g_autoptr (GListModel) controllers =
+    gtk_widget_observe_controllers (GTK_WIDGET (window->main_stack));
   GtkDropTarget *target = NULL;
   g_autoptr (GFile) leaf = NULL;
   g_autoptr (GFile) cat = NULL;
@@ -585,8 +588,8 @@ test_drop (Fixture       *fixture,
   g_value_unset (&value);
   g_slist_free (list);
   g_assert_true (handled);
-  PP_WAIT_UNTIL (g_list_model_get_n_items (pp_thumbnail_grid_get_model (window->thumbnail_grid)) == 2,
-                 10);
+  PP_WAIT_UNTIL (g_list_model_get_n_items (
+                   pp_thumbnail_grid_get_model (window->thumbnail_grid)) == 2, 10);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "content");
 
   list = g_slist_append (NULL, folder);
@@ -596,8 +599,8 @@ test_drop (Fixture       *fixture,
   g_value_unset (&value);
   g_slist_free (list);
   PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid) &&
-                 g_list_model_get_n_items (pp_thumbnail_grid_get_model (window->thumbnail_grid)) == 8,
-                 10);
+                 g_list_model_get_n_items (
+                   pp_thumbnail_grid_get_model (window->thumbnail_grid)) == 8, 10);
 }
 
 /* Files finished so far by the parallel run of a Compare (0 before it starts). */
