@@ -267,12 +267,12 @@ on_progress_changed (PpProgress               *progress,
   else
     text = g_strdup_printf ("%s%u of %u", phase_label (state->phase), snapshot->done,
                             snapshot->total);
-  gtk_label_set_label (self->progress_label, text);
+  gtk_inscription_set_text (self->progress_label, text);
   if (snapshot->current_file != NULL)
     {
       g_autofree char *name = g_path_get_basename (snapshot->current_file);
 
-      gtk_label_set_label (self->current_file_label, name);
+      gtk_inscription_set_text (self->current_file_label, name);
     }
 
 results:
@@ -502,7 +502,7 @@ start_check (PpWindow *self)
           g_ptr_array_add (data->pairs, g_strdup (record->output));
         }
     }
-  gtk_label_set_label (self->progress_label, "Comparing the outputs of both runs…");
+  gtk_inscription_set_text (self->progress_label, "Comparing the outputs of both runs…");
 
   task = g_task_new (self, NULL, check_done, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
@@ -609,8 +609,8 @@ start_run (PpWindow    *self,
   g_list_store_remove_all (state->failures);
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_label_set_label (self->progress_label, "Starting…");
-  gtk_label_set_label (self->current_file_label, "");
+  gtk_inscription_set_text (self->progress_label, "Starting…");
+  gtk_inscription_set_text (self->current_file_label, "");
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
 
   pp_batch_run_async (state->batch, state->cancellable, run_done, g_object_ref (self));
@@ -769,7 +769,7 @@ cancel_action (GtkWidget  *widget,
   if (state->phase == PHASE_IDLE || state->cancellable == NULL)
     return;
   g_cancellable_cancel (state->cancellable);
-  gtk_label_set_label (PP_WINDOW (widget)->progress_label, "Cancelling…");
+  gtk_inscription_set_text (PP_WINDOW (widget)->progress_label, "Cancelling…");
 }
 
 static void

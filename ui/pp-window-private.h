@@ -23,7 +23,7 @@ struct _PpWindow
   PpChainEditor *chain_editor;
   GtkButton *compare_button;
   GtkToggleButton *compare_toggle;
-  GtkLabel *current_file_label;
+  GtkInscription *current_file_label;
   GtkButton *failures_button;
   AdwFlap *flap;
   AdwHeaderBar *header_bar;
@@ -33,10 +33,10 @@ struct _PpWindow
   GtkToggleButton *parallel_button;
   PpPreview *preview;
   GtkLabel *preview_name_label;
-  GtkLabel *preview_status_label;
+  GtkInscription *preview_status_label;
   GtkButton *process_button;
   GtkProgressBar *progress_bar;
-  GtkLabel *progress_label;
+  GtkInscription *progress_label; /* fixed size: changing it never relayouts the window */
   GtkRevealer *progress_revealer;
   GtkButton *recent_button;
   GtkToggleButton *serial_button;

@@ -125,7 +125,7 @@ on_selection_changed (PpWindow *self)
 static void
 on_preview_status (PpWindow *self)
 {
-  gtk_label_set_label (self->preview_status_label, pp_preview_get_status (self->preview));
+  gtk_inscription_set_text (self->preview_status_label, pp_preview_get_status (self->preview));
 }
 
 static void
@@ -327,6 +327,16 @@ pp_window_init (PpWindow *self)
   g_signal_connect_swapped (self->threads_adjustment, "value-changed",
                             G_CALLBACK (on_threads_changed), self);
   update_preview_threads (self);
+
+  /* Tabular digits, so counters and timings do not wobble as they change. */
+  {
+    PangoAttrList *attributes = pango_attr_list_new ();
+
+    pango_attr_list_insert (attributes, pango_attr_font_features_new ("tnum=1"));
+    gtk_inscription_set_attributes (self->progress_label, attributes);
+    gtk_inscription_set_attributes (self->preview_status_label, attributes);
+    pango_attr_list_unref (attributes);
+  }
 
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), FALSE);
   update_recent_button (self);
