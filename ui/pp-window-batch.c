@@ -317,10 +317,21 @@ finish (PpWindow   *self,
   state->phase = PHASE_IDLE;
   disconnect_progress (state);
   g_clear_object (&state->cancellable);
-  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   update_batch_actions (self);
+  /* The bar stays: it now tells how the run ended (or, without a message, what is ready). */
   if (message == NULL)
-    return;
+    {
+      _pp_window_update_batch_bar (self);
+      return;
+    }
+  gtk_inscription_set_text (self->progress_label, message);
+  if (state->output_folder != NULL)
+    {
+      g_autofree char *path = g_file_get_parse_name (state->output_folder);
+      g_autofree char *where = g_strdup_printf ("in %s", path);
+
+      gtk_inscription_set_text (self->current_file_label, where);
+    }
 
   {
     AdwToast *toast = adw_toast_new (message);
@@ -611,7 +622,7 @@ start_run (PpWindow    *self,
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_inscription_set_text (self->progress_label, "Starting…");
   gtk_inscription_set_text (self->current_file_label, "");
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 1.0);
 
   pp_batch_run_async (state->batch, state->cancellable, run_done, g_object_ref (self));
 
@@ -739,6 +750,29 @@ ask_for_output_folder (PpWindow   *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_output_problem_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* What the bar says when no run is going on and none has ended yet in this folder. The bar
+ * keeps its place for as long as a folder is open: showing and hiding it would relayout the
+ * whole window at the start and the end of every run. */
+void
+_pp_window_update_batch_bar (PpWindow *self)
+{
+  BatchState *state = get_state (self);
+  g_autoptr (GFile) output = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  if (state == NULL || state->phase != PHASE_IDLE)
+    return;
+  output = configured_output_folder (self);
+  path = output ? g_file_get_parse_name (output) : NULL;
+  text = path ? g_strdup_printf ("Writes to %s", path) : NULL;
+  gtk_inscription_set_text (self->progress_label, "Ready to process");
+  gtk_inscription_set_text (self->current_file_label, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0.0);
+  gtk_widget_set_visible (GTK_WIDGET (self->failures_button), FALSE);
 }
 
 /* Actions */
@@ -874,6 +908,8 @@ _pp_window_init_batch (PpWindow *self)
   self->batch_state = state;
   g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
                             G_CALLBACK (on_input_changed), self);
+  g_signal_connect_object (self->settings, "changed::output-folder",
+                           G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);
   update_batch_actions (self);
 }
 

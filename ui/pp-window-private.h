@@ -19,6 +19,7 @@ struct _PpWindow
   AdwApplicationWindow parent_instance;
 
   /* Template children, alphabetically. */
+  GtkBox *batch_bar; /* the batch's status: always there while a folder is open */
   GtkButton *cancel_button;
   PpChainEditor *chain_editor;
   GtkButton *compare_button;
@@ -37,7 +38,6 @@ struct _PpWindow
   GtkButton *process_button;
   GtkProgressBar *progress_bar;
   GtkInscription *progress_label; /* fixed size: changing it never relayouts the window */
-  GtkRevealer *progress_revealer;
   GtkButton *recent_button;
   GtkToggleButton *serial_button;
   GtkToggleButton *sidebar_button;
@@ -78,6 +78,7 @@ void     _pp_window_update_actions     (PpWindow       *self);
 void     _pp_window_init_dnd        (PpWindow   *self);
 
 /* pp-window-batch.c */
+void     _pp_window_update_batch_bar (PpWindow      *self);
 void     _pp_window_class_init_batch (GtkWidgetClass *widget_class);
 void     _pp_window_init_batch       (PpWindow       *self);
 void     _pp_window_dispose_batch    (PpWindow       *self);

@@ -50,9 +50,11 @@ show_content (PpWindow   *self,
 {
   gtk_stack_set_visible_child_name (self->main_stack, "content");
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->batch_bar), TRUE);
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
   _pp_window_update_actions (self);
+  _pp_window_update_batch_bar (self);
 }
 
 void
@@ -247,6 +249,7 @@ pp_window_class_init (PpWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, batch_bar);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, chain_editor);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_button);
@@ -265,7 +268,6 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, process_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_label);
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, serial_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, sidebar_button);

@@ -266,7 +266,6 @@ test_workflow (Fixture       *fixture,
   }
 
   adw_view_stack_set_visible_child_name (window->view_stack, "timings");
-  PP_WAIT_UNTIL (!gtk_revealer_get_child_revealed (window->progress_revealer), 10);
   pp_test_screenshot (GTK_WIDGET (window), "timings-samples");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
@@ -705,7 +704,6 @@ test_stall (Fixture       *fixture,
                                                   pp_timings_view_get_run (window->timings_view,
                                                                            1)), >, 0);
   adw_view_stack_set_visible_child_name (window->view_stack, "timings");
-  PP_WAIT_UNTIL (!gtk_revealer_get_child_revealed (window->progress_revealer), 10);
   pp_test_screenshot (GTK_WIDGET (window), "timings");
   adw_view_stack_set_visible_child_name (window->view_stack, "images");
 
