@@ -72,6 +72,9 @@ update_batch_actions (PpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", has_input && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", has_input && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.cancel", running);
+  /* Faded rather than hidden, so the bar keeps its size. */
+  gtk_widget_set_opacity (GTK_WIDGET (self->cancel_button), running ? 1.0 : 0.0);
+  gtk_widget_set_can_target (GTK_WIDGET (self->cancel_button), running);
 }
 
 /* Configuration */
