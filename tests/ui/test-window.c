@@ -149,7 +149,11 @@ assert_outputs_exist (PpRun *run,
       g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (run), i);
 
       if (pp_file_result_get_status (result) != PP_FILE_STATUS_OK)
-        continue;
+        {
+          g_test_message ("%s: %s", pp_file_result_get_input (result),
+                          pp_file_result_get_reason (result));
+          continue;
+        }
       g_assert_true (g_file_test (pp_file_result_get_output (result), G_FILE_TEST_IS_REGULAR));
       ok++;
     }
