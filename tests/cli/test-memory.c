@@ -46,6 +46,14 @@ test_flat_memory (void)
   g_autofree char *out_large = g_build_filename (large, "out", NULL);
   long peak_small, peak_after_large;
 
+#if defined(__SANITIZE_ADDRESS__)
+  /* ASan keeps freed blocks in quarantine, so peak RSS grows with the work done: the figure
+   * would measure the sanitizer, not Parapix. The normal build runs this test. */
+  g_test_skip ("peak memory is not meaningful under AddressSanitizer");
+  cli_remove_tree (small);
+  cli_remove_tree (large);
+  return;
+#endif
   peak_small = run_and_peak_kib (small, out_small);
   peak_after_large = run_and_peak_kib (large, out_large);
   g_test_message ("peak RSS: 6 photos %ld KiB; with 24 photos %ld KiB", peak_small,
