@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include "pp-io.h"
 #include "pp-plan.h"
 #include "pp-preview.h"
 #include "pp-scheduler.h"
@@ -166,8 +167,8 @@ load_worker (gpointer user_data)
   GTask *task = user_data;
   LoadData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GdkPixbuf) loaded = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_auto (PpImageInfo) info = { 0 };
   int width, height;
 
   if (g_task_return_error_if_cancelled (task))
@@ -175,17 +176,18 @@ load_worker (gpointer user_data)
       g_object_unref (task);
       return;
     }
-  loaded = gdk_pixbuf_new_from_file (data->path, &error);
-  if (loaded == NULL)
+  /* The batch's loader: isolated decoder, pixel limit, EXIF orientation. */
+  data->full = pp_io_load (data->path, NULL, &info, g_task_get_cancellable (task), &error);
+  if (data->full == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
-  pixbuf = gdk_pixbuf_apply_embedded_orientation (loaded);
+  /* Shares the pixels; nothing writes into the source afterwards. */
+  pixbuf = pp_image_to_pixbuf (data->full);
   width = gdk_pixbuf_get_width (pixbuf);
   height = gdk_pixbuf_get_height (pixbuf);
-  data->full = pp_image_new_for_pixbuf (pixbuf);
   data->before = fit_pixbuf (pixbuf, data->display_size);
   if (MAX (width, height) > PROXY_SIZE)
     {

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "pp-io.h"
 #include "pp-scheduler.h"
 #include "pp-thumbnail-grid.h"
 #include "pp-ui-resources.h"
@@ -32,6 +33,9 @@ typedef struct
   guint max_runners;
   GPtrArray *results; /* of ThumbJob, finished, under lock */
   GSource *source;    /* the one pending delivery, under lock */
+  /* `fit=SIZExSIZE`, made once and never changed: workers only ask it for the load size, so
+   * JPEGs decode at a DCT scale. */
+  PpPipeline *fit;
   PpThumbnailGrid *grid; /* main thread only; NULL once the grid is gone */
 } ThumbShared;
 
@@ -92,6 +96,7 @@ thumb_shared_unref (ThumbShared *shared)
   g_assert (shared->source == NULL);
   g_assert (g_queue_is_empty (&shared->pending));
   g_ptr_array_unref (shared->results);
+  g_clear_object (&shared->fit);
   g_main_context_unref (shared->context);
   g_mutex_clear (&shared->lock);
   g_free (shared);
@@ -149,19 +154,41 @@ deliver_results (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs on a pool worker: decode only, then hand over. No GTK here. */
+/* Runs on a pool worker: decode only, then hand over. No GTK here. Decoding goes through
+ * pp_io_load like the batch's: in the isolated decoder process, with the pixel limit against
+ * decompression bombs and the EXIF orientation, so a hostile file costs a thumbnail, not the
+ * window, and a broken file gives the same reason the batch would. */
 static void
 decode (ThumbJob *job)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (PpImage) image = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_auto (PpImageInfo) info = { 0 };
+  PpLoadOptions options;
+  int width, height;
+  double scale;
 
-  pixbuf = gdk_pixbuf_new_from_file_at_scale (job->path, THUMBNAIL_SIZE, THUMBNAIL_SIZE, TRUE,
-                                              &error);
-  if (pixbuf != NULL)
-    job->pixbuf = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-  else
-    job->error = g_strdup (error->message);
+  pp_load_options_init (&options);
+  options.pipeline = job->shared->fit;
+  image = pp_io_load (job->path, &options, &info, NULL, &error);
+  if (image == NULL)
+    {
+      job->error = g_strdup (error->message);
+      return;
+    }
+  pixbuf = pp_image_to_pixbuf (image);
+  width = gdk_pixbuf_get_width (pixbuf);
+  height = gdk_pixbuf_get_height (pixbuf);
+  if (MAX (width, height) <= THUMBNAIL_SIZE)
+    {
+      job->pixbuf = g_steal_pointer (&pixbuf);
+      return;
+    }
+  scale = (double) THUMBNAIL_SIZE / MAX (width, height);
+  job->pixbuf = gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) (width * scale + 0.5)),
+                                         MAX (1, (int) (height * scale + 0.5)),
+                                         GDK_INTERP_BILINEAR);
 }
 
 /* A pool task that drains the queue, newest request first, so the cells the user just
@@ -280,6 +307,11 @@ drop_pending (PpThumbnailGrid *self)
   g_mutex_lock (&self->shared->lock);
   dropped = self->shared->pending;
   g_queue_init (&self->shared->pending);
+  {
+    g_autofree char *spec = g_strdup_printf ("fit=%dx%d", THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+
+    self->shared->fit = pp_pipeline_new_from_spec (spec, NULL);
+  }
   g_mutex_unlock (&self->shared->lock);
   /* Freed here, on the main thread, where the items' refs may be dropped. */
   g_queue_clear_full (&dropped, (GDestroyNotify) thumb_job_free);
@@ -706,5 +738,10 @@ pp_thumbnail_grid_init (PpThumbnailGrid *self)
   self->shared->results = g_ptr_array_new ();
   self->shared->grid = self;
   g_queue_init (&self->shared->pending);
+  {
+    g_autofree char *spec = g_strdup_printf ("fit=%dx%d", THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+
+    self->shared->fit = pp_pipeline_new_from_spec (spec, NULL);
+  }
   self->shared->max_runners = pp_scheduler_get_default_threads ();
 }

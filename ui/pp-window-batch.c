@@ -311,6 +311,15 @@ disconnect_progress (BatchState *state)
 /* Ending */
 
 static void
+on_toast_dismissed (PpWindow *self)
+{
+  BatchState *state = get_state (self);
+
+  if (state != NULL)
+    g_clear_weak_pointer (&state->toast);
+}
+
+static void
 finish (PpWindow   *self,
         const char *message)
 {
@@ -336,21 +345,26 @@ finish (PpWindow   *self,
       gtk_inscription_set_text (self->current_file_label, where);
     }
 
-  {
-    AdwToast *toast = adw_toast_new (message);
+  /* Toasts queue, and a stale result must not keep the newest waiting: a toast still on screen
+   * takes the new text. (Dismissing it instead crashes libadwaita 1.2 when the dismissal races
+   * the toast's own animation.) */
+  if (state->toast != NULL)
+    adw_toast_set_title (state->toast, message);
+  else
+    {
+      AdwToast *toast = adw_toast_new (message);
 
-    /* Toasts queue: a stale result must not keep the newest waiting. */
-    if (state->toast != NULL)
-      adw_toast_dismiss (state->toast);
-    g_set_weak_pointer (&state->toast, toast);
-    adw_toast_set_timeout (toast, 8);
-    if (state->open_uri != NULL)
-      {
-        adw_toast_set_button_label (toast, "_Open Folder");
-        adw_toast_set_action_name (toast, "win.open-output");
-      }
-    adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  }
+      g_set_weak_pointer (&state->toast, toast);
+      g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self,
+                               G_CONNECT_SWAPPED);
+      adw_toast_set_timeout (toast, 8);
+      if (state->open_uri != NULL)
+        {
+          adw_toast_set_button_label (toast, "_Open Folder");
+          adw_toast_set_action_name (toast, "win.open-output");
+        }
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
   if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
     {
       g_autoptr (GNotification) notification = g_notification_new ("Batch finished");
