@@ -173,6 +173,7 @@ config_freeze (PpBatch *self,
   config->keep_orientation = self->keep_orientation;
   config->in_place = self->in_place;
   config->excluded = g_strdupv (self->excluded);
+  g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
 }
 
@@ -267,6 +268,7 @@ process_job (RunState *state,
   record.worker = worker;
   record.start_us = t0 = g_get_monotonic_time ();
 
+  pp_progress_begin_file (state->progress, job->display);
   if (job->decided)
     {
       record.status = job->pre_status;
@@ -275,8 +277,6 @@ process_job (RunState *state,
       pp_progress_end_file (state->progress, record.status, 0, &record);
       return;
     }
-
-  pp_progress_begin_file (state->progress, job->display);
 
   pp_load_options_init (&load_options);
   load_options.max_megapixels = config->max_megapixels;
@@ -288,6 +288,9 @@ process_job (RunState *state,
   if (image == NULL)
     goto failed;
   record.format = g_strdup (info.format);
+  record.helper_cpu_us = info.helper_cpu_us;
+  record.source_width = info.width;
+  record.source_height = info.height;
   record.width = image->width;
   record.height = image->height;
 
@@ -323,10 +326,15 @@ process_job (RunState *state,
   save_options.overwrite = job->overwrite;
   if (!pp_io_save (result, job->output, &save_options, &times, state->cancellable, &error))
     goto failed;
+  if (result->channels == 4 && (job->format == PP_FORMAT_JPEG || job->format == PP_FORMAT_BMP)
+      && record.note == NULL)
+    record.note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
+                                   pp_format_to_string (job->format));
   record.encode_us = times.encode_us;
   record.write_us = times.write_us;
   record.status = PP_FILE_STATUS_OK;
-  megapixels = (double) record.width * record.height / 1e6;
+  /* Megapixels of the input as the user knows it, not of a shrunk decode. */
+  megapixels = (double) record.source_width * record.source_height / 1e6;
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, megapixels, &record);
   return;
@@ -335,6 +343,21 @@ failed:
   fail_record (&record, error);
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, 0, &record);
+}
+
+static gint64
+run_helper_cpu_us (PpRun *run)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (run));
+  gint64 total = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (run), i);
+
+      total += pp_file_result_get_record (result)->helper_cpu_us;
+    }
+  return total;
 }
 
 static gboolean
@@ -347,8 +370,10 @@ complete_on_main (gpointer user_data)
   pp_progress_finish (state->progress, cancelled);
   /* Deliver the last results and counters before anyone hears the run is over. */
   pp_progress_flush (state->progress);
+  /* With isolated decoding, part of the work is done by helper processes: count it too. */
   pp_run_finish (state->run, g_get_monotonic_time () - state->start_us,
-                 process_cpu_us () - state->start_cpu_us, cancelled);
+                 process_cpu_us () - state->start_cpu_us + run_helper_cpu_us (state->run),
+                 cancelled);
   self->running = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_task_return_pointer (state->task, g_object_ref (state->run), g_object_unref);
@@ -376,11 +401,13 @@ worker_func (gpointer data)
         break;
       process_job (state, g_ptr_array_index (state->plan->jobs, i), args->worker);
     }
-  if (g_atomic_int_dec_and_test (&state->active_workers))
-    g_main_context_invoke_full (state->context, G_PRIORITY_DEFAULT, complete_on_main,
-                                run_state_ref (state), run_state_unref);
-  run_state_unref (state);
   g_free (args);
+  /* The workers share one reference, which the last one out hands to the main context: so the
+   * run state (and the batch, progress and run it holds) is never finalised on a worker, and no
+   * worker touches the state after its own decrement. */
+  if (g_atomic_int_dec_and_test (&state->active_workers))
+    g_main_context_invoke_full (state->context, G_PRIORITY_DEFAULT, complete_on_main, state,
+                                run_state_unref);
 }
 
 static void
@@ -406,7 +433,10 @@ plan_thread (GTask        *task,
   const Config *config = task_data;
   gboolean for_run = g_task_get_source_tag (task) == pp_batch_run_async;
   GError *error = NULL;
-  Plan *plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
+  Plan *plan;
+
+  g_assert (g_atomic_int_get (&config->published));
+  plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
 
   if (plan == NULL)
     g_task_return_error (task, error);
@@ -428,6 +458,16 @@ on_planned (GObject      *source,
   Plan *plan = g_task_propagate_pointer (G_TASK (result), &error);
   guint n_workers;
 
+  if (plan == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Cancelled while listing: still a run, with nothing done, so callers (and --json) get
+       * a record like any other cancelled run. */
+      g_clear_error (&error);
+      plan = g_new0 (Plan, 1);
+      plan->jobs = g_ptr_array_new ();
+      plan->inputs = g_ptr_array_new ();
+      g_atomic_int_set (&plan->published, 1);
+    }
   if (plan == NULL)
     {
       self->running = FALSE;
@@ -452,11 +492,12 @@ on_planned (GObject      *source,
       return;
     }
   g_atomic_int_set (&state->active_workers, (int) n_workers);
+  run_state_ref (state); /* the workers' shared reference: see worker_func() */
   for (guint w = 0; w < n_workers; w++)
     {
       WorkerArgs *args = g_new (WorkerArgs, 1);
 
-      args->state = run_state_ref (state);
+      args->state = state;
       args->worker = w;
       pp_scheduler_push (worker_func, args);
     }
@@ -698,6 +739,18 @@ pp_batch_get_property (GObject    *object,
     }
 }
 
+/* Assigns and notifies only on a change (the properties are G_PARAM_EXPLICIT_NOTIFY), so a
+ * window can bind them both ways without loops. */
+#define SET_SCALAR(field, getter)                                                              \
+  G_STMT_START                                                                                 \
+  {                                                                                            \
+    __typeof__ (self->field) v = getter (value);                                               \
+    if (self->field == v)                                                                      \
+      return;                                                                                  \
+    self->field = v;                                                                           \
+  }                                                                                            \
+  G_STMT_END
+
 static void
 pp_batch_set_property (GObject      *object,
                        guint         prop_id,
@@ -709,61 +762,77 @@ pp_batch_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_INPUT_FOLDER:
-      g_set_object (&self->input_folder, g_value_get_object (value));
+      if (!g_set_object (&self->input_folder, g_value_get_object (value)))
+        return;
       break;
     case PROP_FILES:
+      if (self->files != NULL && g_value_get_boxed (value) != NULL
+          && g_strv_equal ((const char *const *) self->files, g_value_get_boxed (value)))
+        return;
       g_strfreev (self->files);
       self->files = g_value_dup_boxed (value);
       break;
     case PROP_OUTPUT_FOLDER:
-      g_set_object (&self->output_folder, g_value_get_object (value));
+      if (!g_set_object (&self->output_folder, g_value_get_object (value)))
+        return;
       break;
     case PROP_NAME_TEMPLATE:
-      g_free (self->name_template);
-      self->name_template = g_value_dup_string (value);
-      if (self->name_template == NULL)
-        self->name_template = g_strdup (PP_BATCH_DEFAULT_TEMPLATE);
+      {
+        const char *text = g_value_get_string (value);
+
+        if (text == NULL)
+          text = PP_BATCH_DEFAULT_TEMPLATE;
+        if (g_strcmp0 (self->name_template, text) == 0)
+          return;
+        g_free (self->name_template);
+        self->name_template = g_strdup (text);
+      }
       break;
     case PROP_COLLISION:
-      self->collision = g_value_get_enum (value);
+      SET_SCALAR (collision, g_value_get_enum);
       break;
     case PROP_FORMAT:
-      self->format = g_value_get_enum (value);
+      SET_SCALAR (format, g_value_get_enum);
       break;
     case PROP_QUALITY:
-      self->quality = g_value_get_int (value);
+      SET_SCALAR (quality, g_value_get_int);
       break;
     case PROP_PIPELINE:
-      g_set_object (&self->pipeline, g_value_get_object (value));
+      if (!g_set_object (&self->pipeline, g_value_get_object (value)))
+        return;
       break;
     case PROP_MODE:
-      self->mode = g_value_get_enum (value);
+      SET_SCALAR (mode, g_value_get_enum);
       break;
     case PROP_THREADS:
-      self->threads = g_value_get_uint (value);
+      SET_SCALAR (threads, g_value_get_uint);
       break;
     case PROP_RECURSIVE:
-      self->recursive = g_value_get_boolean (value);
+      SET_SCALAR (recursive, g_value_get_boolean);
       break;
     case PROP_SHARD_INDEX:
-      self->shard_index = g_value_get_uint (value);
+      SET_SCALAR (shard_index, g_value_get_uint);
       break;
     case PROP_SHARD_COUNT:
-      self->shard_count = g_value_get_uint (value);
+      SET_SCALAR (shard_count, g_value_get_uint);
       break;
     case PROP_MAX_MEGAPIXELS:
-      self->max_megapixels = g_value_get_double (value);
+      SET_SCALAR (max_megapixels, g_value_get_double);
       break;
     case PROP_KEEP_ORIENTATION:
-      self->keep_orientation = g_value_get_boolean (value);
+      SET_SCALAR (keep_orientation, g_value_get_boolean);
       break;
     case PROP_IN_PLACE:
-      self->in_place = g_value_get_boolean (value);
+      SET_SCALAR (in_place, g_value_get_boolean);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
     }
+  g_object_notify_by_pspec (object, pspec);
 }
+
+#undef SET_SCALAR
 
 static void
 pp_batch_class_init (PpBatchClass *klass)
@@ -871,7 +940,6 @@ pp_batch_get_output_folder (PpBatch *self)
   {                                                                                            \
     g_return_if_fail (PP_IS_BATCH (self));                                                     \
     g_object_set (self, properties[prop]->name, value, NULL);                                  \
-    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);                              \
   }
 
 DEFINE_SETTER (input_folder, GFile *, PROP_INPUT_FOLDER)
@@ -895,7 +963,6 @@ pp_batch_set_files (PpBatch            *self,
   g_return_if_fail (PP_IS_BATCH (self));
 
   g_object_set (self, "files", paths, NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILES]);
 }
 
 void
@@ -907,8 +974,6 @@ pp_batch_set_shard (PpBatch *self,
   g_return_if_fail (count >= 1);
 
   g_object_set (self, "shard-index", index, "shard-count", count, NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARD_INDEX]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARD_COUNT]);
 }
 
 void

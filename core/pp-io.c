@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -270,9 +271,6 @@ pp_io_is_supported (const char *path,
   return mime != NULL && g_hash_table_contains (known_mime_types, mime);
 }
 
-/* HEIF and AVIF decoders ignore size-prepared and decode everything first, and GdkPixbuf's
- * header probe runs that decoder: so read the declared size from the ISO-BMFF "ispe" boxes
- * ourselves. The largest one is the primary image (grid tiles are smaller). */
 /* The canvas size of a WebP file, from its RIFF header as the container spec lays it out
  * (found by fuzzing: tests/fuzz/regressions/fuzz-load/webp-vp8x-huge-canvas). */
 static gboolean
@@ -306,17 +304,18 @@ read_webp_size (const guint8 *b,
   return FALSE;
 }
 
-static gboolean
-read_isobmff_size (const guint8 *data,
-                   gsize         size,
-                   int          *width,
-                   int          *height)
+/* HEIF and AVIF decoders ignore size-prepared and decode everything first, and GdkPixbuf's
+ * header probe runs that decoder: so read the declared size from the ISO-BMFF "ispe" boxes
+ * ourselves. The largest one is the primary image (grid tiles are smaller). */
+static guint64
+scan_ispe (const guint8 *data,
+           gsize         size,
+           int          *width,
+           int          *height)
 {
   guint64 best = 0;
 
-  if (size < 12 || memcmp (data + 4, "ftyp", 4) != 0)
-    return FALSE;
-  for (gsize i = 4; i + 16 <= size; i++)
+  for (gsize i = 0; i + 16 <= size; i++)
     if (memcmp (data + i, "ispe", 4) == 0)
       {
         const guint8 *p = data + i + 8; /* after the type and the version/flags word */
@@ -330,7 +329,69 @@ read_isobmff_size (const guint8 *data,
             *height = (int) MIN (h, (guint32) G_MAXINT);
           }
       }
-  return best > 0;
+  return best;
+}
+
+typedef enum
+{
+  ISOBMFF_NO,       /* not an ISO-BMFF file: ask GdkPixbuf */
+  ISOBMFF_SIZED,    /* width and height found */
+  ISOBMFF_UNSIZED,  /* ISO-BMFF without a declared image size: never hand it to a decoder */
+} IsobmffResult;
+
+#define ISOBMFF_MAX_META (4 * 1024 * 1024)
+
+static IsobmffResult
+read_isobmff_size (const char   *path,
+                   const guint8 *head,
+                   gsize         head_size,
+                   int          *width,
+                   int          *height)
+{
+  guint64 offset = 0;
+  int fd;
+
+  if (head_size < 12 || memcmp (head + 4, "ftyp", 4) != 0)
+    return ISOBMFF_NO;
+  if (scan_ispe (head, head_size, width, height) > 0)
+    return ISOBMFF_SIZED;
+
+  /* The "meta" box may come after the image data: walk the top-level boxes to it. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
+    return ISOBMFF_UNSIZED;
+  for (guint n = 0; n < 64; n++)
+    {
+      guint8 box[16];
+      guint64 box_size, header = 8;
+
+      if (pread (fd, box, sizeof box, (off_t) offset) < 8)
+        break;
+      box_size = (guint64) box[0] << 24 | (guint64) box[1] << 16 | (guint64) box[2] << 8 | box[3];
+      if (box_size == 1)
+        {
+          box_size = 0;
+          for (int i = 8; i < 16; i++)
+            box_size = box_size << 8 | box[i];
+          header = 16;
+        }
+      if (memcmp (box + 4, "meta", 4) == 0)
+        {
+          gsize len = (gsize) MIN (box_size > 0 ? box_size : ISOBMFF_MAX_META,
+                                   (guint64) ISOBMFF_MAX_META);
+          g_autofree guint8 *meta = g_malloc (len);
+          gssize got = pread (fd, meta, len, (off_t) offset);
+          guint64 found = got > 0 ? scan_ispe (meta, (gsize) got, width, height) : 0;
+
+          close (fd);
+          return found > 0 ? ISOBMFF_SIZED : ISOBMFF_UNSIZED;
+        }
+      if (box_size < header)
+        break; /* 0 means "to the end of the file": nothing after it */
+      offset += box_size;
+    }
+  close (fd);
+  return ISOBMFF_UNSIZED;
 }
 
 static gboolean
@@ -436,12 +497,21 @@ pp_io_read_header (const char  *path,
       info_out->height = height;
       return TRUE;
     }
-  if (read_isobmff_size (head, n, &width, &height))
+  switch (read_isobmff_size (path, head, n, &width, &height))
     {
+    case ISOBMFF_SIZED:
       info_out->format = g_strdup ("heif/avif");
       info_out->width = width;
       info_out->height = height;
       return TRUE;
+    case ISOBMFF_UNSIZED:
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE,
+                   "The file declares no image size (HEIF/AVIF without an “ispe” property), so "
+                   "it cannot be checked against the pixel limit");
+      return FALSE;
+    case ISOBMFF_NO:
+    default:
+      break;
     }
 
   format = gdk_pixbuf_get_file_info (path, &width, &height);
@@ -515,6 +585,31 @@ on_size_prepared (GdkPixbufLoader *loader,
   if (request->load_width > 0 && request->load_height > 0 && g_strcmp0 (state->format, "jpeg") == 0
       && jpeg_scaled_size (width, height, request->load_width, request->load_height, &w, &h))
     gdk_pixbuf_loader_set_size (loader, w, h);
+}
+
+/* A decoded photo is tens of megabytes, freshly mmap()ed by malloc for every file, and this
+ * system only gives transparent huge pages to memory that asks: without this the kernel spends
+ * about a sixth of a full-size batch faulting in and zeroing 4 KiB pages (measured by the bench
+ * engineer with perf stat: -10% CPU, same bytes out). The loader's pixbuf exists, untouched, when
+ * area-prepared is emitted. */
+static void
+on_area_prepared (GdkPixbufLoader *loader,
+                  gpointer         user_data)
+{
+  const guintptr huge = 2 * 1024 * 1024;
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  gsize length;
+  guintptr start, end;
+
+  if (pixbuf == NULL)
+    return;
+  length = gdk_pixbuf_get_byte_length (pixbuf);
+  if (length < 2 * huge)
+    return;
+  start = ((guintptr) gdk_pixbuf_get_pixels (pixbuf) + huge - 1) & ~(huge - 1);
+  end = ((guintptr) gdk_pixbuf_get_pixels (pixbuf) + length) & ~(huge - 1);
+  if (end > start)
+    madvise ((void *) start, end - start, MADV_HUGEPAGE); /* advice only: failure is harmless */
 }
 
 static void
@@ -604,6 +699,7 @@ _pp_io_decode (const char            *path,
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &state);
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), NULL);
 
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
   if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))

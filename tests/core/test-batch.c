@@ -38,7 +38,7 @@ make_inputs (const char *dir)
       g_autofree char *name = g_strdup_printf ("img-%02u.png", i);
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
-      g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, NULL));
+      g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, "compression", "1", NULL));
     }
   {
     g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
@@ -240,6 +240,28 @@ test_cancel (Fixture       *f,
   g_assert_cmpuint (n_outputs, ==, totals.n_ok);
 }
 
+/* Cancelled before listing even finished: still a record, with nothing done. */
+static void
+test_cancel_while_listing (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (PpBatch) batch = make_batch (f);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+
+  g_signal_connect (pp_batch_get_progress (batch), "changed", G_CALLBACK (on_changed), f);
+  g_cancellable_cancel (cancellable);
+  pp_batch_run_async (batch, cancellable, on_run_done, f);
+  g_main_loop_run (f->loop);
+
+  g_assert_no_error (f->error);
+  g_assert_nonnull (f->run);
+  g_assert_true (pp_run_get_cancelled (f->run));
+  g_assert_true (pp_run_get_finished (f->run));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->run)), ==, 0);
+  g_assert_cmpint (f->last.state, ==, PP_PROGRESS_CANCELLED);
+  g_assert_false (pp_batch_get_running (batch));
+}
+
 static void
 on_listed (GObject      *source,
            GAsyncResult *result,
@@ -290,13 +312,49 @@ test_bad_config (Fixture       *f,
   g_assert_false (pp_batch_get_running (batch));
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Properties notify once per real change, whether set with a setter or g_object_set. */
+static void
+test_properties (void)
+{
+  g_autoptr (PpBatch) batch = pp_batch_new ();
+  guint n_threads = 0, n_template = 0;
+  guint threads;
+
+  g_signal_connect (batch, "notify::threads", G_CALLBACK (count_notify), &n_threads);
+  g_signal_connect (batch, "notify::name-template", G_CALLBACK (count_notify), &n_template);
+  pp_batch_set_threads (batch, 4);
+  pp_batch_set_threads (batch, 4);
+  g_object_set (batch, "threads", 2, NULL);
+  g_assert_cmpuint (n_threads, ==, 2);
+  g_object_get (batch, "threads", &threads, NULL);
+  g_assert_cmpuint (threads, ==, 2);
+  g_assert_cmpuint (pp_batch_get_effective_threads (batch), ==, 2);
+  pp_batch_set_mode (batch, PP_BATCH_MODE_SERIAL);
+  g_assert_cmpuint (pp_batch_get_effective_threads (batch), ==, 1);
+  pp_batch_set_name_template (batch, "{name}.{ext}"); /* the default: no change */
+  pp_batch_set_name_template (batch, "{n}.{ext}");
+  pp_batch_set_name_template (batch, NULL);           /* back to the default */
+  g_assert_cmpuint (n_template, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pp/batch/properties", test_properties);
   g_test_add ("/pp/batch/run", Fixture, NULL, fixture_setup, test_run, fixture_teardown);
   g_test_add ("/pp/batch/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/pp/batch/cancel-while-listing", Fixture, NULL, fixture_setup,
+              test_cancel_while_listing, fixture_teardown);
   g_test_add ("/pp/batch/list-files", Fixture, NULL, fixture_setup, test_list_files,
               fixture_teardown);
   g_test_add ("/pp/batch/bad-config", Fixture, NULL, fixture_setup, test_bad_config,
