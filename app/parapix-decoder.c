@@ -375,6 +375,13 @@ main (int    argc,
 
       serve_one (&req, input_fd, &reply, &memfd);
       close (input_fd);
+      {
+        struct rusage ru;
+
+        if (getrusage (RUSAGE_SELF, &ru) == 0)
+          reply.cpu_us = (guint64) ru.ru_utime.tv_sec * G_USEC_PER_SEC + ru.ru_utime.tv_usec
+                         + (guint64) ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
+      }
       /* memfd is the persistent pixels_fd: sent, not closed. */
       if (!send_reply (sock, &reply, memfd))
         return 1;

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "pp-batch-private.h"
+#include "pp-decoder.h"
 #include "pp-io-private.h"
 #include "pp-plan.h"
 #include "pp-scheduler.h"
@@ -229,8 +230,10 @@ process_cpu_us (void)
 
   if (getrusage (RUSAGE_SELF, &usage) != 0)
     return 0;
+  /* Decoding happens in helper processes (pp-decoder), whose CPU time is counted apart. */
   return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec
-         + (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
+         + (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec
+         + pp_decoder_get_helper_cpu_us ();
 }
 
 static void

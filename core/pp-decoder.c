@@ -44,6 +44,7 @@ struct _PpDecoder
   char *helper_path;
 
   GPid pid;          /* 0: no helper running */
+  guint64 helper_cpu_us; /* the running helper's CPU time at its last answer */
   int sock;
   gboolean sandboxed; /* the running helper is inside bubblewrap */
   guint n_requests;
@@ -55,6 +56,28 @@ G_DEFINE_FINAL_TYPE (PpDecoder, pp_decoder, G_TYPE_OBJECT)
 /* Whether bubblewrap works on this machine: 0 not tried yet, 1 works, -1 does not (absent, or
  * no user namespaces, as inside a Flatpak). Shared by all decoders; tried once. */
 static int sandbox_state;
+
+/* CPU time all helpers of this process spent on answered requests, in µs. */
+static gint64 helper_cpu_total;
+G_LOCK_DEFINE_STATIC (helper_cpu);
+
+/**
+ * pp_decoder_get_helper_cpu_us:
+ *
+ * CPU time (user + system) the decoder helpers of this process have spent so far, in µs: decode
+ * work that getrusage (RUSAGE_SELF) does not see. Add it to the process's own CPU time to know
+ * what a run cost. The file a helper died on is not counted.
+ */
+gint64
+pp_decoder_get_helper_cpu_us (void)
+{
+  gint64 total;
+
+  G_LOCK (helper_cpu);
+  total = helper_cpu_total;
+  G_UNLOCK (helper_cpu);
+  return total;
+}
 
 /* Whether pp_io_load() isolates: -1 not decided yet (the environment decides), 0 no, 1 yes. */
 static int isolation = -1;
@@ -523,6 +546,7 @@ spawn_helper (PpDecoder  *self,
   self->sock = sv[0];
   self->sandboxed = bwrap != NULL;
   self->n_requests = 0;
+  self->helper_cpu_us = 0;
   self->n_spawns++;
 
   if (wait_readable (self->sock, HELLO_TIMEOUT_MS, NULL) != 1
@@ -862,6 +886,13 @@ pp_decoder_load (PpDecoder            *self,
       return NULL;
     }
 
+  if (reply.cpu_us > self->helper_cpu_us)
+    {
+      G_LOCK (helper_cpu);
+      helper_cpu_total += reply.cpu_us - self->helper_cpu_us;
+      G_UNLOCK (helper_cpu);
+      self->helper_cpu_us = reply.cpu_us;
+    }
   reply.format[sizeof reply.format - 1] = '\0';
   reply.message[sizeof reply.message - 1] = '\0';
   info->format = reply.format[0] != '\0' ? g_strdup (reply.format) : NULL;

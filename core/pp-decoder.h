@@ -35,6 +35,7 @@ G_DECLARE_FINAL_TYPE (PpDecoder, pp_decoder, PP, DECODER, GObject)
 
 GQuark      pp_decoder_error_quark        (void);
 void        pp_decoder_set_isolation      (gboolean              isolated);
+gint64      pp_decoder_get_helper_cpu_us  (void);
 
 PpDecoder  *pp_decoder_new                (void);
 void        pp_decoder_set_memory_limit   (PpDecoder            *self,
