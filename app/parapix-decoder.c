@@ -350,7 +350,10 @@ main (int    argc,
   name_dir = g_dir_make_tmp ("parapix-decoder-XXXXXX", NULL);
   apply_limits ();
 
-  /* The hello tells the client that the helper (and any sandbox around it) started. */
+  /* The hello tells the client that the helper (and any sandbox around it) started, and where
+   * the name folder is, so the client can remove it if this process gets killed. */
+  if (name_dir != NULL)
+    g_strlcpy (hello.message, name_dir, sizeof hello.message);
   if (!send_reply (sock, &hello, -1))
     return 1;
 

@@ -45,6 +45,7 @@ struct _PpDecoder
 
   GPid pid;          /* 0: no helper running */
   guint64 helper_cpu_us; /* the running helper's CPU time at its last answer */
+  char *name_dir;        /* the helper's private folder in our /tmp (not when sandboxed) */
   int sock;
   gboolean sandboxed; /* the running helper is inside bubblewrap */
   guint n_requests;
@@ -120,6 +121,7 @@ static void
 pp_decoder_finalize (GObject *object)
 {
   g_free (PP_DECODER (object)->helper_path);
+  g_free (PP_DECODER (object)->name_dir);
 
   G_OBJECT_CLASS (pp_decoder_parent_class)->finalize (object);
 }
@@ -235,6 +237,32 @@ reap (GPid pid)
   return status;
 }
 
+/* A helper that was killed cannot remove its folder of per-file names (and the name of the file
+ * it was on): do it for it. Only a folder of ours, by its expected name. */
+static void
+remove_name_dir (PpDecoder *self)
+{
+  g_autofree char *prefix = g_build_filename (g_get_tmp_dir (), "parapix-decoder-", NULL);
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  if (self->name_dir == NULL)
+    return;
+  if (g_str_has_prefix (self->name_dir, prefix)
+      && strchr (self->name_dir + strlen (prefix), '/') == NULL
+      && (dir = g_dir_open (self->name_dir, 0, NULL)) != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (self->name_dir, name, NULL);
+
+          g_unlink (path);
+        }
+      g_rmdir (self->name_dir);
+    }
+  g_clear_pointer (&self->name_dir, g_free);
+}
+
 static void
 kill_helper (PpDecoder *self)
 {
@@ -249,6 +277,7 @@ kill_helper (PpDecoder *self)
       close (self->sock);
       self->sock = -1;
     }
+  remove_name_dir (self);
 }
 
 /**
@@ -289,6 +318,7 @@ pp_decoder_stop (PpDecoder *self)
         g_warning ("the image decoder exited abnormally (wait status 0x%x)", status);
       self->pid = 0;
     }
+  remove_name_dir (self);
 }
 
 static char *
@@ -559,6 +589,9 @@ spawn_helper (PpDecoder  *self,
                    bwrap != NULL ? " inside bubblewrap" : "");
       return FALSE;
     }
+  hello.message[sizeof hello.message - 1] = '\0';
+  if (bwrap == NULL && hello.message[0] != '\0')
+    self->name_dir = g_strdup (hello.message);
   return TRUE;
 }
 
@@ -873,6 +906,7 @@ pp_decoder_load (PpDecoder            *self,
       self->sock = -1;
       self->pid = 0;
       status = reap (pid);
+      remove_name_dir (self);
       set_death_error (self, status, error);
       return NULL;
     }
