@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "pp-batch-private.h"
+#include "pp-decoder.h"
 #include "pp-io-private.h"
 #include "pp-plan.h"
 #include "pp-scheduler.h"
@@ -73,8 +74,10 @@ process_cpu_us (void)
 
   if (getrusage (RUSAGE_SELF, &usage) != 0)
     return 0;
+  /* Decoding happens in helper processes (pp-decoder), whose CPU time is counted apart. */
   return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec
-         + (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
+         + (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec
+         + pp_decoder_get_helper_cpu_us ();
 }
 
 static void
@@ -132,7 +135,6 @@ process_job (RunState *state,
   if (image == NULL)
     goto failed;
   record.format = g_strdup (info.format);
-  record.helper_cpu_us = info.helper_cpu_us;
   record.source_width = info.width;
   record.source_height = info.height;
   record.width = image->width;
@@ -189,21 +191,6 @@ failed:
   pp_progress_end_file (state->progress, record.status, 0, &record);
 }
 
-static gint64
-run_helper_cpu_us (PpRun *run)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (run));
-  gint64 total = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (run), i);
-
-      total += pp_file_result_get_record (result)->helper_cpu_us;
-    }
-  return total;
-}
-
 static gboolean
 complete_on_main (gpointer user_data)
 {
@@ -214,10 +201,8 @@ complete_on_main (gpointer user_data)
   pp_progress_finish (state->progress, cancelled);
   /* Deliver the last results and counters before anyone hears the run is over. */
   pp_progress_flush (state->progress);
-  /* With isolated decoding, part of the work is done by helper processes: count it too. */
   pp_run_finish (state->run, g_get_monotonic_time () - state->start_us,
-                 process_cpu_us () - state->start_cpu_us + run_helper_cpu_us (state->run),
-                 cancelled);
+                 process_cpu_us () - state->start_cpu_us, cancelled);
   _pp_batch_end_run (self, TRUE);
   g_task_return_pointer (state->task, g_object_ref (state->run), g_object_unref);
   return G_SOURCE_REMOVE;
