@@ -17,6 +17,7 @@ typedef struct
   char *output_dir;       /* absolute */
   char *name_template;
   PpCollision collision;
+  PpBatchMode mode;
   PpFormat format;
   int quality;
   PpPipeline *pipeline;
@@ -59,6 +60,15 @@ typedef struct
   int published;
 } Plan;
 
+/* pp-batch.c, main thread */
+Config  *_pp_batch_freeze_config     (PpBatch       *self,
+                                      GError       **error);
+void     _pp_batch_begin_run         (PpBatch       *self,
+                                      PpRun         *run);
+void     _pp_batch_end_run           (PpBatch       *self,
+                                      gboolean       keep_run);
+
+/* pp-batch-plan.c */
 void     _pp_batch_config_free       (Config        *config);
 gboolean _pp_batch_validate_template (const char    *tmpl,
                                       GError       **error);

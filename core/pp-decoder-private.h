@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define PP_DECODER_MAGIC 0x32445050u /* "PPD2" */
+#define PP_DECODER_MAGIC 0x33445050u /* "PPD3" */
 #define PP_DECODER_FD 3              /* the helper's end of the socketpair */
 
 /* Exit status of a helper that noticed it ran out of memory (GLib's allocation failure). */
@@ -52,6 +52,7 @@ typedef struct
   gint32 orientation;
   guint32 orientation_applied;
   guint32 icc_len;      /* bytes of ICC profile after stride * height bytes of pixels */
+  guint64 cpu_us;       /* the helper's own CPU time so far (user + system, all threads) */
   char format[32];
   char message[768];
 } PpDecoderReply;

@@ -44,6 +44,8 @@ struct _PpDecoder
   char *helper_path;
 
   GPid pid;          /* 0: no helper running */
+  guint64 helper_cpu_us; /* the running helper's CPU time at its last answer */
+  char *name_dir;        /* the helper's private folder in our /tmp (not when sandboxed) */
   int sock;
   gboolean sandboxed; /* the running helper is inside bubblewrap */
   guint n_requests;
@@ -55,6 +57,28 @@ G_DEFINE_FINAL_TYPE (PpDecoder, pp_decoder, G_TYPE_OBJECT)
 /* Whether bubblewrap works on this machine: 0 not tried yet, 1 works, -1 does not (absent, or
  * no user namespaces, as inside a Flatpak). Shared by all decoders; tried once. */
 static int sandbox_state;
+
+/* CPU time all helpers of this process spent on answered requests, in µs. */
+static gint64 helper_cpu_total;
+G_LOCK_DEFINE_STATIC (helper_cpu);
+
+/**
+ * pp_decoder_get_helper_cpu_us:
+ *
+ * CPU time (user + system) the decoder helpers of this process have spent so far, in µs: decode
+ * work that getrusage (RUSAGE_SELF) does not see. Add it to the process's own CPU time to know
+ * what a run cost. The file a helper died on is not counted.
+ */
+gint64
+pp_decoder_get_helper_cpu_us (void)
+{
+  gint64 total;
+
+  G_LOCK (helper_cpu);
+  total = helper_cpu_total;
+  G_UNLOCK (helper_cpu);
+  return total;
+}
 
 /* Whether pp_io_load() isolates: -1 not decided yet (the environment decides), 0 no, 1 yes. */
 static int isolation = -1;
@@ -97,6 +121,7 @@ static void
 pp_decoder_finalize (GObject *object)
 {
   g_free (PP_DECODER (object)->helper_path);
+  g_free (PP_DECODER (object)->name_dir);
 
   G_OBJECT_CLASS (pp_decoder_parent_class)->finalize (object);
 }
@@ -212,6 +237,32 @@ reap (GPid pid)
   return status;
 }
 
+/* A helper that was killed cannot remove its folder of per-file names (and the name of the file
+ * it was on): do it for it. Only a folder of ours, by its expected name. */
+static void
+remove_name_dir (PpDecoder *self)
+{
+  g_autofree char *prefix = g_build_filename (g_get_tmp_dir (), "parapix-decoder-", NULL);
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  if (self->name_dir == NULL)
+    return;
+  if (g_str_has_prefix (self->name_dir, prefix)
+      && strchr (self->name_dir + strlen (prefix), '/') == NULL
+      && (dir = g_dir_open (self->name_dir, 0, NULL)) != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (self->name_dir, name, NULL);
+
+          g_unlink (path);
+        }
+      g_rmdir (self->name_dir);
+    }
+  g_clear_pointer (&self->name_dir, g_free);
+}
+
 static void
 kill_helper (PpDecoder *self)
 {
@@ -226,6 +277,7 @@ kill_helper (PpDecoder *self)
       close (self->sock);
       self->sock = -1;
     }
+  remove_name_dir (self);
 }
 
 /**
@@ -266,6 +318,7 @@ pp_decoder_stop (PpDecoder *self)
         g_warning ("the image decoder exited abnormally (wait status 0x%x)", status);
       self->pid = 0;
     }
+  remove_name_dir (self);
 }
 
 static char *
@@ -523,6 +576,7 @@ spawn_helper (PpDecoder  *self,
   self->sock = sv[0];
   self->sandboxed = bwrap != NULL;
   self->n_requests = 0;
+  self->helper_cpu_us = 0;
   self->n_spawns++;
 
   if (wait_readable (self->sock, HELLO_TIMEOUT_MS, NULL) != 1
@@ -535,6 +589,9 @@ spawn_helper (PpDecoder  *self,
                    bwrap != NULL ? " inside bubblewrap" : "");
       return FALSE;
     }
+  hello.message[sizeof hello.message - 1] = '\0';
+  if (bwrap == NULL && hello.message[0] != '\0')
+    self->name_dir = g_strdup (hello.message);
   return TRUE;
 }
 
@@ -675,22 +732,11 @@ set_death_error (PpDecoder   *self,
                  "The decoder quit (exit status %d)", WIFEXITED (status) ? WEXITSTATUS (status) : -1);
 }
 
-typedef struct
-{
-  gpointer addr;
-  gsize len;
-} Mapping;
-
-static void
-mapping_free (gpointer data)
-{
-  Mapping *m = data;
-
-  munmap (m->addr, m->len);
-  g_free (m);
-}
-
-/* Trusts nothing in the reply: sizes are checked against the memfd, which must be sealed. */
+/* Trusts nothing in the reply: sizes are checked against the memfd, which must be sealed
+ * against shrinking (or a helper could truncate it under our reads: SIGBUS). The pixels are
+ * copied out into a PpImage of our own: the helper reuses its memfd for the next file, and one
+ * memcpy into huge-page-backed memory costs less than faulting in a fresh shared mapping per
+ * file (measured: docs/BENCHMARKS.md, "Cost of isolation"). */
 static PpImage *
 map_reply (const PpDecoderReply  *reply,
            int                    memfd,
@@ -698,10 +744,10 @@ map_reply (const PpDecoderReply  *reply,
            GError               **error)
 {
   struct stat st;
-  gsize pixels_size, total;
+  gsize pixels_size, total, row_bytes;
   int seals;
-  gpointer addr;
-  Mapping *m;
+  const guint8 *addr;
+  PpImage *image;
 
   if (reply->width <= 0 || reply->height <= 0 || (reply->channels != 3 && reply->channels != 4)
       || reply->width > G_MAXINT / 4 || reply->stride < reply->width * reply->channels
@@ -714,21 +760,28 @@ map_reply (const PpDecoderReply  *reply,
                    "The decoder sent an invalid image");
       return NULL;
     }
-  /* Private and writable: filters may work in place; untouched pages stay shared. */
-  addr = mmap (NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE, memfd, 0);
+  addr = mmap (NULL, total, PROT_READ, MAP_SHARED, memfd, 0);
   if (addr == MAP_FAILED)
     {
       g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
                    "Cannot map the decoded pixels: %s", g_strerror (errno));
       return NULL;
     }
+  image = pp_image_new (reply->width, reply->height, reply->channels);
+  if (image == NULL)
+    {
+      munmap ((gpointer) addr, total);
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
+                   "Not enough memory for a %d × %d image", reply->width, reply->height);
+      return NULL;
+    }
+  row_bytes = (gsize) reply->width * reply->channels;
+  for (int y = 0; y < reply->height; y++)
+    memcpy (PP_IMAGE_ROW (image, y), addr + (gsize) y * reply->stride, row_bytes);
   if (reply->icc_len > 0)
-    info->icc_profile = g_bytes_new ((const guint8 *) addr + pixels_size, reply->icc_len);
-  m = g_new (Mapping, 1);
-  m->addr = addr;
-  m->len = total;
-  return pp_image_new_for_data (addr, reply->width, reply->height, reply->channels,
-                                reply->stride, mapping_free, m);
+    info->icc_profile = g_bytes_new (addr + pixels_size, reply->icc_len);
+  munmap ((gpointer) addr, total);
+  return image;
 }
 
 /* What pp_io_load() would say about a path it cannot read, without parsing anything. */
@@ -853,6 +906,7 @@ pp_decoder_load (PpDecoder            *self,
       self->sock = -1;
       self->pid = 0;
       status = reap (pid);
+      remove_name_dir (self);
       set_death_error (self, status, error);
       return NULL;
     }
@@ -866,6 +920,13 @@ pp_decoder_load (PpDecoder            *self,
       return NULL;
     }
 
+  if (reply.cpu_us > self->helper_cpu_us)
+    {
+      G_LOCK (helper_cpu);
+      helper_cpu_total += reply.cpu_us - self->helper_cpu_us;
+      G_UNLOCK (helper_cpu);
+      self->helper_cpu_us = reply.cpu_us;
+    }
   reply.format[sizeof reply.format - 1] = '\0';
   reply.message[sizeof reply.message - 1] = '\0';
   info->format = reply.format[0] != '\0' ? g_strdup (reply.format) : NULL;

@@ -42,7 +42,6 @@ typedef struct
   gint64 start_us;      /* g_get_monotonic_time (), relative times: subtract the run's start */
   gint64 end_us;
   gint64 decode_us;
-  gint64 helper_cpu_us; /* CPU spent decoding in an isolated helper process (not in this one) */
   gint64 filter_us;
   gint64 encode_us;
   gint64 write_us;

@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <sys/types.h>
+
 #include "pp-io.h"
 
 G_BEGIN_DECLS
@@ -39,5 +41,11 @@ PpImage *_pp_io_load_here (const char          *path,
 
 /* The loader allow-list (GdkPixbuf format names), applied once per process. */
 void     _pp_io_init   (void);
+
+/* Shared by pp-io.c, pp-io-header.c and pp-io-save.c. */
+#define PP_IO_READ_CHUNK (64 * 1024)
+
+char    *_pp_io_get_extension (const char *path);
+mode_t   _pp_io_get_file_mode (void);
 
 G_END_DECLS

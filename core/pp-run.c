@@ -371,7 +371,6 @@ add_file (JsonBuilder        *b,
   add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
   add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
   add_int (b, "decode_us", r->decode_us);
-  add_int (b, "helper_cpu_us", r->helper_cpu_us);
   add_int (b, "filter_us", r->filter_us);
   add_int (b, "encode_us", r->encode_us);
   add_int (b, "write_us", r->write_us);

@@ -66,6 +66,7 @@ test_same_as_in_process (void)
   g_autoptr (PpDecoder) decoder = pp_decoder_new ();
   g_autofree char *bwrap = g_find_program_in_path ("bwrap");
   gboolean saw_icc = FALSE, saw_rotation = FALSE, saw_shrink = FALSE;
+  gint64 helper_cpu_before = pp_decoder_get_helper_cpu_us ();
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -113,8 +114,9 @@ test_same_as_in_process (void)
                   pp_decoder_get_sandboxed (decoder) ? "yes" : "no");
   if (bwrap != NULL && g_getenv ("PP_DECODER_ISOLATION") == NULL)
     g_assert_true (pp_decoder_get_sandboxed (decoder));
-  /* One helper served every file. */
+  /* One helper served every file, and its CPU time (a HEIF decode among them) is counted. */
   g_assert_cmpuint (pp_decoder_get_n_spawns (decoder), ==, 1);
+  g_assert_cmpint (pp_decoder_get_helper_cpu_us (), >, helper_cpu_before);
 }
 
 static GError *
@@ -362,6 +364,35 @@ test_allow_list (void)
 }
 
 static guint
+count_name_dirs (void)
+{
+  g_autoptr (GDir) tmp = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (tmp)) != NULL)
+    n += g_str_has_prefix (name, "parapix-decoder-");
+  return n;
+}
+
+/* A real helper killed in the middle of a file (time-out) leaves nothing behind in /tmp: no
+ * folder of per-file names, no link named after the input. */
+static void
+test_killed_leaves_nothing (void)
+{
+  g_autoptr (PpDecoder) decoder = pp_decoder_new ();
+  guint before = count_name_dirs ();
+  g_autoptr (GError) error = NULL;
+
+  /* Outside bubblewrap: inside, the folder is in the sandbox's own /tmp anyway. */
+  pp_decoder_set_sandbox (decoder, FALSE);
+  pp_decoder_set_timeout (decoder, 1);
+  error = load_error (decoder, "valid/exifsamples_iphone_13_pro_max.heic", 0, NULL);
+  g_assert_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_TIMED_OUT);
+  g_assert_cmpuint (count_name_dirs (), ==, before);
+}
+
+static guint
 count_children (void)
 {
   g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
@@ -437,6 +468,7 @@ main (int    argc,
   g_test_add_func ("/pp/decoder/not-regular", test_not_regular);
   g_test_add_func ("/pp/decoder/allow-list", test_allow_list);
   g_test_add_func ("/pp/decoder/pp-io-load", test_pp_io_load_isolated);
+  g_test_add_func ("/pp/decoder/killed-leaves-nothing", test_killed_leaves_nothing);
   status = g_test_run ();
   {
     static const char *const modes[] = { "crash", "hang", "oom", "garbage", "truncate" };
