@@ -57,6 +57,22 @@ typedef struct
   char message[768];
 } PpDecoderReply;
 
+/* pp-decoder-wire.c */
+int       _pp_decoder_reap              (GPid                 pid);
+void      _pp_decoder_add_bwrap_args    (GPtrArray           *argv,
+                                         const char          *bwrap,
+                                         const char          *helper);
+int       _pp_decoder_wait_readable     (int                  sock,
+                                         guint                timeout_ms,
+                                         GCancellable        *cancellable);
+gssize    _pp_decoder_receive_reply     (int                  sock,
+                                         PpDecoderReply      *reply,
+                                         int                 *fd);
+gboolean  _pp_decoder_send_request      (int                  sock,
+                                         const PpDecoderRequest *req,
+                                         int                  fd);
+
+/* pp-decoder.c, for pp-io.c */
 gboolean  _pp_decoder_isolation_enabled (void);
 PpImage  *_pp_decoder_load              (const char          *path,
                                          const PpLoadOptions *options,

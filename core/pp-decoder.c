@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -227,16 +226,6 @@ pp_decoder_get_n_spawns (PpDecoder *self)
   return self->n_spawns;
 }
 
-static int
-reap (GPid pid)
-{
-  int status = 0;
-
-  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  return status;
-}
-
 /* A helper that was killed cannot remove its folder of per-file names (and the name of the file
  * it was on): do it for it. Only a folder of ours, by its expected name. */
 static void
@@ -269,7 +258,7 @@ kill_helper (PpDecoder *self)
   if (self->pid != 0)
     {
       kill (self->pid, SIGKILL);
-      reap (self->pid);
+      _pp_decoder_reap (self->pid);
       self->pid = 0;
     }
   if (self->sock >= 0)
@@ -310,7 +299,7 @@ pp_decoder_stop (PpDecoder *self)
       if (done == 0)
         {
           kill (self->pid, SIGKILL);
-          reap (self->pid);
+          _pp_decoder_reap (self->pid);
         }
       else if (done == self->pid && !(WIFEXITED (status) && WEXITSTATUS (status) == 0))
         /* A clean helper exits 0 at end of stream; anything else (a leak report in a
@@ -344,182 +333,6 @@ find_helper (PpDecoder *self)
   return g_build_filename (PP_LIBEXECDIR, "parapix-decoder", NULL);
 }
 
-static void
-add (GPtrArray  *argv,
-     const char *arg)
-{
-  g_ptr_array_add (argv, g_strdup (arg));
-}
-
-/* bubblewrap: nothing shared, no network, read-only system files, no home and no input folder
- * (the input arrives as a descriptor), a clean environment. */
-static void
-add_bwrap_args (GPtrArray  *argv,
-                const char *bwrap,
-                const char *helper)
-{
-  static const char *const keep_env[] = {
-    "GDK_PIXBUF_MODULE_FILE", "GDK_PIXBUF_MODULEDIR", "PP_DECODER_VERBOSE", "ASAN_OPTIONS",
-    "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "LANG", "LC_ALL", "LC_MESSAGES", NULL,
-  };
-  static const char *const etc_files[] = {
-    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/alternatives",
-    NULL,
-  };
-  const char *module_file = g_getenv ("GDK_PIXBUF_MODULE_FILE");
-
-  add (argv, bwrap);
-  add (argv, "--unshare-all");
-  add (argv, "--die-with-parent");
-  add (argv, "--new-session");
-  add (argv, "--clearenv");
-  add (argv, "--ro-bind");
-  add (argv, "/usr");
-  add (argv, "/usr");
-  for (guint i = 0; i < 4; i++)
-    {
-      static const char *const links[][2] = {
-        { "usr/lib", "/lib" }, { "usr/lib64", "/lib64" }, { "usr/bin", "/bin" },
-        { "usr/sbin", "/sbin" },
-      };
-
-      add (argv, "--symlink");
-      add (argv, links[i][0]);
-      add (argv, links[i][1]);
-    }
-  for (guint i = 0; etc_files[i] != NULL; i++)
-    {
-      add (argv, "--ro-bind-try");
-      add (argv, etc_files[i]);
-      add (argv, etc_files[i]);
-    }
-  if (!g_str_has_prefix (helper, "/usr/"))
-    {
-      add (argv, "--ro-bind");
-      add (argv, helper);
-      add (argv, helper);
-    }
-  if (module_file != NULL && !g_str_has_prefix (module_file, "/usr/"))
-    {
-      add (argv, "--ro-bind-try");
-      add (argv, module_file);
-      add (argv, module_file);
-    }
-  add (argv, "--proc");
-  add (argv, "/proc");
-  add (argv, "--dev");
-  add (argv, "/dev");
-  add (argv, "--tmpfs");
-  add (argv, "/tmp");
-  for (guint i = 0; keep_env[i] != NULL; i++)
-    {
-      const char *value = g_getenv (keep_env[i]);
-      const char *supp;
-
-      if (value == NULL)
-        continue;
-      /* Sanitizer builds: their suppression files must be visible inside the sandbox. */
-      supp = strstr (value, "suppressions=");
-      if (supp != NULL)
-        {
-          g_autofree char *file = g_strndup (supp + strlen ("suppressions="),
-                                             strcspn (supp + strlen ("suppressions="), ":"));
-
-          add (argv, "--ro-bind-try");
-          add (argv, file);
-          add (argv, file);
-        }
-      add (argv, "--setenv");
-      add (argv, keep_env[i]);
-      add (argv, value);
-    }
-  add (argv, "--");
-}
-
-/* Waits up to @timeout_ms for @sock to be readable or @cancellable to fire.
- * Returns 1 readable, 0 timed out, -1 cancelled. */
-static int
-wait_readable (int           sock,
-               guint         timeout_ms,
-               GCancellable *cancellable)
-{
-  struct pollfd fds[2] = { { sock, POLLIN, 0 }, { -1, POLLIN, 0 } };
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  int nfds = 1;
-  int result = 0;
-
-  if (cancellable != NULL)
-    {
-      fds[1].fd = g_cancellable_get_fd (cancellable);
-      nfds = fds[1].fd >= 0 ? 2 : 1;
-    }
-  for (;;)
-    {
-      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
-      int n;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          result = -1;
-          break;
-        }
-      if (left <= 0)
-        break;
-      n = poll (fds, nfds, (int) MIN (left, G_MAXINT));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        break;
-      if (fds[0].revents != 0)
-        {
-          result = 1;
-          break;
-        }
-    }
-  if (cancellable != NULL)
-    g_cancellable_release_fd (cancellable);
-  return result;
-}
-
-/* Returns the message size, 0 at end of stream, -1 on error; *fd gets an attached descriptor. */
-static gssize
-receive_reply (int             sock,
-               PpDecoderReply *reply,
-               int            *fd)
-{
-  struct iovec iov = { reply, sizeof *reply };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } control;
-  struct msghdr msg = { 0 };
-  gssize n;
-
-  *fd = -1;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  do
-    n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return -1;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
-        && c->cmsg_len == CMSG_LEN (sizeof (int)))
-      memcpy (fd, CMSG_DATA (c), sizeof (int));
-  if (n > 0 && (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
-    {
-      if (*fd >= 0)
-        close (*fd);
-      *fd = -1;
-      return -1;
-    }
-  return n;
-}
-
 static gboolean
 spawn_helper (PpDecoder  *self,
               gboolean    sandbox,
@@ -542,11 +355,11 @@ spawn_helper (PpDecoder  *self,
       return FALSE;
     }
   if (bwrap != NULL)
-    add_bwrap_args (argv, bwrap, helper);
-  add (argv, helper);
-  add (argv, "--memory-limit");
+    _pp_decoder_add_bwrap_args (argv, bwrap, helper);
+  g_ptr_array_add (argv, g_strdup (helper));
+  g_ptr_array_add (argv, g_strdup ("--memory-limit"));
   g_ptr_array_add (argv, g_strdup_printf ("%" G_GUINT64_FORMAT, self->memory_limit));
-  add (argv, "--cpu-limit");
+  g_ptr_array_add (argv, g_strdup ("--cpu-limit"));
   g_ptr_array_add (argv, g_strdup_printf ("%u", MAX (DEFAULT_CPU_LIMIT_S,
                                                      self->timeout_ms / 1000 + 1)));
   g_ptr_array_add (argv, NULL);
@@ -579,8 +392,8 @@ spawn_helper (PpDecoder  *self,
   self->helper_cpu_us = 0;
   self->n_spawns++;
 
-  if (wait_readable (self->sock, HELLO_TIMEOUT_MS, NULL) != 1
-      || receive_reply (self->sock, &hello, &hello_fd) != sizeof hello
+  if (_pp_decoder_wait_readable (self->sock, HELLO_TIMEOUT_MS, NULL) != 1
+      || _pp_decoder_receive_reply (self->sock, &hello, &hello_fd) != sizeof hello
       || hello.magic != PP_DECODER_MAGIC)
     {
       kill_helper (self);
@@ -632,36 +445,6 @@ ensure_helper (PpDecoder  *self,
         }
     }
   return spawn_helper (self, FALSE, error);
-}
-
-static gboolean
-send_request (int                     sock,
-              const PpDecoderRequest *req,
-              int                     fd)
-{
-  struct iovec iov = { (void *) req, sizeof *req };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } control;
-  struct msghdr msg = { 0 };
-  struct cmsghdr *cmsg;
-
-  memset (&control, 0, sizeof control);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return FALSE;
-  return TRUE;
 }
 
 static void
@@ -867,7 +650,7 @@ pp_decoder_load (PpDecoder            *self,
           close (fd);
           return NULL;
         }
-      if (send_request (self->sock, &req, fd))
+      if (_pp_decoder_send_request (self->sock, &req, fd))
         break;
       /* The helper went away between files: not this file's fault, so try once more. */
       kill_helper (self);
@@ -882,7 +665,7 @@ pp_decoder_load (PpDecoder            *self,
   close (fd);
   self->n_requests++;
 
-  ready = wait_readable (self->sock, self->timeout_ms, cancellable);
+  ready = _pp_decoder_wait_readable (self->sock, self->timeout_ms, cancellable);
   if (ready <= 0)
     {
       /* A running decode cannot be interrupted, only ended with its process. */
@@ -895,7 +678,7 @@ pp_decoder_load (PpDecoder            *self,
       return NULL;
     }
 
-  n = receive_reply (self->sock, &reply, &memfd);
+  n = _pp_decoder_receive_reply (self->sock, &reply, &memfd);
   if (n <= 0)
     {
       /* End of stream: the helper died on this file. */
@@ -905,7 +688,7 @@ pp_decoder_load (PpDecoder            *self,
       close (self->sock);
       self->sock = -1;
       self->pid = 0;
-      status = reap (pid);
+      status = _pp_decoder_reap (pid);
       remove_name_dir (self);
       set_death_error (self, status, error);
       return NULL;
