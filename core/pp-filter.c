@@ -170,14 +170,17 @@ format_double (double value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  /* The shortest text that reads back as the same double, so specs round-trip exactly. */
+  /* The shortest text that reads back as the same double, so specs round-trip exactly; plain
+   * digits for everyday magnitudes ("10", not "1e+01", which %.1g gives). */
+  gboolean exponent_ok = value != 0.0 && (fabs (value) >= 1e15 || fabs (value) < 1e-4);
+
   for (int precision = 1; precision <= 17; precision++)
     {
       char format[8];
 
       g_snprintf (format, sizeof format, "%%.%dg", precision);
       g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
+      if (g_ascii_strtod (buf, NULL) == value && (exponent_ok || strchr (buf, 'e') == NULL))
         break;
     }
   return g_strdup (buf);

@@ -131,6 +131,7 @@ typedef enum
   PP_FILTER_ERROR_OUT_OF_RANGE,
   PP_FILTER_ERROR_SYNTAX,
   PP_FILTER_ERROR_TOO_LARGE,
+  PP_FILTER_ERROR_EMPTY, /* a step would leave no pixels (a crop outside the image) */
 } PpFilterError;
 
 GQuark              pp_filter_error_quark      (void);

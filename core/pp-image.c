@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "pp-image.h"
 
@@ -15,6 +18,7 @@ G_DEFINE_BOXED_TYPE (PpImage, pp_image, pp_image_ref, pp_image_unref)
 
 /* Rows start on 64-byte boundaries: a cache line, and wide enough for any vector unit. */
 #define PP_ROW_ALIGN 64
+#define PP_HUGE_PAGE ((gsize) 2 << 20)
 
 static PpImage *
 pp_image_alloc (void)
@@ -51,6 +55,19 @@ pp_image_new_with_stride (int width,
   data = g_try_malloc (size + PP_ROW_ALIGN);
   if (data == NULL)
     return NULL;
+
+#ifdef MADV_HUGEPAGE
+  /* A big buffer is written once by the workers, and faulting it in 4 KiB pages costs several
+   * times what the filter itself does (~12 ms per 72 MB): ask for 2 MiB pages where the
+   * kernel offers them ("madvise" mode, Debian's default). Advice only: harmless if refused. */
+  if (size >= PP_HUGE_PAGE * 4)
+    {
+      guintptr start = ((guintptr) data + PP_HUGE_PAGE - 1) & ~(guintptr) (PP_HUGE_PAGE - 1);
+      guintptr end = ((guintptr) data + size) & ~(guintptr) (PP_HUGE_PAGE - 1);
+
+      madvise ((gpointer) start, end - start, MADV_HUGEPAGE);
+    }
+#endif
 
   image = pp_image_alloc ();
   image->width = width;

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "pp-lut-private.h"
 #include "pp-plan-private.h"
 
 /* A band writes about this many bytes: small enough to stay in L2 with its source rows, large
@@ -246,8 +247,16 @@ pp_plan_new (PpPipeline *pipeline,
 
       current = stage_new (step, plan->out_width, plan->out_height, channels);
       g_ptr_array_add (plan->stages, current);
-      if (current->ctx.dst_width < 1 || current->ctx.dst_height < 1 ||
-          current->ctx.dst_width > PP_PLAN_MAX_SIDE || current->ctx.dst_height > PP_PLAN_MAX_SIDE ||
+      if (current->ctx.dst_width < 1 || current->ctx.dst_height < 1)
+        {
+          g_autofree char *spec = pp_step_to_spec (step);
+
+          g_set_error (error, PP_FILTER_ERROR, PP_FILTER_ERROR_EMPTY,
+                       "%s leaves nothing of the %d x %d image (is the region outside it?)",
+                       spec, plan->out_width, plan->out_height);
+          return NULL;
+        }
+      if (current->ctx.dst_width > PP_PLAN_MAX_SIDE || current->ctx.dst_height > PP_PLAN_MAX_SIDE ||
           (gint64) current->ctx.dst_width * current->ctx.dst_height > PP_PLAN_MAX_PIXELS)
         {
           g_set_error (error, PP_FILTER_ERROR, PP_FILTER_ERROR_TOO_LARGE,
@@ -407,26 +416,6 @@ apply_lut_row (const guint8 *src,
     }
 }
 
-/* Same-for-every-channel tables on RGB rows are a flat byte map: a tighter loop. */
-static void
-apply_flat_lut_row (const guint8 *src,
-                    guint8       *dst,
-                    gsize         n,
-                    const guint8 *lut)
-{
-  gsize i = 0;
-
-  for (; i + 4 <= n; i += 4)
-    {
-      dst[i] = lut[src[i]];
-      dst[i + 1] = lut[src[i + 1]];
-      dst[i + 2] = lut[src[i + 2]];
-      dst[i + 3] = lut[src[i + 3]];
-    }
-  for (; i < n; i++)
-    dst[i] = lut[src[i]];
-}
-
 static void
 run_point_ops (const Stage  *stage,
                const guint8 *src_row,
@@ -441,9 +430,9 @@ run_point_ops (const Stage  *stage,
 
       if (op->is_lut)
         {
-          if (channels == 3 && memcmp (op->lut[0], op->lut[1], 256) == 0 &&
+          if (memcmp (op->lut[0], op->lut[1], 256) == 0 &&
               memcmp (op->lut[0], op->lut[2], 256) == 0)
-            apply_flat_lut_row (in, dst_row, (gsize) width * 3, op->lut[0]);
+            _pp_lut_apply_flat (in, dst_row, (gsize) width * channels, channels, op->lut[0]);
           else
             apply_lut_row (in, dst_row, width, channels, op->lut);
         }

@@ -60,6 +60,8 @@ main (int    argc,
   guint n_filters;
   const PpFilterInfo *const *filters = pp_filter_list (&n_filters);
   const char *only = argc > 1 ? argv[1] : NULL;
+  gboolean only_spec = only != NULL && (strchr (only, '=') != NULL || strchr (only, ',') != NULL);
+  static const char *const chains[] = { "exposure=0.5,gamma=1.2", "gaussian-blur=2" };
 
   if (g_getenv ("PP_BENCH_REPS") != NULL)
     reps = CLAMP (atoi (g_getenv ("PP_BENCH_REPS")), 1, 31);
@@ -81,15 +83,35 @@ main (int    argc,
   printf ("%-16s %10s %10s %8s %10s %10s\n", "filter", "serial ms", "par ms", "speedup",
           "serial/mc", "par/mc");
 
-  for (guint f = 0; f < n_filters; f++)
+  /* Each filter at its defaults, then the chains issue 6 sets targets for. An argument with
+   * '=' or ',' is a pipeline spec to time instead (its row is named by the spec). */
+  for (guint f = 0; f < n_filters + G_N_ELEMENTS (chains); f++)
     {
-      g_autoptr (PpPipeline) pipeline = pp_pipeline_new ();
+      g_autoptr (PpPipeline) pipeline = NULL;
       g_autoptr (PpPlan) plan = NULL;
+      const char *label;
       double serial_ms, parallel_ms;
 
-      if (only != NULL && strstr (only, filters[f]->name) == NULL)
-        continue;
-      pp_pipeline_append (pipeline, filters[f], NULL);
+      if (f < n_filters)
+        {
+          label = filters[f]->name;
+          if (only_spec || (only != NULL && strstr (only, label) == NULL))
+            continue;
+          pipeline = pp_pipeline_new ();
+          pp_pipeline_append (pipeline, filters[f], NULL);
+        }
+      else
+        {
+          label = only_spec ? only : chains[f - n_filters];
+          if ((only_spec && f > n_filters) || (!only_spec && only != NULL))
+            continue;
+          pipeline = pp_pipeline_new_from_spec (label, NULL);
+          if (pipeline == NULL)
+            {
+              fprintf (stderr, "bad spec: %s\n", label);
+              return 2;
+            }
+        }
       plan = pp_plan_new (pipeline, w, h, 3, NULL);
       for (int mode = 0; mode < 2; mode++)
         {
@@ -106,7 +128,7 @@ main (int    argc,
           else
             parallel_ms = median_ms (samples, reps);
         }
-      printf ("%-16s %10.1f %10.1f %7.2fx %9.2fx %9.2fx\n", filters[f]->name, serial_ms,
+      printf ("%-16s %10.1f %10.1f %7.2fx %9.2fx %9.2fx\n", label, serial_ms,
               parallel_ms, serial_ms / parallel_ms, serial_ms / memcpy_ms, parallel_ms / memcpy_ms);
       fflush (stdout);
     }

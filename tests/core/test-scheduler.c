@@ -61,8 +61,10 @@ test_serial_parallel_identical (void)
             plan = pp_plan_new (pipeline, w, h, channels, &error);
             if (plan == NULL)
               {
-                /* Only an honest "too large" may stop a plan for these small sizes. */
-                g_assert_error (error, PP_FILTER_ERROR, PP_FILTER_ERROR_TOO_LARGE);
+                /* Only an honest "too large" or "empty" (a crop outside a tiny image) may
+                 * stop a plan for these small sizes. */
+                g_assert_true (g_error_matches (error, PP_FILTER_ERROR, PP_FILTER_ERROR_TOO_LARGE) ||
+                               g_error_matches (error, PP_FILTER_ERROR, PP_FILTER_ERROR_EMPTY));
                 continue;
               }
 

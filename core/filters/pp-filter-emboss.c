@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Emboss: a relief lit from the top left. With E the 3x3 kernel
+ *   -2 -1  0
+ *   -1  1  1
+ *    0  1  2
+ * applied per channel (clamp-to-edge), out = clamp(in + round(strength · (E*in - in))): strength
+ * 1 is the plain kernel, smaller values blend towards the original. Alpha carried untouched.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "pp-filter.h"
+#include "pp-local-private.h"
+
+static const PpParamSpec params[] = {
+  { "strength", "Strength", PP_PARAM_DOUBLE, 0.1, 5.0, 1.0, 0.1, NULL, NULL },
+};
+
+/* E*in - in is the sum over the 8 neighbours: between -4·255 and 4·255. */
+#define MAX_RELIEF (4 * 255)
+
+typedef struct
+{
+  gint16 offset[2 * MAX_RELIEF + 1];
+} Emboss;
+
+static int
+emboss_get_radius (const double *values)
+{
+  return 1;
+}
+
+static gpointer
+emboss_prepare (const PpFilterContext *ctx)
+{
+  Emboss *emboss = g_new (Emboss, 1);
+
+  /* in is whole, so floor (in + s·d + 0.5) = in + floor (s·d + 0.5): tabulate the offset. */
+  for (int d = -MAX_RELIEF; d <= MAX_RELIEF; d++)
+    emboss->offset[d + MAX_RELIEF] = (gint16) floor (ctx->values[0] * d + 0.5);
+  return emboss;
+}
+
+static void
+emboss_process_band (const PpFilterContext *ctx,
+                     const PpImage         *src,
+                     PpImage               *dst,
+                     int                    y0,
+                     int                    y1)
+{
+  const Emboss *emboss = ctx->data;
+  int c = src->channels;
+  gsize n = (gsize) src->width * c, padded = n + 2 * c;
+  g_autofree guint8 *buf = g_malloc (3 * padded);
+  const guint8 *up = buf, *mid = buf + padded, *down = buf + 2 * padded;
+
+  for (int y = y0; y < y1; y++)
+    {
+      guint8 *out = PP_IMAGE_ROW (dst, y);
+
+      _pp_pad_row (src, y - 1, 1, buf);
+      _pp_pad_row (src, y, 1, buf + padded);
+      _pp_pad_row (src, y + 1, 1, buf + 2 * padded);
+      for (gsize i = 0; i < n; i++)
+        {
+          int d = (mid[i + 2 * c] + down[i + c] + 2 * down[i + 2 * c]) -
+                  (2 * up[i] + up[i + c] + mid[i]);
+          int v = mid[i + c] + emboss->offset[d + MAX_RELIEF];
+
+          out[i] = CLAMP (v, 0, 255);
+        }
+      _pp_restore_alpha (src, y, out);
+    }
+}
+
+const PpFilterInfo pp_filter_emboss = {
+  .name = "emboss",
+  .label = "Emboss",
+  .description = "Relief lit from the top left",
+  .kind = PP_FILTER_KIND_LOCAL,
+  .main_syntax = PP_MAIN_VALUE,
+  .params = params,
+  .n_params = G_N_ELEMENTS (params),
+  .get_radius = emboss_get_radius,
+  .prepare = emboss_prepare,
+  .release = g_free,
+  .process_band = emboss_process_band,
+};

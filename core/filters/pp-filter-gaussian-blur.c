@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Gaussian blur of standard deviation sigma, clamp-to-edge, alpha carried untouched. The
+ * separable fixed-point work is in pp-gauss.c (shared with sharpen).
+ */
+#include "config.h"
+
+#include "pp-filter.h"
+#include "pp-gauss-private.h"
+#include "pp-local-private.h"
+
+static const PpParamSpec params[] = {
+  { "sigma", "Radius (sigma)", PP_PARAM_DOUBLE, 0.1, 50.0, 2.0, 0.1, "px", NULL },
+};
+
+static int
+gaussian_blur_get_radius (const double *values)
+{
+  return _pp_gauss_radius (values[0]);
+}
+
+static gpointer
+gaussian_blur_prepare (const PpFilterContext *ctx)
+{
+  return _pp_gauss_kernel_new (ctx->values[0]);
+}
+
+static void
+gaussian_blur_release (gpointer data)
+{
+  _pp_gauss_kernel_free (data);
+}
+
+static void
+gaussian_blur_process_band (const PpFilterContext *ctx,
+                            const PpImage         *src,
+                            PpImage               *dst,
+                            int                    y0,
+                            int                    y1)
+{
+  const PpGaussKernel *kernel = ctx->data;
+  g_autofree gpointer scratch =
+    g_malloc (_pp_gauss_scratch_size (kernel, src->width, src->channels));
+
+  for (int y = y0; y < y1; y++)
+    {
+      guint8 *out = PP_IMAGE_ROW (dst, y);
+
+      _pp_gauss_blur_row (kernel, src, y, scratch, out);
+      _pp_restore_alpha (src, y, out);
+    }
+}
+
+const PpFilterInfo pp_filter_gaussian_blur = {
+  .name = "gaussian-blur",
+  .label = "Gaussian Blur",
+  .description = "Smooth blur with a Gaussian of standard deviation sigma",
+  .kind = PP_FILTER_KIND_LOCAL,
+  .main_syntax = PP_MAIN_VALUE,
+  .params = params,
+  .n_params = G_N_ELEMENTS (params),
+  .get_radius = gaussian_blur_get_radius,
+  .prepare = gaussian_blur_prepare,
+  .release = gaussian_blur_release,
+  .process_band = gaussian_blur_process_band,
+};

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Lanczos3 resampling, as Pillow's and libvips' reduce do: the kernel is stretched by the
+ * reduction factor when shrinking (so it averages every input pixel instead of skipping some),
+ * truncated at the image edges and renormalised. Weights for both axes are computed once per
+ * image in 2.14 fixed point.
+ *
+ * Each destination row is made on its own, so bands never overlap and results cannot depend on
+ * the band split: the vertical pass sums the source rows under the row's kernel into a row of
+ * 16-bit intermediates (8.6 fixed point: Lanczos lobes overshoot 0..255, so these are signed),
+ * then the horizontal pass sums those under each output pixel's kernel. The vertical pass is
+ * contiguous in memory and vectorises; it runs over the full input width, which is why it goes
+ * first (the horizontal pass then only touches output-width work).
+ */
+#define G_LOG_DOMAIN "pp-resample"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "pp-resample-private.h"
+
+#define SUPPORT 3.0
+#define BLOCK 32
+
+double
+_pp_lanczos3 (double x)
+{
+  if (x < 0.0)
+    x = -x;
+  if (x < 1e-12)
+    return 1.0;
+  if (x >= SUPPORT)
+    return 0.0;
+  return SUPPORT * sin (G_PI * x) * sin (G_PI * x / SUPPORT) / (G_PI * G_PI * x * x);
+}
+
+void
+_pp_resample_axis_init (PpResampleAxis *axis,
+                        int             n_in,
+                        int             n_out)
+{
+  double scale = (double) n_in / n_out;
+  double stretch = MAX (scale, 1.0);
+  double support = SUPPORT * stretch;
+  g_autofree double *w = NULL;
+
+  axis->n_out = n_out;
+  axis->n_taps = MIN ((int) ceil (2.0 * support) + 1, n_in);
+  axis->first = g_new (int, n_out);
+  axis->weights = g_new0 (gint16, (gsize) n_out * axis->n_taps);
+  w = g_new (double, axis->n_taps);
+
+  for (int o = 0; o < n_out; o++)
+    {
+      /* Pixel centres: output o covers input [o·scale, (o+1)·scale). */
+      double centre = (o + 0.5) * scale;
+      int lo = MAX ((int) floor (centre - support + 0.5), 0);
+      int hi = MIN ((int) floor (centre + support + 0.5), n_in);
+      gint16 *q = axis->weights + (gsize) o * axis->n_taps;
+      double sum = 0.0;
+      int total = 0, biggest = 0;
+
+      /* Keep the window inside the array of taps (it can be one wider by rounding). */
+      hi = MIN (hi, lo + axis->n_taps);
+      lo = MIN (lo, n_in - axis->n_taps);
+      lo = MAX (lo, 0);
+      axis->first[o] = lo;
+      for (int k = 0; k < axis->n_taps; k++)
+        {
+          int i = lo + k;
+
+          w[k] = i < hi ? _pp_lanczos3 ((i + 0.5 - centre) / stretch) : 0.0;
+          sum += w[k];
+        }
+      for (int k = 0; k < axis->n_taps; k++)
+        {
+          q[k] = (gint16) floor (w[k] / sum * (1 << PP_RESAMPLE_BITS) + 0.5);
+          total += q[k];
+          if (q[k] > q[biggest])
+            biggest = k;
+        }
+      /* The rounding error goes to the largest weight, so flat areas stay exactly flat. */
+      q[biggest] += (1 << PP_RESAMPLE_BITS) - total;
+    }
+}
+
+void
+_pp_resample_axis_clear (PpResampleAxis *axis)
+{
+  g_clear_pointer (&axis->first, g_free);
+  g_clear_pointer (&axis->weights, g_free);
+}
+
+PpResample *
+_pp_resample_new (int in_width,
+                  int in_height,
+                  int out_width,
+                  int out_height)
+{
+  PpResample *resample = g_new0 (PpResample, 1);
+
+  _pp_resample_axis_init (&resample->x, in_width, out_width);
+  _pp_resample_axis_init (&resample->y, in_height, out_height);
+  return resample;
+}
+
+void
+_pp_resample_free (gpointer data)
+{
+  PpResample *resample = data;
+
+  if (resample == NULL)
+    return;
+  _pp_resample_axis_clear (&resample->x);
+  _pp_resample_axis_clear (&resample->y);
+  g_free (resample);
+}
+
+/* 8.6 fixed point: (sum of u8 · 2.14 weights) >> 8, rounded. The shift is arithmetic on the
+ * negative sums of overshooting lobes (gcc and clang define it so). */
+static void
+vertical_pass (const PpImage *src,
+               int            first,
+               const gint16  *w,
+               int            n_taps,
+               gint16        *out)
+{
+  gsize n = (gsize) src->width * src->channels;
+  gsize i = 0;
+
+  for (; i + BLOCK <= n; i += BLOCK)
+    {
+      gint32 acc[BLOCK] = { 0 };
+
+      for (int k = 0; k < n_taps; k++)
+        {
+          const guint8 *row = PP_IMAGE_ROW (src, first + k) + i;
+          gint16 wk = w[k];
+
+          if (wk == 0)
+            continue;
+          for (int j = 0; j < BLOCK; j++)
+            acc[j] += (gint32) wk * (gint16) row[j];
+        }
+      for (int j = 0; j < BLOCK; j++)
+        out[i + j] = (acc[j] + (1 << 7)) >> 8;
+    }
+  for (; i < n; i++)
+    {
+      gint32 acc = 0;
+
+      for (int k = 0; k < n_taps; k++)
+        acc += w[k] * (gint32) PP_IMAGE_ROW (src, first + k)[i];
+      out[i] = (acc + (1 << 7)) >> 8;
+    }
+}
+
+static inline guint8
+finish (gint32 acc)
+{
+  /* 8.6 times 2.14 is 8.20 fixed point. */
+  acc = (acc + (1 << 19)) >> 20;
+  return CLAMP (acc, 0, 255);
+}
+
+static void
+horizontal_pass (const PpResampleAxis *axis,
+                 const gint16         *in,
+                 int                   channels,
+                 guint8               *out)
+{
+  int n_taps = axis->n_taps;
+
+  for (int o = 0; o < axis->n_out; o++, out += channels)
+    {
+      const gint16 *w = axis->weights + (gsize) o * n_taps;
+      const gint16 *p = in + (gsize) axis->first[o] * channels;
+
+      if (channels == 3)
+        {
+          gint32 a0 = 0, a1 = 0, a2 = 0;
+
+          for (int k = 0; k < n_taps; k++, p += 3)
+            {
+              a0 += w[k] * p[0];
+              a1 += w[k] * p[1];
+              a2 += w[k] * p[2];
+            }
+          out[0] = finish (a0);
+          out[1] = finish (a1);
+          out[2] = finish (a2);
+        }
+      else
+        {
+          gint32 a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+
+          for (int k = 0; k < n_taps; k++, p += 4)
+            {
+              a0 += w[k] * p[0];
+              a1 += w[k] * p[1];
+              a2 += w[k] * p[2];
+              a3 += w[k] * p[3];
+            }
+          out[0] = finish (a0);
+          out[1] = finish (a1);
+          out[2] = finish (a2);
+          out[3] = finish (a3);
+        }
+    }
+}
+
+/* Alpha is resampled like the colours (each pixel's alpha moves with its pixel). */
+void
+_pp_resample_band (const PpResample *resample,
+                   const PpImage    *src,
+                   PpImage          *dst,
+                   int               y0,
+                   int               y1)
+{
+  g_autofree gint16 *tmp = g_new (gint16, (gsize) src->width * src->channels);
+
+  for (int y = y0; y < y1; y++)
+    {
+      vertical_pass (src, resample->y.first[y],
+                     resample->y.weights + (gsize) y * resample->y.n_taps, resample->y.n_taps,
+                     tmp);
+      horizontal_pass (&resample->x, tmp, src->channels, PP_IMAGE_ROW (dst, y));
+    }
+}
