@@ -490,6 +490,8 @@ set_decode_error (GError    **error,
     }
 }
 
+/* Outputs are always RGB: only an RGB profile describes them (a grey or CMYK one would be
+ * wrong, and libpng refuses to write it). The colour space is bytes 16-19 of an ICC header. */
 static GBytes *
 get_icc_profile (GdkPixbuf *pixbuf)
 {
@@ -500,12 +502,34 @@ get_icc_profile (GdkPixbuf *pixbuf)
   if (base64 == NULL)
     return NULL;
   data = g_base64_decode (base64, &len);
-  if (len == 0)
+  if (len < 128 || memcmp (data + 16, "RGB ", 4) != 0)
     {
       g_free (data);
       return NULL;
     }
   return g_bytes_new_take (data, len);
+}
+
+/* GdkPixbuf's incremental PNG loader returns whatever rows it got from a truncated file
+ * without complaint (gdk_pixbuf_new_from_file reports it); a file that does not end with an
+ * IEND chunk was cut short. */
+static gboolean
+png_has_end (int   fd,
+             off_t size)
+{
+  guint8 tail[64];
+  gsize n = (gsize) MIN (size, (off_t) sizeof tail);
+  gssize got;
+
+  if (n < 12)
+    return FALSE;
+  do
+    got = pread (fd, tail, n, size - (off_t) n);
+  while (got < 0 && errno == EINTR);
+  if (got != (gssize) n)
+    return FALSE;
+  /* Some writers leave a little padding after IEND; look near the end, not only at it. */
+  return memmem (tail, n, "IEND", 4) != NULL;
 }
 
 PpImage *
@@ -548,6 +572,16 @@ _pp_io_decode (const char            *path,
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot open “%s”: %s",
                    path, fd >= 0 ? "not a regular file" : g_strerror (saved));
       gdk_pixbuf_loader_close (loader, NULL);
+      return NULL;
+    }
+
+  if (g_strcmp0 (format, "png") == 0 && !png_has_end (fd, st.st_size))
+    {
+      close (fd);
+      gdk_pixbuf_loader_close (loader, NULL);
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE,
+                   "The PNG file is truncated (it has no end chunk): probably cut short while "
+                   "being copied or downloaded");
       return NULL;
     }
 
@@ -708,6 +742,94 @@ pp_io_load (const char          *path,
   return image;
 }
 
+static guint32
+crc32_png (const guint8 *data,
+           gsize         len,
+           guint32       crc)
+{
+  static guint32 table[256];
+  static gsize table_ready = 0;
+
+  if (g_once_init_enter (&table_ready))
+    {
+      for (guint32 n = 0; n < 256; n++)
+        {
+          guint32 c = n;
+
+          for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+          table[n] = c;
+        }
+      g_once_init_leave (&table_ready, 1);
+    }
+  for (gsize i = 0; i < len; i++)
+    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+static void
+put_be32 (GByteArray *array,
+          guint32     value)
+{
+  guint8 b[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (array, b, 4);
+}
+
+/* GdkPixbuf 2.42's PNG saver hands libpng the profile before the header, and libpng then
+ * rejects any RGB profile ("not permitted on grayscale PNG"). So write the PNG without it and
+ * insert the iCCP chunk (zlib-compressed profile) right after IHDR ourselves. */
+static GBytes *
+png_insert_icc (const guint8 *png,
+                gsize         png_size,
+                GBytes       *icc,
+                GError      **error)
+{
+  static const char name[] = "ICC profile";
+  g_autoptr (GZlibCompressor) zlib = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  g_autoptr (GByteArray) chunk = g_byte_array_new ();
+  g_autoptr (GByteArray) out = NULL;
+  gsize icc_size;
+  const guint8 *icc_data = g_bytes_get_data (icc, &icc_size);
+  gsize in_done = 0;
+  guint32 crc;
+  const gsize ihdr_end = 8 + 4 + 4 + 13 + 4;
+
+  if (png_size < ihdr_end || memcmp (png + 12, "IHDR", 4) != 0)
+    {
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_ENCODE, "Unexpected PNG layout");
+      return NULL;
+    }
+  g_byte_array_append (chunk, (const guint8 *) "iCCP", 4);
+  g_byte_array_append (chunk, (const guint8 *) name, sizeof name); /* with its NUL */
+  g_byte_array_append (chunk, (const guint8 *) "", 1);              /* compression: deflate */
+  for (;;)
+    {
+      guint8 buf[16384];
+      gsize read = 0, written = 0;
+      GConverterResult r = g_converter_convert (G_CONVERTER (zlib), icc_data + in_done,
+                                                icc_size - in_done, buf, sizeof buf,
+                                                G_CONVERTER_INPUT_AT_END, &read, &written,
+                                                error);
+
+      if (r == G_CONVERTER_ERROR)
+        return NULL;
+      in_done += read;
+      g_byte_array_append (chunk, buf, written);
+      if (r == G_CONVERTER_FINISHED)
+        break;
+    }
+  crc = crc32_png (chunk->data, chunk->len, 0xffffffffu) ^ 0xffffffffu;
+
+  out = g_byte_array_sized_new (png_size + chunk->len + 8);
+  g_byte_array_append (out, png, ihdr_end);
+  put_be32 (out, chunk->len - 4);
+  g_byte_array_append (out, chunk->data, chunk->len);
+  put_be32 (out, crc);
+  g_byte_array_append (out, png + ihdr_end, png_size - ihdr_end);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
 static gboolean
 write_all (int           fd,
            const guint8 *data,
@@ -831,8 +953,8 @@ pp_io_save (PpImage              *image,
       values[n_opts++] = compression;
     }
   if (options->icc_profile != NULL
-      && (options->format == PP_FORMAT_JPEG || options->format == PP_FORMAT_PNG
-          || options->format == PP_FORMAT_TIFF || options->format == PP_FORMAT_WEBP))
+      && (options->format == PP_FORMAT_JPEG || options->format == PP_FORMAT_TIFF
+          || options->format == PP_FORMAT_WEBP))
     {
       icc = g_base64_encode (g_bytes_get_data (options->icc_profile, NULL),
                              g_bytes_get_size (options->icc_profile));
@@ -849,6 +971,16 @@ pp_io_save (PpImage              *image,
                    pp_format_to_string (options->format), local_error->message);
       g_error_free (local_error);
       return FALSE;
+    }
+  if (options->icc_profile != NULL && options->format == PP_FORMAT_PNG)
+    {
+      g_autoptr (GBytes) with_icc = png_insert_icc ((const guint8 *) encoded, encoded_size,
+                                                    options->icc_profile, error);
+
+      if (with_icc == NULL)
+        return FALSE;
+      g_free (encoded);
+      encoded = g_bytes_unref_to_data (g_steal_pointer (&with_icc), &encoded_size);
     }
   t1 = g_get_monotonic_time ();
 

@@ -371,13 +371,16 @@ static void
 build_run (JsonBuilder *b,
            PpRun       *self)
 {
-  g_autoptr (GPtrArray) sorted = g_ptr_array_copy (self->results, NULL, NULL);
+  /* A copy that does not own the results (g_ptr_array_copy would keep the free function). */
+  g_autoptr (GPtrArray) sorted = g_ptr_array_sized_new (self->results->len);
   g_autofree char *started = g_date_time_format_iso8601 (self->started);
   PpRunTotals totals;
   double wall_s = self->wall_us / 1e6;
   gint64 run_start_us = G_MAXINT64;
 
   pp_run_get_totals (self, &totals);
+  for (guint i = 0; i < self->results->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (self->results, i));
   g_ptr_array_sort (sorted, compare_by_index);
   for (guint i = 0; i < sorted->len; i++)
     {
