@@ -20,6 +20,28 @@ edge_detect_get_radius (const double *values)
   return 1;
 }
 
+PP_VECTOR_CLONES static void
+sobel_row (const guint8 *restrict up,
+           const guint8 *restrict mid,
+           const guint8 *restrict down,
+           int                    c,
+           gsize                  n,
+           double                 scale,
+           guint8       *restrict out)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      /* Index i is the pixel left of the centre in the padded rows, i + 2c the right. */
+      int gx = (up[i + 2 * c] + 2 * mid[i + 2 * c] + down[i + 2 * c]) -
+               (up[i] + 2 * mid[i] + down[i]);
+      int gy = (down[i] + 2 * down[i + c] + down[i + 2 * c]) -
+               (up[i] + 2 * up[i + c] + up[i + 2 * c]);
+      double v = sqrt ((double) (gx * gx + gy * gy)) * scale;
+
+      out[i] = v >= 255.0 ? 255 : (guint8) (v + 0.5);
+    }
+}
+
 static void
 edge_detect_process_band (const PpFilterContext *ctx,
                           const PpImage         *src,
@@ -40,17 +62,7 @@ edge_detect_process_band (const PpFilterContext *ctx,
       _pp_pad_row (src, y - 1, 1, buf);
       _pp_pad_row (src, y, 1, buf + padded);
       _pp_pad_row (src, y + 1, 1, buf + 2 * padded);
-      for (gsize i = 0; i < n; i++)
-        {
-          /* Index i is the pixel left of the centre in the padded rows, i + 2c the right. */
-          int gx = (up[i + 2 * c] + 2 * mid[i + 2 * c] + down[i + 2 * c]) -
-                   (up[i] + 2 * mid[i] + down[i]);
-          int gy = (down[i] + 2 * down[i + c] + down[i + 2 * c]) -
-                   (up[i] + 2 * up[i + c] + up[i + 2 * c]);
-          double v = sqrt ((double) (gx * gx + gy * gy)) * scale;
-
-          out[i] = v >= 255.0 ? 255 : (guint8) (v + 0.5);
-        }
+      sobel_row (up, mid, down, c, n, scale, out);
       _pp_restore_alpha (src, y, out);
     }
 }

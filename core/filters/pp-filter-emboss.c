@@ -43,6 +43,25 @@ emboss_prepare (const PpFilterContext *ctx)
   return emboss;
 }
 
+PP_VECTOR_CLONES static void
+emboss_row (const guint8 *restrict up,
+            const guint8 *restrict mid,
+            const guint8 *restrict down,
+            int                    c,
+            gsize                  n,
+            const gint16          *offset,
+            guint8       *restrict out)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      int d = (mid[i + 2 * c] + down[i + c] + 2 * down[i + 2 * c]) -
+              (2 * up[i] + up[i + c] + mid[i]);
+      int v = mid[i + c] + offset[d + MAX_RELIEF];
+
+      out[i] = CLAMP (v, 0, 255);
+    }
+}
+
 static void
 emboss_process_band (const PpFilterContext *ctx,
                      const PpImage         *src,
@@ -63,14 +82,7 @@ emboss_process_band (const PpFilterContext *ctx,
       _pp_pad_row (src, y - 1, 1, buf);
       _pp_pad_row (src, y, 1, buf + padded);
       _pp_pad_row (src, y + 1, 1, buf + 2 * padded);
-      for (gsize i = 0; i < n; i++)
-        {
-          int d = (mid[i + 2 * c] + down[i + c] + 2 * down[i + 2 * c]) -
-                  (2 * up[i] + up[i + c] + mid[i]);
-          int v = mid[i + c] + emboss->offset[d + MAX_RELIEF];
-
-          out[i] = CLAMP (v, 0, 255);
-        }
+      emboss_row (up, mid, down, c, n, emboss->offset, out);
       _pp_restore_alpha (src, y, out);
     }
 }

@@ -32,6 +32,19 @@ median9 (guint8 p0, guint8 p1, guint8 p2, guint8 p3, guint8 p4, guint8 p5, guint
   return p4;
 }
 
+PP_VECTOR_CLONES static void
+median_row (const guint8 *restrict up,
+            const guint8 *restrict mid,
+            const guint8 *restrict down,
+            int                    c,
+            gsize                  n,
+            guint8       *restrict out)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = median9 (up[i], up[i + c], up[i + 2 * c], mid[i], mid[i + c], mid[i + 2 * c],
+                      down[i], down[i + c], down[i + 2 * c]);
+}
+
 static void
 median_process_band (const PpFilterContext *ctx,
                      const PpImage         *src,
@@ -51,9 +64,7 @@ median_process_band (const PpFilterContext *ctx,
       _pp_pad_row (src, y - 1, 1, buf);
       _pp_pad_row (src, y, 1, buf + padded);
       _pp_pad_row (src, y + 1, 1, buf + 2 * padded);
-      for (gsize i = 0; i < n; i++)
-        out[i] = median9 (up[i], up[i + c], up[i + 2 * c], mid[i], mid[i + c], mid[i + 2 * c],
-                          down[i], down[i + c], down[i + 2 * c]);
+      median_row (up, mid, down, c, n, out);
       _pp_restore_alpha (src, y, out);
     }
 }

@@ -15,8 +15,10 @@
 #include <math.h>
 
 #include "pp-gauss-private.h"
+#include "pp-local-private.h"
 
 #define BLOCK 32
+
 
 /* Three sigmas hold 99.7 % of the weight; past that, taps round to nothing at 15 bits anyway
  * for small sigmas and cost time for large ones. */
@@ -66,7 +68,7 @@ _pp_gauss_scratch_size (const PpGaussKernel *kernel,
          (gsize) (2 * kernel->radius + 1) * sizeof (const guint8 *);
 }
 
-static void
+PP_VECTOR_CLONES static void
 vertical_pass (const guint8 *const *rows,
                const guint16       *w,
                int                  r,
@@ -103,7 +105,7 @@ vertical_pass (const guint8 *const *rows,
 }
 
 /* @in holds the row with r pixels of edge padding each side; @step is the channel count. */
-static void
+PP_VECTOR_CLONES static void
 horizontal_pass (const guint16 *in,
                  const guint16 *w,
                  int            r,

@@ -18,6 +18,7 @@
 
 #include <math.h>
 
+#include "pp-local-private.h"
 #include "pp-resample-private.h"
 
 #define SUPPORT 3.0
@@ -119,7 +120,7 @@ _pp_resample_free (gpointer data)
 
 /* 8.6 fixed point: (sum of u8 · 2.14 weights) >> 8, rounded. The shift is arithmetic on the
  * negative sums of overshooting lobes (gcc and clang define it so). */
-static void
+PP_VECTOR_CLONES static void
 vertical_pass (const PpImage *src,
                int            first,
                const gint16  *w,
