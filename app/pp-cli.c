@@ -449,6 +449,17 @@ print_summary (Cli   *cli,
   print_list (out, run, PP_FILE_STATUS_SKIPPED, "Skipped");
 }
 
+/* An empty result is easy to mistake for success (in a Flatpak, a folder the sandbox cannot see
+ * may look empty), so say so. */
+static void
+warn_if_empty (Cli   *cli,
+               PpRun *run)
+{
+  if (pp_run_get_n_planned (run) == 0 && !pp_run_get_cancelled (run))
+    g_printerr ("parapix: warning: no images found in “%s”%s\n", cli->input,
+                pp_run_get_n_ignored (run) > 0 ? " (only files that are not images)" : "");
+}
+
 static int
 exit_status_for (PpRun *run)
 {
@@ -665,6 +676,7 @@ run_compare (Cli *cli)
       remove_tree (tmp);
       return report_start_error (error);
     }
+  warn_if_empty (cli, parallel);
   identical = !pp_run_get_cancelled (parallel) && compare_runs (serial, parallel, &n_compared);
   if (!remove_tree (tmp))
     g_printerr ("parapix: could not remove the temporary folder “%s”\n", tmp);
@@ -705,6 +717,7 @@ run_single (Cli *cli)
 
       return report_start_error (error);
     }
+  warn_if_empty (cli, run);
   if (!cli->quiet)
     print_summary (cli, out, run);
   if (cli->json)

@@ -310,16 +310,24 @@ compare_by_index (gconstpointer a,
   return ra->index < rb->index ? -1 : ra->index > rb->index;
 }
 
+/* File names are bytes; JSON is UTF-8. A name that is not valid UTF-8 is written with U+FFFD
+ * for the bad bytes rather than making the whole record invalid. */
 static void
 add_string (JsonBuilder *b,
             const char  *name,
             const char  *value)
 {
   json_builder_set_member_name (b, name);
-  if (value != NULL)
+  if (value == NULL)
+    json_builder_add_null_value (b);
+  else if (g_utf8_validate (value, -1, NULL))
     json_builder_add_string_value (b, value);
   else
-    json_builder_add_null_value (b);
+    {
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+      json_builder_add_string_value (b, valid);
+    }
 }
 
 static void
