@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "pp-vector-private.h"
+
 G_BEGIN_DECLS
 
 /* 10000 · (0.2126 R + 0.7152 G + 0.0722 B), exactly. */

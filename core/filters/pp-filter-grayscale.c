@@ -7,14 +7,33 @@
 #include "pp-color-private.h"
 #include "pp-filter.h"
 
+/* One loop per pixel layout, so the compiler sees constant strides and vectorises. */
+PP_VECTOR_CLONES static void
+gray_rgb (guint8 *p,
+          int     n)
+{
+  for (int i = 0; i < n; i++)
+    p[3 * i] = p[3 * i + 1] = p[3 * i + 2] = _pp_luma (p[3 * i], p[3 * i + 1], p[3 * i + 2]);
+}
+
+PP_VECTOR_CLONES static void
+gray_rgba (guint8 *p,
+           int     n)
+{
+  for (int i = 0; i < n; i++)
+    p[4 * i] = p[4 * i + 1] = p[4 * i + 2] = _pp_luma (p[4 * i], p[4 * i + 1], p[4 * i + 2]);
+}
+
 static void
 grayscale_map_pixels (const PpFilterContext *ctx,
                       guint8                *pixels,
                       int                    n,
                       int                    channels)
 {
-  for (int i = 0; i < n; i++, pixels += channels)
-    pixels[0] = pixels[1] = pixels[2] = _pp_luma (pixels[0], pixels[1], pixels[2]);
+  if (channels == 3)
+    gray_rgb (pixels, n);
+  else
+    gray_rgba (pixels, n);
 }
 
 const PpFilterInfo pp_filter_grayscale = {

@@ -21,8 +21,28 @@ mix (gint32 c,
   /* 10^6 · (L + factor/100 · (c - L)), with L = luma4 / 10^4; |n| < 2^31 for 8-bit inputs. */
   gint32 n = 100 * luma4 + factor * (10000 * c - luma4);
 
-  return n <= 0 ? 0 : n >= 255 * 1000000 ? 255 : (n + 500000) / 1000000;
+  /* Clamp first, so the rounding division only sees 0..255·10^6 (unsigned: cheaper). */
+  n = CLAMP (n, 0, 255 * 1000000);
+  return ((guint32) n + 500000) / 1000000;
 }
+
+/* One loop per pixel layout, so the compiler sees constant strides and vectorises. */
+#define SATURATION_LOOP(name, C)                                                            \
+  PP_VECTOR_CLONES static void                                                              \
+  name (guint8 *p, int n, gint32 factor)                                                    \
+  {                                                                                         \
+    for (int i = 0; i < n; i++)                                                             \
+      {                                                                                     \
+        gint32 luma4 = _pp_luma_x10000 (p[C * i], p[C * i + 1], p[C * i + 2]);              \
+                                                                                            \
+        p[C * i] = mix (p[C * i], luma4, factor);                                           \
+        p[C * i + 1] = mix (p[C * i + 1], luma4, factor);                                   \
+        p[C * i + 2] = mix (p[C * i + 2], luma4, factor);                                   \
+      }                                                                                     \
+  }
+
+SATURATION_LOOP (saturation_rgb, 3)
+SATURATION_LOOP (saturation_rgba, 4)
 
 static void
 saturation_map_pixels (const PpFilterContext *ctx,
@@ -32,14 +52,10 @@ saturation_map_pixels (const PpFilterContext *ctx,
 {
   gint32 factor = 100 + (gint32) ctx->values[0];
 
-  for (int i = 0; i < n; i++, pixels += channels)
-    {
-      gint32 luma4 = _pp_luma_x10000 (pixels[0], pixels[1], pixels[2]);
-
-      pixels[0] = mix (pixels[0], luma4, factor);
-      pixels[1] = mix (pixels[1], luma4, factor);
-      pixels[2] = mix (pixels[2], luma4, factor);
-    }
+  if (channels == 3)
+    saturation_rgb (pixels, n, factor);
+  else
+    saturation_rgba (pixels, n, factor);
 }
 
 const PpFilterInfo pp_filter_saturation = {

@@ -22,7 +22,7 @@ static const PpParamSpec params[] = {
 typedef struct
 {
   PpGaussKernel *kernel;
-  gint16 offset[511]; /* offset[d + 255] for d = in - blur */
+  gint32 offset[511]; /* offset[d + 255] for d = in - blur; 32 bits for vector gathers */
 } Sharpen;
 
 static int
@@ -42,7 +42,7 @@ sharpen_prepare (const PpFilterContext *ctx)
   /* in is a whole number, so clamp (floor (in + amount·d + 0.5)) = in + floor (amount·d + 0.5)
    * before clamping: the table holds the second term. */
   for (int d = -255; d <= 255; d++)
-    sharpen->offset[d + 255] = ABS (d) < threshold ? 0 : (gint16) floor (amount * d + 0.5);
+    sharpen->offset[d + 255] = ABS (d) < threshold ? 0 : (gint32) floor (amount * d + 0.5);
   return sharpen;
 }
 
@@ -53,6 +53,20 @@ sharpen_release (gpointer data)
 
   _pp_gauss_kernel_free (sharpen->kernel);
   g_free (sharpen);
+}
+
+PP_VECTOR_CLONES static void
+unsharp_row (const guint8 *restrict in,
+             const gint32          *offset,
+             gsize                  n,
+             guint8       *restrict out)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      int v = in[i] + offset[in[i] - out[i] + 255];
+
+      out[i] = CLAMP (v, 0, 255);
+    }
 }
 
 static void
@@ -69,16 +83,10 @@ sharpen_process_band (const PpFilterContext *ctx,
 
   for (int y = y0; y < y1; y++)
     {
-      const guint8 *in = PP_IMAGE_ROW (src, y);
       guint8 *out = PP_IMAGE_ROW (dst, y);
 
       _pp_gauss_blur_row (sharpen->kernel, src, y, scratch, out);
-      for (gsize i = 0; i < n; i++)
-        {
-          int v = in[i] + sharpen->offset[in[i] - out[i] + 255];
-
-          out[i] = CLAMP (v, 0, 255);
-        }
+      unsharp_row (PP_IMAGE_ROW (src, y), sharpen->offset, n, out);
       _pp_restore_alpha (src, y, out);
     }
 }

@@ -12,6 +12,19 @@ static const PpParamSpec params[] = {
   { "level", "Level", PP_PARAM_INT, 0, 255, 128, 1, NULL, NULL },
 };
 
+/* One loop per pixel layout, so the compiler sees constant strides and vectorises. */
+#define THRESHOLD_LOOP(name, C)                                                             \
+  PP_VECTOR_CLONES static void                                                              \
+  name (guint8 *p, int n, guint level)                                                      \
+  {                                                                                         \
+    for (int i = 0; i < n; i++)                                                             \
+      p[C * i] = p[C * i + 1] = p[C * i + 2] =                                              \
+        _pp_luma (p[C * i], p[C * i + 1], p[C * i + 2]) >= level ? 255 : 0;                 \
+  }
+
+THRESHOLD_LOOP (threshold_rgb, 3)
+THRESHOLD_LOOP (threshold_rgba, 4)
+
 static void
 threshold_map_pixels (const PpFilterContext *ctx,
                       guint8                *pixels,
@@ -20,9 +33,10 @@ threshold_map_pixels (const PpFilterContext *ctx,
 {
   guint level = (guint) ctx->values[0];
 
-  for (int i = 0; i < n; i++, pixels += channels)
-    pixels[0] = pixels[1] = pixels[2] =
-      _pp_luma (pixels[0], pixels[1], pixels[2]) >= level ? 255 : 0;
+  if (channels == 3)
+    threshold_rgb (pixels, n, level);
+  else
+    threshold_rgba (pixels, n, level);
 }
 
 const PpFilterInfo pp_filter_threshold = {

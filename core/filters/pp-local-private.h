@@ -8,18 +8,10 @@
 #include <string.h>
 
 #include "pp-image.h"
+#include "pp-vector-private.h"
 
 G_BEGIN_DECLS
 
-/* Hot inner loops are plain C the compiler vectorises; baseline x86-64 has only 16-byte
- * vectors, so they are also built for AVX2 and AVX-512 and picked when the program loads
- * (GCC function multiversioning, resolved by the dynamic linker). Same results either way:
- * the loops are integer arithmetic. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-#define PP_VECTOR_CLONES __attribute__ ((target_clones ("arch=x86-64-v4", "avx2", "default")))
-#else
-#define PP_VECTOR_CLONES
-#endif
 
 static inline const guint8 *
 _pp_clamped_row (const PpImage *image,
