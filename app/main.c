@@ -7,6 +7,9 @@
 #include <locale.h>
 
 #include "pp-cli.h"
+#ifdef PP_WITH_GUI
+#include "pp-application.h"
+#endif
 
 int
 main (int    argc,
@@ -16,5 +19,14 @@ main (int    argc,
 
   if (pp_cli_wants_headless (argc, argv))
     return pp_cli_run (argc, argv);
+
+#ifdef PP_WITH_GUI
+  {
+    g_autoptr (PpApplication) app = pp_application_new ();
+
+    return g_application_run (G_APPLICATION (app), argc, argv);
+  }
+#else
   return pp_cli_run (argc, argv);
+#endif
 }

@@ -31,18 +31,22 @@ enum
   EXIT_CANCELLED = 130,
 };
 
-static const char *const headless_options[] = {
-  "--batch", "--list-filters", "--version", "--help", "-h", "--help-all", NULL,
-};
-
 gboolean
 pp_cli_wants_headless (int    argc,
                        char **argv)
 {
   for (int i = 1; i < argc; i++)
-    for (guint j = 0; headless_options[j] != NULL; j++)
-      if (g_str_has_prefix (argv[i], headless_options[j]))
+    {
+      /* Any option but GApplication's own belongs to the command line: the window takes only
+       * folders and files, so an unknown option is a usage error (exit 2) reported here, not
+       * GApplication's generic failure. */
+      if (argv[i][0] == '-' && argv[i][1] != '\0' && strcmp (argv[i], "--") != 0 &&
+          !g_str_has_prefix (argv[i], "--gapplication-") &&
+          !g_str_has_prefix (argv[i], "--help-gapplication"))
         return TRUE;
+      if (strcmp (argv[i], "--") == 0)
+        break;
+    }
   return FALSE;
 }
 
@@ -418,6 +422,33 @@ print_list (FILE        *out,
     }
 }
 
+/* Notes on files that went fine ("saved as PNG"): a few examples, not a wall of text. */
+static void
+print_notes (FILE  *out,
+             PpRun *run)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (run));
+  guint shown = 0, total = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (run), i);
+      const PpFileRecord *r = pp_file_result_get_record (result);
+
+      if (r->status != PP_FILE_STATUS_OK || r->note == NULL)
+        continue;
+      if (total++ == 0)
+        fprintf (out, "Notes:\n");
+      if (shown < 5)
+        {
+          fprintf (out, "  %s: %s\n", r->input, r->note);
+          shown++;
+        }
+    }
+  if (total > shown)
+    fprintf (out, "  … and %u more (see --json)\n", total - shown);
+}
+
 static void
 print_summary (Cli   *cli,
                FILE  *out,
@@ -447,6 +478,7 @@ print_summary (Cli   *cli,
            t.decode_us / 1e6, t.filter_us / 1e6, t.encode_us / 1e6, t.write_us / 1e6);
   print_list (out, run, PP_FILE_STATUS_FAILED, "Failed");
   print_list (out, run, PP_FILE_STATUS_SKIPPED, "Skipped");
+  print_notes (out, run);
 }
 
 /* An empty result is easy to mistake for success (in a Flatpak, a folder the sandbox cannot see

@@ -20,7 +20,7 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-batch.h"
+#include "pp-batch-private.h"
 #include "pp-io-private.h"
 #include "pp-plan.h"
 #include "pp-scheduler.h"
@@ -35,27 +35,6 @@ G_DEFINE_ENUM_TYPE (PpCollision, pp_collision,
   G_DEFINE_ENUM_VALUE (PP_COLLISION_RENAME, "rename"),
   G_DEFINE_ENUM_VALUE (PP_COLLISION_SKIP, "skip"),
   G_DEFINE_ENUM_VALUE (PP_COLLISION_OVERWRITE, "overwrite"))
-
-/* The configuration as frozen when a run starts; read-only afterwards, shared with workers. */
-typedef struct
-{
-  char *input_dir;        /* (nullable) absolute */
-  GStrv files;            /* (nullable) absolute */
-  char *output_dir;       /* absolute */
-  char *name_template;
-  PpCollision collision;
-  PpFormat format;
-  int quality;
-  PpPipeline *pipeline;
-  guint threads;
-  gboolean recursive;
-  guint shard_index;
-  guint shard_count;
-  double max_megapixels;
-  gboolean keep_orientation;
-  gboolean in_place;
-  GStrv excluded;         /* (nullable) */
-} Config;
 
 struct _PpBatch
 {
@@ -114,95 +93,6 @@ G_DEFINE_FINAL_TYPE (PpBatch, pp_batch, G_TYPE_OBJECT)
 /* ------------------------------------------------------------------------------------------ */
 /* Configuration */
 
-static void
-config_free (Config *config)
-{
-  g_free (config->input_dir);
-  g_strfreev (config->files);
-  g_free (config->output_dir);
-  g_free (config->name_template);
-  g_strfreev (config->excluded);
-  g_clear_object (&config->pipeline);
-  g_free (config);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Config, config_free)
-
-static const char *const template_fields[] = { "name", "ext", "n", "date", NULL };
-
-/* Expands {name}, {ext}, {n} and {date}; fails on an unknown field or an unclosed brace. */
-static char *
-expand_template (const char *tmpl,
-                 const char *name,
-                 const char *ext,
-                 guint       n,
-                 const char *date,
-                 GError    **error)
-{
-  GString *s = g_string_new (NULL);
-  const char *p = tmpl;
-
-  while (*p != '\0')
-    {
-      const char *close;
-      g_autofree char *field = NULL;
-
-      if (*p != '{')
-        {
-          g_string_append_c (s, *p++);
-          continue;
-        }
-      close = strchr (p, '}');
-      if (close == NULL)
-        {
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                       "name template “%s”: “{” is never closed", tmpl);
-          g_string_free (s, TRUE);
-          return NULL;
-        }
-      field = g_strndup (p + 1, close - p - 1);
-      if (g_str_equal (field, "name"))
-        g_string_append (s, name);
-      else if (g_str_equal (field, "ext"))
-        g_string_append (s, ext);
-      else if (g_str_equal (field, "n"))
-        g_string_append_printf (s, "%u", n);
-      else if (g_str_equal (field, "date"))
-        g_string_append (s, date);
-      else
-        {
-          g_autofree char *known = g_strjoinv ("}, {", (char **) template_fields);
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                       "name template “%s”: unknown field {%s} (known: {%s})", tmpl, field,
-                       known);
-          g_string_free (s, TRUE);
-          return NULL;
-        }
-      p = close + 1;
-    }
-  return g_string_free (s, FALSE);
-}
-
-static gboolean
-validate_template (const char *tmpl,
-                   GError    **error)
-{
-  g_autofree char *sample = expand_template (tmpl, "photo", "jpg", 1, "2024-01-01", error);
-
-  if (sample == NULL)
-    return FALSE;
-  if (*sample == '\0' || g_str_equal (sample, ".") || g_str_equal (sample, "..")
-      || strchr (sample, '/') != NULL)
-    {
-      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                   "name template “%s” must give a plain file name (no “/”), got “%s”", tmpl,
-                   sample);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 guint
 pp_batch_get_effective_threads (PpBatch *self)
 {
@@ -234,7 +124,7 @@ config_freeze (PpBatch *self,
                    self->shard_count);
       return NULL;
     }
-  if (!validate_template (self->name_template, error))
+  if (!_pp_batch_validate_template (self->name_template, error))
     return NULL;
   if (self->format != PP_FORMAT_SAME && !pp_format_can_save (self->format))
     {
@@ -287,569 +177,6 @@ config_freeze (PpBatch *self,
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Listing and planning (on a GIO worker thread) */
-
-typedef struct
-{
-  PpBatchInput input;
-  guint64 dev;
-  guint64 ino;
-  gint64 mtime;
-  gboolean missing;   /* an explicit file that could not be read */
-  char *error;
-} Entry;
-
-static void
-entry_free (gpointer data)
-{
-  Entry *entry = data;
-
-  g_free (entry->input.path);
-  g_free (entry->input.relative);
-  g_free (entry->error);
-  g_free (entry);
-}
-
-typedef struct
-{
-  guint64 dev;
-  guint64 ino;
-} FileId;
-
-static guint
-file_id_hash (gconstpointer p)
-{
-  const FileId *id = p;
-
-  return (guint) (id->ino ^ (id->ino >> 32) ^ (id->dev * 31));
-}
-
-static gboolean
-file_id_equal (gconstpointer a,
-               gconstpointer b)
-{
-  const FileId *x = a, *y = b;
-
-  return x->dev == y->dev && x->ino == y->ino;
-}
-
-static FileId *
-file_id_new (guint64 dev,
-             guint64 ino)
-{
-  FileId *id = g_new (FileId, 1);
-
-  id->dev = dev;
-  id->ino = ino;
-  return id;
-}
-
-static gboolean
-stat_id (const char *path,
-         FileId     *id)
-{
-  struct stat st;
-
-  if (g_stat (path, &st) != 0)
-    return FALSE;
-  id->dev = st.st_dev;
-  id->ino = st.st_ino;
-  return TRUE;
-}
-
-typedef struct
-{
-  const Config *config;
-  GPtrArray *entries;      /* of Entry */
-  GHashTable *visited;     /* FileId of folders, against symlink loops */
-  GHashTable *skipped_dirs;  /* FileId: the output folder and the excluded ones */
-  guint n_ignored;
-} Lister;
-
-#define LIST_ATTRIBUTES                                                                        \
-  G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE ","                      \
-  G_FILE_ATTRIBUTE_UNIX_DEVICE "," G_FILE_ATTRIBUTE_UNIX_INODE ","                           \
-  G_FILE_ATTRIBUTE_TIME_MODIFIED
-
-static gboolean
-list_folder (Lister       *lister,
-             GFile        *folder,
-             const char   *relative,
-             GCancellable *cancellable,
-             GError      **error)
-{
-  g_autoptr (GFileEnumerator) children = NULL;
-  g_autoptr (GFileInfo) self_info = NULL;
-  GFileInfo *info;
-  FileId id;
-
-  self_info = g_file_query_info (folder, G_FILE_ATTRIBUTE_UNIX_DEVICE ","
-                                 G_FILE_ATTRIBUTE_UNIX_INODE, G_FILE_QUERY_INFO_NONE,
-                                 cancellable, error);
-  if (self_info == NULL)
-    return FALSE;
-  id.dev = g_file_info_get_attribute_uint32 (self_info, G_FILE_ATTRIBUTE_UNIX_DEVICE);
-  id.ino = g_file_info_get_attribute_uint64 (self_info, G_FILE_ATTRIBUTE_UNIX_INODE);
-  if (g_hash_table_contains (lister->visited, &id))
-    return TRUE;
-  g_hash_table_add (lister->visited, file_id_new (id.dev, id.ino));
-
-  children = g_file_enumerate_children (folder, LIST_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
-                                        cancellable, error);
-  if (children == NULL)
-    return FALSE;
-  while (g_file_enumerator_iterate (children, &info, NULL, cancellable, error))
-    {
-      const char *name;
-      g_autofree char *child_relative = NULL;
-      g_autoptr (GFile) child = NULL;
-      GFileType type;
-      FileId child_id;
-
-      if (info == NULL)
-        return TRUE;
-      name = g_file_info_get_name (info);
-      /* Hidden files, our own temporaries (".parapix-*.tmp") among them. */
-      if (name[0] == '.')
-        continue;
-      child = g_file_get_child (folder, name);
-      child_relative = relative != NULL ? g_build_filename (relative, name, NULL) : g_strdup (name);
-      type = g_file_info_get_file_type (info);
-      child_id.dev = g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_DEVICE);
-      child_id.ino = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE);
-
-      if (type == G_FILE_TYPE_DIRECTORY)
-        {
-          if (g_hash_table_contains (lister->skipped_dirs, &child_id))
-            continue;
-          if (lister->config->recursive
-              && !list_folder (lister, child, child_relative, cancellable, error))
-            {
-              /* An unreadable sub-folder is not worth stopping the batch for. */
-              if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-                return FALSE;
-              g_clear_error (error);
-              lister->n_ignored++;
-            }
-          continue;
-        }
-      if (type != G_FILE_TYPE_REGULAR)
-        {
-          lister->n_ignored++; /* FIFOs, sockets, devices, dangling links */
-          continue;
-        }
-      {
-        g_autofree char *path = g_file_get_path (child);
-        gboolean supported = pp_io_is_supported (path, NULL);
-        Entry *entry;
-
-        if (!supported)
-          {
-            /* No known extension: sniff the content, as a file manager would. */
-            g_autoptr (GFileInfo) sniffed =
-              g_file_query_info (child, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE,
-                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
-
-            supported = sniffed != NULL
-              && pp_io_is_supported (path, g_file_info_get_content_type (sniffed));
-          }
-        if (!supported)
-          {
-            lister->n_ignored++;
-            continue;
-          }
-        entry = g_new0 (Entry, 1);
-        entry->input.path = g_steal_pointer (&path);
-        entry->input.relative = g_steal_pointer (&child_relative);
-        entry->dev = child_id.dev;
-        entry->ino = child_id.ino;
-        entry->mtime = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
-        g_ptr_array_add (lister->entries, entry);
-      }
-    }
-  return FALSE;
-}
-
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  const Entry *x = *(Entry **) a;
-  const Entry *y = *(Entry **) b;
-  int c = strcmp (x->input.relative, y->input.relative);
-
-  /* Explicit lists may name two files with the same basename: keep their given order. */
-  return c != 0 ? c : (x < y ? -1 : x > y);
-}
-
-/* Every candidate input, sorted (bytewise, so every machine agrees for --shard). */
-static GPtrArray *
-list_entries (const Config  *config,
-              guint         *n_ignored,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (entry_free);
-  g_autoptr (GHashTable) visited = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
-                                                          NULL);
-  g_autoptr (GHashTable) skipped_dirs = g_hash_table_new_full (file_id_hash, file_id_equal,
-                                                               g_free, NULL);
-  Lister lister = { config, entries, visited, skipped_dirs, 0 };
-  FileId id;
-
-  if (stat_id (config->output_dir, &id))
-    g_hash_table_add (skipped_dirs, file_id_new (id.dev, id.ino));
-  for (guint i = 0; config->excluded != NULL && config->excluded[i] != NULL; i++)
-    if (stat_id (config->excluded[i], &id))
-      g_hash_table_add (skipped_dirs, file_id_new (id.dev, id.ino));
-  if (config->files != NULL)
-    {
-      for (guint i = 0; config->files[i] != NULL; i++)
-        {
-          Entry *entry = g_new0 (Entry, 1);
-          struct stat st;
-
-          entry->input.path = g_strdup (config->files[i]);
-          entry->input.relative = g_path_get_basename (config->files[i]);
-          if (g_stat (config->files[i], &st) != 0)
-            {
-              int saved = errno;
-
-              entry->missing = TRUE;
-              entry->error = g_strdup_printf ("Cannot read the file: %s", g_strerror (saved));
-            }
-          else if (!S_ISREG (st.st_mode))
-            {
-              entry->missing = TRUE;
-              entry->error = g_strdup ("Not a regular file");
-            }
-          else
-            {
-              entry->dev = st.st_dev;
-              entry->ino = st.st_ino;
-              entry->mtime = st.st_mtime;
-            }
-          g_ptr_array_add (entries, entry);
-        }
-      /* Processed in the order given: the caller chose it. */
-      *n_ignored = 0;
-      return g_steal_pointer (&entries);
-    }
-  else
-    {
-      g_autoptr (GFile) folder = g_file_new_for_path (config->input_dir);
-      g_autoptr (GError) local_error = NULL;
-
-      if (!list_folder (&lister, folder, NULL, cancellable, &local_error))
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else
-            g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
-                         "Cannot read the input folder “%s”: %s", config->input_dir,
-                         local_error->message);
-          return NULL;
-        }
-    }
-  g_ptr_array_sort (entries, compare_entries);
-  *n_ignored = lister.n_ignored;
-  return g_steal_pointer (&entries);
-}
-
-/* One file to process, decided up front. */
-typedef struct
-{
-  guint index;         /* in the sorted list, before sharding */
-  char *input;
-  char *display;       /* relative name, for progress */
-  char *output;        /* (nullable) */
-  PpFormat format;
-  gboolean overwrite;
-  PpFileStatus pre_status; /* SKIPPED or FAILED when decided while planning */
-  gboolean decided;
-  char *reason;
-  char *note;
-} Job;
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
-
-  g_free (job->input);
-  g_free (job->display);
-  g_free (job->output);
-  g_free (job->reason);
-  g_free (job->note);
-  g_free (job);
-}
-
-static char *
-with_counter (const char *path,
-              guint       k)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *numbered = NULL;
-  char *dot = strrchr (base, '.');
-
-  if (dot != NULL && dot != base)
-    {
-      *dot = '\0';
-      numbered = g_strdup_printf ("%s (%u).%s", base, k, dot + 1);
-    }
-  else
-    numbered = g_strdup_printf ("%s (%u)", base, k);
-  return g_build_filename (dir, numbered, NULL);
-}
-
-static gboolean
-input_ids_contain (GHashTable *ids,
-                   const char *path,
-                   FileId     *id_out)
-{
-  struct stat st;
-  FileId id;
-
-  if (g_lstat (path, &st) != 0)
-    return FALSE;
-  /* A symlink in the output folder that points to an input counts too. */
-  if (S_ISLNK (st.st_mode) && g_stat (path, &st) != 0)
-    return FALSE;
-  id.dev = st.st_dev;
-  id.ino = st.st_ino;
-  if (id_out != NULL)
-    *id_out = id;
-  return g_hash_table_contains (ids, &id);
-}
-
-static void
-plan_job (const Config *config,
-          const Entry  *entry,
-          Job          *job,
-          GHashTable   *claimed,
-          GHashTable   *input_ids)
-{
-  g_autofree char *base = g_path_get_basename (entry->input.relative);
-  g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
-  g_autofree char *stem = NULL;
-  g_autofree char *ext = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *date = NULL;
-  g_autofree char *desired = NULL;
-  g_autofree char *candidate = NULL;
-  g_autoptr (GDateTime) mtime = NULL;
-  const char *dot = strrchr (base, '.');
-  gboolean fell_back = FALSE;
-
-  if (entry->missing)
-    {
-      job->decided = TRUE;
-      job->pre_status = PP_FILE_STATUS_FAILED;
-      job->reason = g_strdup (entry->error);
-      return;
-    }
-
-  stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
-  if (config->format == PP_FORMAT_SAME)
-    {
-      job->format = pp_format_for_input (entry->input.path, &fell_back);
-      if (fell_back)
-        {
-          ext = g_strdup ("png");
-          job->note = g_strdup ("this format cannot be written: saved as PNG");
-        }
-      else
-        /* Keep the input's own spelling (.jpeg stays .jpeg). */
-        ext = g_strdup (dot + 1);
-    }
-  else
-    {
-      job->format = config->format;
-      ext = g_strdup (pp_format_get_extension (config->format));
-    }
-  mtime = g_date_time_new_from_unix_local (entry->mtime);
-  date = mtime != NULL ? g_date_time_format (mtime, "%Y-%m-%d") : g_strdup ("unknown-date");
-  name = expand_template (config->name_template, stem, ext, job->index + 1, date, NULL);
-  g_assert (name != NULL); /* validated when the run started */
-
-  desired = g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
-                                      : g_build_filename (config->output_dir, reldir, name, NULL);
-  candidate = g_strdup (desired);
-  for (guint k = 1;; k++)
-    {
-      FileId existing;
-      gboolean exists;
-
-      if (g_hash_table_contains (claimed, candidate))
-        {
-          if (config->collision == PP_COLLISION_SKIP)
-            {
-              job->decided = TRUE;
-              job->pre_status = PP_FILE_STATUS_SKIPPED;
-              job->reason = g_strdup_printf ("another input of this batch is also written to "
-                                             "“%s”", candidate);
-              break;
-            }
-          /* Even with overwrite, never replace what this batch itself wrote. */
-          g_free (candidate);
-          candidate = with_counter (desired, k);
-          continue;
-        }
-      exists = g_file_test (candidate, G_FILE_TEST_EXISTS)
-               || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK);
-      if (exists && input_ids_contain (input_ids, candidate, &existing))
-        {
-          if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
-            {
-              job->overwrite = TRUE;
-              break;
-            }
-          if (config->collision == PP_COLLISION_RENAME)
-            {
-              g_free (candidate);
-              candidate = with_counter (desired, k);
-              continue;
-            }
-          job->decided = TRUE;
-          job->pre_status = PP_FILE_STATUS_SKIPPED;
-          job->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
-                                         "replaced (unless --in-place)", candidate);
-          break;
-        }
-      if (exists)
-        {
-          if (config->collision == PP_COLLISION_RENAME)
-            {
-              g_free (candidate);
-              candidate = with_counter (desired, k);
-              continue;
-            }
-          if (config->collision == PP_COLLISION_SKIP)
-            {
-              job->decided = TRUE;
-              job->pre_status = PP_FILE_STATUS_SKIPPED;
-              job->reason = g_strdup_printf ("“%s” already exists", candidate);
-              break;
-            }
-          job->overwrite = TRUE;
-        }
-      break;
-    }
-  g_hash_table_add (claimed, g_strdup (candidate));
-  job->output = g_steal_pointer (&candidate);
-}
-
-typedef struct
-{
-  GPtrArray *jobs;      /* of Job */
-  GPtrArray *inputs;    /* of PpBatchInput, for list_files */
-  guint n_ignored;
-} Plan;
-
-static void
-plan_free (Plan *plan)
-{
-  g_clear_pointer (&plan->jobs, g_ptr_array_unref);
-  g_clear_pointer (&plan->inputs, g_ptr_array_unref);
-  g_free (plan);
-}
-
-void
-pp_batch_input_free (PpBatchInput *input)
-{
-  if (input == NULL)
-    return;
-  g_free (input->path);
-  g_free (input->relative);
-  g_free (input);
-}
-
-static Plan *
-make_plan (const Config  *config,
-           gboolean       for_run,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  g_autoptr (GPtrArray) entries = NULL;
-  g_autoptr (GHashTable) claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GHashTable) input_ids = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
-                                                            NULL);
-  Plan *plan = g_new0 (Plan, 1);
-
-  if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
-                   "The input folder “%s” does not exist or is not a folder", config->input_dir);
-      plan_free (plan);
-      return NULL;
-    }
-  if (for_run)
-    {
-      if (g_mkdir_with_parents (config->output_dir, 0777) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                       "Cannot create the output folder “%s”: %s", config->output_dir,
-                       g_strerror (saved));
-          plan_free (plan);
-          return NULL;
-        }
-      if (access (config->output_dir, W_OK | X_OK) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                       "Cannot write in the output folder “%s”: %s", config->output_dir,
-                       g_strerror (saved));
-          plan_free (plan);
-          return NULL;
-        }
-    }
-
-  entries = list_entries (config, &plan->n_ignored, cancellable, error);
-  if (entries == NULL)
-    {
-      plan_free (plan);
-      return NULL;
-    }
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const Entry *entry = g_ptr_array_index (entries, i);
-
-      if (!entry->missing)
-        g_hash_table_add (input_ids, file_id_new (entry->dev, entry->ino));
-    }
-
-  plan->jobs = g_ptr_array_new_with_free_func (job_free);
-  plan->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const Entry *entry = g_ptr_array_index (entries, i);
-      PpBatchInput *input;
-      Job *job;
-
-      /* Round robin over the sorted list: big and small files spread evenly over shards. */
-      if (i % config->shard_count != config->shard_index)
-        continue;
-      input = g_new0 (PpBatchInput, 1);
-      input->path = g_strdup (entry->input.path);
-      input->relative = g_strdup (entry->input.relative);
-      g_ptr_array_add (plan->inputs, input);
-      if (!for_run)
-        continue;
-      job = g_new0 (Job, 1);
-      job->index = i;
-      job->input = g_strdup (entry->input.path);
-      job->display = g_strdup (entry->input.relative);
-      plan_job (config, entry, job, claimed, input_ids);
-      g_ptr_array_add (plan->jobs, job);
-    }
-  return plan;
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* A run */
 
 typedef struct
@@ -884,8 +211,8 @@ run_state_unref (gpointer data)
   if (!g_atomic_ref_count_dec (&state->ref_count))
     return;
   g_clear_object (&state->batch);
-  g_clear_pointer (&state->config, config_free);
-  g_clear_pointer (&state->plan, plan_free);
+  g_clear_pointer (&state->config, _pp_batch_config_free);
+  g_clear_pointer (&state->plan, _pp_batch_plan_free);
   g_clear_object (&state->progress);
   g_clear_object (&state->run);
   g_clear_object (&state->cancellable);
@@ -996,6 +323,10 @@ process_job (RunState *state,
   save_options.overwrite = job->overwrite;
   if (!pp_io_save (result, job->output, &save_options, &times, state->cancellable, &error))
     goto failed;
+  if (result->channels == 4 && (job->format == PP_FORMAT_JPEG || job->format == PP_FORMAT_BMP)
+      && record.note == NULL)
+    record.note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
+                                   pp_format_to_string (job->format));
   record.encode_us = times.encode_us;
   record.write_us = times.write_us;
   record.status = PP_FILE_STATUS_OK;
@@ -1079,12 +410,15 @@ plan_thread (GTask        *task,
   const Config *config = task_data;
   gboolean for_run = g_task_get_source_tag (task) == pp_batch_run_async;
   GError *error = NULL;
-  Plan *plan = make_plan (config, for_run, cancellable, &error);
+  Plan *plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
 
   if (plan == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, plan, (GDestroyNotify) plan_free);
+    {
+      g_atomic_int_set (&plan->published, 1);
+      g_task_return_pointer (task, plan, (GDestroyNotify) _pp_batch_plan_free);
+    }
 }
 
 static void
@@ -1108,6 +442,7 @@ on_planned (GObject      *source,
       run_state_unref (state);
       return;
     }
+  g_assert (g_atomic_int_get (&plan->published));
   state->plan = plan;
   pp_run_set_n_planned (state->run, plan->jobs->len);
   pp_run_set_n_ignored (state->run, plan->n_ignored);
@@ -1224,9 +559,10 @@ on_listed (GObject      *source,
     g_task_return_error (task, error);
   else
     {
+      g_assert (g_atomic_int_get (&plan->published));
       g_task_return_pointer (task, g_steal_pointer (&plan->inputs),
                              (GDestroyNotify) g_ptr_array_unref);
-      plan_free (plan);
+      _pp_batch_plan_free (plan);
     }
 }
 
@@ -1254,7 +590,7 @@ pp_batch_list_files_async (PpBatch             *self,
   _pp_io_init ();
   plan_task = g_task_new (NULL, cancellable, on_listed, g_steal_pointer (&task));
   g_task_set_source_tag (plan_task, pp_batch_list_files_async);
-  g_task_set_task_data (plan_task, config, (GDestroyNotify) config_free);
+  g_task_set_task_data (plan_task, config, (GDestroyNotify) _pp_batch_config_free);
   g_task_run_in_thread (plan_task, plan_thread);
 }
 
@@ -1366,6 +702,18 @@ pp_batch_get_property (GObject    *object,
     }
 }
 
+/* Assigns and notifies only on a change (the properties are G_PARAM_EXPLICIT_NOTIFY), so a
+ * window can bind them both ways without loops. */
+#define SET_SCALAR(field, getter)                                                              \
+  G_STMT_START                                                                                 \
+  {                                                                                            \
+    __typeof__ (self->field) v = getter (value);                                               \
+    if (self->field == v)                                                                      \
+      return;                                                                                  \
+    self->field = v;                                                                           \
+  }                                                                                            \
+  G_STMT_END
+
 static void
 pp_batch_set_property (GObject      *object,
                        guint         prop_id,
@@ -1377,61 +725,77 @@ pp_batch_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_INPUT_FOLDER:
-      g_set_object (&self->input_folder, g_value_get_object (value));
+      if (!g_set_object (&self->input_folder, g_value_get_object (value)))
+        return;
       break;
     case PROP_FILES:
+      if (self->files != NULL && g_value_get_boxed (value) != NULL
+          && g_strv_equal ((const char *const *) self->files, g_value_get_boxed (value)))
+        return;
       g_strfreev (self->files);
       self->files = g_value_dup_boxed (value);
       break;
     case PROP_OUTPUT_FOLDER:
-      g_set_object (&self->output_folder, g_value_get_object (value));
+      if (!g_set_object (&self->output_folder, g_value_get_object (value)))
+        return;
       break;
     case PROP_NAME_TEMPLATE:
-      g_free (self->name_template);
-      self->name_template = g_value_dup_string (value);
-      if (self->name_template == NULL)
-        self->name_template = g_strdup (PP_BATCH_DEFAULT_TEMPLATE);
+      {
+        const char *text = g_value_get_string (value);
+
+        if (text == NULL)
+          text = PP_BATCH_DEFAULT_TEMPLATE;
+        if (g_strcmp0 (self->name_template, text) == 0)
+          return;
+        g_free (self->name_template);
+        self->name_template = g_strdup (text);
+      }
       break;
     case PROP_COLLISION:
-      self->collision = g_value_get_enum (value);
+      SET_SCALAR (collision, g_value_get_enum);
       break;
     case PROP_FORMAT:
-      self->format = g_value_get_enum (value);
+      SET_SCALAR (format, g_value_get_enum);
       break;
     case PROP_QUALITY:
-      self->quality = g_value_get_int (value);
+      SET_SCALAR (quality, g_value_get_int);
       break;
     case PROP_PIPELINE:
-      g_set_object (&self->pipeline, g_value_get_object (value));
+      if (!g_set_object (&self->pipeline, g_value_get_object (value)))
+        return;
       break;
     case PROP_MODE:
-      self->mode = g_value_get_enum (value);
+      SET_SCALAR (mode, g_value_get_enum);
       break;
     case PROP_THREADS:
-      self->threads = g_value_get_uint (value);
+      SET_SCALAR (threads, g_value_get_uint);
       break;
     case PROP_RECURSIVE:
-      self->recursive = g_value_get_boolean (value);
+      SET_SCALAR (recursive, g_value_get_boolean);
       break;
     case PROP_SHARD_INDEX:
-      self->shard_index = g_value_get_uint (value);
+      SET_SCALAR (shard_index, g_value_get_uint);
       break;
     case PROP_SHARD_COUNT:
-      self->shard_count = g_value_get_uint (value);
+      SET_SCALAR (shard_count, g_value_get_uint);
       break;
     case PROP_MAX_MEGAPIXELS:
-      self->max_megapixels = g_value_get_double (value);
+      SET_SCALAR (max_megapixels, g_value_get_double);
       break;
     case PROP_KEEP_ORIENTATION:
-      self->keep_orientation = g_value_get_boolean (value);
+      SET_SCALAR (keep_orientation, g_value_get_boolean);
       break;
     case PROP_IN_PLACE:
-      self->in_place = g_value_get_boolean (value);
+      SET_SCALAR (in_place, g_value_get_boolean);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
     }
+  g_object_notify_by_pspec (object, pspec);
 }
+
+#undef SET_SCALAR
 
 static void
 pp_batch_class_init (PpBatchClass *klass)
@@ -1539,7 +903,6 @@ pp_batch_get_output_folder (PpBatch *self)
   {                                                                                            \
     g_return_if_fail (PP_IS_BATCH (self));                                                     \
     g_object_set (self, properties[prop]->name, value, NULL);                                  \
-    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);                              \
   }
 
 DEFINE_SETTER (input_folder, GFile *, PROP_INPUT_FOLDER)
@@ -1563,7 +926,6 @@ pp_batch_set_files (PpBatch            *self,
   g_return_if_fail (PP_IS_BATCH (self));
 
   g_object_set (self, "files", paths, NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILES]);
 }
 
 void
@@ -1575,8 +937,6 @@ pp_batch_set_shard (PpBatch *self,
   g_return_if_fail (count >= 1);
 
   g_object_set (self, "shard-index", index, "shard-count", count, NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARD_INDEX]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARD_COUNT]);
 }
 
 void

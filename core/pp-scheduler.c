@@ -10,8 +10,19 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "pp-plan-private.h"
 #include "pp-scheduler.h"
+
+/* Workers run slightly below normal priority: on a machine whose cores are all busy (a batch on
+ * every core is the point of Parapix) the window's main thread must still get the CPU the moment
+ * it needs it, or the UI stalls for whole scheduler slices. With nothing else runnable, niceness
+ * costs a worker nothing. */
+#define PP_WORKER_NICENESS 5
 
 /* GLib's GMutex, GCond and GAsyncQueue use futexes that ThreadSanitizer cannot see, so every
  * hand-over between threads here also goes through an atomic (release on one side, acquire on
@@ -25,12 +36,29 @@ typedef struct
 static GThreadPool *pool;
 
 static void
+lower_worker_priority (void)
+{
+  static _Thread_local gboolean lowered = FALSE;
+
+  if (lowered)
+    return;
+  lowered = TRUE;
+#ifdef SYS_gettid
+  /* On Linux, setpriority() on a thread id changes that thread only. Failure is harmless. */
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid),
+                   MIN (getpriority (PRIO_PROCESS, 0) + PP_WORKER_NICENESS, 19)) != 0)
+    g_debug ("Could not lower a worker's priority: %s", g_strerror (errno));
+#endif
+}
+
+static void
 pool_func (gpointer data,
            gpointer user_data)
 {
   PoolItem *item = data;
   PpWorkFunc func = (PpWorkFunc) g_atomic_pointer_get (&item->func);
 
+  lower_worker_priority ();
   func (item->data);
   g_free (item);
 }

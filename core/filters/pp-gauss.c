@@ -17,7 +17,7 @@
 #include "pp-gauss-private.h"
 #include "pp-local-private.h"
 
-#define BLOCK 32
+#define BLOCK 64
 
 
 /* Three sigmas hold 99.7 % of the weight; past that, taps round to nothing at 15 bits anyway

@@ -18,6 +18,8 @@ typedef struct
   int n_taps;      /* taps per output (the widest); unused taps have weight 0 */
   int *first;      /* first input index read by each output */
   gint16 *weights; /* n_out * n_taps */
+  int n_padded;    /* n_taps rounded up to a multiple of 8, for whole-vector dot products */
+  gint16 *padded;  /* n_out * n_padded: weights, then zeros */
 } PpResampleAxis;
 
 typedef struct

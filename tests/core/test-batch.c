@@ -290,11 +290,45 @@ test_bad_config (Fixture       *f,
   g_assert_false (pp_batch_get_running (batch));
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Properties notify once per real change, whether set with a setter or g_object_set. */
+static void
+test_properties (void)
+{
+  g_autoptr (PpBatch) batch = pp_batch_new ();
+  guint n_threads = 0, n_template = 0;
+  guint threads;
+
+  g_signal_connect (batch, "notify::threads", G_CALLBACK (count_notify), &n_threads);
+  g_signal_connect (batch, "notify::name-template", G_CALLBACK (count_notify), &n_template);
+  pp_batch_set_threads (batch, 4);
+  pp_batch_set_threads (batch, 4);
+  g_object_set (batch, "threads", 2, NULL);
+  g_assert_cmpuint (n_threads, ==, 2);
+  g_object_get (batch, "threads", &threads, NULL);
+  g_assert_cmpuint (threads, ==, 2);
+  g_assert_cmpuint (pp_batch_get_effective_threads (batch), ==, 2);
+  pp_batch_set_mode (batch, PP_BATCH_MODE_SERIAL);
+  g_assert_cmpuint (pp_batch_get_effective_threads (batch), ==, 1);
+  pp_batch_set_name_template (batch, "{name}.{ext}"); /* the default: no change */
+  pp_batch_set_name_template (batch, "{n}.{ext}");
+  pp_batch_set_name_template (batch, NULL);           /* back to the default */
+  g_assert_cmpuint (n_template, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pp/batch/properties", test_properties);
   g_test_add ("/pp/batch/run", Fixture, NULL, fixture_setup, test_run, fixture_teardown);
   g_test_add ("/pp/batch/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/pp/batch/list-files", Fixture, NULL, fixture_setup, test_list_files,

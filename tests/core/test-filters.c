@@ -970,8 +970,8 @@ test_exposure_gamma (void)
       }
 }
 
-/* Shrink-on-load: the decode size fit asks for gives exactly the same output size, and leaves
- * the final resampling at least a 2x reduction. */
+/* Shrink-on-load: fit asks for a decode at its output size (a minimum for the loader), which
+ * gives exactly the same output size again. */
 static void
 test_fit_load_size (void)
 {
@@ -993,8 +993,8 @@ test_fit_load_size (void)
       n_shrunk++;
       g_assert_cmpint (lw, <, w);
       g_assert_cmpint (lh, <, h);
-      g_assert_cmpint (lw, >=, 2 * ow);
-      g_assert_cmpint (lh, >=, 2 * oh);
+      g_assert_cmpint (lw, ==, ow);
+      g_assert_cmpint (lh, ==, oh);
       fit->get_output_size (values, lw, lh, &ow2, &oh2);
       if (ow2 != ow || oh2 != oh)
         g_error ("fit=%gx%g: %dx%d gives %dx%d, but its load size %dx%d gives %dx%d", values[0],
@@ -1009,13 +1009,16 @@ test_fit_load_size (void)
     int lw = 0, lh = 0;
 
     g_assert_true (pp_pipeline_get_load_size (pipeline, 6000, 4000, &lw, &lh));
-    g_assert_cmpint (lw, ==, 1600);
-    g_assert_cmpint (lh, ==, 1066);
+    g_assert_cmpint (lw, ==, 800);
+    g_assert_cmpint (lh, ==, 533);
     g_assert_false (pp_pipeline_get_load_size (later, 6000, 4000, &lw, &lh));
     /* A percentage is relative to the decoded size: resize never shrinks on load. */
     g_assert_false (pp_pipeline_get_load_size (resize, 6000, 4000, &lw, &lh));
-    /* Fit never enlarges unless asked: nothing to gain from a small image. */
-    g_assert_false (pp_pipeline_get_load_size (pipeline, 900, 700, &lw, &lh));
+    /* Fit never enlarges unless asked: nothing to gain from an image that already fits. */
+    g_assert_false (pp_pipeline_get_load_size (pipeline, 700, 500, &lw, &lh));
+    g_assert_true (pp_pipeline_get_load_size (pipeline, 900, 700, &lw, &lh));
+    g_assert_cmpint (lw, ==, 800);
+    g_assert_cmpint (lh, ==, 622);
   }
 }
 

@@ -1,0 +1,712 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * PpPreview draws the rendered image with GtkSnapshot, and in compare mode the original on the
+ * left of a draggable split. Decoding runs on the shared pool; rendering goes through
+ * pp_plan_run_async() with at most one render in flight and one pending, so a slider dragged
+ * fast never queues stale work. While parameters are changing it renders a screen-sized proxy;
+ * once they settle it renders the full image. The status line reports what the last render
+ * really cost: the plan's wall time, its thread count, and the time until the frame showing it
+ * was painted.
+ */
+#define G_LOG_DOMAIN "pp-preview"
+
+#include "config.h"
+
+#include "pp-plan.h"
+#include "pp-preview.h"
+#include "pp-scheduler.h"
+
+/* Long side of the proxy: about a screen, so a drag re-renders a few hundred kilopixels. */
+#define PROXY_SIZE 1280
+/* How long parameters must stay still before the full-resolution render. */
+#define SETTLE_MS 200
+
+typedef struct
+{
+  char *path;
+  PpImage *full;
+  PpImage *proxy; /* NULL when the image is no larger than a proxy */
+} LoadData;
+
+struct _PpPreview
+{
+  GtkWidget parent_instance;
+
+  GFile *file;
+  PpPipeline *pipeline;
+  guint n_threads;
+
+  GCancellable *load_cancellable;
+  PpImage *full;
+  PpImage *proxy;
+  GdkTexture *before_full;
+  GdkTexture *before_proxy;
+
+  GdkTexture *after;
+  gboolean after_is_proxy;
+
+  /* Latest wins: one render in flight; a request meanwhile only marks one as pending. */
+  gboolean rendering;
+  gboolean pending;
+  gboolean interactive;
+  guint settle_id;
+  GCancellable *render_cancellable;
+
+  gint64 delivered_us;
+  gint64 render_us;
+  guint render_threads;
+  int render_width;
+  int render_height;
+  gulong after_paint_id;
+  char *status;
+  guint n_renders;
+  guint n_proxy_renders;
+
+  gboolean compare;
+  double split; /* 0..1 of the image width */
+  double drag_start;
+};
+
+G_DEFINE_FINAL_TYPE (PpPreview, pp_preview, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_STATUS,
+  PROP_COMPARE,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void start_render (PpPreview *self);
+
+static void
+set_status (PpPreview  *self,
+            const char *status)
+{
+  if (g_strcmp0 (self->status, status) == 0)
+    return;
+  g_free (self->status);
+  self->status = g_strdup (status);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+static void
+image_bytes_free (gpointer data)
+{
+  pp_image_unref (data);
+}
+
+/* Wraps the image's pixels without a copy; the texture keeps the image alive. */
+static GdkTexture *
+texture_for_image (PpImage *image)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  gsize size = (gsize) image->stride * (image->height - 1) + (gsize) image->width * image->channels;
+
+  bytes = g_bytes_new_with_free_func (image->data, size, image_bytes_free, pp_image_ref (image));
+  return gdk_memory_texture_new (image->width, image->height,
+                                 image->channels == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+                                 bytes, image->stride);
+}
+
+/* Loading */
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->path);
+  g_clear_pointer (&data->full, pp_image_unref);
+  g_clear_pointer (&data->proxy, pp_image_unref);
+  g_free (data);
+}
+
+/* On a pool worker: GdkPixbuf only. */
+static void
+load_worker (gpointer user_data)
+{
+  GTask *task = user_data;
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkPixbuf) loaded = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  int width, height;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  loaded = gdk_pixbuf_new_from_file (data->path, &error);
+  if (loaded == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  pixbuf = gdk_pixbuf_apply_embedded_orientation (loaded);
+  width = gdk_pixbuf_get_width (pixbuf);
+  height = gdk_pixbuf_get_height (pixbuf);
+  data->full = pp_image_new_for_pixbuf (pixbuf);
+  if (MAX (width, height) > PROXY_SIZE)
+    {
+      double scale = (double) PROXY_SIZE / MAX (width, height);
+      g_autoptr (GdkPixbuf) small = NULL;
+
+      small = gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) (width * scale + 0.5)),
+                                       MAX (1, (int) (height * scale + 0.5)),
+                                       GDK_INTERP_BILINEAR);
+      data->proxy = pp_image_new_for_pixbuf (small);
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+load_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  PpPreview *self = PP_PREVIEW (source);
+  LoadData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf ("Could not open this image: %s",
+                                                      error->message);
+
+          set_status (self, message);
+          g_clear_object (&self->after);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      return;
+    }
+  self->full = g_steal_pointer (&data->full);
+  self->proxy = g_steal_pointer (&data->proxy);
+  self->before_full = texture_for_image (self->full);
+  if (self->proxy != NULL)
+    self->before_proxy = texture_for_image (self->proxy);
+  /* A first look from the proxy at once, then the full image. */
+  self->interactive = self->proxy != NULL;
+  start_render (self);
+  if (self->interactive)
+    pp_preview_invalidate (self, FALSE);
+}
+
+void
+pp_preview_set_file (PpPreview *self,
+                     GFile     *file)
+{
+  GTask *task;
+  LoadData *data;
+
+  g_return_if_fail (PP_IS_PREVIEW (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (self->file == file || (file && self->file && g_file_equal (file, self->file)))
+    return;
+  g_set_object (&self->file, file);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->render_cancellable);
+  g_clear_pointer (&self->full, pp_image_unref);
+  g_clear_pointer (&self->proxy, pp_image_unref);
+  g_clear_object (&self->before_full);
+  g_clear_object (&self->before_proxy);
+  g_clear_object (&self->after);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->pending = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (file == NULL)
+    {
+      set_status (self, "");
+      return;
+    }
+
+  set_status (self, "Loading…");
+  self->load_cancellable = g_cancellable_new ();
+  data = g_new0 (LoadData, 1);
+  data->path = g_file_get_path (file);
+  task = g_task_new (self, self->load_cancellable, load_cb, NULL);
+  g_task_set_source_tag (task, pp_preview_set_file);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  if (data->path == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "the file is not on a local disk");
+      g_object_unref (task);
+      return;
+    }
+  pp_scheduler_push (load_worker, task);
+}
+
+GFile *
+pp_preview_get_file (PpPreview *self)
+{
+  g_return_val_if_fail (PP_IS_PREVIEW (self), NULL);
+  return self->file;
+}
+
+/* Rendering */
+
+typedef struct
+{
+  PpPreview *self;
+  PpPlan *plan;
+  gboolean proxy;
+  GCancellable *cancellable;
+} RenderData;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                PpPreview     *self)
+{
+  g_autofree char *status = NULL;
+  gint64 shown_us = g_get_monotonic_time () - self->delivered_us;
+
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  status = g_strdup_printf ("Processed in %.0f ms on %u thread%s · shown in %.0f ms · %d × %d%s",
+                            self->render_us / 1000.0, self->render_threads,
+                            self->render_threads == 1 ? "" : "s", shown_us / 1000.0,
+                            self->render_width, self->render_height,
+                            self->after_is_proxy ? " preview" : "");
+  set_status (self, status);
+}
+
+static void
+render_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  RenderData *data = user_data;
+  PpPreview *self = data->self;
+  g_autoptr (PpRenderStats) stats = NULL;
+  g_autoptr (PpImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+  GdkFrameClock *clock;
+
+  image = pp_plan_run_finish (data->plan, result, &stats, &error);
+  self->rendering = FALSE;
+  if (image != NULL && !g_cancellable_is_cancelled (data->cancellable))
+    {
+      self->delivered_us = g_get_monotonic_time ();
+      g_clear_object (&self->after);
+      self->after = texture_for_image (image);
+      self->after_is_proxy = data->proxy;
+      self->render_us = stats->end_us - stats->start_us;
+      self->render_threads = stats->n_threads;
+      self->render_width = image->width;
+      self->render_height = image->height;
+      self->n_renders++;
+      if (data->proxy)
+        self->n_proxy_renders++;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+      if (clock != NULL && self->after_paint_id == 0)
+        self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                                 G_CALLBACK (on_after_paint), self);
+      else if (clock == NULL)
+        on_after_paint (NULL, self);
+    }
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_status (self, error->message);
+
+  pp_plan_unref (data->plan);
+  g_object_unref (data->cancellable);
+  g_free (data);
+
+  if (self->pending)
+    {
+      self->pending = FALSE;
+      start_render (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  g_object_unref (self);
+}
+
+static void
+start_render (PpPreview *self)
+{
+  g_autoptr (GError) error = NULL;
+  PpImage *src;
+  RenderData *data;
+  PpPlan *plan;
+
+  if (self->rendering)
+    {
+      self->pending = TRUE;
+      return;
+    }
+  if (self->full == NULL || self->pipeline == NULL)
+    return;
+
+  src = self->interactive && self->proxy != NULL ? self->proxy : self->full;
+  plan = pp_plan_new (self->pipeline, src->width, src->height, src->channels, &error);
+  if (plan == NULL)
+    {
+      set_status (self, error->message);
+      return;
+    }
+  g_clear_object (&self->render_cancellable);
+  self->render_cancellable = g_cancellable_new ();
+  data = g_new0 (RenderData, 1);
+  data->self = g_object_ref (self);
+  data->plan = plan;
+  data->proxy = src == self->proxy;
+  data->cancellable = g_object_ref (self->render_cancellable);
+  self->rendering = TRUE;
+  pp_plan_run_async (plan, src, self->n_threads, data->cancellable, render_cb, data);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static gboolean
+settle_cb (gpointer user_data)
+{
+  PpPreview *self = user_data;
+
+  self->settle_id = 0;
+  self->interactive = FALSE;
+  start_render (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * pp_preview_invalidate:
+ * @interactive: %TRUE while the user is still changing a value: render the proxy now and the
+ *   full image once values have been still for a moment
+ *
+ * Renders again with the pipeline's current values.
+ */
+void
+pp_preview_invalidate (PpPreview *self,
+                       gboolean   interactive)
+{
+  g_return_if_fail (PP_IS_PREVIEW (self));
+
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  if (interactive && self->proxy != NULL)
+    {
+      self->interactive = TRUE;
+      self->settle_id = g_timeout_add (SETTLE_MS, settle_cb, self);
+    }
+  else
+    self->interactive = FALSE;
+  start_render (self);
+}
+
+void
+pp_preview_set_pipeline (PpPreview  *self,
+                         PpPipeline *pipeline)
+{
+  g_return_if_fail (PP_IS_PREVIEW (self));
+
+  if (g_set_object (&self->pipeline, pipeline))
+    pp_preview_invalidate (self, FALSE);
+}
+
+void
+pp_preview_set_threads (PpPreview *self,
+                        guint      n_threads)
+{
+  g_return_if_fail (PP_IS_PREVIEW (self));
+
+  n_threads = CLAMP (n_threads, 1, PP_SCHEDULER_MAX_THREADS);
+  if (self->n_threads == n_threads)
+    return;
+  self->n_threads = n_threads;
+  pp_preview_invalidate (self, FALSE);
+}
+
+const char *
+pp_preview_get_status (PpPreview *self)
+{
+  g_return_val_if_fail (PP_IS_PREVIEW (self), NULL);
+  return self->status;
+}
+
+gboolean
+pp_preview_get_compare (PpPreview *self)
+{
+  g_return_val_if_fail (PP_IS_PREVIEW (self), FALSE);
+  return self->compare;
+}
+
+void
+pp_preview_set_compare (PpPreview *self,
+                        gboolean   compare)
+{
+  g_return_if_fail (PP_IS_PREVIEW (self));
+
+  compare = !!compare;
+  if (self->compare == compare)
+    return;
+  self->compare = compare;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), compare ? "col-resize" : NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARE]);
+}
+
+guint
+pp_preview_get_n_renders (PpPreview *self)
+{
+  g_return_val_if_fail (PP_IS_PREVIEW (self), 0);
+  return self->n_renders;
+}
+
+/* Renders of the screen-sized proxy so far (the rest were full resolution). */
+guint
+pp_preview_get_n_proxy_renders (PpPreview *self)
+{
+  g_return_val_if_fail (PP_IS_PREVIEW (self), 0);
+  return self->n_proxy_renders;
+}
+
+gboolean
+pp_preview_get_busy (PpPreview *self)
+{
+  g_return_val_if_fail (PP_IS_PREVIEW (self), FALSE);
+  return self->rendering;
+}
+
+/* Drawing */
+
+static gboolean
+get_image_rect (PpPreview       *self,
+                graphene_rect_t *rect)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double tw, th, ratio = 1.0, scale;
+
+  if (self->after == NULL || width < 1 || height < 1)
+    return FALSE;
+  /* A proxy stands for the full image: lay it out at the size the full render will have, so the
+   * picture does not jump when the full render replaces it. */
+  if (self->after_is_proxy && self->full != NULL && self->proxy != NULL)
+    ratio = (double) self->full->width / self->proxy->width;
+  tw = gdk_texture_get_width (self->after) * ratio;
+  th = gdk_texture_get_height (self->after) * ratio;
+  /* Never upscale a small image past its pixels; fit a large one. */
+  scale = MIN (1.0, MIN (width / tw, height / th));
+  graphene_rect_init (rect, floor ((width - tw * scale) / 2), floor ((height - th * scale) / 2),
+                      tw * scale, th * scale);
+  return TRUE;
+}
+
+static void
+pp_preview_snapshot (GtkWidget   *widget,
+                     GtkSnapshot *snapshot)
+{
+  PpPreview *self = PP_PREVIEW (widget);
+  graphene_rect_t rect;
+
+  if (!get_image_rect (self, &rect))
+    return;
+
+  if (!self->compare)
+    {
+      gtk_snapshot_append_texture (snapshot, self->after, &rect);
+      return;
+    }
+
+  {
+    GdkTexture *before = self->after_is_proxy && self->before_proxy ? self->before_proxy
+                                                                    : self->before_full;
+    double x = rect.origin.x + rect.size.width * self->split;
+    graphene_rect_t left = GRAPHENE_RECT_INIT (rect.origin.x, rect.origin.y,
+                                               x - rect.origin.x, rect.size.height);
+    graphene_rect_t right = GRAPHENE_RECT_INIT (x, rect.origin.y,
+                                                rect.origin.x + rect.size.width - x,
+                                                rect.size.height);
+    GdkRGBA line = { 1, 1, 1, 0.9 };
+    GdkRGBA shadow = { 0, 0, 0, 0.35 };
+
+    gtk_snapshot_push_clip (snapshot, &left);
+    if (before != NULL)
+      gtk_snapshot_append_texture (snapshot, before, &rect);
+    gtk_snapshot_pop (snapshot);
+    gtk_snapshot_push_clip (snapshot, &right);
+    gtk_snapshot_append_texture (snapshot, self->after, &rect);
+    gtk_snapshot_pop (snapshot);
+    gtk_snapshot_append_color (snapshot, &shadow,
+                               &GRAPHENE_RECT_INIT (x - 2, rect.origin.y, 4, rect.size.height));
+    gtk_snapshot_append_color (snapshot, &line,
+                               &GRAPHENE_RECT_INIT (x - 1, rect.origin.y, 2, rect.size.height));
+    gtk_snapshot_append_color (snapshot, &line,
+                               &GRAPHENE_RECT_INIT (x - 6, rect.origin.y + rect.size.height / 2 - 20,
+                                                    12, 40));
+  }
+}
+
+static void
+move_split (PpPreview *self,
+            double     x)
+{
+  graphene_rect_t rect;
+
+  if (!self->compare || !get_image_rect (self, &rect) || rect.size.width < 1)
+    return;
+  self->split = CLAMP ((x - rect.origin.x) / rect.size.width, 0.0, 1.0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               PpPreview      *self)
+{
+  self->drag_start = x;
+  move_split (self, x);
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                PpPreview      *self)
+{
+  move_split (self, self->drag_start + dx);
+}
+
+static void
+pp_preview_measure (GtkWidget      *widget,
+                    GtkOrientation  orientation,
+                    int             for_size,
+                    int            *minimum,
+                    int            *natural,
+                    int            *minimum_baseline,
+                    int            *natural_baseline)
+{
+  *minimum = 120;
+  *natural = 480;
+}
+
+static void
+pp_preview_dispose (GObject *object)
+{
+  PpPreview *self = PP_PREVIEW (object);
+
+  if (self->after_paint_id != 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      if (clock != NULL)
+        g_clear_signal_handler (&self->after_paint_id, clock);
+      self->after_paint_id = 0;
+    }
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->render_cancellable);
+  g_clear_object (&self->render_cancellable);
+  g_clear_object (&self->file);
+  g_clear_object (&self->pipeline);
+  g_clear_pointer (&self->full, pp_image_unref);
+  g_clear_pointer (&self->proxy, pp_image_unref);
+  g_clear_object (&self->before_full);
+  g_clear_object (&self->before_proxy);
+  g_clear_object (&self->after);
+
+  G_OBJECT_CLASS (pp_preview_parent_class)->dispose (object);
+}
+
+static void
+pp_preview_finalize (GObject *object)
+{
+  PpPreview *self = PP_PREVIEW (object);
+
+  g_free (self->status);
+  G_OBJECT_CLASS (pp_preview_parent_class)->finalize (object);
+}
+
+static void
+pp_preview_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  PpPreview *self = PP_PREVIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
+    case PROP_COMPARE:
+      g_value_set_boolean (value, self->compare);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->rendering);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pp_preview_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  PpPreview *self = PP_PREVIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_COMPARE:
+      pp_preview_set_compare (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pp_preview_class_init (PpPreviewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pp_preview_dispose;
+  object_class->finalize = pp_preview_finalize;
+  object_class->get_property = pp_preview_get_property;
+  object_class->set_property = pp_preview_set_property;
+  widget_class->snapshot = pp_preview_snapshot;
+  widget_class->measure = pp_preview_measure;
+
+  properties[PROP_STATUS] =
+    g_param_spec_string ("status", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_COMPARE] =
+    g_param_spec_boolean ("compare", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "preview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+pp_preview_init (PpPreview *self)
+{
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
+  self->n_threads = pp_scheduler_get_default_threads ();
+  self->split = 0.5;
+  self->status = g_strdup ("");
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Preview of the selected image with the filters applied", -1);
+}

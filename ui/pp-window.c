@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * PpWindow: wires the thumbnail grid, the preview and the chain editor together, remembers the
+ * window's state in GSettings, and shows the empty page until something is opened. Actions live
+ * in pp-window-actions.c, the batch in pp-window-batch.c, drag and drop in pp-window-dnd.c.
+ */
+#define G_LOG_DOMAIN "pp-window"
+
+#include "config.h"
+
+#include "pp-scheduler.h"
+#include "pp-ui-resources.h"
+#include "pp-window-private.h"
+
+G_DEFINE_FINAL_TYPE (PpWindow, pp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+_pp_window_toast (PpWindow   *self,
+                  const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+guint
+_pp_window_get_threads (PpWindow *self)
+{
+  return (guint) gtk_adjustment_get_value (self->threads_adjustment);
+}
+
+gboolean
+_pp_window_get_parallel (PpWindow *self)
+{
+  return gtk_toggle_button_get_active (self->parallel_button);
+}
+
+static void
+update_preview_threads (PpWindow *self)
+{
+  pp_preview_set_threads (self->preview,
+                          _pp_window_get_parallel (self) ? _pp_window_get_threads (self) : 1);
+}
+
+static void
+show_content (PpWindow   *self,
+              const char *title,
+              const char *subtitle)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, "content");
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), TRUE);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  _pp_window_update_actions (self);
+}
+
+void
+_pp_window_open_folder (PpWindow *self,
+                        GFile    *folder)
+{
+  g_autofree char *name = g_file_get_basename (folder);
+  g_autofree char *uri = g_file_get_uri (folder);
+  g_autofree char *title = g_strdup_printf ("%s — Parapix", name);
+
+  g_set_object (&self->folder, folder);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  pp_thumbnail_grid_load_folder (self->thumbnail_grid, folder);
+  g_settings_set_string (self->settings, "recent-folder", uri);
+  show_content (self, title, name);
+}
+
+/**
+ * pp_window_open_files:
+ *
+ * Opens one folder, or a set of images (their folder's other files are not shown).
+ */
+void
+pp_window_open_files (PpWindow  *self,
+                      GFile    **files,
+                      guint      n_files)
+{
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (PP_IS_WINDOW (self));
+
+  if (n_files == 0)
+    return;
+  if (n_files == 1 &&
+      g_file_query_file_type (files[0], G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+    {
+      _pp_window_open_folder (self, files[0]);
+      return;
+    }
+
+  g_clear_object (&self->folder);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  self->files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n_files; i++)
+    if (g_file_query_file_type (files[i], G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR)
+      g_ptr_array_add (self->files, g_object_ref (files[i]));
+  if (self->files->len == 0)
+    {
+      _pp_window_toast (self, "Nothing to open: those are not image files");
+      return;
+    }
+  pp_thumbnail_grid_load_files (self->thumbnail_grid, (GFile **) self->files->pdata,
+                                self->files->len);
+  subtitle = g_strdup_printf (g_dngettext (NULL, "%u image", "%u images", self->files->len),
+                              self->files->len);
+  show_content (self, "Parapix", subtitle);
+}
+
+/* Template callbacks */
+
+static void
+on_selection_changed (PpWindow *self)
+{
+  PpImageItem *item = pp_thumbnail_grid_get_selected_item (self->thumbnail_grid);
+
+  pp_preview_set_file (self->preview, item ? pp_image_item_get_file (item) : NULL);
+  gtk_label_set_label (self->preview_name_label, item ? pp_image_item_get_name (item) : "");
+}
+
+static void
+on_preview_status (PpWindow *self)
+{
+  gtk_label_set_label (self->preview_status_label, pp_preview_get_status (self->preview));
+}
+
+static void
+on_chain_changed (PpWindow *self,
+                  gboolean  interactive)
+{
+  g_autofree char *spec = pp_pipeline_to_spec (self->pipeline);
+
+  pp_preview_invalidate (self->preview, interactive);
+  g_settings_set_string (self->settings, "pipeline", spec);
+}
+
+static void
+on_chain_message (PpWindow   *self,
+                  const char *text)
+{
+  _pp_window_toast (self, text);
+}
+
+static void
+on_mode_changed (PpWindow *self)
+{
+  g_settings_set_boolean (self->settings, "parallel", _pp_window_get_parallel (self));
+  update_preview_threads (self);
+}
+
+static void
+on_threads_changed (PpWindow *self)
+{
+  g_settings_set_uint (self->settings, "threads", _pp_window_get_threads (self));
+  update_preview_threads (self);
+}
+
+static void
+update_recent_button (PpWindow *self)
+{
+  g_autofree char *uri = g_settings_get_string (self->settings, "recent-folder");
+  g_autoptr (GFile) folder = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+
+  if (*uri == '\0')
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->recent_button), FALSE);
+      return;
+    }
+  folder = g_file_new_for_uri (uri);
+  name = g_file_get_basename (folder);
+  label = g_strdup_printf ("Open “%s” Again", name);
+  gtk_button_set_label (self->recent_button, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_button),
+                          g_file_query_exists (folder, NULL));
+}
+
+/* GObject */
+
+static gboolean
+pp_window_close_request (GtkWindow *window)
+{
+  PpWindow *self = PP_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  return GTK_WINDOW_CLASS (pp_window_parent_class)->close_request (window);
+}
+
+static void
+pp_window_dispose (GObject *object)
+{
+  PpWindow *self = PP_WINDOW (object);
+
+  _pp_window_dispose_batch (self);
+#if GTK_CHECK_VERSION (4, 8, 0)
+  gtk_widget_dispose_template (GTK_WIDGET (self), PP_TYPE_WINDOW);
+#endif
+  g_clear_object (&self->settings);
+  g_clear_object (&self->pipeline);
+  g_clear_object (&self->folder);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (pp_window_parent_class)->dispose (object);
+}
+
+static void
+pp_window_class_init (PpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = pp_window_dispose;
+  window_class->close_request = pp_window_close_request;
+
+  g_type_ensure (PP_TYPE_CHAIN_EDITOR);
+  g_type_ensure (PP_TYPE_PREVIEW);
+  g_type_ensure (PP_TYPE_THUMBNAIL_GRID);
+  g_type_ensure (PP_TYPE_TIMELINE);
+  g_type_ensure (PP_TYPE_TIMINGS_VIEW);
+  /* Keeps the resource object (and its registration) linked in from the static library. */
+  (void) pp_ui_get_resource ();
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/parapix/Parapix/pp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, chain_editor);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_toggle);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, current_file_label);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, failures_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, images_paned);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, parallel_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, preview);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, preview_name_label);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, preview_status_label);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, process_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, serial_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, thumbnail_grid);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_spin);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline_title);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, timings_box);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, timings_view);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_chain_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_chain_message);
+  gtk_widget_class_bind_template_callback (widget_class, on_preview_status);
+  gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
+
+  _pp_window_class_init_actions (widget_class);
+  _pp_window_class_init_batch (widget_class);
+}
+
+static void
+pp_window_init (PpWindow *self)
+{
+  g_autofree char *spec = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_cpus = pp_scheduler_get_default_threads ();
+  guint threads;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (APP_ID);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* The chain survives restarts; a spec this build cannot read starts an empty chain. */
+  spec = g_settings_get_string (self->settings, "pipeline");
+  self->pipeline = *spec ? pp_pipeline_new_from_spec (spec, &error) : NULL;
+  if (self->pipeline == NULL)
+    self->pipeline = pp_pipeline_new ();
+  pp_chain_editor_set_pipeline (self->chain_editor, self->pipeline);
+  pp_preview_set_pipeline (self->preview, self->pipeline);
+
+  gtk_adjustment_set_upper (self->threads_adjustment, n_cpus);
+  threads = g_settings_get_uint (self->settings, "threads");
+  gtk_adjustment_set_value (self->threads_adjustment, threads == 0 ? n_cpus : MIN (threads, n_cpus));
+  if (g_settings_get_boolean (self->settings, "parallel"))
+    gtk_toggle_button_set_active (self->parallel_button, TRUE);
+  else
+    gtk_toggle_button_set_active (self->serial_button, TRUE);
+  g_signal_connect_swapped (self->parallel_button, "toggled", G_CALLBACK (on_mode_changed), self);
+  g_signal_connect_swapped (self->threads_adjustment, "value-changed",
+                            G_CALLBACK (on_threads_changed), self);
+  update_preview_threads (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), FALSE);
+  update_recent_button (self);
+
+  _pp_window_init_actions (self);
+  _pp_window_init_dnd (self);
+  _pp_window_init_batch (self);
+}
+
+PpWindow *
+pp_window_new (AdwApplication *application)
+{
+  return g_object_new (PP_TYPE_WINDOW, "application", application, NULL);
+}
