@@ -190,8 +190,15 @@ validate_options (Cli        *cli,
     return usage_error ("--format: this system cannot write %s files", format);
 
   cli->quality = PP_IO_DEFAULT_JPEG_QUALITY;
-  if (quality != NULL && !parse_uint (quality, 1, 100, (guint *) &cli->quality))
-    return usage_error ("--quality: expected a whole number from 1 to 100, got “%s”", quality);
+  if (quality != NULL)
+    {
+      guint q;
+
+      if (!parse_uint (quality, 1, 100, &q))
+        return usage_error ("--quality: expected a whole number from 1 to 100, got “%s”",
+                            quality);
+      cli->quality = (int) q;
+    }
 
   cli->collision = PP_COLLISION_RENAME;
   if (collision == NULL || g_str_equal (collision, "rename"))

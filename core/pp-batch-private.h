@@ -28,6 +28,9 @@ typedef struct
   gboolean keep_orientation;
   gboolean in_place;
   GStrv excluded;         /* (nullable) */
+  /* Set last on the main thread, checked first by the planning thread: the hand-over goes
+   * through GTask's thread pool, whose futex locks ThreadSanitizer cannot see. */
+  int published;
 } Config;
 
 

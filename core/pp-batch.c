@@ -173,6 +173,7 @@ config_freeze (PpBatch *self,
   config->keep_orientation = self->keep_orientation;
   config->in_place = self->in_place;
   config->excluded = g_strdupv (self->excluded);
+  g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
 }
 
@@ -267,6 +268,7 @@ process_job (RunState *state,
   record.worker = worker;
   record.start_us = t0 = g_get_monotonic_time ();
 
+  pp_progress_begin_file (state->progress, job->display);
   if (job->decided)
     {
       record.status = job->pre_status;
@@ -275,8 +277,6 @@ process_job (RunState *state,
       pp_progress_end_file (state->progress, record.status, 0, &record);
       return;
     }
-
-  pp_progress_begin_file (state->progress, job->display);
 
   pp_load_options_init (&load_options);
   load_options.max_megapixels = config->max_megapixels;
@@ -288,6 +288,9 @@ process_job (RunState *state,
   if (image == NULL)
     goto failed;
   record.format = g_strdup (info.format);
+  record.helper_cpu_us = info.helper_cpu_us;
+  record.source_width = info.width;
+  record.source_height = info.height;
   record.width = image->width;
   record.height = image->height;
 
@@ -330,7 +333,8 @@ process_job (RunState *state,
   record.encode_us = times.encode_us;
   record.write_us = times.write_us;
   record.status = PP_FILE_STATUS_OK;
-  megapixels = (double) record.width * record.height / 1e6;
+  /* Megapixels of the input as the user knows it, not of a shrunk decode. */
+  megapixels = (double) record.source_width * record.source_height / 1e6;
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, megapixels, &record);
   return;
@@ -339,6 +343,21 @@ failed:
   fail_record (&record, error);
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, 0, &record);
+}
+
+static gint64
+run_helper_cpu_us (PpRun *run)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (run));
+  gint64 total = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (run), i);
+
+      total += pp_file_result_get_record (result)->helper_cpu_us;
+    }
+  return total;
 }
 
 static gboolean
@@ -351,8 +370,10 @@ complete_on_main (gpointer user_data)
   pp_progress_finish (state->progress, cancelled);
   /* Deliver the last results and counters before anyone hears the run is over. */
   pp_progress_flush (state->progress);
+  /* With isolated decoding, part of the work is done by helper processes: count it too. */
   pp_run_finish (state->run, g_get_monotonic_time () - state->start_us,
-                 process_cpu_us () - state->start_cpu_us, cancelled);
+                 process_cpu_us () - state->start_cpu_us + run_helper_cpu_us (state->run),
+                 cancelled);
   self->running = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_task_return_pointer (state->task, g_object_ref (state->run), g_object_unref);
@@ -380,11 +401,13 @@ worker_func (gpointer data)
         break;
       process_job (state, g_ptr_array_index (state->plan->jobs, i), args->worker);
     }
-  if (g_atomic_int_dec_and_test (&state->active_workers))
-    g_main_context_invoke_full (state->context, G_PRIORITY_DEFAULT, complete_on_main,
-                                run_state_ref (state), run_state_unref);
-  run_state_unref (state);
   g_free (args);
+  /* The workers share one reference, which the last one out hands to the main context: so the
+   * run state (and the batch, progress and run it holds) is never finalised on a worker, and no
+   * worker touches the state after its own decrement. */
+  if (g_atomic_int_dec_and_test (&state->active_workers))
+    g_main_context_invoke_full (state->context, G_PRIORITY_DEFAULT, complete_on_main, state,
+                                run_state_unref);
 }
 
 static void
@@ -410,7 +433,10 @@ plan_thread (GTask        *task,
   const Config *config = task_data;
   gboolean for_run = g_task_get_source_tag (task) == pp_batch_run_async;
   GError *error = NULL;
-  Plan *plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
+  Plan *plan;
+
+  g_assert (g_atomic_int_get (&config->published));
+  plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
 
   if (plan == NULL)
     g_task_return_error (task, error);
@@ -456,11 +482,12 @@ on_planned (GObject      *source,
       return;
     }
   g_atomic_int_set (&state->active_workers, (int) n_workers);
+  run_state_ref (state); /* the workers' shared reference: see worker_func() */
   for (guint w = 0; w < n_workers; w++)
     {
       WorkerArgs *args = g_new (WorkerArgs, 1);
 
-      args->state = run_state_ref (state);
+      args->state = state;
       args->worker = w;
       pp_scheduler_push (worker_func, args);
     }

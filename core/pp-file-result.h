@@ -32,7 +32,9 @@ typedef struct
   char *reason;         /* (nullable) why it failed or was skipped */
   char *note;           /* (nullable) something worth knowing for an ok file ("saved as PNG…") */
   char *format;         /* (nullable) input format name as detected */
-  int width;            /* input size as decoded and oriented (0 when not decoded) */
+  int source_width;     /* input size as its header declares it (0 when unreadable) */
+  int source_height;
+  int width;            /* input size as decoded (after shrink-on-load) and oriented */
   int height;
   int out_width;
   int out_height;
@@ -40,6 +42,7 @@ typedef struct
   gint64 start_us;      /* g_get_monotonic_time (), relative times: subtract the run's start */
   gint64 end_us;
   gint64 decode_us;
+  gint64 helper_cpu_us; /* CPU spent decoding in an isolated helper process (not in this one) */
   gint64 filter_us;
   gint64 encode_us;
   gint64 write_us;

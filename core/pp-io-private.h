@@ -30,6 +30,13 @@ PpImage *_pp_io_decode (const char            *path,
                         GCancellable          *cancellable,
                         GError               **error);
 
+/* pp_io_load() without isolation: in this process, whatever isolation is set to. */
+PpImage *_pp_io_load_here (const char          *path,
+                           const PpLoadOptions *options,
+                           PpImageInfo         *info_out,
+                           GCancellable        *cancellable,
+                           GError             **error);
+
 /* The loader allow-list (GdkPixbuf format names), applied once per process. */
 void     _pp_io_init   (void);
 

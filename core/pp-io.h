@@ -64,6 +64,7 @@ typedef struct
   int orientation;       /* EXIF orientation 1..8 as found (1 when absent) */
   gboolean orientation_applied;
   GBytes *icc_profile;   /* (nullable) raw ICC profile bytes */
+  gint64 helper_cpu_us;  /* CPU time a helper process spent decoding (0: decoded in-process) */
 } PpImageInfo;
 
 typedef struct

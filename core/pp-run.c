@@ -280,7 +280,7 @@ pp_run_get_totals (PpRun       *self,
         {
         case PP_FILE_STATUS_OK:
           totals->n_ok++;
-          totals->megapixels += (double) r->width * r->height / 1e6;
+          totals->megapixels += (double) r->source_width * r->source_height / 1e6;
           break;
         case PP_FILE_STATUS_SKIPPED:
           totals->n_skipped++;
@@ -361,6 +361,8 @@ add_file (JsonBuilder        *b,
   add_string (b, "reason", r->reason);
   add_string (b, "note", r->note);
   add_string (b, "format", r->format);
+  add_int (b, "source_width", r->source_width);
+  add_int (b, "source_height", r->source_height);
   add_int (b, "width", r->width);
   add_int (b, "height", r->height);
   add_int (b, "out_width", r->out_width);
@@ -369,6 +371,7 @@ add_file (JsonBuilder        *b,
   add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
   add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
   add_int (b, "decode_us", r->decode_us);
+  add_int (b, "helper_cpu_us", r->helper_cpu_us);
   add_int (b, "filter_us", r->filter_us);
   add_int (b, "encode_us", r->encode_us);
   add_int (b, "write_us", r->write_us);

@@ -24,7 +24,7 @@ typedef struct
   guint n_skipped;
   guint n_failed;
   guint n_cancelled;
-  double megapixels;   /* decoded input pixels of the files done, in millions */
+  double megapixels;   /* input pixels (as declared) of the files done, in millions */
   gint64 decode_us;    /* summed over files */
   gint64 filter_us;
   gint64 encode_us;

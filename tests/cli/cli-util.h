@@ -276,6 +276,7 @@ cli_schema_check (JsonObject *root,
   if (json_object_has_member (schema, "oneOf"))
     {
       JsonArray *options = json_object_get_array_member (schema, "oneOf");
+      g_autoptr (GString) why = g_string_new (NULL);
       guint matches = 0;
 
       for (guint i = 0; i < json_array_get_length (options); i++)
@@ -285,11 +286,12 @@ cli_schema_check (JsonObject *root,
           if (cli_schema_check (root, json_array_get_element (options, i), value, where,
                                 scratch))
             matches++;
+          g_string_append_printf (why, "  option %u: %s", i + 1, scratch->str);
         }
       if (matches != 1)
         {
-          g_string_append_printf (errors, "%s: matches %u of the oneOf schemas\n", where,
-                                  matches);
+          g_string_append_printf (errors, "%s: matches %u of the oneOf schemas\n%s", where,
+                                  matches, why->str);
           return FALSE;
         }
     }
@@ -390,20 +392,33 @@ cli_schema_check (JsonObject *root,
   return ok;
 }
 
-/* Asserts @json is valid against docs/run-record.schema.json. */
-static inline void
-cli_assert_valid_record (JsonNode *json)
+/* Returns NULL when @json is valid against docs/run-record.schema.json, else what is wrong. */
+static inline char *
+cli_record_errors (JsonNode *json)
 {
   g_autofree char *path = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "docs",
                                             "run-record.schema.json", NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (GString) errors = g_string_new (NULL);
+  GString *errors = g_string_new (NULL);
   JsonNode *schema;
 
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
   schema = json_parser_get_root (parser);
-  if (!cli_schema_check (json_node_get_object (schema), schema, json, "$", errors))
-    g_error ("run record does not match the schema:\n%s", errors->str);
+  if (cli_schema_check (json_node_get_object (schema), schema, json, "$", errors))
+    {
+      g_string_free (errors, TRUE);
+      return NULL;
+    }
+  return g_string_free (errors, FALSE);
+}
+
+static inline void
+cli_assert_valid_record (JsonNode *json)
+{
+  g_autofree char *errors = cli_record_errors (json);
+
+  if (errors != NULL)
+    g_error ("run record does not match the schema:\n%s", errors);
 }

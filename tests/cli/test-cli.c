@@ -18,13 +18,7 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   f->input = cli_make_sample_copy ();
-  f->output = g_build_filename (f->input, "..", "pp-cli-out-XXXXXX", NULL);
-  {
-    g_autofree char *tmpl = g_build_filename (g_get_tmp_dir (), "pp-cli-out-XXXXXX", NULL);
-
-    g_free (f->output);
-    f->output = g_strdup (g_mkdtemp (tmpl));
-  }
+  f->output = g_dir_make_tmp ("pp-cli-out-XXXXXX", NULL);
   f->input_hashes = cli_hash_tree (f->input);
 }
 
@@ -442,6 +436,21 @@ test_failures_exit_1 (Fixture       *f,
   g_assert_cmpuint (count_images (f->output), ==, 8); /* nothing for the failed file */
 }
 
+/* Makes @dir unwritable: permissions for ordinary users; the immutable attribute for root, who
+ * ignores permissions. */
+static gboolean
+lock_folder (const char *dir,
+             gboolean    lock)
+{
+  g_autofree char *cmd = NULL;
+  int status = 1;
+
+  if (geteuid () != 0)
+    return g_chmod (dir, lock ? 0555 : 0755) == 0;
+  cmd = g_strdup_printf ("chattr %s '%s'", lock ? "+i" : "-i", dir);
+  return g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL) && status == 0;
+}
+
 static void
 test_readonly_output (Fixture       *f,
                       gconstpointer  data)
@@ -449,17 +458,85 @@ test_readonly_output (Fixture       *f,
   g_autofree char *ro = g_build_filename (f->output, "locked", NULL);
   const char *args[] = { "--batch", f->input, "--output", ro, "--pipeline", "invert", NULL };
   g_autofree char *err = NULL;
+  int status;
 
-  if (geteuid () == 0)
+  g_assert_cmpint (g_mkdir (ro, 0755), ==, 0);
+  if (!lock_folder (ro, TRUE))
     {
-      g_test_skip ("root ignores folder permissions");
+      g_test_skip ("cannot make a folder read-only here (root without chattr support)");
       return;
     }
-  g_assert_cmpint (g_mkdir (ro, 0555), ==, 0);
-  g_assert_cmpint (cli_run (args, NULL, &err), ==, 1);
+  status = cli_run (args, NULL, &err);
+  lock_folder (ro, FALSE);
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "locked"));
   g_assert_cmpuint (count_images (ro), ==, 0);
-  g_chmod (ro, 0755);
+
+  /* A locked sub-folder of the output: those files fail with a reason, the others are done. */
+  {
+    g_autofree char *sub_in = g_build_filename (f->input, "sub", NULL);
+    g_autofree char *sub_out = g_build_filename (ro, "sub", NULL);
+    g_autofree char *from = g_build_filename (f->input, "cat.jpg", NULL);
+    g_autofree char *to = g_build_filename (sub_in, "cat.jpg", NULL);
+    const char *rec[] = { "--batch", f->input, "--output", ro, "--pipeline", "invert",
+                          "--recursive", "--json", "--quiet", NULL };
+    g_autofree char *out = NULL;
+    g_autoptr (JsonNode) node = NULL;
+    JsonObject *record;
+
+    g_assert_cmpint (g_mkdir (sub_in, 0755), ==, 0);
+    cli_copy_file (from, to);
+    g_hash_table_unref (f->input_hashes);
+    f->input_hashes = cli_hash_tree (f->input);
+    g_assert_cmpint (g_mkdir (sub_out, 0755), ==, 0);
+    g_assert_true (lock_folder (sub_out, TRUE));
+    status = cli_run (rec, &out, NULL);
+    lock_folder (sub_out, FALSE);
+    g_assert_cmpint (status, ==, 1);
+    node = cli_parse_json (out);
+    record = json_node_get_object (node);
+    g_assert_cmpint (json_object_get_int_member (record, "files_ok"), ==, 8);
+    g_assert_cmpint (json_object_get_int_member (record, "files_failed"), ==, 1);
+    g_assert_cmpuint (count_images (sub_out), ==, 0);
+    g_assert_false (cli_has_temporaries (ro));
+  }
+}
+
+/* The validator the tests rely on does reject what the schema forbids. */
+static void
+test_schema_rejects (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *args[] = { "--batch", f->input, "--output", f->output, "--pipeline", "", "--json",
+                         "--quiet", NULL };
+  static const char *const breakers[] = { "missing", "extra", "enum", "type", "minimum", NULL };
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (cli_run (args, &out, NULL), ==, 0);
+  for (guint i = 0; breakers[i] != NULL; i++)
+    {
+      g_autoptr (JsonNode) node = cli_parse_json (out);
+      JsonObject *record = json_node_get_object (node);
+      JsonObject *file = json_array_get_object_element (
+        json_object_get_array_member (record, "files"), 0);
+      g_autofree char *errors = NULL;
+
+      g_assert_null (cli_record_errors (node));
+      if (g_str_equal (breakers[i], "missing"))
+        json_object_remove_member (record, "files_ok");
+      else if (g_str_equal (breakers[i], "extra"))
+        json_object_set_int_member (file, "colour", 3);
+      else if (g_str_equal (breakers[i], "enum"))
+        json_object_set_string_member (file, "status", "done");
+      else if (g_str_equal (breakers[i], "type"))
+        json_object_set_string_member (record, "threads", "two");
+      else
+        json_object_set_int_member (file, "worker", -1);
+      errors = cli_record_errors (node);
+      g_test_message ("%s: %s", breakers[i], errors);
+      g_assert_nonnull (errors);
+    }
 }
 
 int
@@ -483,6 +560,7 @@ main (int    argc,
   ADD ("shards", test_shards, NULL);
   ADD ("failures-exit-1", test_failures_exit_1, NULL);
   ADD ("readonly-output", test_readonly_output, NULL);
+  ADD ("schema-rejects", test_schema_rejects, NULL);
 #undef ADD
   return g_test_run ();
 }

@@ -38,7 +38,7 @@ make_inputs (const char *dir)
       g_autofree char *name = g_strdup_printf ("img-%02u.png", i);
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
-      g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, NULL));
+      g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, "compression", "1", NULL));
     }
   {
     g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);

@@ -672,7 +672,8 @@ values_for_case (const PpFilterInfo *info,
       const PpParamSpec *pspec = &info->params[p];
       double lo = pspec->min, hi = pspec->max, v;
 
-      if (pspec->unit != NULL && g_str_equal (pspec->unit, "px") && info->kind != PP_FILTER_KIND_LOCAL)
+      if (pspec->unit != NULL && g_str_equal (pspec->unit, "px") &&
+          info->kind != PP_FILTER_KIND_LOCAL)
         hi = MIN (hi, 45);
       if (g_str_equal (info->name, "gaussian-blur") || g_str_equal (info->name, "sharpen"))
         hi = MIN (hi, g_str_equal (pspec->name, "threshold") ? 40 : 4);
@@ -756,7 +757,8 @@ test_against_reference (gconstpointer data)
                   " off by one", info->name, n_cases, stats.compared, stats.off_by_one);
   /* Off-by-one is a rounding accident, not a habit: exact filters only at ties, fixed-point
    * ones rarely. */
-  g_assert_cmpuint (stats.off_by_one * 100, <=, stats.compared * (reference->tolerance == EXACT ? 1 : 5));
+  g_assert_cmpuint (stats.off_by_one * 100, <=,
+                    stats.compared * (reference->tolerance == EXACT ? 1 : 5));
 }
 
 /* The resampler on a bigger downscale than the generic cases reach: 24 MP photos shrink by
@@ -917,7 +919,8 @@ test_fused_chains (void)
         {
           /* Mostly point filters, sometimes a local or geometry one in between. */
           GPtrArray *pool = round >= 50 && g_rand_int_range (rand, 0, 4) == 0 ? other : point;
-          const PpFilterInfo *info = g_ptr_array_index (pool, g_rand_int_range (rand, 0, pool->len));
+          const PpFilterInfo *info =
+            g_ptr_array_index (pool, g_rand_int_range (rand, 0, pool->len));
           double values[PP_MAX_PARAMS];
           PpImage *next;
 

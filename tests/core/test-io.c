@@ -171,6 +171,66 @@ test_bombs (void)
 }
 
 static void
+put_box (GByteArray *out,
+         const char *type,
+         const guint8 *payload,
+         guint32     len)
+{
+  guint32 size = GUINT32_TO_BE (len + 8);
+
+  g_byte_array_append (out, (const guint8 *) &size, 4);
+  g_byte_array_append (out, (const guint8 *) type, 4);
+  if (len > 0)
+    g_byte_array_append (out, payload, len);
+}
+
+/* An AVIF whose "meta" box (with the size) comes after 200 KB of image data: the size is still
+ * found and checked; without any size, the file is refused rather than handed to a decoder. */
+static void
+test_isobmff_size (void)
+{
+  static const guint8 ftyp[] = { 'a', 'v', 'i', 'f', 0, 0, 0, 0, 'm', 'i', 'f', '1' };
+  static const guint8 ispe[] = { 0, 0, 0, 0x14, 'i', 's', 'p', 'e', 0, 0, 0, 0,
+                                 0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20 }; /* 20000 x 20000 */
+  g_autofree char *dir = g_dir_make_tmp ("pp-test-io-XXXXXX", NULL);
+  g_autofree char *sized = g_build_filename (dir, "late-meta.avif", NULL);
+  g_autofree char *unsized = g_build_filename (dir, "no-size.avif", NULL);
+  g_autofree guint8 *zeros = g_malloc0 (200 * 1024);
+
+  for (guint variant = 0; variant < 2; variant++)
+    {
+      g_autoptr (GByteArray) file = g_byte_array_new ();
+      g_auto (PpImageInfo) info = { 0 };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (PpImage) image = NULL;
+      const char *path = variant == 0 ? sized : unsized;
+
+      put_box (file, "ftyp", ftyp, sizeof ftyp);
+      put_box (file, "mdat", zeros, 200 * 1024);
+      put_box (file, "meta", variant == 0 ? ispe : zeros, variant == 0 ? sizeof ispe : 64);
+      g_assert_true (g_file_set_contents (path, (const char *) file->data, file->len, NULL));
+
+      if (variant == 0)
+        {
+          g_assert_true (pp_io_read_header (path, &info, &error));
+          g_assert_no_error (error);
+          g_assert_cmpint (info.width, ==, 20000);
+          g_assert_cmpint (info.height, ==, 20000);
+          image = pp_io_load (path, NULL, NULL, NULL, &error);
+          g_assert_error (error, PP_IO_ERROR, PP_IO_ERROR_TOO_LARGE);
+        }
+      else
+        {
+          g_assert_false (pp_io_read_header (path, &info, &error));
+          g_assert_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE);
+        }
+      g_assert_null (image);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
 test_allow_list (void)
 {
   g_autofree char *qtif = corpus_path ("broken/gdkpixbuf_fail_bug778584.gif");
@@ -428,6 +488,7 @@ main (int    argc,
   g_test_add_func ("/pp/io/shrink-on-load", test_shrink_on_load);
   g_test_add_func ("/pp/io/pixel-limit", test_pixel_limit);
   g_test_add_func ("/pp/io/bombs", test_bombs);
+  g_test_add_func ("/pp/io/isobmff-size", test_isobmff_size);
   g_test_add_func ("/pp/io/allow-list", test_allow_list);
   g_test_add_func ("/pp/io/orientation", test_orientation);
   g_test_add_func ("/pp/io/icc-roundtrip", test_icc_roundtrip);

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * libFuzzer target for load -> pipeline -> save on arbitrary bytes: pp_io_load()'s own code (the
+ * code parapix-decoder runs) in this process, with a pixel limit; the first input byte picks a
+ * registered filter, run with its defaults over the image, and pp_io_save() writes the result
+ * (format picked by the second byte) into a private folder. Findings inside GdkPixbuf's loaders
+ * are third-party: in the app they cost one helper process.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "pp-filter.h"
+#include "pp-io-private.h"
+#include "pp-pipeline.h"
+#include "pp-plan.h"
+#include "pp-scheduler.h"
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+/* Small enough that one input decodes in milliseconds and memory stays far below the limits. */
+#define FUZZ_MAX_MEGAPIXELS 4.0
+
+static char *out_dir;
+
+/* Loaders warn about damaged files: noise, not findings. Criticals and errors are printed. */
+static GLogWriterOutput
+quiet_log (GLogLevelFlags   level,
+           const GLogField *fields,
+           gsize            n_fields,
+           gpointer         user_data)
+{
+  if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)))
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_standard_streams (level, fields, n_fields, user_data);
+}
+
+/* One-time state (GIO's MIME tables, the loader list) is made before libFuzzer starts
+ * counting allocations per input (see tools/sanitizers/lsan.supp). */
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  g_autofree char *type = g_content_type_guess ("x.png", (const guchar *) "\x89PNG", 4, NULL);
+
+  g_log_set_writer_func (quiet_log, NULL, NULL);
+  _pp_io_init ();
+  out_dir = g_dir_make_tmp ("pp-fuzz-load-XXXXXX", NULL);
+  g_assert_nonnull (out_dir);
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data,
+                        size_t        size)
+{
+  static const PpFormat formats[] = { PP_FORMAT_PNG, PP_FORMAT_JPEG, PP_FORMAT_WEBP,
+                                      PP_FORMAT_TIFF, PP_FORMAT_BMP };
+  g_autoptr (PpPipeline) pipeline = NULL;
+  g_autoptr (PpImage) src = NULL;
+  g_autoptr (PpImage) dst = NULL;
+  g_autoptr (PpPlan) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *in_path = NULL;
+  g_autofree char *out_path = NULL;
+  g_auto (PpImageInfo) info = { 0 };
+  const PpFilterInfo *const *filters;
+  const PpFilterInfo *filter;
+  double values[PP_MAX_PARAMS];
+  PpLoadOptions load;
+  PpSaveOptions save;
+  guint n_filters;
+  int fd;
+
+  if (size < 3)
+    return -1;
+  filters = pp_filter_list (&n_filters);
+  filter = filters[data[0] % n_filters];
+  pipeline = pp_pipeline_new ();
+  pp_filter_info_get_defaults (filter, values);
+  pp_pipeline_append (pipeline, filter, values);
+  pp_save_options_init (&save);
+  save.format = formats[data[1] % G_N_ELEMENTS (formats)];
+  data += 2;
+  size -= 2;
+
+  fd = memfd_create ("fuzz-input", MFD_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, data, size), ==, (gssize) size);
+  in_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  pp_load_options_init (&load);
+  load.max_megapixels = FUZZ_MAX_MEGAPIXELS;
+  load.pipeline = pipeline;
+  src = _pp_io_load_here (in_path, &load, &info, NULL, &error);
+  close (fd);
+  if (src == NULL)
+    {
+      /* A refusal must say why. */
+      g_assert_nonnull (error);
+      g_assert_true (error->message[0] != '\0');
+      return 0;
+    }
+  g_assert_cmpfloat ((double) src->width * src->height, <=, FUZZ_MAX_MEGAPIXELS * 1e6);
+
+  plan = pp_plan_new (pipeline, src->width, src->height, src->channels, &error);
+  if (plan == NULL)
+    return 0;
+  dst = pp_plan_run_here (plan, src, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (dst);
+
+  save.icc_profile = info.icc_profile;
+  out_path = g_build_filename (out_dir, "out", NULL);
+  if (!pp_io_save (dst, out_path, &save, NULL, NULL, &error))
+    g_error ("saving a decoded image as %s failed: %s", pp_format_to_string (save.format),
+             error->message);
+  g_unlink (out_path);
+  return 0;
+}
