@@ -9,7 +9,11 @@
 #include "config.h"
 
 #include "pp-application.h"
+#include "pp-scheduler.h"
 #include "pp-window.h"
+
+/* Workers yield to the window's main thread when every core is busy (see pp-scheduler.c). */
+#define PP_WINDOW_WORKER_NICENESS 5
 
 struct _PpApplication
 {
@@ -99,6 +103,8 @@ pp_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
 
   G_APPLICATION_CLASS (pp_application_parent_class)->startup (app);
+
+  pp_scheduler_set_worker_niceness (PP_WINDOW_WORKER_NICENESS);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);

@@ -18,11 +18,8 @@
 #include "pp-plan-private.h"
 #include "pp-scheduler.h"
 
-/* Workers run slightly below normal priority: on a machine whose cores are all busy (a batch on
- * every core is the point of Parapix) the window's main thread must still get the CPU the moment
- * it needs it, or the UI stalls for whole scheduler slices. With nothing else runnable, niceness
- * costs a worker nothing. */
-#define PP_WORKER_NICENESS 5
+/* Niceness workers add to their own when the window asks for it (0: the command line). */
+static int worker_niceness;
 
 /* GLib's GMutex, GCond and GAsyncQueue use futexes that ThreadSanitizer cannot see, so every
  * hand-over between threads here also goes through an atomic (release on one side, acquire on
@@ -39,16 +36,35 @@ static void
 lower_worker_priority (void)
 {
   static _Thread_local gboolean lowered = FALSE;
+  int niceness = g_atomic_int_get (&worker_niceness);
 
-  if (lowered)
+  if (lowered || niceness == 0)
     return;
   lowered = TRUE;
 #ifdef SYS_gettid
   /* On Linux, setpriority() on a thread id changes that thread only. Failure is harmless. */
   if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid),
-                   MIN (getpriority (PRIO_PROCESS, 0) + PP_WORKER_NICENESS, 19)) != 0)
+                   MIN (getpriority (PRIO_PROCESS, 0) + niceness, 19)) != 0)
     g_debug ("Could not lower a worker's priority: %s", g_strerror (errno));
 #endif
+}
+
+/**
+ * pp_scheduler_set_worker_niceness:
+ * @niceness: 0..19, added to the process's niceness on each worker thread
+ *
+ * For the window: with every core busy (a batch on every core is the point of Parapix) the main
+ * thread must still get the CPU the moment it needs it, or the UI stalls for whole scheduler
+ * slices. The command line leaves workers at normal priority, so that they compete fairly with
+ * other programs (and benchmarks measure Parapix, not its neighbours). Call before the first
+ * job; threads that already ran keep their priority.
+ */
+void
+pp_scheduler_set_worker_niceness (int niceness)
+{
+  g_return_if_fail (niceness >= 0 && niceness <= 19);
+
+  g_atomic_int_set (&worker_niceness, niceness);
 }
 
 static void

@@ -37,6 +37,7 @@ struct _PpRenderStats
 typedef void (*PpWorkFunc) (gpointer data);
 
 guint          pp_scheduler_get_default_threads (void);
+void           pp_scheduler_set_worker_niceness (int                  niceness);
 void           pp_scheduler_push                (PpWorkFunc           func,
                                                  gpointer             data);
 

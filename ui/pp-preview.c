@@ -6,7 +6,8 @@
  * fast never queues stale work. While parameters are changing it renders a screen-sized proxy;
  * once they settle it renders the full image. The status line reports what the last render
  * really cost: the plan's wall time, its thread count, and the time until the frame showing it
- * was painted.
+ * was painted. A render much larger than the screen is scaled down for display on the pool too,
+ * so a 12-megapixel result never costs the main thread a 36 MB texture upload.
  */
 #define G_LOG_DOMAIN "pp-preview"
 
@@ -24,8 +25,10 @@
 typedef struct
 {
   char *path;
+  int display_size;
   PpImage *full;
-  PpImage *proxy; /* NULL when the image is no larger than a proxy */
+  PpImage *proxy;      /* NULL when the image is no larger than a proxy */
+  GdkPixbuf *before;   /* the full image at display size, for the compare split */
 } LoadData;
 
 struct _PpPreview
@@ -39,11 +42,14 @@ struct _PpPreview
   GCancellable *load_cancellable;
   PpImage *full;
   PpImage *proxy;
+  guint display_generation;
   GdkTexture *before_full;
   GdkTexture *before_proxy;
 
-  GdkTexture *after;
+  GdkTexture *after;   /* may be smaller than the render it shows */
   gboolean after_is_proxy;
+  int after_width;     /* the shown render's size in image pixels */
+  int after_height;
 
   /* Latest wins: one render in flight; a request meanwhile only marks one as pending. */
   gboolean rendering;
@@ -112,6 +118,35 @@ texture_for_image (PpImage *image)
                                  bytes, image->stride);
 }
 
+/* Long side, in device pixels, worth sending to the screen: the widget's, never below a
+ * proxy. Main thread. */
+static int
+display_size (PpPreview *self)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int side = MAX (gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)));
+
+  return MAX (PROXY_SIZE, side * scale);
+}
+
+/* Any thread. Returns: (transfer full): @pixbuf, or a copy scaled to fit @size. */
+static GdkPixbuf *
+fit_pixbuf (GdkPixbuf *pixbuf,
+            int        size)
+{
+  int width = gdk_pixbuf_get_width (pixbuf);
+  int height = gdk_pixbuf_get_height (pixbuf);
+  double scale;
+
+  /* Within a quarter of the target, sending it as it is costs less than scaling. */
+  if (MAX (width, height) <= size * 5 / 4)
+    return g_object_ref (pixbuf);
+  scale = (double) size / MAX (width, height);
+  return gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) (width * scale + 0.5)),
+                                  MAX (1, (int) (height * scale + 0.5)), GDK_INTERP_BILINEAR);
+}
+
 /* Loading */
 
 static void
@@ -120,6 +155,7 @@ load_data_free (LoadData *data)
   g_free (data->path);
   g_clear_pointer (&data->full, pp_image_unref);
   g_clear_pointer (&data->proxy, pp_image_unref);
+  g_clear_object (&data->before);
   g_free (data);
 }
 
@@ -150,6 +186,7 @@ load_worker (gpointer user_data)
   width = gdk_pixbuf_get_width (pixbuf);
   height = gdk_pixbuf_get_height (pixbuf);
   data->full = pp_image_new_for_pixbuf (pixbuf);
+  data->before = fit_pixbuf (pixbuf, data->display_size);
   if (MAX (width, height) > PROXY_SIZE)
     {
       double scale = (double) PROXY_SIZE / MAX (width, height);
@@ -188,7 +225,7 @@ load_cb (GObject      *source,
     }
   self->full = g_steal_pointer (&data->full);
   self->proxy = g_steal_pointer (&data->proxy);
-  self->before_full = texture_for_image (self->full);
+  self->before_full = gdk_texture_new_for_pixbuf (data->before);
   if (self->proxy != NULL)
     self->before_proxy = texture_for_image (self->proxy);
   /* A first look from the proxy at once, then the full image. */
@@ -221,6 +258,8 @@ pp_preview_set_file (PpPreview *self,
   g_clear_object (&self->after);
   g_clear_handle_id (&self->settle_id, g_source_remove);
   self->pending = FALSE;
+  /* A display scaling still running belongs to the previous image. */
+  self->display_generation++;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (file == NULL)
     {
@@ -232,6 +271,7 @@ pp_preview_set_file (PpPreview *self,
   self->load_cancellable = g_cancellable_new ();
   data = g_new0 (LoadData, 1);
   data->path = g_file_get_path (file);
+  data->display_size = display_size (self);
   task = g_task_new (self, self->load_cancellable, load_cb, NULL);
   g_task_set_source_tag (task, pp_preview_set_file);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
@@ -279,6 +319,74 @@ on_after_paint (GdkFrameClock *clock,
 }
 
 static void
+show_after (PpPreview  *self,
+            GdkTexture *texture,
+            gboolean    proxy,
+            int         width,
+            int         height)
+{
+  GdkFrameClock *clock;
+
+  g_set_object (&self->after, texture);
+  self->after_is_proxy = proxy;
+  self->after_width = width;
+  self->after_height = height;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock != NULL && self->after_paint_id == 0)
+    self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                             G_CALLBACK (on_after_paint), self);
+  else if (clock == NULL)
+    on_after_paint (NULL, self);
+}
+
+typedef struct
+{
+  PpImage *image;
+  int size;
+  guint generation;
+  gboolean proxy;
+  GdkPixbuf *result;
+} FitData;
+
+static void
+fit_data_free (FitData *data)
+{
+  g_clear_pointer (&data->image, pp_image_unref);
+  g_clear_object (&data->result);
+  g_free (data);
+}
+
+/* On a pool worker: GdkPixbuf only. */
+static void
+fit_worker (gpointer user_data)
+{
+  GTask *task = user_data;
+  FitData *data = g_task_get_task_data (task);
+  g_autoptr (GdkPixbuf) pixbuf = pp_image_to_pixbuf (data->image);
+
+  data->result = fit_pixbuf (pixbuf, data->size);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+fit_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  PpPreview *self = PP_PREVIEW (source);
+  FitData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GdkTexture) texture = NULL;
+
+  /* A newer render was shown meanwhile: this one is stale. */
+  if (data->generation != self->display_generation)
+    return;
+  texture = gdk_texture_new_for_pixbuf (data->result);
+  show_after (self, texture, data->proxy, data->image->width, data->image->height);
+}
+
+static void
 render_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -288,16 +396,15 @@ render_cb (GObject      *source,
   g_autoptr (PpRenderStats) stats = NULL;
   g_autoptr (PpImage) image = NULL;
   g_autoptr (GError) error = NULL;
-  GdkFrameClock *clock;
 
   image = pp_plan_run_finish (data->plan, result, &stats, &error);
   self->rendering = FALSE;
   if (image != NULL && !g_cancellable_is_cancelled (data->cancellable))
     {
+      int size = display_size (self);
+
       self->delivered_us = g_get_monotonic_time ();
-      g_clear_object (&self->after);
-      self->after = texture_for_image (image);
-      self->after_is_proxy = data->proxy;
+      self->display_generation++;
       self->render_us = stats->end_us - stats->start_us;
       self->render_threads = stats->n_threads;
       self->render_width = image->width;
@@ -305,13 +412,24 @@ render_cb (GObject      *source,
       self->n_renders++;
       if (data->proxy)
         self->n_proxy_renders++;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-      if (clock != NULL && self->after_paint_id == 0)
-        self->after_paint_id = g_signal_connect (clock, "after-paint",
-                                                 G_CALLBACK (on_after_paint), self);
-      else if (clock == NULL)
-        on_after_paint (NULL, self);
+      if (MAX (image->width, image->height) > size * 5 / 4)
+        {
+          GTask *task = g_task_new (self, NULL, fit_cb, NULL);
+          FitData *fit = g_new0 (FitData, 1);
+
+          fit->image = pp_image_ref (image);
+          fit->size = size;
+          fit->generation = self->display_generation;
+          fit->proxy = data->proxy;
+          g_task_set_task_data (task, fit, (GDestroyNotify) fit_data_free);
+          pp_scheduler_push (fit_worker, task);
+        }
+      else
+        {
+          g_autoptr (GdkTexture) texture = texture_for_image (image);
+
+          show_after (self, texture, data->proxy, image->width, image->height);
+        }
     }
   else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     set_status (self, error->message);
@@ -489,8 +607,8 @@ get_image_rect (PpPreview       *self,
    * picture does not jump when the full render replaces it. */
   if (self->after_is_proxy && self->full != NULL && self->proxy != NULL)
     ratio = (double) self->full->width / self->proxy->width;
-  tw = gdk_texture_get_width (self->after) * ratio;
-  th = gdk_texture_get_height (self->after) * ratio;
+  tw = self->after_width * ratio;
+  th = self->after_height * ratio;
   /* Never upscale a small image past its pixels; fit a large one. */
   scale = MIN (1.0, MIN (width / tw, height / th));
   graphene_rect_init (rect, floor ((width - tw * scale) / 2), floor ((height - th * scale) / 2),

@@ -84,6 +84,24 @@ get_foreground (GtkWidget *widget,
 #endif
 }
 
+/* Seconds between two ticks of the time axis for a run of @span_s seconds. */
+static double
+axis_step (double span_s)
+{
+  return span_s > 120 ? 20 : span_s > 60 ? 10 : span_s > 20 ? 5 : span_s > 8 ? 2 : span_s > 4 ? 1
+         : span_s > 1 ? 0.5 : 0.1;
+}
+
+/* The axis' length: the run's span rounded up to a whole tick. */
+static double
+axis_span_s (PpTimeline *self)
+{
+  double span_s = (self->last_us - self->origin_us) / 1e6;
+  double step = axis_step (span_s);
+
+  return MAX (step, ceil (span_s / step - 1e-9) * step);
+}
+
 static double
 time_scale (PpTimeline *self,
             double      width)
@@ -92,8 +110,8 @@ time_scale (PpTimeline *self,
 
   if (self->origin_us == G_MAXINT64 || span <= 0)
     return 0;
-  /* Round the axis up to a whole second so a live run does not rescale every frame. */
-  span = ceil (span / 1e6) * 1e6;
+  /* Round the axis up to a whole tick so a live run does not rescale every frame. */
+  span = axis_span_s (self) * 1e6;
   return (width - LABEL_WIDTH - PAD) / span;
 }
 
@@ -207,13 +225,14 @@ pp_timeline_snapshot (GtkWidget   *widget,
   /* Time axis: one tick a second (or every 5/10 s on long runs). */
   {
     double axis_y = y0 + lanes * (LANE_HEIGHT + LANE_GAP);
-    double span_s = ceil ((self->last_us - self->origin_us) / 1e6);
-    double step = span_s > 60 ? 10 : span_s > 20 ? 5 : span_s > 4 ? 1 : 0.5;
+    double span_s = axis_span_s (self);
+    double step = axis_step ((self->last_us - self->origin_us) / 1e6);
     GdkRGBA tick = fg;
 
     tick.alpha = 0.3;
-    for (double t = 0; t <= span_s + 1e-9; t += step)
+    for (guint i = 0; i * step <= span_s + 1e-9; i++)
       {
+        double t = i * step;
         double x = x0 + t * 1e6 * scale;
         g_autofree char *label = g_strdup_printf (step < 1 ? "%.1f s" : "%.0f s", t);
 

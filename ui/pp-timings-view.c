@@ -37,6 +37,14 @@ G_DEFINE_FINAL_TYPE (PpTimingsView, pp_timings_view, GTK_TYPE_WIDGET)
 
 enum
 {
+  RUN_SELECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+enum
+{
   COL_MODE,
   COL_THREADS,
   COL_IMAGES,
@@ -205,6 +213,7 @@ update_stages (PpTimingsView *self)
   g_autofree char *text = NULL;
   double sum;
 
+  g_signal_emit (self, signals[RUN_SELECTED], 0, run);
   if (run == NULL)
     {
       gtk_label_set_label (self->stages_label, "");
@@ -503,6 +512,11 @@ pp_timings_view_class_init (PpTimingsViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = pp_timings_view_dispose;
+
+  /* The run the user picked in the table (or the newest), for the timeline to follow. */
+  signals[RUN_SELECTED] = g_signal_new ("run-selected", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                        PP_TYPE_RUN);
 
   /* Keeps the resource object (and its registration) linked in from the static library. */
   (void) pp_ui_get_resource ();

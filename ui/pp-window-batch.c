@@ -44,6 +44,7 @@ typedef struct
   GFile *output_folder;  /* of the current run */
   char *work;
   char *open_uri;        /* the toast's "Open Folder" */
+  AdwToast *toast;       /* (weak) the last run's toast, dismissed when a new one comes */
   GListStore *failures;  /* of PpFileResult, this run */
   gboolean retry_compare; /* what to start again once another output folder is chosen */
 } BatchState;
@@ -315,6 +316,10 @@ finish (PpWindow   *self,
   {
     AdwToast *toast = adw_toast_new (message);
 
+    /* Toasts queue: a stale result must not keep the newest waiting. */
+    if (state->toast != NULL)
+      adw_toast_dismiss (state->toast);
+    g_set_weak_pointer (&state->toast, toast);
     adw_toast_set_timeout (toast, 8);
     if (state->open_uri != NULL)
       {
@@ -545,7 +550,6 @@ run_done (GObject      *source,
       pp_timings_view_add_run (self->timings_view, run, state->work);
     }
   pp_timings_view_update (self->timings_view, run);
-  pp_timeline_set_run (self->timeline, run);
 
   if (state->phase == PHASE_COMPARE_SERIAL && !pp_run_get_cancelled (run))
     {
@@ -615,8 +619,8 @@ start_run (PpWindow    *self,
   if (run != NULL)
     {
       g_set_object (&state->run, run);
+      /* Selects it, and the timeline follows the selection. */
       pp_timings_view_add_run (self->timings_view, run, state->work);
-      pp_timeline_set_run (self->timeline, run);
     }
   update_batch_actions (self);
 }
@@ -885,5 +889,6 @@ _pp_window_dispose_batch (PpWindow *self)
   g_clear_pointer (&state->scratch_dir, g_free);
   g_clear_pointer (&state->work, g_free);
   g_clear_pointer (&state->open_uri, g_free);
+  g_clear_weak_pointer (&state->toast);
   g_clear_pointer (&self->batch_state, g_free);
 }

@@ -139,6 +139,21 @@ on_chain_changed (PpWindow *self,
 }
 
 static void
+on_run_selected (PpWindow *self,
+                 PpRun    *run)
+{
+  g_autofree char *title = NULL;
+
+  pp_timeline_set_run (self->timeline, run);
+  if (run != NULL)
+    title = g_strdup_printf ("Worker Threads · %s run on %u thread%s",
+                             g_strcmp0 (pp_run_get_mode (run), "serial") == 0 ? "serial"
+                                                                              : "parallel",
+                             pp_run_get_threads (run), pp_run_get_threads (run) == 1 ? "" : "s");
+  gtk_label_set_label (self->timeline_title, title ? title : "Worker Threads");
+}
+
+static void
 on_chain_message (PpWindow   *self,
                   const char *text)
 {
@@ -268,6 +283,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_chain_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_chain_message);
   gtk_widget_class_bind_template_callback (widget_class, on_preview_status);
+  gtk_widget_class_bind_template_callback (widget_class, on_run_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
 
   _pp_window_class_init_actions (widget_class);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * pp-doc-export APP_ID DIR: hands DIR to a Flatpak app through the document portal, the way the
- * file chooser portal does when the user picks a folder (AddFull with the export-directory flag),
- * and prints the document id. `flatpak document-export` only exports files, hence this helper.
+ * pp-doc-export [--read-only] APP_ID DIR: hands DIR to a Flatpak app through the document portal,
+ * the way the file chooser portal does when the user picks a folder (AddFull with the
+ * export-directory flag), and prints the document id. `flatpak document-export` only exports
+ * files, hence this helper. --read-only grants reading only, like a folder the app may not change.
  */
 #define G_LOG_DOMAIN "pp-doc-export"
 
@@ -28,13 +29,21 @@ main (int    argc,
   g_autoptr (GUnixFDList) fds = NULL;
   g_autoptr (GVariant) reply = NULL;
   g_autoptr (GVariant) ids = NULL;
-  const char *permissions[] = { "read", "write", "delete", "grant-permissions", NULL };
+  const char *read_write[] = { "read", "write", "delete", "grant-permissions", NULL };
+  const char *read_only[] = { "read", NULL };
+  const char *const *permissions = read_write;
   gint32 handle;
   int fd;
 
+  if (argc == 4 && g_str_equal (argv[1], "--read-only"))
+    {
+      permissions = read_only;
+      argv++;
+      argc--;
+    }
   if (argc != 3)
     {
-      g_printerr ("usage: pp-doc-export APP_ID DIR\n");
+      g_printerr ("usage: pp-doc-export [--read-only] APP_ID DIR\n");
       return 2;
     }
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Shows the manifest and finish-args checkers can fail: each known-bad variant of the real
-manifest must be refused with the expected message, and the real manifest must pass. TAP output.
+"""Shows the manifest, finish-args and icon checkers can fail: each known-bad variant of the real
+manifest or icons must be refused with the expected message, and the real files must pass.
+TAP output.
 
-Usage: test-checkers.py MANIFEST
+Usage: test-checkers.py MANIFEST [APP_ICON SYMBOLIC_ICON]
 """
 import importlib.util
 import json
 import os
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OURS = ["--share=ipc", "--socket=wayland", "--socket=fallback-x11", "--device=dri"]
@@ -23,6 +25,7 @@ def load(name, filename):
 
 manifest_checker = load("check_manifest", "check-manifest.py")
 finish_checker = load("check_finish_args", "check-finish-args.py")
+icon_checker = load("check_icons", "check-icons.py")
 with open(os.path.join(HERE, "flatpak-manifest.schema.json"), encoding="utf-8") as f:
     SCHEMA = json.load(f)
 
@@ -103,7 +106,32 @@ def main():
         ("dri missing", OURS[:-1], "policy: missing"),
     ]
 
-    print(f"1..{len(manifest_cases) + len(finish_cases)}")
+    icon_cases = []
+    if len(sys.argv) == 4:
+        with open(sys.argv[2], encoding="utf-8") as f:
+            app = f.read()
+        with open(sys.argv[3], encoding="utf-8") as f:
+            sym = f.read()
+        late = app.replace("<svg ", "<!-- " + "padding " * 40 + "-->\n<svg ", 1)
+        text = app.replace("<title>Parapix</title>", "<title>Parapix</title><text>P</text>", 1)
+        dangling = app.replace('fill="url(#sky)"', 'fill="url(#nowhere)"', 1)
+        small = app.replace('viewBox="0 0 128 128"', 'viewBox="0 0 512 512"', 1)
+        two = sym.replace('fill="#2e3436"', 'fill="#e01b24"', 1)
+        gradient = sym.replace('fill="#2e3436"', 'fill="url(#g)"', 1).replace(
+            "<title>Parapix</title>", '<title>Parapix</title><defs><linearGradient id="g">'
+            '<stop offset="0" stop-color="#2e3436"/></linearGradient></defs>', 1)
+        icon_cases = [
+            ("the real app icon passes", icon_checker.check_app_icon, app, None),
+            ("the real symbolic icon passes", icon_checker.check_symbolic, sym, None),
+            ("<svg> after 256 bytes", icon_checker.check_app_icon, late, "first 256 bytes"),
+            ("text in the app icon", icon_checker.check_app_icon, text, "<text> is not allowed"),
+            ("dangling url(#)", icon_checker.check_app_icon, dangling, "does not exist"),
+            ("off the 128 px grid", icon_checker.check_app_icon, small, "viewBox"),
+            ("two colours in the symbolic icon", icon_checker.check_symbolic, two, "one colour"),
+            ("gradient in the symbolic icon", icon_checker.check_symbolic, gradient, "gradients"),
+        ]
+
+    print(f"1..{len(manifest_cases) + len(finish_cases) + len(icon_cases)}")
     n = failed = 0
     for name, text, expected in manifest_cases:
         n += 1
@@ -114,6 +142,13 @@ def main():
         problems = [f"finish-args-{c}" for c in finish_checker.lint(m0["id"], args)]
         problems += finish_checker.policy(args, OURS)
         failed += report(n, f"finish-args: {name}", problems, expected)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, fn, text, expected in icon_cases:
+            n += 1
+            path = os.path.join(tmp, f"icon-{n}.svg")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            failed += report(n, f"icons: {name}", fn(path, tmp), expected)
     return 1 if failed else 0
 
 

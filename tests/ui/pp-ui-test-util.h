@@ -109,6 +109,7 @@ typedef struct
   gint64 max_timeout_gap_us;
   gint64 last_tick_us;
   gint64 max_tick_gap_us;
+  guint n_timeouts;
   guint timeout_id;
   guint tick_id;
   GtkWidget *widget;
@@ -134,6 +135,7 @@ pp_stall_probe_timeout (gpointer data)
     }
   probe->last_timeout_us = now;
   probe->last_cpu_us = cpu;
+  probe->n_timeouts++;
   return G_SOURCE_CONTINUE;
 }
 
