@@ -458,6 +458,16 @@ on_planned (GObject      *source,
   Plan *plan = g_task_propagate_pointer (G_TASK (result), &error);
   guint n_workers;
 
+  if (plan == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Cancelled while listing: still a run, with nothing done, so callers (and --json) get
+       * a record like any other cancelled run. */
+      g_clear_error (&error);
+      plan = g_new0 (Plan, 1);
+      plan->jobs = g_ptr_array_new ();
+      plan->inputs = g_ptr_array_new ();
+      g_atomic_int_set (&plan->published, 1);
+    }
   if (plan == NULL)
     {
       self->running = FALSE;

@@ -139,9 +139,10 @@ GPtrArray   *pp_batch_list_files_finish    (PpBatch             *self,
  * context and pp_batch_get_run() grows; the final progress update is delivered before
  * @callback runs. Cancelling @cancellable abandons files in flight cleanly (nothing partial is
  * left); the run then finishes with its cancelled flag set, and run_finish still returns it.
- * Fails (returns %NULL) only when the batch could not start: invalid configuration
- * (PP_BATCH_ERROR_INVALID, naming the property), unreadable input folder, unusable output folder,
- * or cancelled while the folder was still being listed (G_IO_ERROR_CANCELLED). */
+ * Cancelled while the folder is still being listed, the run has no files and its cancelled flag
+ * set. Fails (returns %NULL) only when the batch could not start: invalid configuration
+ * (PP_BATCH_ERROR_INVALID, naming the property), unreadable input folder or unusable output
+ * folder. */
 void         pp_batch_run_async            (PpBatch             *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,

@@ -42,6 +42,9 @@ cli_run (const char *const *args,
   g_ptr_array_add (argv, NULL);
   /* Loader g_critical()s in the corpus must not abort the process under test. */
   envp = g_environ_setenv (envp, "G_DEBUG", "gc-friendly", TRUE);
+  /* Headless, even inside a desktop session: plain `parapix` would otherwise open the window. */
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
   g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status,
                 &error);
   g_assert_no_error (error);

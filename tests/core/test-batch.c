@@ -240,6 +240,28 @@ test_cancel (Fixture       *f,
   g_assert_cmpuint (n_outputs, ==, totals.n_ok);
 }
 
+/* Cancelled before listing even finished: still a record, with nothing done. */
+static void
+test_cancel_while_listing (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (PpBatch) batch = make_batch (f);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+
+  g_signal_connect (pp_batch_get_progress (batch), "changed", G_CALLBACK (on_changed), f);
+  g_cancellable_cancel (cancellable);
+  pp_batch_run_async (batch, cancellable, on_run_done, f);
+  g_main_loop_run (f->loop);
+
+  g_assert_no_error (f->error);
+  g_assert_nonnull (f->run);
+  g_assert_true (pp_run_get_cancelled (f->run));
+  g_assert_true (pp_run_get_finished (f->run));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->run)), ==, 0);
+  g_assert_cmpint (f->last.state, ==, PP_PROGRESS_CANCELLED);
+  g_assert_false (pp_batch_get_running (batch));
+}
+
 static void
 on_listed (GObject      *source,
            GAsyncResult *result,
@@ -331,6 +353,8 @@ main (int    argc,
   g_test_add_func ("/pp/batch/properties", test_properties);
   g_test_add ("/pp/batch/run", Fixture, NULL, fixture_setup, test_run, fixture_teardown);
   g_test_add ("/pp/batch/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/pp/batch/cancel-while-listing", Fixture, NULL, fixture_setup,
+              test_cancel_while_listing, fixture_teardown);
   g_test_add ("/pp/batch/list-files", Fixture, NULL, fixture_setup, test_list_files,
               fixture_teardown);
   g_test_add ("/pp/batch/bad-config", Fixture, NULL, fixture_setup, test_bad_config,
