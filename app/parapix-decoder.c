@@ -330,6 +330,9 @@ main (int    argc,
         cpu_limit = g_ascii_strtoull (argv[i + 1], NULL, 10);
     }
   verbose = g_getenv ("PP_DECODER_VERBOSE") != NULL;
+  /* Out of the terminal's process group: Ctrl+C is for Parapix, which ends helpers itself
+   * (a cancelled file kills its helper; end of stream ends an idle one). */
+  setsid ();
   g_log_set_writer_func (log_writer, NULL, NULL);
 
   /* Load the loader list and apply the allow-list before the descriptor cap. */

@@ -202,9 +202,8 @@ create_param_row (PpChainEditor  *self,
         GtkAdjustment *adjustment = gtk_adjustment_new (value, pspec->min, pspec->max, step_size,
                                                         step_size * 10, 0);
         GtkWidget *scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adjustment);
-        GtkWidget *spin = gtk_spin_button_new (adjustment, step_size,
-                                               pspec->type == PP_PARAM_INT ? 0
-                                                                           : digits_for_step (step_size));
+        guint digits = pspec->type == PP_PARAM_INT ? 0 : digits_for_step (step_size);
+        GtkWidget *spin = gtk_spin_button_new (adjustment, step_size, digits);
 
         gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
         gtk_widget_set_size_request (scale, 96, -1);
@@ -512,7 +511,8 @@ on_name_dialog_response (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "save") == 0)
     {
-      g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (data->entry))));
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (data->entry));
+      g_autofree char *name = g_strstrip (g_strdup (text));
 
       data->callback (data->self, data->old_name, name);
     }

@@ -73,7 +73,8 @@ update_folder_row (PpOutputDialog *self)
     folder = g_file_new_for_uri (uri);
   else if (self->default_folder != NULL)
     folder = g_object_ref (self->default_folder);
-  path = folder ? g_file_get_parse_name (folder) : g_strdup ("“processed” inside the input folder");
+  path = folder ? g_file_get_parse_name (folder)
+                : g_strdup ("“processed” inside the input folder");
   adw_action_row_set_subtitle (self->folder_row, path);
   gtk_widget_set_visible (GTK_WIDGET (self->reset_folder_button), *uri != '\0');
 }

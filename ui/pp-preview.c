@@ -655,8 +655,10 @@ pp_preview_snapshot (GtkWidget   *widget,
                                &GRAPHENE_RECT_INIT (x - 2, rect.origin.y, 4, rect.size.height));
     gtk_snapshot_append_color (snapshot, &line,
                                &GRAPHENE_RECT_INIT (x - 1, rect.origin.y, 2, rect.size.height));
+    /* The handle, mid-height. */
     gtk_snapshot_append_color (snapshot, &line,
-                               &GRAPHENE_RECT_INIT (x - 6, rect.origin.y + rect.size.height / 2 - 20,
+                               &GRAPHENE_RECT_INIT (x - 6,
+                                                    rect.origin.y + rect.size.height / 2 - 20,
                                                     12, 40));
   }
 }

@@ -26,9 +26,9 @@ struct _PpTimingsView
 
   GtkColumnView *column_view;
   GtkMenuButton *export_button;
+  GtkSingleSelection *selection;
   GtkStack *stack;
   GtkLabel *stages_label;
-  GtkSingleSelection *selection;
 
   GListStore *runs;
 };

@@ -47,6 +47,7 @@ typedef struct
   AdwToast *toast;       /* (weak) the last run's toast, dismissed when a new one comes */
   GListStore *failures;  /* of PpFileResult, this run */
   gboolean retry_compare; /* what to start again once another output folder is chosen */
+  gint64 labels_us;       /* when the progress texts last changed */
 } BatchState;
 
 static BatchState *
@@ -71,6 +72,9 @@ update_batch_actions (PpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", has_input && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", has_input && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.cancel", running);
+  /* Faded rather than hidden, so the bar keeps its size. */
+  gtk_widget_set_opacity (GTK_WIDGET (self->cancel_button), running ? 1.0 : 0.0);
+  gtk_widget_set_can_target (GTK_WIDGET (self->cancel_button), running);
 }
 
 /* Configuration */
@@ -250,6 +254,13 @@ on_progress_changed (PpProgress               *progress,
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  snapshot->total > 0 ? (double) snapshot->done / snapshot->total
                                                      : 0.0);
+  /* The bar moves with every update; the texts change a few times a second: faster is not
+   * readable, and every text change relayouts the window (on X11 with server round trips). */
+  if (snapshot->state == PP_PROGRESS_RUNNING && snapshot->done < snapshot->total &&
+      g_get_monotonic_time () - state->labels_us < G_USEC_PER_SEC / 4 &&
+      (results == NULL || results->len == 0))
+    goto results;
+  state->labels_us = g_get_monotonic_time ();
   if (snapshot->done > 0 && left != NULL && snapshot->state == PP_PROGRESS_RUNNING)
     text = g_strdup_printf ("%s%u of %u · %.1f images/s · %s left", phase_label (state->phase),
                             snapshot->done, snapshot->total, rate, left);
@@ -259,14 +270,15 @@ on_progress_changed (PpProgress               *progress,
   else
     text = g_strdup_printf ("%s%u of %u", phase_label (state->phase), snapshot->done,
                             snapshot->total);
-  gtk_label_set_label (self->progress_label, text);
+  gtk_inscription_set_text (self->progress_label, text);
   if (snapshot->current_file != NULL)
     {
       g_autofree char *name = g_path_get_basename (snapshot->current_file);
 
-      gtk_label_set_label (self->current_file_label, name);
+      gtk_inscription_set_text (self->current_file_label, name);
     }
 
+results:
   for (guint i = 0; results != NULL && i < results->len; i++)
     {
       PpFileResult *result = g_ptr_array_index (results, i);
@@ -308,10 +320,21 @@ finish (PpWindow   *self,
   state->phase = PHASE_IDLE;
   disconnect_progress (state);
   g_clear_object (&state->cancellable);
-  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   update_batch_actions (self);
+  /* The bar stays: it now tells how the run ended (or, without a message, what is ready). */
   if (message == NULL)
-    return;
+    {
+      _pp_window_update_batch_bar (self);
+      return;
+    }
+  gtk_inscription_set_text (self->progress_label, message);
+  if (state->output_folder != NULL)
+    {
+      g_autofree char *path = g_file_get_parse_name (state->output_folder);
+      g_autofree char *where = g_strdup_printf ("in %s", path);
+
+      gtk_inscription_set_text (self->current_file_label, where);
+    }
 
   {
     AdwToast *toast = adw_toast_new (message);
@@ -333,7 +356,6 @@ finish (PpWindow   *self,
       g_autoptr (GNotification) notification = g_notification_new ("Batch finished");
 
       g_notification_set_body (notification, message);
-      g_notification_set_default_action (notification, "app.activate");
       g_application_send_notification (G_APPLICATION (app), "batch-finished", notification);
     }
 }
@@ -494,7 +516,7 @@ start_check (PpWindow *self)
           g_ptr_array_add (data->pairs, g_strdup (record->output));
         }
     }
-  gtk_label_set_label (self->progress_label, "Comparing the outputs of both runs…");
+  gtk_inscription_set_text (self->progress_label, "Comparing the outputs of both runs…");
 
   task = g_task_new (self, NULL, check_done, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
@@ -601,9 +623,9 @@ start_run (PpWindow    *self,
   g_list_store_remove_all (state->failures);
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_label_set_label (self->progress_label, "Starting…");
-  gtk_label_set_label (self->current_file_label, "");
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  gtk_inscription_set_text (self->progress_label, "Starting…");
+  gtk_inscription_set_text (self->current_file_label, "");
+  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 1.0);
 
   pp_batch_run_async (state->batch, state->cancellable, run_done, g_object_ref (self));
 
@@ -733,6 +755,29 @@ ask_for_output_folder (PpWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* What the bar says when no run is going on and none has ended yet in this folder. The bar
+ * keeps its place for as long as a folder is open: showing and hiding it would relayout the
+ * whole window at the start and the end of every run. */
+void
+_pp_window_update_batch_bar (PpWindow *self)
+{
+  BatchState *state = get_state (self);
+  g_autoptr (GFile) output = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  if (state == NULL || state->phase != PHASE_IDLE)
+    return;
+  output = configured_output_folder (self);
+  path = output ? g_file_get_parse_name (output) : NULL;
+  text = path ? g_strdup_printf ("Writes to %s", path) : NULL;
+  gtk_inscription_set_text (self->progress_label, "Ready to process");
+  gtk_inscription_set_text (self->current_file_label, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0.0);
+  gtk_widget_set_visible (GTK_WIDGET (self->failures_button), FALSE);
+}
+
 /* Actions */
 
 static void
@@ -761,7 +806,7 @@ cancel_action (GtkWidget  *widget,
   if (state->phase == PHASE_IDLE || state->cancellable == NULL)
     return;
   g_cancellable_cancel (state->cancellable);
-  gtk_label_set_label (PP_WINDOW (widget)->progress_label, "Cancelling…");
+  gtk_inscription_set_text (PP_WINDOW (widget)->progress_label, "Cancelling…");
 }
 
 static void
@@ -866,6 +911,8 @@ _pp_window_init_batch (PpWindow *self)
   self->batch_state = state;
   g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
                             G_CALLBACK (on_input_changed), self);
+  g_signal_connect_object (self->settings, "changed::output-folder",
+                           G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);
   update_batch_actions (self);
 }
 

@@ -19,11 +19,12 @@ struct _PpWindow
   AdwApplicationWindow parent_instance;
 
   /* Template children, alphabetically. */
-  PpChainEditor *chain_editor;
+  GtkBox *batch_bar; /* the batch's status: always there while a folder is open */
   GtkButton *cancel_button;
+  PpChainEditor *chain_editor;
   GtkButton *compare_button;
   GtkToggleButton *compare_toggle;
-  GtkLabel *current_file_label;
+  GtkInscription *current_file_label;
   GtkButton *failures_button;
   AdwFlap *flap;
   AdwHeaderBar *header_bar;
@@ -33,19 +34,18 @@ struct _PpWindow
   GtkToggleButton *parallel_button;
   PpPreview *preview;
   GtkLabel *preview_name_label;
-  GtkLabel *preview_status_label;
+  GtkInscription *preview_status_label;
   GtkButton *process_button;
   GtkProgressBar *progress_bar;
-  GtkLabel *progress_label;
-  GtkRevealer *progress_revealer;
+  GtkInscription *progress_label; /* fixed size: changing it never relayouts the window */
   GtkButton *recent_button;
   GtkToggleButton *serial_button;
   GtkToggleButton *sidebar_button;
   AdwStatusPage *status_page;
   AdwViewSwitcherTitle *switcher_title;
-  PpThumbnailGrid *thumbnail_grid;
   GtkAdjustment *threads_adjustment;
   GtkSpinButton *threads_spin;
+  PpThumbnailGrid *thumbnail_grid;
   PpTimeline *timeline;
   GtkLabel *timeline_title;
   GtkBox *timings_box;
@@ -78,6 +78,7 @@ void     _pp_window_update_actions     (PpWindow       *self);
 void     _pp_window_init_dnd        (PpWindow   *self);
 
 /* pp-window-batch.c */
+void     _pp_window_update_batch_bar (PpWindow      *self);
 void     _pp_window_class_init_batch (GtkWidgetClass *widget_class);
 void     _pp_window_init_batch       (PpWindow       *self);
 void     _pp_window_dispose_batch    (PpWindow       *self);

@@ -50,9 +50,11 @@ show_content (PpWindow   *self,
 {
   gtk_stack_set_visible_child_name (self->main_stack, "content");
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->batch_bar), TRUE);
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
   _pp_window_update_actions (self);
+  _pp_window_update_batch_bar (self);
 }
 
 void
@@ -125,7 +127,7 @@ on_selection_changed (PpWindow *self)
 static void
 on_preview_status (PpWindow *self)
 {
-  gtk_label_set_label (self->preview_status_label, pp_preview_get_status (self->preview));
+  gtk_inscription_set_text (self->preview_status_label, pp_preview_get_status (self->preview));
 }
 
 static void
@@ -247,8 +249,9 @@ pp_window_class_init (PpWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, chain_editor);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, batch_bar);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, chain_editor);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_toggle);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, current_file_label);
@@ -265,15 +268,14 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, process_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_label);
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, serial_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, switcher_title);
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, thumbnail_grid);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_spin);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, thumbnail_grid);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline_title);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timings_box);
@@ -317,7 +319,8 @@ pp_window_init (PpWindow *self)
 
   gtk_adjustment_set_upper (self->threads_adjustment, n_cpus);
   threads = g_settings_get_uint (self->settings, "threads");
-  gtk_adjustment_set_value (self->threads_adjustment, threads == 0 ? n_cpus : MIN (threads, n_cpus));
+  gtk_adjustment_set_value (self->threads_adjustment,
+                            threads == 0 ? n_cpus : MIN (threads, n_cpus));
   if (g_settings_get_boolean (self->settings, "parallel"))
     gtk_toggle_button_set_active (self->parallel_button, TRUE);
   else
@@ -326,6 +329,16 @@ pp_window_init (PpWindow *self)
   g_signal_connect_swapped (self->threads_adjustment, "value-changed",
                             G_CALLBACK (on_threads_changed), self);
   update_preview_threads (self);
+
+  /* Tabular digits, so counters and timings do not wobble as they change. */
+  {
+    PangoAttrList *attributes = pango_attr_list_new ();
+
+    pango_attr_list_insert (attributes, pango_attr_font_features_new ("tnum=1"));
+    gtk_inscription_set_attributes (self->progress_label, attributes);
+    gtk_inscription_set_attributes (self->preview_status_label, attributes);
+    pango_attr_list_unref (attributes);
+  }
 
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), FALSE);
   update_recent_button (self);

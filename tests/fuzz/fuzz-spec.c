@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "pp-pipeline.h"
@@ -37,11 +38,18 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
   printed = pp_pipeline_to_spec (pipeline);
   again = pp_pipeline_new_from_spec (printed, &error);
+  /* abort(), not g_error(): libFuzzer keeps the input of an abort, not of a trap. */
   if (again == NULL)
-    g_error ("“%s” parsed, but its printed form “%s” does not: %s", spec, printed,
-             error->message);
+    {
+      g_printerr ("“%s” parsed, but its printed form “%s” does not: %s\n", spec, printed,
+                  error->message);
+      abort ();
+    }
   if (!pp_pipeline_equal (pipeline, again))
-    g_error ("“%s” and its printed form “%s” differ", spec, printed);
+    {
+      g_printerr ("“%s” and its printed form “%s” differ\n", spec, printed);
+      abort ();
+    }
 
   plan = pp_plan_new (pipeline, 64, 48, 3, &error);
   if (plan == NULL)

@@ -110,6 +110,7 @@ typedef struct
   gint64 last_tick_us;
   gint64 max_tick_gap_us;
   guint n_timeouts;
+  guint n_ticks;
   guint timeout_id;
   guint tick_id;
   GtkWidget *widget;
@@ -150,6 +151,7 @@ pp_stall_probe_tick (GtkWidget     *widget,
   if (probe->last_tick_us > 0)
     probe->max_tick_gap_us = MAX (probe->max_tick_gap_us, now - probe->last_tick_us);
   probe->last_tick_us = now;
+  probe->n_ticks++;
   return G_SOURCE_CONTINUE;
 }
 

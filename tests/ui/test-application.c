@@ -37,8 +37,8 @@ check_window (gpointer data)
   PpWindow *window = PP_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
 
   g_assert_nonnull (window);
-  PP_WAIT_UNTIL (g_list_model_get_n_items (pp_thumbnail_grid_get_model (window->thumbnail_grid)) == 8,
-                 20);
+  PP_WAIT_UNTIL (g_list_model_get_n_items (
+                   pp_thumbnail_grid_get_model (window->thumbnail_grid)) == 8, 20);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "content");
 
   /* Ctrl+? — GtkApplication wires win.show-help-overlay from gtk/help-overlay.ui. */

@@ -121,6 +121,10 @@ pp_tsan_cond_broadcast (GCond *c)
 #define g_once_init_leave(location, result)                                                   \
   (__tsan_release ((void *) (location)), (g_once_init_leave) ((location), (gsize) (result)))
 
+/* Reference counts (g_object_unref, g_atomic_ref_count_dec) are functions of the
+ * uninstrumented libraries too: pp-tsan-interpose.c, linked into every program, annotates them,
+ * including the unrefs g_autoptr() cleanups make. */
+
 /* Thread pools: the item pushed is what the worker receives. */
 typedef struct
 {
@@ -207,14 +211,78 @@ pp_tsan_acquired (gpointer data)
 #define g_async_queue_timeout_pop(q, t) pp_tsan_acquired ((g_async_queue_timeout_pop) (q, t))
 
 /* GTask: a result returned on one thread is propagated on another. */
-#define g_task_return_pointer(t, r, d) (__tsan_release (t), (g_task_return_pointer) (t, r, d))
-#define g_task_return_boolean(t, r) (__tsan_release (t), (g_task_return_boolean) (t, r))
-#define g_task_return_int(t, r) (__tsan_release (t), (g_task_return_int) (t, r))
-#define g_task_return_error(t, e) (__tsan_release (t), (g_task_return_error) (t, e))
-#define g_task_return_new_error(t, ...) (__tsan_release (t), (g_task_return_new_error) (t, __VA_ARGS__))
-#define g_task_propagate_pointer(t, e) (__tsan_acquire (t), (g_task_propagate_pointer) (t, e))
-#define g_task_propagate_boolean(t, e) (__tsan_acquire (t), (g_task_propagate_boolean) (t, e))
-#define g_task_propagate_int(t, e) (__tsan_acquire (t), (g_task_propagate_int) (t, e))
+static inline void
+pp_tsan_task_return_pointer (GTask          *task,
+                             gpointer        result,
+                             GDestroyNotify  notify)
+{
+  __tsan_release (task);
+  (g_task_return_pointer) (task, result, notify);
+}
+
+static inline void
+pp_tsan_task_return_boolean (GTask    *task,
+                             gboolean  result)
+{
+  __tsan_release (task);
+  (g_task_return_boolean) (task, result);
+}
+
+static inline void
+pp_tsan_task_return_int (GTask  *task,
+                         gssize  result)
+{
+  __tsan_release (task);
+  (g_task_return_int) (task, result);
+}
+
+static inline void
+pp_tsan_task_return_error (GTask  *task,
+                           GError *error)
+{
+  __tsan_release (task);
+  (g_task_return_error) (task, error);
+}
+
+static inline GTask *
+pp_tsan_task_acquired (gpointer task)
+{
+  __tsan_acquire (task);
+  return task;
+}
+
+#define g_task_return_pointer(t, r, d) pp_tsan_task_return_pointer (t, r, d)
+#define g_task_return_boolean(t, r) pp_tsan_task_return_boolean (t, r)
+#define g_task_return_int(t, r) pp_tsan_task_return_int (t, r)
+#define g_task_return_error(t, e) pp_tsan_task_return_error (t, e)
+#define g_task_propagate_pointer(t, e) (g_task_propagate_pointer) (pp_tsan_task_acquired (t), e)
+#define g_task_propagate_boolean(t, e) (g_task_propagate_boolean) (pp_tsan_task_acquired (t), e)
+#define g_task_propagate_int(t, e) (g_task_propagate_int) (pp_tsan_task_acquired (t), e)
+
+/* g_task_run_in_thread: what the caller set up before is what the thread function reads. */
+static inline void
+pp_tsan_task_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GTaskThreadFunc func = (GTaskThreadFunc) g_object_get_data (G_OBJECT (task),
+                                                              "pp-tsan-thread-func");
+
+  __tsan_acquire (task);
+  func (task, source, task_data, cancellable);
+}
+
+static inline void
+pp_tsan_task_run_in_thread (GTask           *task,
+                            GTaskThreadFunc  func)
+{
+  g_object_set_data (G_OBJECT (task), "pp-tsan-thread-func", (gpointer) func);
+  __tsan_release (task);
+  (g_task_run_in_thread) (task, pp_tsan_task_thread);
+}
+
+#define g_task_run_in_thread(t, f) pp_tsan_task_run_in_thread (t, f)
 
 /* Main-context hand-offs: the data given to a source callback reaches the main thread. */
 typedef struct
@@ -258,20 +326,58 @@ pp_tsan_callback_new (GSourceFunc    func,
   return cb;
 }
 
-#define g_source_set_callback(s, f, d, n)                                                     \
-  (g_source_set_callback) (s, pp_tsan_source_trampoline, pp_tsan_callback_new (f, d, n),       \
-                           pp_tsan_callback_free)
-#define g_idle_add_full(p, f, d, n)                                                           \
-  (g_idle_add_full) (p, pp_tsan_source_trampoline, pp_tsan_callback_new (f, d, n),             \
-                     pp_tsan_callback_free)
-#define g_idle_add(f, d) g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, f, d, NULL)
-#define g_timeout_add_full(p, i, f, d, n)                                                     \
-  (g_timeout_add_full) (p, i, pp_tsan_source_trampoline, pp_tsan_callback_new (f, d, n),       \
-                        pp_tsan_callback_free)
-#define g_timeout_add(i, f, d) g_timeout_add_full (G_PRIORITY_DEFAULT, i, f, d, NULL)
-#define g_main_context_invoke_full(c, p, f, d, n)                                             \
-  (g_main_context_invoke_full) (c, p, pp_tsan_source_trampoline,                               \
-                                pp_tsan_callback_new (f, d, n), pp_tsan_callback_free)
-#define g_main_context_invoke(c, f, d) g_main_context_invoke_full (c, G_PRIORITY_DEFAULT, f, d, NULL)
+/* Functions, not macros: every argument (state->context…) is read before the release, which a
+ * macro's unspecified argument order would not guarantee. */
+static inline void
+pp_tsan_source_set_callback (GSource        *source,
+                             GSourceFunc     func,
+                             gpointer        data,
+                             GDestroyNotify  notify)
+{
+  (g_source_set_callback) (source, pp_tsan_source_trampoline,
+                           pp_tsan_callback_new (func, data, notify), pp_tsan_callback_free);
+}
+
+static inline guint
+pp_tsan_idle_add_full (gint           priority,
+                       GSourceFunc    func,
+                       gpointer       data,
+                       GDestroyNotify notify)
+{
+  return (g_idle_add_full) (priority, pp_tsan_source_trampoline,
+                            pp_tsan_callback_new (func, data, notify), pp_tsan_callback_free);
+}
+
+static inline guint
+pp_tsan_timeout_add_full (gint           priority,
+                          guint          interval,
+                          GSourceFunc    func,
+                          gpointer       data,
+                          GDestroyNotify notify)
+{
+  return (g_timeout_add_full) (priority, interval, pp_tsan_source_trampoline,
+                               pp_tsan_callback_new (func, data, notify), pp_tsan_callback_free);
+}
+
+static inline void
+pp_tsan_main_context_invoke_full (GMainContext   *context,
+                                  gint            priority,
+                                  GSourceFunc     func,
+                                  gpointer        data,
+                                  GDestroyNotify  notify)
+{
+  (g_main_context_invoke_full) (context, priority, pp_tsan_source_trampoline,
+                                pp_tsan_callback_new (func, data, notify),
+                                pp_tsan_callback_free);
+}
+
+#define g_source_set_callback(s, f, d, n) pp_tsan_source_set_callback (s, f, d, n)
+#define g_idle_add_full(p, f, d, n) pp_tsan_idle_add_full (p, f, d, n)
+#define g_idle_add(f, d) pp_tsan_idle_add_full (G_PRIORITY_DEFAULT_IDLE, f, d, NULL)
+#define g_timeout_add_full(p, i, f, d, n) pp_tsan_timeout_add_full (p, i, f, d, n)
+#define g_timeout_add(i, f, d) pp_tsan_timeout_add_full (G_PRIORITY_DEFAULT, i, f, d, NULL)
+#define g_main_context_invoke_full(c, p, f, d, n) pp_tsan_main_context_invoke_full (c, p, f, d, n)
+#define g_main_context_invoke(c, f, d)                                                        \
+  pp_tsan_main_context_invoke_full (c, G_PRIORITY_DEFAULT, f, d, NULL)
 
 #endif

@@ -23,12 +23,14 @@ work (gpointer data,
   counter++;
 #endif
   (*item)++;
+  /* Long enough that both workers take items, so the racy variant really races. */
+  g_usleep (1000);
 }
 
 int
 main (void)
 {
-  GThreadPool *pool = g_thread_pool_new (work, NULL, 2, FALSE, NULL);
+  GThreadPool *pool = g_thread_pool_new (work, NULL, 2, TRUE, NULL);
   int items[64] = { 0 };
   int sum = 0;
 
