@@ -5,12 +5,12 @@
 #include "config.h"
 
 #include <locale.h>
-#include <string.h>
 
 #include "pp-cli.h"
 #ifdef PP_WITH_GUI
 #include "pp-application.h"
 
+/* Without a display, plain `parapix` (or `parapix FOLDER`) is the command line. */
 static gboolean
 have_display (void)
 {
@@ -18,19 +18,6 @@ have_display (void)
   const char *x11 = g_getenv ("DISPLAY");
 
   return (wayland != NULL && *wayland != '\0') || (x11 != NULL && *x11 != '\0');
-}
-
-/* The window takes only folders and files (and GApplication's D-Bus activation flag); any other
- * option is the command line's, which reports usage errors properly (exit status 2). Without a
- * display, plain `parapix` is the command line too. */
-static gboolean
-wants_window (int    argc,
-              char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (argv[i][0] == '-' && strcmp (argv[i], "--gapplication-service") != 0)
-      return FALSE;
-  return have_display ();
 }
 #endif
 
@@ -40,11 +27,13 @@ main (int    argc,
 {
   setlocale (LC_ALL, "");
 
+  /* Any option but GApplication's own belongs to the command line, which reports usage
+   * errors properly (exit status 2); the window takes only folders and files. */
   if (pp_cli_wants_headless (argc, argv))
     return pp_cli_run (argc, argv);
 
 #ifdef PP_WITH_GUI
-  if (wants_window (argc, argv))
+  if (have_display ())
     {
       g_autoptr (PpApplication) app = pp_application_new ();
 

@@ -135,8 +135,14 @@ reply_error (PpDecoderReply *reply,
   g_strlcpy (reply->message, message->str, sizeof reply->message);
 }
 
-/* Copies the image into a sealed memfd: the one copy isolation costs, done here so that the
- * client maps the result without copying again. */
+/* One memfd for the life of the helper, grown when an image needs more and never shrunk
+ * (F_SEAL_SHRINK): its pages stay faulted in from one file to the next, which fresh memfds
+ * (shmem gets no huge pages here) paid for in page faults on both sides. The client copies the
+ * pixels out before it sends the next request, so reuse never overwrites an image in use. */
+static int pixels_fd = -1;
+static guint8 *pixels_map;
+static gsize pixels_capacity;
+
 static int
 pixels_to_memfd (const PpImage  *image,
                  GBytes         *icc,
@@ -147,43 +153,46 @@ pixels_to_memfd (const PpImage  *image,
   gsize stride = (row_bytes + 63) & ~(gsize) 63;
   gsize icc_len = icc != NULL ? g_bytes_get_size (icc) : 0;
   gsize size = stride * image->height + icc_len;
-  guint8 *map;
-  int fd;
 
-  fd = memfd_create ("parapix-pixels", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (fd < 0 || ftruncate (fd, size) != 0)
+  if (pixels_fd < 0)
     {
-      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE,
-                   "Not enough memory to hand over %" G_GSIZE_FORMAT " bytes of pixels: %s", size,
-                   g_strerror (errno));
-      if (fd >= 0)
-        close (fd);
-      return -1;
+      pixels_fd = memfd_create ("parapix-pixels", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+      if (pixels_fd < 0 || fcntl (pixels_fd, F_ADD_SEALS, F_SEAL_SHRINK) != 0)
+        goto fail;
     }
-  map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (map == MAP_FAILED)
+  if (size > pixels_capacity)
     {
-      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE,
-                   "Not enough memory to map %" G_GSIZE_FORMAT " bytes of pixels: %s", size,
-                   g_strerror (errno));
-      close (fd);
-      return -1;
+      if (pixels_map != NULL)
+        munmap (pixels_map, pixels_capacity);
+      pixels_map = NULL;
+      pixels_capacity = 0;
+      if (ftruncate (pixels_fd, size) != 0)
+        goto fail;
+      pixels_map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, pixels_fd, 0);
+      if (pixels_map == MAP_FAILED)
+        {
+          pixels_map = NULL;
+          goto fail;
+        }
+      pixels_capacity = size;
     }
   for (int y = 0; y < image->height; y++)
-    memcpy (map + (gsize) y * stride, PP_IMAGE_ROW (image, y), row_bytes);
+    memcpy (pixels_map + (gsize) y * stride, PP_IMAGE_ROW (image, y), row_bytes);
   if (icc_len > 0)
-    memcpy (map + stride * image->height, g_bytes_get_data (icc, NULL), icc_len);
-  munmap (map, size);
-  /* Sealed, the client can map it without fearing that a misbehaving helper shrinks the file
-   * under its mapping (SIGBUS) or rewrites pixels after the fact. */
-  fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    memcpy (pixels_map + stride * image->height, g_bytes_get_data (icc, NULL), icc_len);
 
   reply->width = image->width;
   reply->height = image->height;
   reply->channels = image->channels;
   reply->stride = stride;
   reply->icc_len = icc_len;
-  return fd;
+  return pixels_fd;
+
+fail:
+  g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_DECODE,
+               "Not enough memory to hand over %" G_GSIZE_FORMAT " bytes of pixels: %s", size,
+               g_strerror (errno));
+  return -1;
 }
 
 static void
@@ -366,9 +375,8 @@ main (int    argc,
 
       serve_one (&req, input_fd, &reply, &memfd);
       close (input_fd);
+      /* memfd is the persistent pixels_fd: sent, not closed. */
       if (!send_reply (sock, &reply, memfd))
         return 1;
-      if (memfd >= 0)
-        close (memfd);
     }
 }

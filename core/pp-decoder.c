@@ -675,22 +675,11 @@ set_death_error (PpDecoder   *self,
                  "The decoder quit (exit status %d)", WIFEXITED (status) ? WEXITSTATUS (status) : -1);
 }
 
-typedef struct
-{
-  gpointer addr;
-  gsize len;
-} Mapping;
-
-static void
-mapping_free (gpointer data)
-{
-  Mapping *m = data;
-
-  munmap (m->addr, m->len);
-  g_free (m);
-}
-
-/* Trusts nothing in the reply: sizes are checked against the memfd, which must be sealed. */
+/* Trusts nothing in the reply: sizes are checked against the memfd, which must be sealed
+ * against shrinking (or a helper could truncate it under our reads: SIGBUS). The pixels are
+ * copied out into a PpImage of our own: the helper reuses its memfd for the next file, and one
+ * memcpy into huge-page-backed memory costs less than faulting in a fresh shared mapping per
+ * file (measured: docs/BENCHMARKS.md, "Cost of isolation"). */
 static PpImage *
 map_reply (const PpDecoderReply  *reply,
            int                    memfd,
@@ -698,10 +687,10 @@ map_reply (const PpDecoderReply  *reply,
            GError               **error)
 {
   struct stat st;
-  gsize pixels_size, total;
+  gsize pixels_size, total, row_bytes;
   int seals;
-  gpointer addr;
-  Mapping *m;
+  const guint8 *addr;
+  PpImage *image;
 
   if (reply->width <= 0 || reply->height <= 0 || (reply->channels != 3 && reply->channels != 4)
       || reply->width > G_MAXINT / 4 || reply->stride < reply->width * reply->channels
@@ -714,21 +703,28 @@ map_reply (const PpDecoderReply  *reply,
                    "The decoder sent an invalid image");
       return NULL;
     }
-  /* Private and writable: filters may work in place; untouched pages stay shared. */
-  addr = mmap (NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE, memfd, 0);
+  addr = mmap (NULL, total, PROT_READ, MAP_SHARED, memfd, 0);
   if (addr == MAP_FAILED)
     {
       g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
                    "Cannot map the decoded pixels: %s", g_strerror (errno));
       return NULL;
     }
+  image = pp_image_new (reply->width, reply->height, reply->channels);
+  if (image == NULL)
+    {
+      munmap ((gpointer) addr, total);
+      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
+                   "Not enough memory for a %d × %d image", reply->width, reply->height);
+      return NULL;
+    }
+  row_bytes = (gsize) reply->width * reply->channels;
+  for (int y = 0; y < reply->height; y++)
+    memcpy (PP_IMAGE_ROW (image, y), addr + (gsize) y * reply->stride, row_bytes);
   if (reply->icc_len > 0)
-    info->icc_profile = g_bytes_new ((const guint8 *) addr + pixels_size, reply->icc_len);
-  m = g_new (Mapping, 1);
-  m->addr = addr;
-  m->len = total;
-  return pp_image_new_for_data (addr, reply->width, reply->height, reply->channels,
-                                reply->stride, mapping_free, m);
+    info->icc_profile = g_bytes_new (addr + pixels_size, reply->icc_len);
+  munmap ((gpointer) addr, total);
+  return image;
 }
 
 /* What pp_io_load() would say about a path it cannot read, without parsing anything. */

@@ -2,10 +2,10 @@
  *
  * PpDecoder: runs pp_io_load()'s parsing of untrusted files (header and pixels) in a persistent
  * helper process, parapix-decoder, under memory and CPU limits, inside bubblewrap when it works
- * here, and maps the pixels it hands back through a sealed memfd without copying. A crash, an
- * out-of-memory kill or a time-out of the helper is one failed file; the next file gets a fresh
- * helper. pp_io_load() keeps one PpDecoder per worker thread; a PpDecoder is not meant to be
- * used from two threads at once.
+ * here, and takes the pixels back through a memfd the helper keeps (sealed against shrinking).
+ * A crash, an out-of-memory kill or a time-out of the helper is one failed file; the next file
+ * gets a fresh helper. pp_io_load() keeps one PpDecoder per worker thread; a PpDecoder is not
+ * meant to be used from two threads at once.
  */
 #pragma once
 

@@ -138,6 +138,11 @@ main (int    argc,
             }
         }
       plan = pp_plan_new (pipeline, w, h, 3, NULL);
+      if (plan == NULL)
+        {
+          fprintf (stderr, "%s: cannot plan a %dx%d image\n", label, w, h);
+          return 1;
+        }
       for (int mode = 0; mode < 2; mode++)
         {
           for (int r = 0; r < reps; r++)
@@ -147,6 +152,11 @@ main (int    argc,
                                                      NULL, NULL);
 
               samples[r] = g_get_monotonic_time () - t0;
+              if (out == NULL)
+                {
+                  fprintf (stderr, "%s: the render failed\n", label);
+                  return 1;
+                }
             }
           if (mode == 0)
             serial_ms = median_ms (samples, reps);

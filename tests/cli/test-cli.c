@@ -284,7 +284,6 @@ test_never_overwrite_inputs (Fixture       *f,
 {
   const char *same[] = { "--batch", f->input, "--output", f->input, "--pipeline", "invert",
                          "--quiet", "--on-collision", "overwrite", "--json", NULL };
-  g_autofree char *out = NULL;
   g_autoptr (JsonNode) node = NULL;
   JsonObject *record;
 

@@ -17,15 +17,15 @@ scan_dir (GFile  *dir,
 {
   g_autoptr (GFileEnumerator) children = NULL;
   g_autoptr (GError) error = NULL;
-  GFileInfo *info;
+  GFileInfo *next;
 
   children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME ","
                                         G_FILE_ATTRIBUTE_STANDARD_TYPE,
                                         G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &error);
   g_assert_no_error (error);
-  while ((info = g_file_enumerator_next_file (children, NULL, &error)) != NULL)
+  while ((next = g_file_enumerator_next_file (children, NULL, &error)) != NULL)
     {
-      g_autoptr (GFileInfo) owned = info;
+      g_autoptr (GFileInfo) info = next;
       g_autoptr (GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
       const char *name = g_file_info_get_name (info);
 
