@@ -258,72 +258,6 @@ serve_one (const PpDecoderRequest *req,
     reply->ok = 1;
 }
 
-static gboolean
-send_reply (int                   sock,
-            const PpDecoderReply *reply,
-            int                   memfd)
-{
-  struct iovec iov = { (void *) reply, sizeof *reply };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } control;
-  struct msghdr msg = { 0 };
-
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  if (memfd >= 0)
-    {
-      struct cmsghdr *cmsg;
-
-      memset (&control, 0, sizeof control);
-      msg.msg_control = control.buf;
-      msg.msg_controllen = sizeof control.buf;
-      cmsg = CMSG_FIRSTHDR (&msg);
-      cmsg->cmsg_level = SOL_SOCKET;
-      cmsg->cmsg_type = SCM_RIGHTS;
-      cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-      memcpy (CMSG_DATA (cmsg), &memfd, sizeof (int));
-    }
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return FALSE;
-  return TRUE;
-}
-
-/* Returns the request's size (0 at end of stream, -1 on error) and the attached descriptor. */
-static gssize
-receive_request (int               sock,
-                 PpDecoderRequest *req,
-                 int              *fd)
-{
-  struct iovec iov = { req, sizeof *req };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } control;
-  struct msghdr msg = { 0 };
-  gssize n;
-
-  *fd = -1;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  do
-    n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0)
-    return n;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
-        && c->cmsg_len == CMSG_LEN (sizeof (int)))
-      memcpy (fd, CMSG_DATA (c), sizeof (int));
-  return (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ? -1 : n;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -354,7 +288,7 @@ main (int    argc,
    * the name folder is, so the client can remove it if this process gets killed. */
   if (name_dir != NULL)
     g_strlcpy (hello.message, name_dir, sizeof hello.message);
-  if (!send_reply (sock, &hello, -1))
+  if (!_pp_decoder_send_message (sock, &hello, sizeof hello, -1))
     return 1;
 
   for (;;)
@@ -362,7 +296,7 @@ main (int    argc,
       PpDecoderRequest req;
       PpDecoderReply reply = { .magic = PP_DECODER_MAGIC };
       int input_fd, memfd = -1;
-      gssize n = receive_request (sock, &req, &input_fd);
+      gssize n = _pp_decoder_receive_message (sock, &req, sizeof req, 0, &input_fd);
 
       if (n == 0)
         {
@@ -386,7 +320,7 @@ main (int    argc,
                          + (guint64) ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
       }
       /* memfd is the persistent pixels_fd: sent, not closed. */
-      if (!send_reply (sock, &reply, memfd))
+      if (!_pp_decoder_send_message (sock, &reply, sizeof reply, memfd))
         return 1;
     }
 }

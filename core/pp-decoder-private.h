@@ -65,11 +65,14 @@ void      _pp_decoder_add_bwrap_args    (GPtrArray           *argv,
 int       _pp_decoder_wait_readable     (int                  sock,
                                          guint                timeout_ms,
                                          GCancellable        *cancellable);
-gssize    _pp_decoder_receive_reply     (int                  sock,
-                                         PpDecoderReply      *reply,
+gssize    _pp_decoder_receive_message   (int                  sock,
+                                         gpointer             message,
+                                         gsize                size,
+                                         int                  flags,
                                          int                 *fd);
-gboolean  _pp_decoder_send_request      (int                  sock,
-                                         const PpDecoderRequest *req,
+gboolean  _pp_decoder_send_message      (int                  sock,
+                                         gconstpointer        message,
+                                         gsize                size,
                                          int                  fd);
 
 /* pp-decoder.c, for pp-io.c */

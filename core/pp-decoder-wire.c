@@ -163,13 +163,18 @@ _pp_decoder_wait_readable (int           sock,
   return result;
 }
 
-/* Returns the message size, 0 at end of stream, -1 on error; *fd gets an attached descriptor. */
+/* One fixed-size message with at most one descriptor (SCM_RIGHTS), each way: the client sends
+ * requests and receives replies, the helper the other way round, with the same two functions.
+ * Returns the message size, 0 at end of stream, -1 on error or a truncated message; *fd gets an
+ * attached descriptor, or -1. @flags: extra recvmsg() flags (MSG_DONTWAIT). */
 gssize
-_pp_decoder_receive_reply (int             sock,
-                           PpDecoderReply *reply,
-                           int            *fd)
+_pp_decoder_receive_message (int      sock,
+                             gpointer message,
+                             gsize    size,
+                             int      flags,
+                             int     *fd)
 {
-  struct iovec iov = { reply, sizeof *reply };
+  struct iovec iov = { message, size };
   union
   {
     char buf[CMSG_SPACE (sizeof (int))];
@@ -184,7 +189,7 @@ _pp_decoder_receive_reply (int             sock,
   msg.msg_control = control.buf;
   msg.msg_controllen = sizeof control.buf;
   do
-    n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC | flags);
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return -1;
@@ -202,30 +207,36 @@ _pp_decoder_receive_reply (int             sock,
   return n;
 }
 
+/* Sends @message, with @fd attached unless it is -1. */
 gboolean
-_pp_decoder_send_request (int                     sock,
-                          const PpDecoderRequest *req,
-                          int                     fd)
+_pp_decoder_send_message (int           sock,
+                          gconstpointer message,
+                          gsize         size,
+                          int           fd)
 {
-  struct iovec iov = { (void *) req, sizeof *req };
+  struct iovec iov = { (void *) message, size };
   union
   {
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } control;
   struct msghdr msg = { 0 };
-  struct cmsghdr *cmsg;
 
-  memset (&control, 0, sizeof control);
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+  if (fd >= 0)
+    {
+      struct cmsghdr *cmsg;
+
+      memset (&control, 0, sizeof control);
+      msg.msg_control = control.buf;
+      msg.msg_controllen = sizeof control.buf;
+      cmsg = CMSG_FIRSTHDR (&msg);
+      cmsg->cmsg_level = SOL_SOCKET;
+      cmsg->cmsg_type = SCM_RIGHTS;
+      cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+    }
   while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
     if (errno != EINTR)
       return FALSE;

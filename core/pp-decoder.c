@@ -393,7 +393,8 @@ spawn_helper (PpDecoder  *self,
   self->n_spawns++;
 
   if (_pp_decoder_wait_readable (self->sock, HELLO_TIMEOUT_MS, NULL) != 1
-      || _pp_decoder_receive_reply (self->sock, &hello, &hello_fd) != sizeof hello
+      || _pp_decoder_receive_message (self->sock, &hello, sizeof hello, MSG_DONTWAIT,
+                                      &hello_fd) != sizeof hello
       || hello.magic != PP_DECODER_MAGIC)
     {
       kill_helper (self);
@@ -650,7 +651,7 @@ pp_decoder_load (PpDecoder            *self,
           close (fd);
           return NULL;
         }
-      if (_pp_decoder_send_request (self->sock, &req, fd))
+      if (_pp_decoder_send_message (self->sock, &req, sizeof req, fd))
         break;
       /* The helper went away between files: not this file's fault, so try once more. */
       kill_helper (self);
@@ -678,7 +679,7 @@ pp_decoder_load (PpDecoder            *self,
       return NULL;
     }
 
-  n = _pp_decoder_receive_reply (self->sock, &reply, &memfd);
+  n = _pp_decoder_receive_message (self->sock, &reply, sizeof reply, MSG_DONTWAIT, &memfd);
   if (n <= 0)
     {
       /* End of stream: the helper died on this file. */

@@ -195,7 +195,8 @@ pp_image_copy (const PpImage *image)
   if (copy == NULL)
     return NULL;
   for (int y = 0; y < image->height; y++)
-    memcpy (PP_IMAGE_ROW (copy, y), PP_IMAGE_ROW (image, y), (gsize) image->width * image->channels);
+    memcpy (PP_IMAGE_ROW (copy, y), PP_IMAGE_ROW (image, y),
+            (gsize) image->width * image->channels);
   return copy;
 }
 
