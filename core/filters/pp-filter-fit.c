@@ -69,22 +69,6 @@ fit_get_load_size (const double *values,
   return TRUE;
 }
 
-static gpointer
-fit_prepare (const PpFilterContext *ctx)
-{
-  return _pp_resample_new (ctx->src_width, ctx->src_height, ctx->dst_width, ctx->dst_height);
-}
-
-static void
-fit_process_band (const PpFilterContext *ctx,
-                  const PpImage         *src,
-                  PpImage               *dst,
-                  int                    y0,
-                  int                    y1)
-{
-  _pp_resample_band (ctx->data, src, dst, y0, y1);
-}
-
 const PpFilterInfo pp_filter_fit = {
   .name = "fit",
   .label = "Fit",
@@ -95,7 +79,7 @@ const PpFilterInfo pp_filter_fit = {
   .n_params = G_N_ELEMENTS (params),
   .get_output_size = fit_get_output_size,
   .get_load_size = fit_get_load_size,
-  .prepare = fit_prepare,
+  .prepare = _pp_resample_prepare,
   .release = _pp_resample_free,
-  .process_band = fit_process_band,
+  .process_band = _pp_resample_process_band,
 };

@@ -36,22 +36,6 @@ resize_get_output_size (const double *values,
  * change the output size, not just its quality (round (L·p) differs from round (W·p) for any
  * L < W). Shrink-on-load is for fit, whose box does not move with the decoded size. */
 
-static gpointer
-resize_prepare (const PpFilterContext *ctx)
-{
-  return _pp_resample_new (ctx->src_width, ctx->src_height, ctx->dst_width, ctx->dst_height);
-}
-
-static void
-resize_process_band (const PpFilterContext *ctx,
-                     const PpImage         *src,
-                     PpImage               *dst,
-                     int                    y0,
-                     int                    y1)
-{
-  _pp_resample_band (ctx->data, src, dst, y0, y1);
-}
-
 const PpFilterInfo pp_filter_resize = {
   .name = "resize",
   .label = "Resize",
@@ -61,7 +45,7 @@ const PpFilterInfo pp_filter_resize = {
   .params = params,
   .n_params = G_N_ELEMENTS (params),
   .get_output_size = resize_get_output_size,
-  .prepare = resize_prepare,
+  .prepare = _pp_resample_prepare,
   .release = _pp_resample_free,
-  .process_band = resize_process_band,
+  .process_band = _pp_resample_process_band,
 };

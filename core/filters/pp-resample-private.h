@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "pp-filter.h"
 #include "pp-image.h"
 
 G_BEGIN_DECLS
@@ -43,5 +44,13 @@ void        _pp_resample_band       (const PpResample *resample,
                                      PpImage          *dst,
                                      int               y0,
                                      int               y1);
+
+/* The filter-shaped entry points fit and resize both use: prepare, release, process_band. */
+gpointer    _pp_resample_prepare        (const PpFilterContext *ctx);
+void        _pp_resample_process_band   (const PpFilterContext *ctx,
+                                         const PpImage         *src,
+                                         PpImage               *dst,
+                                         int                    y0,
+                                         int                    y1);
 
 G_END_DECLS

@@ -261,3 +261,19 @@ _pp_resample_band (const PpResample *resample,
   for (int c = 0; c < src->channels; c++)
     g_free (planes[c]);
 }
+
+gpointer
+_pp_resample_prepare (const PpFilterContext *ctx)
+{
+  return _pp_resample_new (ctx->src_width, ctx->src_height, ctx->dst_width, ctx->dst_height);
+}
+
+void
+_pp_resample_process_band (const PpFilterContext *ctx,
+                           const PpImage         *src,
+                           PpImage               *dst,
+                           int                    y0,
+                           int                    y1)
+{
+  _pp_resample_band (ctx->data, src, dst, y0, y1);
+}
