@@ -49,9 +49,11 @@ emboss_row (const guint8 *restrict up,
             const guint8 *restrict down,
             int                    c,
             gsize                  n,
-            const gint32          *offset,
+            gconstpointer          data,
             guint8       *restrict out)
 {
+  const gint32 *offset = data;
+
   for (gsize i = 0; i < n; i++)
     {
       int d = (mid[i + 2 * c] + down[i + c] + 2 * down[i + 2 * c]) -
@@ -64,27 +66,12 @@ emboss_row (const guint8 *restrict up,
 
 static void
 emboss_process_band (const PpFilterContext *ctx,
-                     const PpImage         *src,
-                     PpImage               *dst,
-                     int                    y0,
-                     int                    y1)
+                      const PpImage         *src,
+                      PpImage               *dst,
+                      int                    y0,
+                      int                    y1)
 {
-  const Emboss *emboss = ctx->data;
-  int c = src->channels;
-  gsize n = (gsize) src->width * c, padded = n + 2 * c;
-  g_autofree guint8 *buf = g_malloc (3 * padded);
-  const guint8 *up = buf, *mid = buf + padded, *down = buf + 2 * padded;
-
-  for (int y = y0; y < y1; y++)
-    {
-      guint8 *out = PP_IMAGE_ROW (dst, y);
-
-      _pp_pad_row (src, y - 1, 1, buf);
-      _pp_pad_row (src, y, 1, buf + padded);
-      _pp_pad_row (src, y + 1, 1, buf + 2 * padded);
-      emboss_row (up, mid, down, c, n, emboss->offset, out);
-      _pp_restore_alpha (src, y, out);
-    }
+  _pp_3x3_process_band (src, dst, y0, y1, emboss_row, ((const Emboss *) ctx->data)->offset);
 }
 
 const PpFilterInfo pp_filter_emboss = {

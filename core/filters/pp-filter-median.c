@@ -38,6 +38,7 @@ median_row (const guint8 *restrict up,
             const guint8 *restrict down,
             int                    c,
             gsize                  n,
+            gconstpointer          data,
             guint8       *restrict out)
 {
   for (gsize i = 0; i < n; i++)
@@ -47,26 +48,12 @@ median_row (const guint8 *restrict up,
 
 static void
 median_process_band (const PpFilterContext *ctx,
-                     const PpImage         *src,
-                     PpImage               *dst,
-                     int                    y0,
-                     int                    y1)
+                      const PpImage         *src,
+                      PpImage               *dst,
+                      int                    y0,
+                      int                    y1)
 {
-  int c = src->channels;
-  gsize n = (gsize) src->width * c, padded = n + 2 * c;
-  g_autofree guint8 *buf = g_malloc (3 * padded);
-  const guint8 *up = buf, *mid = buf + padded, *down = buf + 2 * padded;
-
-  for (int y = y0; y < y1; y++)
-    {
-      guint8 *out = PP_IMAGE_ROW (dst, y);
-
-      _pp_pad_row (src, y - 1, 1, buf);
-      _pp_pad_row (src, y, 1, buf + padded);
-      _pp_pad_row (src, y + 1, 1, buf + 2 * padded);
-      median_row (up, mid, down, c, n, out);
-      _pp_restore_alpha (src, y, out);
-    }
+  _pp_3x3_process_band (src, dst, y0, y1, median_row, NULL);
 }
 
 const PpFilterInfo pp_filter_median = {

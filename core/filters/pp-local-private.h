@@ -54,4 +54,40 @@ _pp_restore_alpha (const PpImage *src,
     dst_row[x * 4 + 3] = row[x * 4 + 3];
 }
 
+/* A 3x3 filter's work on one padded row triple: @up, @mid and @down hold the rows above, at and
+ * below with one replicated pixel on each side, so index i is the pixel left of the centre. */
+typedef void (*PpRow3x3Func) (const guint8 *up,
+                              const guint8 *mid,
+                              const guint8 *down,
+                              int           channels,
+                              gsize         n,
+                              gconstpointer data,
+                              guint8       *out);
+
+/* The band loop every 3x3 filter (edge-detect, emboss, median) shares: pad the three source rows
+ * around each destination row (clamp to edge), run @row, put the source alpha back. */
+static inline void
+_pp_3x3_process_band (const PpImage *src,
+                      PpImage       *dst,
+                      int            y0,
+                      int            y1,
+                      PpRow3x3Func   row,
+                      gconstpointer  data)
+{
+  int c = src->channels;
+  gsize n = (gsize) src->width * c, padded = n + 2 * c;
+  g_autofree guint8 *buf = g_malloc (3 * padded);
+
+  for (int y = y0; y < y1; y++)
+    {
+      guint8 *out = PP_IMAGE_ROW (dst, y);
+
+      _pp_pad_row (src, y - 1, 1, buf);
+      _pp_pad_row (src, y, 1, buf + padded);
+      _pp_pad_row (src, y + 1, 1, buf + 2 * padded);
+      row (buf, buf + padded, buf + 2 * padded, c, n, data, out);
+      _pp_restore_alpha (src, y, out);
+    }
+}
+
 G_END_DECLS
