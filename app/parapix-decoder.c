@@ -19,9 +19,9 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-#include "pp-decoder-private.h"
-#include "pp-io-private.h"
-#include "pp-pipeline.h"
+#include "decoder/pp-decoder-private.h"
+#include "io/pp-io-private.h"
+#include "render/pp-pipeline.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define PP_SANITIZED 1

@@ -9,7 +9,7 @@
 #include "config.h"
 
 #include "pp-application.h"
-#include "pp-scheduler.h"
+#include "render/pp-scheduler.h"
 #include "pp-window.h"
 
 /* Workers yield to the window's main thread when every core is busy (see pp-scheduler.c). */

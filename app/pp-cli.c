@@ -18,10 +18,10 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
-#include "pp-batch.h"
+#include "batch/pp-batch.h"
 #include "pp-cli.h"
-#include "pp-filter.h"
-#include "pp-scheduler.h"
+#include "filters/pp-filter.h"
+#include "render/pp-scheduler.h"
 
 enum
 {

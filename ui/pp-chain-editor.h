@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "pp-pipeline.h"
+#include "render/pp-pipeline.h"
 
 G_BEGIN_DECLS
 

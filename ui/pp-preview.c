@@ -13,10 +13,10 @@
 
 #include "config.h"
 
-#include "pp-io.h"
-#include "pp-plan.h"
+#include "io/pp-io.h"
+#include "render/pp-plan.h"
 #include "pp-preview.h"
-#include "pp-scheduler.h"
+#include "render/pp-scheduler.h"
 
 /* Long side of the proxy: about a screen, so a drag re-renders a few hundred kilopixels. */
 #define PROXY_SIZE 1280

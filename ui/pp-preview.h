@@ -7,7 +7,7 @@
 
 #include <gtk/gtk.h>
 
-#include "pp-pipeline.h"
+#include "render/pp-pipeline.h"
 
 G_BEGIN_DECLS
 

@@ -12,8 +12,8 @@
 
 #include <string.h>
 
-#include "pp-io.h"
-#include "pp-scheduler.h"
+#include "io/pp-io.h"
+#include "render/pp-scheduler.h"
 #include "pp-thumbnail-grid.h"
 #include "pp-ui-resources.h"
 

@@ -8,7 +8,7 @@
 
 #include <gtk/gtk.h>
 
-#include "pp-run.h"
+#include "batch/pp-run.h"
 
 G_BEGIN_DECLS
 

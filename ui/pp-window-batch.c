@@ -17,9 +17,9 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-batch.h"
+#include "batch/pp-batch.h"
 #include "pp-output-dialog.h"
-#include "pp-scheduler.h"
+#include "render/pp-scheduler.h"
 #include "pp-window-private.h"
 
 typedef enum

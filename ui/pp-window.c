@@ -8,7 +8,7 @@
 
 #include "config.h"
 
-#include "pp-scheduler.h"
+#include "render/pp-scheduler.h"
 #include "pp-ui-resources.h"
 #include "pp-window-private.h"
 

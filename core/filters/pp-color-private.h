@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "pp-vector-private.h"
+#include "filters/pp-vector-private.h"
 
 G_BEGIN_DECLS
 

@@ -8,8 +8,8 @@
  */
 #include "config.h"
 
-#include "pp-filter.h"
-#include "pp-local-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-local-private.h"
 
 static const PpParamSpec params[] = {
   { "radius", "Radius", PP_PARAM_INT, 1, 100, 2, 1, "px", NULL },

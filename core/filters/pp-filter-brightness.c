@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static const PpParamSpec params[] = {
   { "amount", "Brightness", PP_PARAM_DOUBLE, -100.0, 100.0, 0.0, 1.0, "%", NULL },

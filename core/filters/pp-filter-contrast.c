@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static const PpParamSpec params[] = {
   { "amount", "Contrast", PP_PARAM_DOUBLE, -100.0, 100.0, 0.0, 1.0, "%", NULL },

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static const PpParamSpec params[] = {
   { "width", "Width", PP_PARAM_INT, 1, 65535, 800, 1, "px", NULL },

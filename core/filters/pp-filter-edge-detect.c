@@ -7,8 +7,8 @@
 
 #include <math.h>
 
-#include "pp-filter.h"
-#include "pp-local-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-local-private.h"
 
 static const PpParamSpec params[] = {
   { "scale", "Strength", PP_PARAM_DOUBLE, 0.1, 4.0, 1.0, 0.05, NULL, NULL },

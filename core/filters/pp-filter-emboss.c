@@ -11,8 +11,8 @@
 
 #include <math.h>
 
-#include "pp-filter.h"
-#include "pp-local-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-local-private.h"
 
 static const PpParamSpec params[] = {
   { "strength", "Strength", PP_PARAM_DOUBLE, 0.1, 5.0, 1.0, 0.1, NULL, NULL },

@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static const PpParamSpec params[] = {
   { "ev", "Exposure", PP_PARAM_DOUBLE, -5.0, 5.0, 0.0, 0.1, "EV", NULL },

@@ -6,8 +6,8 @@
  */
 #include "config.h"
 
-#include "pp-filter.h"
-#include "pp-resample-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-resample-private.h"
 
 static const PpParamSpec params[] = {
   { "width", "Width", PP_PARAM_INT, 1, 65535, 800, 1, "px", NULL },

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static const char *const directions[] = { "horizontal", "vertical", NULL };
 

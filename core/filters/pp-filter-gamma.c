@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static const PpParamSpec params[] = {
   { "gamma", "Gamma", PP_PARAM_DOUBLE, 0.1, 10.0, 1.0, 0.05, NULL, NULL },

@@ -5,9 +5,9 @@
  */
 #include "config.h"
 
-#include "pp-filter.h"
-#include "pp-gauss-private.h"
-#include "pp-local-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-gauss-private.h"
+#include "filters/pp-local-private.h"
 
 static const PpParamSpec params[] = {
   { "sigma", "Radius (sigma)", PP_PARAM_DOUBLE, 0.1, 50.0, 2.0, 0.1, "px", NULL },

@@ -4,8 +4,8 @@
  */
 #include "config.h"
 
-#include "pp-color-private.h"
-#include "pp-filter.h"
+#include "filters/pp-color-private.h"
+#include "filters/pp-filter.h"
 
 /* One loop per pixel layout, so the compiler sees constant strides and vectorises. */
 PP_VECTOR_CLONES static void

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static void
 invert_build_lut (const double *values,

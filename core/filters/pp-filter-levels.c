@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static const PpParamSpec params[] = {
   { "black", "Black Point", PP_PARAM_INT, 0, 254, 0, 1, NULL, NULL },

@@ -6,8 +6,8 @@
  */
 #include "config.h"
 
-#include "pp-filter.h"
-#include "pp-local-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-local-private.h"
 
 static int
 median_get_radius (const double *values)

@@ -7,8 +7,8 @@
 
 #include <math.h>
 
-#include "pp-filter.h"
-#include "pp-resample-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-resample-private.h"
 
 static const PpParamSpec params[] = {
   { "percent", "Scale", PP_PARAM_DOUBLE, 1.0, 400.0, 50.0, 1.0, "%", NULL },

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "pp-filter.h"
+#include "filters/pp-filter.h"
 
 static const char *const angles[] = { "90", "180", "270", NULL };
 

@@ -6,8 +6,8 @@
  */
 #include "config.h"
 
-#include "pp-color-private.h"
-#include "pp-filter.h"
+#include "filters/pp-color-private.h"
+#include "filters/pp-filter.h"
 
 static const PpParamSpec params[] = {
   { "amount", "Saturation", PP_PARAM_INT, -100, 100, 0, 1, "%", NULL },

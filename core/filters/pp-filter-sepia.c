@@ -5,8 +5,8 @@
  */
 #include "config.h"
 
-#include "pp-filter.h"
-#include "pp-vector-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-vector-private.h"
 
 static const PpParamSpec params[] = {
   { "amount", "Amount", PP_PARAM_INT, 0, 100, 100, 1, "%", NULL },

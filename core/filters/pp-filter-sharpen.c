@@ -9,9 +9,9 @@
 
 #include <math.h>
 
-#include "pp-filter.h"
-#include "pp-gauss-private.h"
-#include "pp-local-private.h"
+#include "filters/pp-filter.h"
+#include "filters/pp-gauss-private.h"
+#include "filters/pp-local-private.h"
 
 static const PpParamSpec params[] = {
   { "amount", "Amount", PP_PARAM_DOUBLE, 0.0, 5.0, 1.0, 0.1, NULL, NULL },

@@ -5,8 +5,8 @@
  */
 #include "config.h"
 
-#include "pp-color-private.h"
-#include "pp-filter.h"
+#include "filters/pp-color-private.h"
+#include "filters/pp-filter.h"
 
 static const PpParamSpec params[] = {
   { "level", "Level", PP_PARAM_INT, 0, 255, 128, 1, NULL, NULL },

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "pp-image.h"
+#include "image/pp-image.h"
 
 G_BEGIN_DECLS
 

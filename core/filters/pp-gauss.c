@@ -14,8 +14,8 @@
 
 #include <math.h>
 
-#include "pp-gauss-private.h"
-#include "pp-local-private.h"
+#include "filters/pp-gauss-private.h"
+#include "filters/pp-local-private.h"
 
 #define BLOCK 64
 

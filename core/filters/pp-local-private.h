@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "pp-image.h"
-#include "pp-vector-private.h"
+#include "image/pp-image.h"
+#include "filters/pp-vector-private.h"
 
 G_BEGIN_DECLS
 

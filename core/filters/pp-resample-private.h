@@ -5,8 +5,8 @@
  */
 #pragma once
 
-#include "pp-filter.h"
-#include "pp-image.h"
+#include "filters/pp-filter.h"
+#include "image/pp-image.h"
 
 G_BEGIN_DECLS
 

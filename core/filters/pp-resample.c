@@ -19,8 +19,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "pp-local-private.h"
-#include "pp-resample-private.h"
+#include "filters/pp-local-private.h"
+#include "filters/pp-resample-private.h"
 
 #define SUPPORT 3.0
 #define BLOCK 64

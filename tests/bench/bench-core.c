@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pp-scheduler.h"
+#include "render/pp-scheduler.h"
 
 static int
 compare_gint64 (gconstpointer a,

@@ -8,7 +8,7 @@
  */
 #include "cli-util.h"
 
-/* Loaders Parapix disables (core/pp-io.c): their files are not even listed. */
+/* Loaders Parapix disables (core/io/pp-io.c): their files are not even listed. */
 static const char *const disabled_extensions[] = { "ani", "icns", "xbm", "xpm", "qtif", "qif",
                                                    NULL };
 

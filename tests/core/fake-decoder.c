@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-#include "pp-decoder-private.h"
+#include "decoder/pp-decoder-private.h"
 
 int
 main (int    argc,

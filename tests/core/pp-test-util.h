@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "pp-image.h"
+#include "image/pp-image.h"
 
 /* A deterministic pseudo-random image; @extra_stride bytes of padding per row are filled with a
  * marker so a filter that writes outside its rows or into padding is caught. */

@@ -9,7 +9,7 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-batch.h"
+#include "batch/pp-batch.h"
 #include "pp-test-util.h"
 
 #define N_FILES 24

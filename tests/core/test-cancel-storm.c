@@ -12,8 +12,8 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-batch.h"
-#include "pp-io.h"
+#include "batch/pp-batch.h"
+#include "io/pp-io.h"
 #include "pp-test-util.h"
 
 #define N_FILES 12

@@ -9,8 +9,8 @@
 
 #include <string.h>
 
-#include "pp-decoder.h"
-#include "pp-io-private.h"
+#include "decoder/pp-decoder.h"
+#include "io/pp-io-private.h"
 
 typedef struct
 {

@@ -12,9 +12,9 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-decoder.h"
-#include "pp-io-private.h"
-#include "pp-pipeline.h"
+#include "decoder/pp-decoder.h"
+#include "io/pp-io-private.h"
+#include "render/pp-pipeline.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANITIZED 1

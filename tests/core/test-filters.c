@@ -15,7 +15,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "pp-scheduler.h"
+#include "render/pp-scheduler.h"
 #include "pp-test-util.h"
 
 typedef enum

@@ -8,7 +8,7 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-io.h"
+#include "io/pp-io.h"
 #include "pp-test-util.h"
 
 static char *

@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "pp-pipeline.h"
-#include "pp-plan.h"
+#include "render/pp-pipeline.h"
+#include "render/pp-plan.h"
 
 static void
 assert_round_trip (const char *spec,

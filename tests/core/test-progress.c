@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "pp-progress.h"
+#include "batch/pp-progress.h"
 
 #define N_THREADS 4
 #define N_PER_THREAD 5000

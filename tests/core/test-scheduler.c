@@ -4,7 +4,7 @@
  * every thread count 1..8 and awkward sizes; stats say which worker ran which band; runs can be
  * cancelled and run asynchronously.
  */
-#include "pp-scheduler.h"
+#include "render/pp-scheduler.h"
 #include "pp-test-util.h"
 
 static const int sizes[][2] = {

@@ -15,11 +15,11 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-filter.h"
-#include "pp-io-private.h"
-#include "pp-pipeline.h"
-#include "pp-plan.h"
-#include "pp-scheduler.h"
+#include "filters/pp-filter.h"
+#include "io/pp-io-private.h"
+#include "render/pp-pipeline.h"
+#include "render/pp-plan.h"
+#include "render/pp-scheduler.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pp-pipeline.h"
-#include "pp-plan.h"
+#include "render/pp-pipeline.h"
+#include "render/pp-plan.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 

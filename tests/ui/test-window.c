@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "pp-batch.h"
+#include "batch/pp-batch.h"
 #include "pp-presets.h"
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"

@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Planning a batch, on a GIO worker thread before any file is processed: list the input folder
+ * (sorted bytewise so every machine agrees on --shard; hidden files, FIFOs, non-images, the
+ * output folder and symlink loops skipped), deal the shard, and decide every output name and
+ * collision in input order. Deciding names up front is what makes serial and parallel runs
+ * write the same files under the same names.
+ */
+#define G_LOG_DOMAIN "pp-batch"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "batch/pp-batch-private.h"
+
+void
+_pp_batch_config_free (Config *config)
+{
+  g_free (config->input_dir);
+  g_strfreev (config->files);
+  g_free (config->output_dir);
+  g_free (config->name_template);
+  g_strfreev (config->excluded);
+  g_clear_object (&config->pipeline);
+  g_free (config);
+}
+
+static const char *const template_fields[] = { "name", "ext", "n", "date", NULL };
+
+/* Expands {name}, {ext}, {n} and {date}; fails on an unknown field or an unclosed brace. */
+static char *
+expand_template (const char *tmpl,
+                 const char *name,
+                 const char *ext,
+                 guint       n,
+                 const char *date,
+                 GError    **error)
+{
+  GString *s = g_string_new (NULL);
+  const char *p = tmpl;
+
+  while (*p != '\0')
+    {
+      const char *close;
+      g_autofree char *field = NULL;
+
+      if (*p != '{')
+        {
+          g_string_append_c (s, *p++);
+          continue;
+        }
+      close = strchr (p, '}');
+      if (close == NULL)
+        {
+          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                       "name template “%s”: “{” is never closed", tmpl);
+          g_string_free (s, TRUE);
+          return NULL;
+        }
+      field = g_strndup (p + 1, close - p - 1);
+      if (g_str_equal (field, "name"))
+        g_string_append (s, name);
+      else if (g_str_equal (field, "ext"))
+        g_string_append (s, ext);
+      else if (g_str_equal (field, "n"))
+        g_string_append_printf (s, "%u", n);
+      else if (g_str_equal (field, "date"))
+        g_string_append (s, date);
+      else
+        {
+          g_autofree char *known = g_strjoinv ("}, {", (char **) template_fields);
+
+          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                       "name template “%s”: unknown field {%s} (known: {%s})", tmpl, field,
+                       known);
+          g_string_free (s, TRUE);
+          return NULL;
+        }
+      p = close + 1;
+    }
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+_pp_batch_validate_template (const char *tmpl,
+                   GError    **error)
+{
+  g_autofree char *sample = expand_template (tmpl, "photo", "jpg", 1, "2024-01-01", error);
+
+  if (sample == NULL)
+    return FALSE;
+  if (*sample == '\0' || g_str_equal (sample, ".") || g_str_equal (sample, "..")
+      || strchr (sample, '/') != NULL)
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                   "name template “%s” must give a plain file name (no “/”), got “%s”", tmpl,
+                   sample);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Listing and planning (on a GIO worker thread) */
+
+typedef struct
+{
+  PpBatchInput input;
+  guint64 dev;
+  guint64 ino;
+  gint64 mtime;
+  gboolean missing;   /* an explicit file that could not be read */
+  char *error;
+} Entry;
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_free (entry->input.path);
+  g_free (entry->input.relative);
+  g_free (entry->error);
+  g_free (entry);
+}
+
+typedef struct
+{
+  guint64 dev;
+  guint64 ino;
+} FileId;
+
+static guint
+file_id_hash (gconstpointer p)
+{
+  const FileId *id = p;
+
+  return (guint) (id->ino ^ (id->ino >> 32) ^ (id->dev * 31));
+}
+
+static gboolean
+file_id_equal (gconstpointer a,
+               gconstpointer b)
+{
+  const FileId *x = a, *y = b;
+
+  return x->dev == y->dev && x->ino == y->ino;
+}
+
+static FileId *
+file_id_new (guint64 dev,
+             guint64 ino)
+{
+  FileId *id = g_new (FileId, 1);
+
+  id->dev = dev;
+  id->ino = ino;
+  return id;
+}
+
+static gboolean
+stat_id (const char *path,
+         FileId     *id)
+{
+  struct stat st;
+
+  if (g_stat (path, &st) != 0)
+    return FALSE;
+  id->dev = st.st_dev;
+  id->ino = st.st_ino;
+  return TRUE;
+}
+
+typedef struct
+{
+  const Config *config;
+  GPtrArray *entries;      /* of Entry */
+  GHashTable *visited;     /* FileId of folders, against symlink loops */
+  GHashTable *skipped_dirs;  /* FileId: the output folder and the excluded ones */
+  guint n_ignored;
+} Lister;
+
+#define LIST_ATTRIBUTES                                                                        \
+  G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE ","                      \
+  G_FILE_ATTRIBUTE_UNIX_DEVICE "," G_FILE_ATTRIBUTE_UNIX_INODE ","                           \
+  G_FILE_ATTRIBUTE_TIME_MODIFIED
+
+static gboolean
+list_folder (Lister       *lister,
+             GFile        *folder,
+             const char   *relative,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  g_autoptr (GFileEnumerator) children = NULL;
+  g_autoptr (GFileInfo) self_info = NULL;
+  GFileInfo *info;
+  FileId id;
+
+  self_info = g_file_query_info (folder, G_FILE_ATTRIBUTE_UNIX_DEVICE ","
+                                 G_FILE_ATTRIBUTE_UNIX_INODE, G_FILE_QUERY_INFO_NONE,
+                                 cancellable, error);
+  if (self_info == NULL)
+    return FALSE;
+  id.dev = g_file_info_get_attribute_uint32 (self_info, G_FILE_ATTRIBUTE_UNIX_DEVICE);
+  id.ino = g_file_info_get_attribute_uint64 (self_info, G_FILE_ATTRIBUTE_UNIX_INODE);
+  if (g_hash_table_contains (lister->visited, &id))
+    return TRUE;
+  g_hash_table_add (lister->visited, file_id_new (id.dev, id.ino));
+
+  children = g_file_enumerate_children (folder, LIST_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
+                                        cancellable, error);
+  if (children == NULL)
+    return FALSE;
+  while (g_file_enumerator_iterate (children, &info, NULL, cancellable, error))
+    {
+      const char *name;
+      g_autofree char *child_relative = NULL;
+      g_autoptr (GFile) child = NULL;
+      GFileType type;
+      FileId child_id;
+
+      if (info == NULL)
+        return TRUE;
+      name = g_file_info_get_name (info);
+      /* Hidden files, our own temporaries (".parapix-*.tmp") among them. */
+      if (name[0] == '.')
+        continue;
+      child = g_file_get_child (folder, name);
+      child_relative = relative != NULL ? g_build_filename (relative, name, NULL) : g_strdup (name);
+      type = g_file_info_get_file_type (info);
+      child_id.dev = g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_DEVICE);
+      child_id.ino = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE);
+
+      if (type == G_FILE_TYPE_DIRECTORY)
+        {
+          if (g_hash_table_contains (lister->skipped_dirs, &child_id))
+            continue;
+          if (lister->config->recursive
+              && !list_folder (lister, child, child_relative, cancellable, error))
+            {
+              /* An unreadable sub-folder is not worth stopping the batch for. */
+              if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+                return FALSE;
+              g_clear_error (error);
+              lister->n_ignored++;
+            }
+          continue;
+        }
+      if (type != G_FILE_TYPE_REGULAR)
+        {
+          lister->n_ignored++; /* FIFOs, sockets, devices, dangling links */
+          continue;
+        }
+      {
+        g_autofree char *path = g_file_get_path (child);
+        gboolean supported = pp_io_is_supported (path, NULL);
+        Entry *entry;
+
+        if (!supported)
+          {
+            /* No known extension: sniff the content, as a file manager would. */
+            g_autoptr (GFileInfo) sniffed =
+              g_file_query_info (child, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE,
+                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+
+            supported = sniffed != NULL
+              && pp_io_is_supported (path, g_file_info_get_content_type (sniffed));
+          }
+        if (!supported)
+          {
+            lister->n_ignored++;
+            continue;
+          }
+        entry = g_new0 (Entry, 1);
+        entry->input.path = g_steal_pointer (&path);
+        entry->input.relative = g_steal_pointer (&child_relative);
+        entry->dev = child_id.dev;
+        entry->ino = child_id.ino;
+        entry->mtime = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+        g_ptr_array_add (lister->entries, entry);
+      }
+    }
+  return FALSE;
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const Entry *x = *(Entry **) a;
+  const Entry *y = *(Entry **) b;
+  int c = strcmp (x->input.relative, y->input.relative);
+
+  /* Explicit lists may name two files with the same basename: keep their given order. */
+  return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+/* Every candidate input, sorted (bytewise, so every machine agrees for --shard). */
+static GPtrArray *
+list_entries (const Config  *config,
+              guint         *n_ignored,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (entry_free);
+  g_autoptr (GHashTable) visited = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
+                                                          NULL);
+  g_autoptr (GHashTable) skipped_dirs = g_hash_table_new_full (file_id_hash, file_id_equal,
+                                                               g_free, NULL);
+  Lister lister = { config, entries, visited, skipped_dirs, 0 };
+  FileId id;
+
+  if (stat_id (config->output_dir, &id))
+    g_hash_table_add (skipped_dirs, file_id_new (id.dev, id.ino));
+  for (guint i = 0; config->excluded != NULL && config->excluded[i] != NULL; i++)
+    if (stat_id (config->excluded[i], &id))
+      g_hash_table_add (skipped_dirs, file_id_new (id.dev, id.ino));
+  if (config->files != NULL)
+    {
+      for (guint i = 0; config->files[i] != NULL; i++)
+        {
+          Entry *entry = g_new0 (Entry, 1);
+          struct stat st;
+
+          entry->input.path = g_strdup (config->files[i]);
+          entry->input.relative = g_path_get_basename (config->files[i]);
+          if (g_stat (config->files[i], &st) != 0)
+            {
+              int saved = errno;
+
+              entry->missing = TRUE;
+              entry->error = g_strdup_printf ("Cannot read the file: %s", g_strerror (saved));
+            }
+          else if (!S_ISREG (st.st_mode))
+            {
+              entry->missing = TRUE;
+              entry->error = g_strdup ("Not a regular file");
+            }
+          else
+            {
+              entry->dev = st.st_dev;
+              entry->ino = st.st_ino;
+              entry->mtime = st.st_mtime;
+            }
+          g_ptr_array_add (entries, entry);
+        }
+      /* Processed in the order given: the caller chose it. */
+      *n_ignored = 0;
+      return g_steal_pointer (&entries);
+    }
+  else
+    {
+      g_autoptr (GFile) folder = g_file_new_for_path (config->input_dir);
+      g_autoptr (GError) local_error = NULL;
+
+      if (!list_folder (&lister, folder, NULL, cancellable, &local_error))
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
+                         "Cannot read the input folder “%s”: %s", config->input_dir,
+                         local_error->message);
+          return NULL;
+        }
+    }
+  g_ptr_array_sort (entries, compare_entries);
+  *n_ignored = lister.n_ignored;
+  return g_steal_pointer (&entries);
+}
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_free (job->input);
+  g_free (job->display);
+  g_free (job->output);
+  g_free (job->reason);
+  g_free (job->note);
+  g_free (job);
+}
+
+static char *
+with_counter (const char *path,
+              guint       k)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *numbered = NULL;
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    {
+      *dot = '\0';
+      numbered = g_strdup_printf ("%s (%u).%s", base, k, dot + 1);
+    }
+  else
+    numbered = g_strdup_printf ("%s (%u)", base, k);
+  return g_build_filename (dir, numbered, NULL);
+}
+
+static gboolean
+input_ids_contain (GHashTable *ids,
+                   const char *path,
+                   FileId     *id_out)
+{
+  struct stat st;
+  FileId id;
+
+  if (g_lstat (path, &st) != 0)
+    return FALSE;
+  /* A symlink in the output folder that points to an input counts too. */
+  if (S_ISLNK (st.st_mode) && g_stat (path, &st) != 0)
+    return FALSE;
+  id.dev = st.st_dev;
+  id.ino = st.st_ino;
+  if (id_out != NULL)
+    *id_out = id;
+  return g_hash_table_contains (ids, &id);
+}
+
+static void
+plan_job (const Config *config,
+          const Entry  *entry,
+          Job          *job,
+          GHashTable   *claimed,
+          GHashTable   *input_ids)
+{
+  g_autofree char *base = g_path_get_basename (entry->input.relative);
+  g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
+  g_autofree char *stem = NULL;
+  g_autofree char *ext = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *desired = NULL;
+  g_autofree char *candidate = NULL;
+  g_autoptr (GDateTime) mtime = NULL;
+  const char *dot = strrchr (base, '.');
+  gboolean fell_back = FALSE;
+
+  if (entry->missing)
+    {
+      job->decided = TRUE;
+      job->pre_status = PP_FILE_STATUS_FAILED;
+      job->reason = g_strdup (entry->error);
+      return;
+    }
+
+  stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
+  if (config->format == PP_FORMAT_SAME)
+    {
+      job->format = pp_format_for_input (entry->input.path, &fell_back);
+      if (fell_back)
+        {
+          ext = g_strdup ("png");
+          job->note = g_strdup ("this format cannot be written: saved as PNG");
+        }
+      else
+        /* Keep the input's own spelling (.jpeg stays .jpeg). */
+        ext = g_strdup (dot + 1);
+    }
+  else
+    {
+      job->format = config->format;
+      ext = g_strdup (pp_format_get_extension (config->format));
+    }
+  mtime = g_date_time_new_from_unix_local (entry->mtime);
+  date = mtime != NULL ? g_date_time_format (mtime, "%Y-%m-%d") : g_strdup ("unknown-date");
+  name = expand_template (config->name_template, stem, ext, job->index + 1, date, NULL);
+  g_assert (name != NULL); /* validated when the run started */
+
+  desired = g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
+                                      : g_build_filename (config->output_dir, reldir, name, NULL);
+  candidate = g_strdup (desired);
+  for (guint k = 1;; k++)
+    {
+      FileId existing;
+      gboolean exists;
+
+      if (g_hash_table_contains (claimed, candidate))
+        {
+          if (config->collision == PP_COLLISION_SKIP)
+            {
+              job->decided = TRUE;
+              job->pre_status = PP_FILE_STATUS_SKIPPED;
+              job->reason = g_strdup_printf ("another input of this batch is also written to "
+                                             "“%s”", candidate);
+              break;
+            }
+          /* Even with overwrite, never replace what this batch itself wrote. */
+          g_free (candidate);
+          candidate = with_counter (desired, k);
+          continue;
+        }
+      exists = g_file_test (candidate, G_FILE_TEST_EXISTS)
+               || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK);
+      if (exists && input_ids_contain (input_ids, candidate, &existing))
+        {
+          if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
+            {
+              job->overwrite = TRUE;
+              break;
+            }
+          if (config->collision == PP_COLLISION_RENAME)
+            {
+              g_free (candidate);
+              candidate = with_counter (desired, k);
+              continue;
+            }
+          job->decided = TRUE;
+          job->pre_status = PP_FILE_STATUS_SKIPPED;
+          job->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
+                                         "replaced (unless --in-place)", candidate);
+          break;
+        }
+      if (exists)
+        {
+          if (config->collision == PP_COLLISION_RENAME)
+            {
+              g_free (candidate);
+              candidate = with_counter (desired, k);
+              continue;
+            }
+          if (config->collision == PP_COLLISION_SKIP)
+            {
+              job->decided = TRUE;
+              job->pre_status = PP_FILE_STATUS_SKIPPED;
+              job->reason = g_strdup_printf ("“%s” already exists", candidate);
+              break;
+            }
+          job->overwrite = TRUE;
+        }
+      break;
+    }
+  g_hash_table_add (claimed, g_strdup (candidate));
+  job->output = g_steal_pointer (&candidate);
+}
+
+void
+_pp_batch_plan_free (Plan *plan)
+{
+  g_clear_pointer (&plan->jobs, g_ptr_array_unref);
+  g_clear_pointer (&plan->inputs, g_ptr_array_unref);
+  g_free (plan);
+}
+
+void
+pp_batch_input_free (PpBatchInput *input)
+{
+  if (input == NULL)
+    return;
+  g_free (input->path);
+  g_free (input->relative);
+  g_free (input);
+}
+
+Plan *
+_pp_batch_make_plan (const Config  *config,
+                     gboolean       for_run,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GHashTable) claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) input_ids = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
+                                                            NULL);
+  Plan *plan = g_new0 (Plan, 1);
+
+  if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
+                   "The input folder “%s” does not exist or is not a folder", config->input_dir);
+      _pp_batch_plan_free (plan);
+      return NULL;
+    }
+  if (for_run)
+    {
+      if (g_mkdir_with_parents (config->output_dir, 0777) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
+                       "Cannot create the output folder “%s”: %s", config->output_dir,
+                       g_strerror (saved));
+          _pp_batch_plan_free (plan);
+          return NULL;
+        }
+      if (access (config->output_dir, W_OK | X_OK) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
+                       "Cannot write in the output folder “%s”: %s", config->output_dir,
+                       g_strerror (saved));
+          _pp_batch_plan_free (plan);
+          return NULL;
+        }
+    }
+
+  entries = list_entries (config, &plan->n_ignored, cancellable, error);
+  if (entries == NULL)
+    {
+      _pp_batch_plan_free (plan);
+      return NULL;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *entry = g_ptr_array_index (entries, i);
+
+      if (!entry->missing)
+        g_hash_table_add (input_ids, file_id_new (entry->dev, entry->ino));
+    }
+
+  plan->jobs = g_ptr_array_new_with_free_func (job_free);
+  plan->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *entry = g_ptr_array_index (entries, i);
+      PpBatchInput *input;
+      Job *job;
+
+      /* Round robin over the sorted list: big and small files spread evenly over shards. */
+      if (i % config->shard_count != config->shard_index)
+        continue;
+      input = g_new0 (PpBatchInput, 1);
+      input->path = g_strdup (entry->input.path);
+      input->relative = g_strdup (entry->input.relative);
+      g_ptr_array_add (plan->inputs, input);
+      if (!for_run)
+        continue;
+      job = g_new0 (Job, 1);
+      job->index = i;
+      job->input = g_strdup (entry->input.path);
+      job->display = g_strdup (entry->input.relative);
+      plan_job (config, entry, job, claimed, input_ids);
+      g_ptr_array_add (plan->jobs, job);
+    }
+  return plan;
+}
+

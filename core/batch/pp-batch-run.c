@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Running a batch: the frozen configuration is planned on a GIO thread (pp-batch-plan.c), then
+ * min(threads, files) workers go onto the shared pool. Each takes the next file from an atomic
+ * counter and runs load -> plan -> save on its own thread with pp_plan_run_here(), so at most
+ * `threads` images are in memory and pools never nest. Results and counters reach the main
+ * context through PpProgress; the last worker out completes the run there.
+ */
+#define G_LOG_DOMAIN "pp-batch"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <glib/gstdio.h>
+
+#include "batch/pp-batch-private.h"
+#include "decoder/pp-decoder.h"
+#include "io/pp-io-private.h"
+#include "render/pp-plan.h"
+#include "render/pp-scheduler.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* A run */
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  PpBatch *batch;          /* main thread only */
+  Config *config;
+  Plan *plan;
+  PpProgress *progress;
+  PpRun *run;
+  GCancellable *cancellable;
+  GMainContext *context;
+  GTask *task;             /* main thread only */
+  gint64 start_us;
+  gint64 start_cpu_us;
+  int next_job;
+  int active_workers;
+} RunState;
+
+static RunState *
+run_state_ref (RunState *state)
+{
+  g_atomic_ref_count_inc (&state->ref_count);
+  return state;
+}
+
+static void
+run_state_unref (gpointer data)
+{
+  RunState *state = data;
+
+  if (!g_atomic_ref_count_dec (&state->ref_count))
+    return;
+  g_clear_object (&state->batch);
+  g_clear_pointer (&state->config, _pp_batch_config_free);
+  g_clear_pointer (&state->plan, _pp_batch_plan_free);
+  g_clear_object (&state->progress);
+  g_clear_object (&state->run);
+  g_clear_object (&state->cancellable);
+  g_clear_pointer (&state->context, g_main_context_unref);
+  g_clear_object (&state->task);
+  g_free (state);
+}
+
+static gint64
+process_cpu_us (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_SELF, &usage) != 0)
+    return 0;
+  /* Decoding happens in helper processes (pp-decoder), whose CPU time is counted apart. */
+  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec
+         + (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec
+         + pp_decoder_get_helper_cpu_us ();
+}
+
+static void
+fail_record (PpFileRecord *record,
+             GError       *error)
+{
+  record->status = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                   ? PP_FILE_STATUS_CANCELLED : PP_FILE_STATUS_FAILED;
+  record->reason = g_strdup (record->status == PP_FILE_STATUS_CANCELLED ? "cancelled"
+                                                                        : error->message);
+}
+
+static void
+process_job (RunState *state,
+             Job      *job,
+             guint     worker)
+{
+  const Config *config = state->config;
+  g_auto (PpFileRecord) record = { 0 };
+  g_auto (PpImageInfo) info = { 0 };
+  g_autoptr (PpImage) image = NULL;
+  g_autoptr (PpImage) result = NULL;
+  g_autoptr (PpPlan) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  PpLoadOptions load_options;
+  PpSaveOptions save_options;
+  PpSaveTimes times = { 0 };
+  double megapixels = 0;
+  gint64 t0, t1;
+
+  record.index = job->index;
+  record.input = g_strdup (job->input);
+  record.output = g_strdup (job->output);
+  record.note = g_strdup (job->note);
+  record.worker = worker;
+  record.start_us = t0 = g_get_monotonic_time ();
+
+  pp_progress_begin_file (state->progress, job->display);
+  if (job->decided)
+    {
+      record.status = job->pre_status;
+      record.reason = g_strdup (job->reason);
+      record.end_us = g_get_monotonic_time ();
+      pp_progress_end_file (state->progress, record.status, 0, &record);
+      return;
+    }
+
+  pp_load_options_init (&load_options);
+  load_options.max_megapixels = config->max_megapixels;
+  load_options.keep_orientation = config->keep_orientation;
+  load_options.pipeline = config->pipeline;
+  image = pp_io_load (job->input, &load_options, &info, state->cancellable, &error);
+  t1 = g_get_monotonic_time ();
+  record.decode_us = t1 - t0;
+  if (image == NULL)
+    goto failed;
+  record.format = g_strdup (info.format);
+  record.source_width = info.width;
+  record.source_height = info.height;
+  record.width = image->width;
+  record.height = image->height;
+
+  t0 = t1;
+  plan = pp_plan_new (config->pipeline, image->width, image->height, image->channels, &error);
+  if (plan != NULL)
+    result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, &error);
+  t1 = g_get_monotonic_time ();
+  record.filter_us = t1 - t0;
+  if (result == NULL)
+    goto failed;
+  /* Only one image per worker in memory from here on. */
+  g_clear_pointer (&image, pp_image_unref);
+  record.out_width = result->width;
+  record.out_height = result->height;
+
+  {
+    g_autofree char *dir = g_path_get_dirname (job->output);
+
+    if (g_mkdir_with_parents (dir, 0777) != 0)
+      {
+        int saved = errno;
+
+        g_set_error (&error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot create the folder “%s”: %s",
+                     dir, g_strerror (saved));
+        goto failed;
+      }
+  }
+  pp_save_options_init (&save_options);
+  save_options.format = job->format;
+  save_options.quality = config->quality;
+  save_options.icc_profile = info.icc_profile;
+  save_options.overwrite = job->overwrite;
+  if (!pp_io_save (result, job->output, &save_options, &times, state->cancellable, &error))
+    goto failed;
+  if (result->channels == 4 && (job->format == PP_FORMAT_JPEG || job->format == PP_FORMAT_BMP)
+      && record.note == NULL)
+    record.note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
+                                   pp_format_to_string (job->format));
+  record.encode_us = times.encode_us;
+  record.write_us = times.write_us;
+  record.status = PP_FILE_STATUS_OK;
+  /* Megapixels of the input as the user knows it, not of a shrunk decode. */
+  megapixels = (double) record.source_width * record.source_height / 1e6;
+  record.end_us = g_get_monotonic_time ();
+  pp_progress_end_file (state->progress, record.status, megapixels, &record);
+  return;
+
+failed:
+  fail_record (&record, error);
+  record.end_us = g_get_monotonic_time ();
+  pp_progress_end_file (state->progress, record.status, 0, &record);
+}
+
+static gboolean
+complete_on_main (gpointer user_data)
+{
+  RunState *state = user_data;
+  gboolean cancelled = g_cancellable_is_cancelled (state->cancellable);
+  PpBatch *self = state->batch;
+
+  pp_progress_finish (state->progress, cancelled);
+  /* Deliver the last results and counters before anyone hears the run is over. */
+  pp_progress_flush (state->progress);
+  pp_run_finish (state->run, g_get_monotonic_time () - state->start_us,
+                 process_cpu_us () - state->start_cpu_us, cancelled);
+  _pp_batch_end_run (self, TRUE);
+  g_task_return_pointer (state->task, g_object_ref (state->run), g_object_unref);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  RunState *state;
+  guint worker;
+} WorkerArgs;
+
+static void
+worker_func (gpointer data)
+{
+  WorkerArgs *args = data;
+  RunState *state = args->state;
+  int n_jobs = (int) state->plan->jobs->len;
+
+  while (!g_cancellable_is_cancelled (state->cancellable))
+    {
+      int i = g_atomic_int_add (&state->next_job, 1);
+
+      if (i >= n_jobs)
+        break;
+      process_job (state, g_ptr_array_index (state->plan->jobs, i), args->worker);
+    }
+  g_free (args);
+  /* The workers share one reference, which the last one out hands to the main context: so the
+   * run state (and the batch, progress and run it holds) is never finalised on a worker, and no
+   * worker touches the state after its own decrement. */
+  if (g_atomic_int_dec_and_test (&state->active_workers))
+    g_main_context_invoke_full (state->context, G_PRIORITY_DEFAULT, complete_on_main, state,
+                                run_state_unref);
+}
+
+static void
+plan_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const Config *config = task_data;
+  gboolean for_run = g_task_get_source_tag (task) == pp_batch_run_async;
+  GError *error = NULL;
+  Plan *plan;
+
+  g_assert (g_atomic_int_get (&config->published));
+  plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
+
+  if (plan == NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      g_atomic_int_set (&plan->published, 1);
+      g_task_return_pointer (task, plan, (GDestroyNotify) _pp_batch_plan_free);
+    }
+}
+
+static void
+on_planned (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  RunState *state = user_data;
+  PpBatch *self = state->batch;
+  g_autoptr (GError) error = NULL;
+  Plan *plan = g_task_propagate_pointer (G_TASK (result), &error);
+  guint n_workers;
+
+  if (plan == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Cancelled while listing: still a run, with nothing done, so callers (and --json) get
+       * a record like any other cancelled run. */
+      g_clear_error (&error);
+      plan = g_new0 (Plan, 1);
+      plan->jobs = g_ptr_array_new ();
+      plan->inputs = g_ptr_array_new ();
+      g_atomic_int_set (&plan->published, 1);
+    }
+  if (plan == NULL)
+    {
+      pp_progress_finish (state->progress, TRUE);
+      _pp_batch_end_run (self, FALSE);
+      g_task_return_error (state->task, g_steal_pointer (&error));
+      run_state_unref (state);
+      return;
+    }
+  g_assert (g_atomic_int_get (&plan->published));
+  state->plan = plan;
+  pp_run_set_n_planned (state->run, plan->jobs->len);
+  pp_run_set_n_ignored (state->run, plan->n_ignored);
+  pp_progress_set_total (state->progress, plan->jobs->len);
+
+  n_workers = MIN (state->config->threads, plan->jobs->len);
+  if (n_workers == 0)
+    {
+      complete_on_main (state);
+      run_state_unref (state);
+      return;
+    }
+  g_atomic_int_set (&state->active_workers, (int) n_workers);
+  run_state_ref (state); /* the workers' shared reference: see worker_func() */
+  for (guint w = 0; w < n_workers; w++)
+    {
+      WorkerArgs *args = g_new (WorkerArgs, 1);
+
+      args->state = state;
+      args->worker = w;
+      pp_scheduler_push (worker_func, args);
+    }
+  run_state_unref (state);
+}
+
+/**
+ * pp_batch_run_async:
+ *
+ * Starts a run with the current configuration (see pp-batch.h). Main thread only.
+ */
+void
+pp_batch_run_async (PpBatch             *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTask) plan_task = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *spec = NULL;
+  Config *config;
+  RunState *state;
+
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pp_batch_run_async);
+  /* A cancelled run still returns its record: what was done before the cancel. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (pp_batch_get_running (self))
+    {
+      g_task_return_new_error (task, PP_BATCH_ERROR, PP_BATCH_ERROR_BUSY,
+                               "A batch is already running");
+      return;
+    }
+  config = _pp_batch_freeze_config (self, &error);
+  if (config == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  _pp_io_init ();
+
+  state = g_new0 (RunState, 1);
+  g_atomic_ref_count_init (&state->ref_count);
+  state->batch = g_object_ref (self);
+  state->config = config;
+  state->progress = g_object_ref (pp_batch_get_progress (self));
+  state->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  state->context = g_main_context_ref_thread_default ();
+  state->task = g_steal_pointer (&task);
+  state->run = pp_run_new (config->threads > 1 || config->mode == PP_BATCH_MODE_PARALLEL
+                           ? "parallel" : "serial", config->threads);
+  spec = pp_pipeline_to_spec (config->pipeline);
+  pp_run_set_source (state->run, config->input_dir != NULL ? config->input_dir : NULL,
+                     config->output_dir, spec, pp_format_to_string (config->format));
+  pp_run_set_shard (state->run, config->shard_index, config->shard_count);
+  state->start_us = g_get_monotonic_time ();
+  state->start_cpu_us = process_cpu_us ();
+
+  _pp_batch_begin_run (self, state->run);
+  pp_progress_start (state->progress, 0);
+
+  plan_task = g_task_new (NULL, state->cancellable, on_planned, state);
+  g_task_set_source_tag (plan_task, pp_batch_run_async);
+  g_task_set_task_data (plan_task, config, NULL);
+  g_task_run_in_thread (plan_task, plan_thread);
+}
+
+PpRun *
+pp_batch_run_finish (PpBatch       *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (PP_IS_BATCH (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pp_batch_run_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_listed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  Plan *plan = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (plan == NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      g_assert (g_atomic_int_get (&plan->published));
+      g_task_return_pointer (task, g_steal_pointer (&plan->inputs),
+                             (GDestroyNotify) g_ptr_array_unref);
+      _pp_batch_plan_free (plan);
+    }
+}
+
+void
+pp_batch_list_files_async (PpBatch             *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTask) plan_task = NULL;
+  g_autoptr (GError) error = NULL;
+  Config *config;
+
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pp_batch_list_files_async);
+  config = _pp_batch_freeze_config (self, &error);
+  if (config == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  _pp_io_init ();
+  plan_task = g_task_new (NULL, cancellable, on_listed, g_steal_pointer (&task));
+  g_task_set_source_tag (plan_task, pp_batch_list_files_async);
+  g_task_set_task_data (plan_task, config, (GDestroyNotify) _pp_batch_config_free);
+  g_task_run_in_thread (plan_task, plan_thread);
+}
+
+GPtrArray *
+pp_batch_list_files_finish (PpBatch       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (PP_IS_BATCH (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+

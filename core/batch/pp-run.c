@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * PpRun: a batch run's record and its live list of results. The JSON form is the contract with
+ * scripts, benchmarks and other machines (docs/run-record.md, docs/run-record.schema.json):
+ * files are listed in input order whatever order the workers finished them in.
+ */
+#define G_LOG_DOMAIN "pp-run"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "batch/pp-run.h"
+
+struct _PpRun
+{
+  GObject parent_instance;
+
+  char *mode;
+  guint threads;
+  char *input;
+  char *output;
+  char *pipeline;
+  char *format;
+  guint shard_index;
+  guint shard_count;
+  guint n_planned;
+  guint n_ignored;
+  GDateTime *started;
+  gint64 wall_us;
+  gint64 cpu_us;
+  gboolean cancelled;
+  gboolean finished;
+  GPtrArray *results; /* of PpFileResult, in the order they finished */
+};
+
+static void pp_run_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PpRun, pp_run, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, pp_run_list_model_init))
+
+static GType
+pp_run_get_item_type (GListModel *model)
+{
+  return PP_TYPE_FILE_RESULT;
+}
+
+static guint
+pp_run_get_n_items (GListModel *model)
+{
+  return PP_RUN (model)->results->len;
+}
+
+static gpointer
+pp_run_get_item (GListModel *model,
+                 guint       position)
+{
+  PpRun *self = PP_RUN (model);
+
+  if (position >= self->results->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->results, position));
+}
+
+static void
+pp_run_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = pp_run_get_item_type;
+  iface->get_n_items = pp_run_get_n_items;
+  iface->get_item = pp_run_get_item;
+}
+
+static void
+pp_run_finalize (GObject *object)
+{
+  PpRun *self = PP_RUN (object);
+
+  g_free (self->mode);
+  g_free (self->input);
+  g_free (self->output);
+  g_free (self->pipeline);
+  g_free (self->format);
+  g_clear_pointer (&self->started, g_date_time_unref);
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (pp_run_parent_class)->finalize (object);
+}
+
+static void
+pp_run_class_init (PpRunClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pp_run_finalize;
+}
+
+static void
+pp_run_init (PpRun *self)
+{
+  self->results = g_ptr_array_new_with_free_func (g_object_unref);
+  self->started = g_date_time_new_now_utc ();
+  self->shard_count = 1;
+}
+
+/**
+ * pp_run_new:
+ * @mode: "serial" or "parallel"
+ */
+PpRun *
+pp_run_new (const char *mode,
+            guint       threads)
+{
+  PpRun *self = g_object_new (PP_TYPE_RUN, NULL);
+
+  self->mode = g_strdup (mode);
+  self->threads = threads;
+  return self;
+}
+
+void
+pp_run_set_source (PpRun      *self,
+                   const char *input,
+                   const char *output,
+                   const char *pipeline_spec,
+                   const char *format)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  g_free (self->input);
+  g_free (self->output);
+  g_free (self->pipeline);
+  g_free (self->format);
+  self->input = g_strdup (input);
+  self->output = g_strdup (output);
+  self->pipeline = g_strdup (pipeline_spec);
+  self->format = g_strdup (format);
+}
+
+void
+pp_run_set_shard (PpRun *self,
+                  guint  index,
+                  guint  count)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+  g_return_if_fail (count >= 1 && index < count);
+
+  self->shard_index = index;
+  self->shard_count = count;
+}
+
+void
+pp_run_set_n_planned (PpRun *self,
+                      guint  n_files)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  self->n_planned = n_files;
+}
+
+void
+pp_run_set_n_ignored (PpRun *self,
+                      guint  n_files)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  self->n_ignored = n_files;
+}
+
+/**
+ * pp_run_append:
+ *
+ * Adds a finished file; emits #GListModel::items-changed. Main thread only.
+ */
+void
+pp_run_append (PpRun        *self,
+               PpFileResult *result)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+  g_return_if_fail (PP_IS_FILE_RESULT (result));
+
+  g_ptr_array_add (self->results, g_object_ref (result));
+  g_list_model_items_changed (G_LIST_MODEL (self), self->results->len - 1, 0, 1);
+}
+
+void
+pp_run_finish (PpRun    *self,
+               gint64    wall_us,
+               gint64    cpu_us,
+               gboolean  cancelled)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  self->wall_us = wall_us;
+  self->cpu_us = cpu_us;
+  self->cancelled = cancelled;
+  self->finished = TRUE;
+}
+
+const char *
+pp_run_get_mode (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->mode;
+}
+
+guint
+pp_run_get_threads (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), 0);
+  return self->threads;
+}
+
+const char *
+pp_run_get_output (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->output;
+}
+
+guint
+pp_run_get_n_planned (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), 0);
+  return self->n_planned;
+}
+
+guint
+pp_run_get_n_ignored (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), 0);
+  return self->n_ignored;
+}
+
+gint64
+pp_run_get_wall_us (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), 0);
+  return self->wall_us;
+}
+
+gint64
+pp_run_get_cpu_us (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), 0);
+  return self->cpu_us;
+}
+
+gboolean
+pp_run_get_cancelled (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), FALSE);
+  return self->cancelled;
+}
+
+gboolean
+pp_run_get_finished (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), FALSE);
+  return self->finished;
+}
+
+GDateTime *
+pp_run_get_started (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->started;
+}
+
+void
+pp_run_get_totals (PpRun       *self,
+                   PpRunTotals *totals)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+  g_return_if_fail (totals != NULL);
+
+  memset (totals, 0, sizeof *totals);
+  for (guint i = 0; i < self->results->len; i++)
+    {
+      const PpFileRecord *r = pp_file_result_get_record (g_ptr_array_index (self->results, i));
+
+      switch (r->status)
+        {
+        case PP_FILE_STATUS_OK:
+          totals->n_ok++;
+          totals->megapixels += (double) r->source_width * r->source_height / 1e6;
+          break;
+        case PP_FILE_STATUS_SKIPPED:
+          totals->n_skipped++;
+          break;
+        case PP_FILE_STATUS_FAILED:
+          totals->n_failed++;
+          break;
+        case PP_FILE_STATUS_CANCELLED:
+        default:
+          totals->n_cancelled++;
+          break;
+        }
+      totals->decode_us += r->decode_us;
+      totals->filter_us += r->filter_us;
+      totals->encode_us += r->encode_us;
+      totals->write_us += r->write_us;
+    }
+}
+
+static int
+compare_by_index (gconstpointer a,
+                  gconstpointer b)
+{
+  const PpFileRecord *ra = pp_file_result_get_record (*(PpFileResult **) a);
+  const PpFileRecord *rb = pp_file_result_get_record (*(PpFileResult **) b);
+
+  return ra->index < rb->index ? -1 : ra->index > rb->index;
+}
+
+/* File names are bytes; JSON is UTF-8. A name that is not valid UTF-8 is written with U+FFFD
+ * for the bad bytes rather than making the whole record invalid. */
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value == NULL)
+    json_builder_add_null_value (b);
+  else if (g_utf8_validate (value, -1, NULL))
+    json_builder_add_string_value (b, value);
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+      json_builder_add_string_value (b, valid);
+    }
+}
+
+static void
+add_int (JsonBuilder *b,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_double (JsonBuilder *b,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+static void
+add_file (JsonBuilder        *b,
+          const PpFileRecord *r,
+          gint64              run_start_us)
+{
+  json_builder_begin_object (b);
+  add_int (b, "index", r->index);
+  add_string (b, "input", r->input);
+  add_string (b, "output", r->output);
+  add_string (b, "status", pp_file_status_to_string (r->status));
+  add_string (b, "reason", r->reason);
+  add_string (b, "note", r->note);
+  add_string (b, "format", r->format);
+  add_int (b, "source_width", r->source_width);
+  add_int (b, "source_height", r->source_height);
+  add_int (b, "width", r->width);
+  add_int (b, "height", r->height);
+  add_int (b, "out_width", r->out_width);
+  add_int (b, "out_height", r->out_height);
+  add_int (b, "worker", r->worker);
+  add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
+  add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
+  add_int (b, "decode_us", r->decode_us);
+  add_int (b, "filter_us", r->filter_us);
+  add_int (b, "encode_us", r->encode_us);
+  add_int (b, "write_us", r->write_us);
+  json_builder_end_object (b);
+}
+
+static void
+build_run (JsonBuilder *b,
+           PpRun       *self)
+{
+  /* A copy that does not own the results (g_ptr_array_copy would keep the free function). */
+  g_autoptr (GPtrArray) sorted = g_ptr_array_sized_new (self->results->len);
+  g_autofree char *started = g_date_time_format_iso8601 (self->started);
+  PpRunTotals totals;
+  double wall_s = self->wall_us / 1e6;
+  gint64 run_start_us = G_MAXINT64;
+
+  pp_run_get_totals (self, &totals);
+  for (guint i = 0; i < self->results->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (self->results, i));
+  g_ptr_array_sort (sorted, compare_by_index);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const PpFileRecord *r = pp_file_result_get_record (g_ptr_array_index (sorted, i));
+
+      if (r->start_us > 0)
+        run_start_us = MIN (run_start_us, r->start_us);
+    }
+
+  json_builder_begin_object (b);
+  add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
+  add_string (b, "kind", "run");
+  add_string (b, "mode", self->mode);
+  add_int (b, "threads", self->threads);
+  add_string (b, "started", started);
+  add_string (b, "input", self->input);
+  add_string (b, "output", self->output);
+  add_string (b, "pipeline", self->pipeline);
+  add_string (b, "format", self->format);
+  json_builder_set_member_name (b, "shard");
+  json_builder_begin_object (b);
+  add_int (b, "index", self->shard_index + 1);
+  add_int (b, "count", self->shard_count);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "cancelled");
+  json_builder_add_boolean_value (b, self->cancelled);
+  add_int (b, "files_planned", self->n_planned);
+  add_int (b, "files_ignored", self->n_ignored);
+  add_int (b, "files_ok", totals.n_ok);
+  add_int (b, "files_skipped", totals.n_skipped);
+  add_int (b, "files_failed", totals.n_failed);
+  add_int (b, "files_cancelled", totals.n_cancelled);
+  add_double (b, "megapixels", totals.megapixels);
+  add_int (b, "wall_us", self->wall_us);
+  add_int (b, "cpu_us", self->cpu_us);
+  add_double (b, "images_per_s", wall_s > 0 ? totals.n_ok / wall_s : 0);
+  add_double (b, "megapixels_per_s", wall_s > 0 ? totals.megapixels / wall_s : 0);
+  json_builder_set_member_name (b, "stage_totals_us");
+  json_builder_begin_object (b);
+  add_int (b, "decode", totals.decode_us);
+  add_int (b, "filter", totals.filter_us);
+  add_int (b, "encode", totals.encode_us);
+  add_int (b, "write", totals.write_us);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "files");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < sorted->len; i++)
+    add_file (b, pp_file_result_get_record (g_ptr_array_index (sorted, i)),
+              run_start_us == G_MAXINT64 ? 0 : run_start_us);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/**
+ * pp_run_to_json:
+ *
+ * Returns: (transfer full): the run record as a JSON object (docs/run-record.md)
+ */
+JsonNode *
+pp_run_to_json (PpRun *self)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+
+  build_run (b, self);
+  return json_builder_get_root (b);
+}
+
+char *
+pp_run_to_json_string (PpRun    *self,
+                       gboolean  pretty)
+{
+  g_autoptr (JsonNode) node = pp_run_to_json (self);
+
+  return json_to_string (node, pretty);
+}
+
+/**
+ * pp_run_compare_to_json:
+ * @n_compared: outputs compared byte for byte
+ *
+ * Returns: (transfer full): `{"kind": "compare", "serial": …, "parallel": …, "identical": …}`
+ */
+JsonNode *
+pp_run_compare_to_json (PpRun    *serial,
+                        PpRun    *parallel,
+                        gboolean  identical,
+                        guint     n_compared)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  double speedup;
+
+  g_return_val_if_fail (PP_IS_RUN (serial) && PP_IS_RUN (parallel), NULL);
+
+  speedup = parallel->wall_us > 0 ? (double) serial->wall_us / parallel->wall_us : 0;
+  json_builder_begin_object (b);
+  add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
+  add_string (b, "kind", "compare");
+  json_builder_set_member_name (b, "identical");
+  json_builder_add_boolean_value (b, identical);
+  add_int (b, "files_compared", n_compared);
+  add_double (b, "speedup", speedup);
+  add_double (b, "efficiency", parallel->threads > 0 ? speedup / parallel->threads : 0);
+  json_builder_set_member_name (b, "serial");
+  build_run (b, serial);
+  json_builder_set_member_name (b, "parallel");
+  build_run (b, parallel);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
