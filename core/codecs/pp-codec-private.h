@@ -42,11 +42,5 @@ char     *_pp_codec_describe_missing (int                    rows_done,
                                       int                    height);
 GBytes   *_pp_codec_bytes_or_null    (const guint8          *data,
                                       gsize                  size);
-GBytes   *_pp_codec_exif_from_app1   (const guint8          *data,
-                                      gsize                  size);
-GBytes   *_pp_codec_iptc_from_irb    (const guint8          *data,
-                                      gsize                  size);
-void      _pp_codec_append_irb_iptc  (GByteArray            *out,
-                                      GBytes                *iptc);
 
 G_END_DECLS

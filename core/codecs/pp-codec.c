@@ -137,52 +137,6 @@ pp_encode_options_init (PpEncodeOptions *options)
 }
 
 /**
- * pp_metadata_blobs_clear:
- *
- * Drops the four blobs' references and sets them to %NULL.
- */
-void
-pp_metadata_blobs_clear (PpMetadataBlobs *blobs)
-{
-  if (blobs == NULL)
-    return;
-  g_clear_pointer (&blobs->exif, g_bytes_unref);
-  g_clear_pointer (&blobs->xmp, g_bytes_unref);
-  g_clear_pointer (&blobs->iptc, g_bytes_unref);
-  g_clear_pointer (&blobs->icc, g_bytes_unref);
-}
-
-/**
- * pp_metadata_blobs_copy:
- * @dest: cleared first
- *
- * Makes @dest hold new references to @src's blobs (the bytes are shared, not copied).
- */
-void
-pp_metadata_blobs_copy (PpMetadataBlobs       *dest,
-                        const PpMetadataBlobs *src)
-{
-  g_return_if_fail (dest != NULL && src != NULL);
-
-  if (dest == src)
-    return;
-  pp_metadata_blobs_clear (dest);
-  dest->exif = src->exif != NULL ? g_bytes_ref (src->exif) : NULL;
-  dest->xmp = src->xmp != NULL ? g_bytes_ref (src->xmp) : NULL;
-  dest->iptc = src->iptc != NULL ? g_bytes_ref (src->iptc) : NULL;
-  dest->icc = src->icc != NULL ? g_bytes_ref (src->icc) : NULL;
-}
-
-/* Whether none of the four blobs is set. */
-gboolean
-pp_metadata_blobs_is_empty (const PpMetadataBlobs *blobs)
-{
-  return blobs == NULL
-         || (blobs->exif == NULL && blobs->xmp == NULL && blobs->iptc == NULL
-             && blobs->icc == NULL);
-}
-
-/**
  * pp_frame_new:
  * @image: (transfer full): the frame's pixels
  * @delay_ms: how long an animation shows it; 0 for pages
@@ -221,6 +175,7 @@ pp_decoded_clear (PpDecoded *decoded)
     return;
   g_clear_pointer (&decoded->frames, g_ptr_array_unref);
   pp_metadata_blobs_clear (&decoded->metadata);
+  g_clear_pointer (&decoded->icc, g_bytes_unref);
   g_clear_pointer (&decoded->damage, g_free);
   memset (decoded, 0, sizeof *decoded);
 }

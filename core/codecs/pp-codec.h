@@ -17,6 +17,7 @@
 #include <gio/gio.h>
 
 #include "image/pp-image.h"
+#include "metadata/pp-metadata.h"
 
 G_BEGIN_DECLS
 
@@ -31,16 +32,6 @@ typedef enum
   PP_CODEC_ERROR_ENCODE,      /* the encoder failed, or cannot hold this image (size, frames) */
   PP_CODEC_ERROR_NO_MEMORY,   /* an allocation for pixels failed */
 } PpCodecError;
-
-/* Raw metadata as found in a file, byte for byte, or as an encoder should embed it. Every field
- * is (nullable); a codec that meets none leaves all four NULL. Codecs do not parse them. */
-typedef struct
-{
-  GBytes *exif; /* a TIFF structure, header first ("II*\0" or "MM\0*"): no "Exif\0\0" prefix */
-  GBytes *xmp;  /* one XMP packet, UTF-8 XML (with or without the <?xpacket?> wrapper) */
-  GBytes *iptc; /* IPTC-IIM datasets (0x1C …), not wrapped in Photoshop 8BIM resources */
-  GBytes *icc;  /* an ICC profile, whole */
-} PpMetadataBlobs;
 
 /* What a header says before any pixel is decoded. Sizes are of the stored (unrotated) pixels. */
 typedef struct
@@ -80,6 +71,8 @@ typedef struct
   /* Refuse, before pixel memory exists, when the pixels to decode (all frames counted when
    * @all_frames) exceed this; 0: no limit. */
   double max_pixels;
+  /* (nullable) the file's base name, for formats known by extension (GdkPixbuf fallback) */
+  const char *name;
   /* (nullable) defaults to pp_image_new() */
   PpImageAllocator allocate;
   gpointer allocate_data;
@@ -92,7 +85,9 @@ typedef struct
   GPtrArray *frames;        /* of PpFrame* (free with pp_frame_free); at least one on success;
                              * the first is the image, the rest only when all_frames */
   int loop_count;           /* animation: 0 = forever */
-  PpMetadataBlobs metadata; /* the blobs the file carries */
+  PpMetadataBlobs metadata; /* the EXIF, XMP and IPTC blobs the file carries, raw
+                             * (metadata/pp-metadata.h says each blob's form) */
+  GBytes *icc;              /* (nullable) the ICC profile the file carries, whole */
   /* (nullable) damage the decoder survived, in plain words for a user, with the pixels it
    * affects: "the file ends early: the bottom 31 % of the image is missing". Pixels that could
    * not be decoded are filled (grey, or transparent). Never set together with an error. */
@@ -106,9 +101,10 @@ typedef struct
                          * it maps); ignored by lossless formats */
   int compression;      /* PNG/TIFF deflate level 0..9; -1: the codec's default */
   int loop_count;       /* animation output: 0 = forever */
-  /* (nullable) blobs to embed, already normalised (core/metadata/); a format that cannot hold
-   * one drops it (pp_codec_holds_metadata() says which) */
+  /* (nullable) blobs to embed, already normalised (core/metadata/), each in the format's
+   * native place; a format that cannot hold one drops it (pp_codec_holds_metadata()) */
   const PpMetadataBlobs *metadata;
+  GBytes *icc;          /* (nullable) an ICC profile to embed */
 } PpEncodeOptions;
 
 /* What a format can hold, for the notes ("only the first of 3 frames kept") and for fidelity's
@@ -137,9 +133,12 @@ struct _PpCodec
    * by its signature. Cheap; no allocation. */
   gboolean (*sniff)  (const guint8          *head,
                       gsize                  size);
-  /* Reads the header of the whole file @data without decoding pixels. Errors: PP_CODEC_ERROR. */
+  /* Reads the header of the whole file @data without decoding pixels; @name (nullable) is the
+   * file's base name, which only the GdkPixbuf fallback uses (some of its formats have no
+   * signature). Errors: PP_CODEC_ERROR. */
   gboolean (*probe)  (const guint8          *data,
                       gsize                  size,
+                      const char            *name,
                       PpCodecHeader         *header,
                       GError               **error);
   /* Decodes @data into @out (zeroed by the caller) as 8-bit RGB or RGBA (straight alpha):
@@ -173,16 +172,11 @@ gboolean        pp_codec_holds_metadata     (const PpCodec         *codec,
 
 void            pp_decode_params_init       (PpDecodeParams        *params);
 void            pp_encode_options_init      (PpEncodeOptions       *options);
-void            pp_metadata_blobs_clear     (PpMetadataBlobs       *blobs);
-void            pp_metadata_blobs_copy      (PpMetadataBlobs       *dest,
-                                             const PpMetadataBlobs *src);
-gboolean        pp_metadata_blobs_is_empty  (const PpMetadataBlobs *blobs);
 PpFrame        *pp_frame_new                (PpImage               *image,
                                              int                    delay_ms);
 void            pp_frame_free               (PpFrame               *frame);
 void            pp_decoded_clear            (PpDecoded             *decoded);
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpMetadataBlobs, pp_metadata_blobs_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpDecoded, pp_decoded_clear)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpFrame, pp_frame_free)
 
