@@ -6,8 +6,9 @@
  * every soft edge. Weighting each colour by its alpha (premultiplying), filtering, then
  * dividing by the filtered alpha again keeps invisible colours out of visible pixels.
  *
- * Only 4-channel images take these paths, so RGB filtering costs exactly what it did; and an
- * opaque RGBA pixel gives the very bytes the straight path gives (tests/core/test-alpha.c).
+ * Only 4-channel images take these paths, so RGB filtering costs exactly what it did; rows
+ * under an all-opaque window take the straight path, which gives exactly the premultiplied
+ * bytes there, so opaque RGBA costs and looks as RGB does (tests/core/test-alpha.c).
  */
 #pragma once
 
