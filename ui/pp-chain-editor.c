@@ -12,7 +12,7 @@
 #include <math.h>
 
 #include "pp-chain-editor.h"
-#include "pp-presets.h"
+#include "render/pp-presets.h"
 #include "pp-ui-resources.h"
 
 struct _PpChainEditor
