@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include "pp-chain-editor-private.h"
-#include "pp-presets.h"
+#include "render/pp-presets.h"
 
 static void
 load_preset_action (GtkWidget  *widget,
