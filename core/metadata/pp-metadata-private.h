@@ -16,4 +16,9 @@ G_BEGIN_DECLS
 void _pp_metadata_lock   (void);
 void _pp_metadata_unlock (void);
 
+/* An EXIF blob (TIFF header first) opened alone; with the lock held.
+ * Returns: (transfer full) (nullable): %NULL with PP_METADATA_ERROR_INVALID or _FAILED. */
+GExiv2Metadata *_pp_metadata_open_exif (GBytes  *exif,
+                                        GError **error);
+
 G_END_DECLS

@@ -195,9 +195,9 @@ pp_metadata_exif_from_payload (const guint8 *data,
 }
 
 /* Opens an EXIF blob alone, with the lock held. */
-static GExiv2Metadata *
-open_exif (GBytes  *exif,
-           GError **error)
+GExiv2Metadata *
+_pp_metadata_open_exif (GBytes  *exif,
+                        GError **error)
 {
   g_autoptr (GExiv2Metadata) metadata = gexiv2_metadata_new ();
   gsize size;
@@ -242,7 +242,7 @@ pp_metadata_exif_get_orientation (GBytes *exif)
   if (exif == NULL)
     return 1;
   _pp_metadata_lock ();
-  metadata = open_exif (exif, NULL);
+  metadata = _pp_metadata_open_exif (exif, NULL);
   if (metadata != NULL && gexiv2_metadata_try_has_tag (metadata, "Exif.Image.Orientation", NULL))
     orientation = gexiv2_metadata_try_get_tag_long (metadata, "Exif.Image.Orientation", NULL);
   g_clear_object (&metadata);

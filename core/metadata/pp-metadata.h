@@ -46,6 +46,24 @@ typedef struct
   GBytes *iptc;
 } PpMetadataBlobs;
 
+/* What an output is, for pp_metadata_normalize(). */
+typedef struct
+{
+  PpMetadataPolicy policy;
+  int width;          /* the output's pixel size */
+  int height;
+  int orientation;    /* its EXIF orientation, 1..8: 1 once the pixels are upright */
+  gboolean holds_iptc; /* the format has a place for IPTC-IIM (JPEG APP13, TIFF tag 33723) */
+} PpMetadataTarget;
+
+/* What output names use ({date}, {time}, {camera}); each %NULL when unknown. */
+typedef struct
+{
+  char *date;   /* "2023-07-14": the date taken, by the camera's clock */
+  char *time;   /* "18-05-09" */
+  char *camera; /* "Canon EOS R5", safe inside a file name */
+} PpMetadataFields;
+
 GQuark      pp_metadata_error_quark        (void);
 GType       pp_metadata_policy_get_type    (void) G_GNUC_CONST;
 
@@ -67,6 +85,18 @@ GBytes     *pp_metadata_iptc_from_photoshop (const guint8         *data,
                                              gsize                 size);
 GBytes     *pp_metadata_iptc_to_photoshop   (GBytes               *iptc);
 
+void        pp_metadata_normalize           (const PpMetadataBlobs  *source,
+                                             const PpMetadataTarget *target,
+                                             PpMetadataBlobs        *out,
+                                             char                  **note_out);
+
+void        pp_metadata_read_fields         (const PpMetadataBlobs  *blobs,
+                                             PpMetadataFields       *out);
+gboolean    pp_metadata_read_file_fields    (const char             *path,
+                                             PpMetadataFields       *out);
+void        pp_metadata_fields_clear        (PpMetadataFields       *fields);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpMetadataFields, pp_metadata_fields_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpMetadataBlobs, pp_metadata_blobs_clear)
 
 G_END_DECLS

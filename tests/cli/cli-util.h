@@ -15,6 +15,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "../pp-test-prereq.h"
+
 static inline const char *
 cli_parapix (void)
 {

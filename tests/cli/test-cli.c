@@ -462,7 +462,7 @@ test_readonly_output (Fixture       *f,
   g_assert_cmpint (g_mkdir (ro, 0755), ==, 0);
   if (!lock_folder (ro, TRUE))
     {
-      g_test_skip ("cannot make a folder read-only here (root without chattr support)");
+      pp_test_missing ("cannot make a folder read-only here (root without chattr support)");
       return;
     }
   status = cli_run (args, NULL, &err);

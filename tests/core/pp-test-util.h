@@ -8,6 +8,8 @@
 
 #include "image/pp-image.h"
 
+#include "../pp-test-prereq.h"
+
 /* A deterministic pseudo-random image; @extra_stride bytes of padding per row are filled with a
  * marker so a filter that writes outside its rows or into padding is caught. */
 static inline PpImage *

@@ -6,6 +6,9 @@
  */
 #include <string.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gexiv2/gexiv2.h>
+
 #include "metadata/pp-metadata.h"
 
 /* A minimal EXIF blob: a TIFF header and IFD0 with one SHORT entry, tag 0x0112 (orientation),
@@ -233,6 +236,438 @@ test_orientation_threads (void)
     g_assert_null (g_thread_join (threads[i]));
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Normalisation. The sources are written with gexiv2 (starting from the hand-made blob) and
+ * read back with it; tests/cli/test-metadata.c reads real outputs with exiftool and exiv2. */
+
+/* A photographer's EXIF: camera, date taken, GPS, orientation 6, a thumbnail. */
+static GBytes *
+camera_exif (gboolean big_endian)
+{
+  g_autoptr (GBytes) start = exif_with_orientation (big_endian, 6);
+  g_autoptr (GExiv2Metadata) m = gexiv2_metadata_new ();
+  g_autoptr (GdkPixbuf) thumb = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 16, 12);
+  g_autofree char *jpeg = NULL;
+  gsize jpeg_size;
+
+  g_assert_true (gexiv2_metadata_from_app1_segment (m, g_bytes_get_data (start, NULL),
+                                                    g_bytes_get_size (start), NULL));
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Make", "Canon", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Model", "Canon EOS R5", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Software", "Firmware 1.8", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Copyright", "Ann Example", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Photo.DateTimeOriginal", "2023:07:14 18:05:09",
+                                      NULL);
+  gexiv2_metadata_try_set_tag_long (m, "Exif.Photo.PixelXDimension", 8192, NULL);
+  gexiv2_metadata_try_set_tag_long (m, "Exif.Photo.PixelYDimension", 5464, NULL);
+  gexiv2_metadata_try_set_exif_tag_rational (m, "Exif.Photo.ExposureTime", 1, 250, NULL);
+  gexiv2_metadata_try_set_gps_info (m, 13.4, 52.5, 34.0, NULL);
+  gdk_pixbuf_fill (thumb, 0x808080ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (thumb, &jpeg, &jpeg_size, "jpeg", NULL, NULL));
+  gexiv2_metadata_try_set_exif_thumbnail_from_buffer (m, (const guint8 *) jpeg, jpeg_size, NULL);
+  return gexiv2_metadata_get_exif_data (m, big_endian ? GEXIV2_BYTE_ORDER_BIG
+                                                      : GEXIV2_BYTE_ORDER_LITTLE, NULL);
+}
+
+static const char camera_xmp[] =
+  "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+  "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+  " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+  "  <rdf:Description rdf:about=\"\"\n"
+  "    xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\"\n"
+  "    xmlns:exif=\"http://ns.adobe.com/exif/1.0/\"\n"
+  "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+  "    xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\"\n"
+  "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+  "   tiff:Orientation=\"6\" tiff:ImageWidth=\"8192\" tiff:ImageLength=\"5464\"\n"
+  "   exif:PixelXDimension=\"8192\" exif:PixelYDimension=\"5464\"\n"
+  "   exif:GPSLatitude=\"52,30.0N\" exif:GPSLongitude=\"13,24.0E\"\n"
+  "   xmp:Rating=\"4\" xmp:CreatorTool=\"Darktable 4.4\">\n"
+  "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Evening</rdf:li></rdf:Alt></dc:title>\n"
+  "   <Iptc4xmpExt:LocationShown><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+  "     <Iptc4xmpExt:City>Berlin</Iptc4xmpExt:City>\n"
+  "     <exif:GPSLatitude>52,30.0N</exif:GPSLatitude>\n"
+  "   </rdf:li></rdf:Bag></Iptc4xmpExt:LocationShown>\n"
+  "  </rdf:Description>\n"
+  " </rdf:RDF>\n"
+  "</x:xmpmeta>\n"
+  "<?xpacket end=\"w\"?>";
+
+/* IPTC with keywords and city (above) plus a Latin-1 by-line, "Jos\xe9" (no 1:90 UTF-8). */
+static const guint8 iim_latin1[] = { 0x1c, 2, 25, 0, 3, 's', 'k', 'y',
+                                     0x1c, 2, 25, 0, 5, 'c', 'l', 'o', 'u', 'd',
+                                     0x1c, 2, 90, 0, 6, 'B', 'e', 'r', 'l', 'i', 'n',
+                                     0x1c, 2, 80, 0, 4, 'J', 'o', 's', 0xe9 };
+
+static void
+camera_blobs (PpMetadataBlobs *blobs,
+              gboolean         big_endian)
+{
+  blobs->exif = camera_exif (big_endian);
+  blobs->xmp = g_bytes_new_static (camera_xmp, sizeof camera_xmp - 1);
+  blobs->iptc = g_bytes_new_static (iim_latin1, sizeof iim_latin1);
+}
+
+/* Opens normalised blobs the way a reader of the output would meet them. */
+static GExiv2Metadata *
+open_exif_blob (GBytes *exif)
+{
+  GExiv2Metadata *m = gexiv2_metadata_new ();
+
+  g_assert_nonnull (exif);
+  g_assert_true (gexiv2_metadata_from_app1_segment (m, g_bytes_get_data (exif, NULL),
+                                                    g_bytes_get_size (exif), NULL));
+  return m;
+}
+
+static GExiv2Metadata *
+open_xmp_blob (GBytes *xmp)
+{
+  GExiv2Metadata *m = gexiv2_metadata_new ();
+
+  g_assert_nonnull (xmp);
+  g_assert_true (gexiv2_metadata_open_buf (m, g_bytes_get_data (xmp, NULL),
+                                           g_bytes_get_size (xmp), NULL));
+  return m;
+}
+
+static char *
+tag (GExiv2Metadata *m,
+     const char     *name)
+{
+  return gexiv2_metadata_try_get_tag_string (m, name, NULL);
+}
+
+static guint
+count_tags_with (char      **tags,
+                 const char *needle)
+{
+  guint n = 0;
+
+  for (guint i = 0; tags[i] != NULL; i++)
+    n += strstr (tags[i], needle) != NULL;
+  return n;
+}
+
+/* Keep: everything a photographer cares about survives; what the pixels changed is updated. */
+static void
+test_normalize_keep (void)
+{
+  for (int big = 0; big <= 1; big++)
+    {
+      g_auto (PpMetadataBlobs) source = { 0 };
+      g_auto (PpMetadataBlobs) out = { 0 };
+      g_autofree char *note = NULL;
+      PpMetadataTarget target = { PP_METADATA_KEEP, 400, 600, 1, TRUE };
+      g_autoptr (GExiv2Metadata) exif = NULL;
+      g_autoptr (GExiv2Metadata) xmp = NULL;
+      g_autofree char *model = NULL, *date = NULL, *software = NULL, *xmp_orientation = NULL;
+      g_autofree char *rating = NULL, *creator_tool = NULL, *copyright = NULL;
+      g_auto (GStrv) exif_tags = NULL;
+      guint8 *thumb = NULL;
+      gint thumb_size = 0;
+      double lat, lon, alt;
+
+      camera_blobs (&source, big);
+      pp_metadata_normalize (&source, &target, &out, &note);
+      g_assert_null (note);
+
+      exif = open_exif_blob (out.exif);
+      g_assert_cmpint (((const guint8 *) g_bytes_get_data (out.exif, NULL))[0], ==,
+                       big ? 'M' : 'I');
+      model = tag (exif, "Exif.Image.Model");
+      date = tag (exif, "Exif.Photo.DateTimeOriginal");
+      software = tag (exif, "Exif.Image.Software");
+      copyright = tag (exif, "Exif.Image.Copyright");
+      g_assert_cmpstr (model, ==, "Canon EOS R5");
+      g_assert_cmpstr (date, ==, "2023:07:14 18:05:09");
+      g_assert_cmpstr (copyright, ==, "Ann Example");
+      g_assert_true (g_str_has_prefix (software, "Parapix "));
+      g_assert_cmpint (gexiv2_metadata_try_get_tag_long (exif, "Exif.Image.Orientation", NULL),
+                       ==, 1);
+      g_assert_cmpint (
+        gexiv2_metadata_try_get_tag_long (exif, "Exif.Photo.PixelXDimension", NULL), ==, 400);
+      g_assert_cmpint (
+        gexiv2_metadata_try_get_tag_long (exif, "Exif.Photo.PixelYDimension", NULL), ==, 600);
+      g_assert_true (gexiv2_metadata_try_get_gps_info (exif, &lon, &lat, &alt, NULL));
+      g_assert_cmpfloat_with_epsilon (lat, 52.5, 1e-6);
+      g_assert_false (gexiv2_metadata_get_exif_thumbnail (exif, &thumb, &thumb_size));
+      g_free (thumb);
+      exif_tags = gexiv2_metadata_get_exif_tags (exif);
+      g_assert_cmpuint (count_tags_with (exif_tags, "Exif.Thumbnail."), ==, 0);
+
+      xmp = open_xmp_blob (out.xmp);
+      xmp_orientation = tag (xmp, "Xmp.tiff.Orientation");
+      rating = tag (xmp, "Xmp.xmp.Rating");
+      creator_tool = tag (xmp, "Xmp.xmp.CreatorTool");
+      g_assert_cmpstr (xmp_orientation, ==, "1");
+      g_assert_cmpstr (rating, ==, "4");
+      g_assert_cmpstr (creator_tool, ==, "Darktable 4.4"); /* the creator is not us */
+      g_assert_cmpint (gexiv2_metadata_try_get_tag_long (xmp, "Xmp.exif.PixelXDimension", NULL),
+                       ==, 400);
+      g_assert_cmpint (gexiv2_metadata_try_get_tag_long (xmp, "Xmp.tiff.ImageLength", NULL),
+                       ==, 600);
+      g_assert_true (gexiv2_metadata_try_has_tag (xmp, "Xmp.exif.GPSLatitude", NULL));
+
+      /* JPEG and TIFF hold IPTC: the datasets go through untouched. */
+      g_assert_true (g_bytes_equal (out.iptc, source.iptc));
+    }
+}
+
+/* --keep-orientation: the stored pixels keep their tag. */
+static void
+test_normalize_keeps_given_orientation (void)
+{
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_auto (PpMetadataBlobs) out = { 0 };
+  PpMetadataTarget target = { PP_METADATA_KEEP, 600, 400, 6, TRUE };
+  g_autoptr (GExiv2Metadata) xmp = NULL;
+  g_autofree char *xmp_orientation = NULL;
+
+  camera_blobs (&source, FALSE);
+  pp_metadata_normalize (&source, &target, &out, NULL);
+  g_assert_cmpint (pp_metadata_exif_get_orientation (out.exif), ==, 6);
+  xmp = open_xmp_blob (out.xmp);
+  xmp_orientation = tag (xmp, "Xmp.tiff.Orientation");
+  g_assert_cmpstr (xmp_orientation, ==, "6");
+}
+
+/* strip-gps: no GPS field anywhere, everything else as with keep. */
+static void
+test_normalize_strip_gps (void)
+{
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_auto (PpMetadataBlobs) out = { 0 };
+  PpMetadataTarget target = { PP_METADATA_STRIP_GPS, 400, 600, 1, FALSE };
+  g_autoptr (GExiv2Metadata) exif = NULL;
+  g_autoptr (GExiv2Metadata) xmp = NULL;
+  g_auto (GStrv) exif_tags = NULL;
+  g_auto (GStrv) xmp_tags = NULL;
+  g_autofree char *model = NULL, *city = NULL, *title = NULL;
+  g_autofree char *xmp_text = NULL;
+  double lat, lon, alt;
+
+  camera_blobs (&source, FALSE);
+  pp_metadata_normalize (&source, &target, &out, NULL);
+
+  exif = open_exif_blob (out.exif);
+  exif_tags = gexiv2_metadata_get_exif_tags (exif);
+  g_assert_cmpuint (count_tags_with (exif_tags, "GPS"), ==, 0);
+  g_assert_false (gexiv2_metadata_try_get_gps_info (exif, &lon, &lat, &alt, NULL));
+  model = tag (exif, "Exif.Image.Model");
+  g_assert_cmpstr (model, ==, "Canon EOS R5");
+
+  xmp = open_xmp_blob (out.xmp);
+  xmp_tags = gexiv2_metadata_get_xmp_tags (xmp);
+  g_assert_cmpuint (count_tags_with (xmp_tags, "GPS"), ==, 0);
+  xmp_text = g_strndup (g_bytes_get_data (out.xmp, NULL), g_bytes_get_size (out.xmp));
+  g_assert_null (strstr (xmp_text, "GPS"));
+  /* The location's name is not a coordinate: it stays. */
+  city = tag (xmp, "Xmp.iptcExt.LocationShown[1]/Iptc4xmpExt:City");
+  g_assert_cmpstr (city, ==, "Berlin");
+  title = tag (xmp, "Xmp.dc.title");
+  g_assert_nonnull (strstr (title, "Evening"));
+}
+
+/* Formats without IPTC-IIM (PNG, WebP, AVIF, JXL) get its IPTC Core fields in XMP; what XMP
+ * already says wins. */
+static void
+test_normalize_mirrors_iptc (void)
+{
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_auto (PpMetadataBlobs) out = { 0 };
+  PpMetadataTarget target = { PP_METADATA_KEEP, 40, 30, 1, FALSE };
+  g_autoptr (GExiv2Metadata) xmp = NULL;
+  g_auto (GStrv) subject = NULL;
+  g_autofree char *city = NULL, *creator = NULL;
+
+  source.iptc = g_bytes_new_static (iim_latin1, sizeof iim_latin1);
+  pp_metadata_normalize (&source, &target, &out, NULL);
+  g_assert_null (out.iptc);
+  xmp = open_xmp_blob (out.xmp);
+  subject = gexiv2_metadata_try_get_tag_multiple (xmp, "Xmp.dc.subject", NULL);
+  g_assert_cmpuint (g_strv_length (subject), ==, 2);
+  g_assert_cmpstr (subject[0], ==, "sky");
+  g_assert_cmpstr (subject[1], ==, "cloud");
+  city = tag (xmp, "Xmp.photoshop.City");
+  g_assert_cmpstr (city, ==, "Berlin");
+  creator = tag (xmp, "Xmp.dc.creator");
+  g_assert_cmpstr (creator, ==, "Jos\xc3\xa9");
+  /* Even an IPTC-only source gets EXIF naming the software. */
+  g_assert_nonnull (out.exif);
+}
+
+/* strip: nothing; no metadata in: nothing out (no EXIF invented for a bare file). */
+static void
+test_normalize_strip_and_empty (void)
+{
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_auto (PpMetadataBlobs) none = { 0 };
+  g_auto (PpMetadataBlobs) out = { 0 };
+  PpMetadataTarget strip = { PP_METADATA_STRIP, 400, 600, 1, TRUE };
+  PpMetadataTarget keep = { PP_METADATA_KEEP, 400, 600, 1, TRUE };
+
+  camera_blobs (&source, FALSE);
+  pp_metadata_normalize (&source, &strip, &out, NULL);
+  g_assert_true (pp_metadata_blobs_is_empty (&out));
+  pp_metadata_normalize (&none, &keep, &out, NULL);
+  g_assert_true (pp_metadata_blobs_is_empty (&out));
+}
+
+/* Damaged blobs are dropped with a note naming what was lost; the rest is kept. */
+static void
+test_normalize_damaged (void)
+{
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_auto (PpMetadataBlobs) out = { 0 };
+  g_autofree char *note = NULL;
+  PpMetadataTarget target = { PP_METADATA_KEEP, 4, 3, 1, TRUE };
+  g_autoptr (GBytes) good = camera_exif (FALSE);
+
+  source.exif = g_bytes_ref (good);
+  source.xmp = g_bytes_new_static ("<x:xmpmeta><rdf:RDF", 19);
+  pp_metadata_normalize (&source, &target, &out, &note);
+  g_assert_nonnull (out.exif);
+  g_assert_null (out.xmp);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "XMP"));
+
+  /* Every cut of the EXIF: never a crash, and either a blob or a note. */
+  for (gsize n = 0; n < g_bytes_get_size (good); n += 7)
+    {
+      g_auto (PpMetadataBlobs) cut_source = { 0 };
+      g_auto (PpMetadataBlobs) cut_out = { 0 };
+      g_autofree char *cut_note = NULL;
+
+      cut_source.exif = g_bytes_new_from_bytes (good, 0, n);
+      pp_metadata_normalize (&cut_source, &target, &cut_out, &cut_note);
+      g_assert_true (cut_out.exif != NULL || cut_note != NULL);
+    }
+}
+
+/* Serial and parallel runs must write the same bytes: the same input gives the same blobs. */
+static void
+test_normalize_deterministic (void)
+{
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_auto (PpMetadataBlobs) a = { 0 };
+  g_auto (PpMetadataBlobs) b = { 0 };
+  PpMetadataTarget target = { PP_METADATA_KEEP, 400, 600, 1, FALSE };
+
+  camera_blobs (&source, FALSE);
+  pp_metadata_normalize (&source, &target, &a, NULL);
+  g_usleep (1100 * 1000); /* a clock in the output would show now */
+  pp_metadata_normalize (&source, &target, &b, NULL);
+  g_assert_true (g_bytes_equal (a.exif, b.exif));
+  g_assert_true (g_bytes_equal (a.xmp, b.xmp));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Fields for output names */
+
+static void
+test_fields_from_blobs (void)
+{
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_auto (PpMetadataFields) fields = { 0 };
+
+  camera_blobs (&source, TRUE);
+  pp_metadata_read_fields (&source, &fields);
+  g_assert_cmpstr (fields.date, ==, "2023-07-14");
+  g_assert_cmpstr (fields.time, ==, "18-05-09");
+  g_assert_cmpstr (fields.camera, ==, "Canon EOS R5"); /* not "Canon Canon EOS R5" */
+}
+
+/* Built by the test: EXIF with the given make, model and date (any may be NULL). */
+static GBytes *
+exif_with (const char *make,
+           const char *model,
+           const char *date)
+{
+  g_autoptr (GBytes) start = exif_with_orientation (FALSE, 1);
+  g_autoptr (GExiv2Metadata) m = gexiv2_metadata_new ();
+
+  g_assert_true (gexiv2_metadata_from_app1_segment (m, g_bytes_get_data (start, NULL),
+                                                    g_bytes_get_size (start), NULL));
+  if (make != NULL)
+    gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Make", make, NULL);
+  if (model != NULL)
+    gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Model", model, NULL);
+  if (date != NULL)
+    gexiv2_metadata_try_set_tag_string (m, "Exif.Photo.DateTimeOriginal", date, NULL);
+  return gexiv2_metadata_get_exif_data (m, GEXIV2_BYTE_ORDER_LITTLE, NULL);
+}
+
+static void
+test_fields_camera_names (void)
+{
+  static const struct { const char *make, *model, *camera; } cases[] = {
+    { "NIKON CORPORATION", "NIKON D850", "NIKON D850" },
+    { "Panasonic", "DMC-GF1", "Panasonic DMC-GF1" },
+    { "  Apple ", "iPhone 13 Pro Max", "Apple iPhone 13 Pro Max" }, /* padding trimmed */
+    { NULL, "AC/DC  cam\tone", "AC-DC cam-one" },
+    { "OnlyMake", NULL, "OnlyMake" },
+    { NULL, NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (PpMetadataBlobs) blobs = { 0 };
+      g_auto (PpMetadataFields) fields = { 0 };
+
+      blobs.exif = exif_with (cases[i].make, cases[i].model, NULL);
+      pp_metadata_read_fields (&blobs, &fields);
+      g_assert_cmpstr (fields.camera, ==, cases[i].camera);
+      g_assert_null (fields.date);
+    }
+}
+
+/* Unset dates ("0000:00:00 00:00:00", what cameras write with no clock) fall through to the
+ * next source; XMP's ISO 8601 dates are read as shown, without moving time zones. */
+static void
+test_fields_dates (void)
+{
+  static const char xmp_date[] =
+    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+    "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+    "rdf:about=\"\" xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" "
+    "photoshop:DateCreated=\"2019-12-31T23:59:58-05:00\"/></rdf:RDF></x:xmpmeta>";
+  g_auto (PpMetadataBlobs) blobs = { 0 };
+  g_auto (PpMetadataFields) fields = { 0 };
+  g_auto (PpMetadataBlobs) date_only = { 0 };
+
+  blobs.exif = exif_with (NULL, NULL, "0000:00:00 00:00:00");
+  blobs.xmp = g_bytes_new_static (xmp_date, sizeof xmp_date - 1);
+  pp_metadata_read_fields (&blobs, &fields);
+  g_assert_cmpstr (fields.date, ==, "2019-12-31");
+  g_assert_cmpstr (fields.time, ==, "23-59-58");
+
+  date_only.exif = exif_with (NULL, NULL, "2001:02:03");
+  pp_metadata_read_fields (&date_only, &fields);
+  g_assert_cmpstr (fields.date, ==, "2001-02-03");
+  g_assert_null (fields.time);
+}
+
+/* From a file: the repository's sample photographs carry real cameras' EXIF. */
+static void
+test_fields_from_file (void)
+{
+  g_autofree char *river = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "data", "samples",
+                                             "river.jpg", NULL);
+  g_autofree char *cat = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "data", "samples",
+                                           "cat.jpg", NULL);
+  g_auto (PpMetadataFields) fields = { 0 };
+
+  g_assert_true (pp_metadata_read_file_fields (river, &fields));
+  g_assert_cmpstr (fields.date, ==, "2013-06-23");
+  g_assert_cmpstr (fields.time, ==, "16-49-15");
+  g_assert_cmpstr (fields.camera, ==, "Panasonic DMC-GF1");
+  g_assert_true (pp_metadata_read_file_fields (cat, &fields)); /* no metadata at all */
+  g_assert_null (fields.date);
+  g_assert_null (fields.camera);
+  g_assert_false (pp_metadata_read_file_fields ("/nonexistent/photo.jpg", &fields));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -246,5 +681,17 @@ main (int    argc,
   g_test_add_func ("/pp/metadata/exif/payload-rejects-non-tiff", test_payload_rejects_non_tiff);
   g_test_add_func ("/pp/metadata/iptc/photoshop-round-trip", test_iptc_photoshop_round_trip);
   g_test_add_func ("/pp/metadata/policy-names", test_policy_names);
+  g_test_add_func ("/pp/metadata/normalize/keep", test_normalize_keep);
+  g_test_add_func ("/pp/metadata/normalize/keeps-given-orientation",
+                   test_normalize_keeps_given_orientation);
+  g_test_add_func ("/pp/metadata/normalize/strip-gps", test_normalize_strip_gps);
+  g_test_add_func ("/pp/metadata/normalize/mirrors-iptc", test_normalize_mirrors_iptc);
+  g_test_add_func ("/pp/metadata/normalize/strip-and-empty", test_normalize_strip_and_empty);
+  g_test_add_func ("/pp/metadata/normalize/damaged", test_normalize_damaged);
+  g_test_add_func ("/pp/metadata/normalize/deterministic", test_normalize_deterministic);
+  g_test_add_func ("/pp/metadata/fields/from-blobs", test_fields_from_blobs);
+  g_test_add_func ("/pp/metadata/fields/camera-names", test_fields_camera_names);
+  g_test_add_func ("/pp/metadata/fields/dates", test_fields_dates);
+  g_test_add_func ("/pp/metadata/fields/from-file", test_fields_from_file);
   return g_test_run ();
 }

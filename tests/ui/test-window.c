@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include "batch/pp-batch.h"
-#include "pp-presets.h"
+#include "render/pp-presets.h"
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
