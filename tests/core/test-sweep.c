@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "../cli/cli-util.h"
+#include "batch/pp-report.h"
 #include "batch/pp-scratch.h"
 #include "batch/pp-sweep.h"
 #include "render/pp-pipeline.h"
@@ -353,6 +354,26 @@ test_engine (void)
   root = json_node_get_object (json);
   g_assert_cmpint (json_object_get_int_member (root, "files_sampled"), ==, 3);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "points")), ==, 2);
+
+  /* The shareable report: one HTML file with the chart inline. */
+  {
+    g_autofree char *html = pp_report_html (sweep);
+    g_autofree char *path = g_build_filename (scratch, "report.html", NULL);
+    g_autofree char *written = NULL;
+
+    g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>"));
+    g_assert_nonnull (strstr (html, "<svg"));
+    g_assert_nonnull (strstr (html, "<title>Amdahl fit</title>"));
+    g_assert_nonnull (strstr (html, "<title>ideal</title>"));
+    g_assert_nonnull (strstr (html, "2 threads: "));      /* a measured point */
+    g_assert_nonnull (strstr (html, "fit=160x160"));      /* the chain */
+    g_assert_nonnull (strstr (html, "Recommended:"));
+    g_assert_null (strstr (html, "<script"));
+    g_assert_true (pp_report_write (sweep, path, NULL));
+    g_assert_true (g_file_get_contents (path, &written, NULL, NULL));
+    g_assert_cmpstr (written, ==, html);
+    g_unlink (path);
+  }
 
   g_rmdir (scratch);
   g_object_unref (run.result);
