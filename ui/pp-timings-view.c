@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "pp-file-chooser.h"
 #include "pp-timings-view.h"
 #include "pp-ui-resources.h"
 
@@ -436,20 +437,20 @@ save_text (PpTimingsView *self,
 }
 
 static void
-export_response (GtkNativeDialog *native,
-                 int              response,
-                 PpTimingsView   *self)
+export_chosen (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      gboolean json = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "pp-json"));
-      g_autofree char *text = json ? pp_timings_view_to_json (self) : pp_timings_view_to_csv (self);
+  g_autoptr (GTask) task = user_data;
+  PpTimingsView *self = g_task_get_source_object (task);
+  gboolean json = GPOINTER_TO_INT (g_task_get_task_data (task));
+  g_autoptr (GFile) file = pp_file_chooser_save_finish (result, NULL);
+  g_autofree char *text = NULL;
 
-      save_text (self, file, text);
-    }
-  gtk_native_dialog_destroy (native);
-  g_object_unref (native);
+  if (file == NULL || self->runs == NULL)
+    return;
+  text = json ? pp_timings_view_to_json (self) : pp_timings_view_to_csv (self);
+  save_text (self, file, text);
 }
 
 static void
@@ -457,20 +458,14 @@ export (PpTimingsView *self,
         gboolean       json)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *native;
+  /* Carries the view (a ref) and the format to the callback. */
+  GTask *task = g_task_new (self, NULL, NULL, NULL);
 
-  /* GtkFileChooserNative works from GTK 4.0 to today's, through the portal in a Flatpak. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  native = gtk_file_chooser_native_new (json ? "Export Timings as JSON" : "Export Timings as CSV",
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native),
-                                     json ? "parapix-timings.json" : "parapix-timings.csv");
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  g_object_set_data (G_OBJECT (native), "pp-json", GINT_TO_POINTER (json));
-  g_signal_connect (native, "response", G_CALLBACK (export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  g_task_set_task_data (task, GINT_TO_POINTER (json), NULL);
+  pp_file_chooser_save (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                        json ? "Export Timings as JSON" : "Export Timings as CSV", "_Export",
+                        json ? "parapix-timings.json" : "parapix-timings.csv", NULL,
+                        export_chosen, task);
 }
 
 static void
