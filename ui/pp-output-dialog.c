@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "pp-file-chooser.h"
 #include "pp-output-dialog.h"
 #include "pp-ui-resources.h"
 
@@ -91,35 +92,32 @@ update_quality_row (PpOutputDialog *self)
 }
 
 static void
-folder_chosen (GtkNativeDialog *native,
-               int              response,
-               PpOutputDialog  *self)
+folder_chosen (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autofree char *uri = g_file_get_uri (folder);
+  g_autoptr (PpOutputDialog) self = user_data;
+  g_autoptr (GFile) folder = pp_file_chooser_select_folder_finish (result, NULL);
+  g_autofree char *uri = NULL;
 
-      g_settings_set_string (self->settings, "output-folder", uri);
-    }
-  gtk_native_dialog_destroy (native);
-  g_object_unref (native);
-  g_object_unref (self);
+  if (folder == NULL || self->settings == NULL)
+    return;
+  uri = g_file_get_uri (folder);
+  g_settings_set_string (self->settings, "output-folder", uri);
 }
 
+/**
+ * pp_output_dialog_choose_folder:
+ *
+ * Asks for the output folder and stores the answer in the settings. Main thread only.
+ */
 void
 pp_output_dialog_choose_folder (PpOutputDialog *self)
 {
-  GtkFileChooserNative *native;
-
   g_return_if_fail (PP_IS_OUTPUT_DIALOG (self));
 
-  native = gtk_file_chooser_native_new ("Choose the Output Folder", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Select",
-                                        "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  g_signal_connect (native, "response", G_CALLBACK (folder_chosen), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  pp_file_chooser_select_folder (GTK_WINDOW (self), "Choose the Output Folder", "_Select", NULL,
+                                 NULL, folder_chosen, g_object_ref (self));
 }
 
 static void

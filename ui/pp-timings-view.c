@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "pp-file-chooser.h"
 #include "pp-timings-view.h"
 #include "pp-ui-resources.h"
 
@@ -107,7 +108,7 @@ find_baseline (PpTimingsView *self,
 
       if (other == run)
         break;
-      if (g_strcmp0 (pp_run_get_mode (other), "serial") == 0 && pp_run_get_finished (other) &&
+      if (pp_run_get_mode (other) == PP_BATCH_MODE_SERIAL && pp_run_get_finished (other) &&
           !pp_run_get_cancelled (other) && g_strcmp0 (get_extra (other)->work, extra->work) == 0 &&
           pp_run_get_wall_us (other) > 0)
         baseline = other;
@@ -125,7 +126,7 @@ pp_timings_view_get_speedup (PpTimingsView *self,
 
   if (!pp_run_get_finished (run) || pp_run_get_cancelled (run) || pp_run_get_wall_us (run) <= 0)
     return 0.0;
-  if (g_strcmp0 (pp_run_get_mode (run), "serial") == 0)
+  if (pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL)
     return 1.0;
   baseline = find_baseline (self, run);
   if (baseline == NULL)
@@ -144,7 +145,7 @@ cell_text (PpTimingsView *self,
   switch (column)
     {
     case COL_MODE:
-      return g_strdup_printf ("%s%s", g_strcmp0 (pp_run_get_mode (run), "serial") == 0
+      return g_strdup_printf ("%s%s", pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL
                                         ? "Serial" : "Parallel",
                               pp_run_get_cancelled (run) ? " (cancelled)"
                               : !pp_run_get_finished (run) ? " (running)" : "");
@@ -353,7 +354,9 @@ pp_timings_view_to_csv (PpTimingsView *self)
 
       pp_run_get_totals (run, &totals);
       g_string_append_printf (csv, "%s,%u,%u,%s,%s,%s,%s,%s,%s,",
-                              pp_run_get_mode (run), pp_run_get_threads (run), totals.n_ok,
+                              pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL ? "serial"
+                                                                            : "parallel",
+                              pp_run_get_threads (run), totals.n_ok,
                               g_ascii_formatd (buf[0], sizeof buf[0], "%.3f", totals.megapixels),
                               g_ascii_formatd (buf[1], sizeof buf[1], "%.3f", wall),
                               wall > 0 ? g_ascii_formatd (buf[2], sizeof buf[2], "%.2f",
@@ -436,20 +439,20 @@ save_text (PpTimingsView *self,
 }
 
 static void
-export_response (GtkNativeDialog *native,
-                 int              response,
-                 PpTimingsView   *self)
+export_chosen (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      gboolean json = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "pp-json"));
-      g_autofree char *text = json ? pp_timings_view_to_json (self) : pp_timings_view_to_csv (self);
+  g_autoptr (GTask) task = user_data;
+  PpTimingsView *self = g_task_get_source_object (task);
+  gboolean json = GPOINTER_TO_INT (g_task_get_task_data (task));
+  g_autoptr (GFile) file = pp_file_chooser_save_finish (result, NULL);
+  g_autofree char *text = NULL;
 
-      save_text (self, file, text);
-    }
-  gtk_native_dialog_destroy (native);
-  g_object_unref (native);
+  if (file == NULL || self->runs == NULL)
+    return;
+  text = json ? pp_timings_view_to_json (self) : pp_timings_view_to_csv (self);
+  save_text (self, file, text);
 }
 
 static void
@@ -457,20 +460,14 @@ export (PpTimingsView *self,
         gboolean       json)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *native;
+  /* Carries the view (a ref) and the format to the callback. */
+  GTask *task = g_task_new (self, NULL, NULL, NULL);
 
-  /* GtkFileChooserNative works from GTK 4.0 to today's, through the portal in a Flatpak. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  native = gtk_file_chooser_native_new (json ? "Export Timings as JSON" : "Export Timings as CSV",
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native),
-                                     json ? "parapix-timings.json" : "parapix-timings.csv");
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  g_object_set_data (G_OBJECT (native), "pp-json", GINT_TO_POINTER (json));
-  g_signal_connect (native, "response", G_CALLBACK (export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  g_task_set_task_data (task, GINT_TO_POINTER (json), NULL);
+  pp_file_chooser_save (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                        json ? "Export Timings as JSON" : "Export Timings as CSV", "_Export",
+                        json ? "parapix-timings.json" : "parapix-timings.csv", NULL,
+                        export_chosen, task);
 }
 
 static void

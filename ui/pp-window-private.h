@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What pp-window.c, pp-window-actions.c, pp-window-batch.c and pp-window-dnd.c share: the
- * window's instance structure and the internal functions each part offers the others.
+ * What pp-window.c, pp-window-actions.c, pp-window-batch.c, pp-window-compare.c and
+ * pp-window-dnd.c share: the window's instance structure and the internal functions each part
+ * offers the others.
  */
 #pragma once
 
+#include "batch/pp-batch.h"
 #include "pp-chain-editor.h"
 #include "pp-preview.h"
 #include "pp-thumbnail-grid.h"
@@ -13,6 +15,37 @@
 #include "pp-window.h"
 
 G_BEGIN_DECLS
+
+typedef enum
+{
+  PP_WINDOW_PHASE_IDLE,
+  PP_WINDOW_PHASE_SINGLE,           /* Process */
+  PP_WINDOW_PHASE_COMPARE_SERIAL,   /* Compare, first run */
+  PP_WINDOW_PHASE_COMPARE_PARALLEL, /* Compare, second run */
+  PP_WINDOW_PHASE_COMPARE_CHECK,    /* Compare: the outputs' bytes compared on the pool */
+} PpWindowPhase;
+
+/* The batch in progress, or the last one: owned by pp-window-batch.c; pp-window-compare.c
+ * reads and sets the compare fields. Main thread only. */
+typedef struct
+{
+  PpBatch *batch;
+  GCancellable *cancellable;
+  PpProgress *progress;
+  gulong progress_id;
+  PpRun *run;
+  PpWindowPhase phase;
+  PpRun *serial_run;      /* Compare: the finished serial run */
+  char *scratch_dir;      /* Compare: where the serial run wrote */
+  GFile *output_folder;   /* of the current run */
+  char *work;             /* what the timings view compares runs by */
+  char *open_uri;         /* the toast's "Open Folder" */
+  AdwToast *toast;        /* (weak) the last run's toast, updated when a new one comes */
+  GListStore *failures;   /* of PpFileResult, this run */
+  gboolean retry_compare; /* what to start again once another output folder is chosen */
+  gint64 labels_us;       /* when the progress texts last changed */
+  gboolean disposed;      /* the window is gone: a run still ending only cleans up */
+} PpWindowBatch;
 
 struct _PpWindow
 {
@@ -58,7 +91,7 @@ struct _PpWindow
   GFile *folder;      /* the open folder, or NULL when files were opened one by one */
   GPtrArray *files;   /* of GFile, when files were opened one by one */
 
-  gpointer batch_state; /* owned by pp-window-batch.c */
+  PpWindowBatch batch;
 };
 
 /* pp-window.c */
@@ -83,5 +116,24 @@ void     _pp_window_class_init_batch (GtkWidgetClass *widget_class);
 void     _pp_window_init_batch       (PpWindow       *self);
 void     _pp_window_dispose_batch    (PpWindow       *self);
 gboolean _pp_window_is_running       (PpWindow       *self);
+gboolean _pp_window_begin            (PpWindow       *self,
+                                      gboolean        compare);
+void     _pp_window_start_run        (PpWindow       *self,
+                                      PpBatchMode     mode,
+                                      GFile          *output,
+                                      gboolean        scratch);
+void     _pp_window_finish           (PpWindow       *self,
+                                      const char     *message);
+char    *_pp_window_summary          (PpWindow       *self,
+                                      PpRun          *run);
+
+/* pp-window-compare.c */
+void        _pp_window_class_init_compare (GtkWidgetClass *widget_class);
+gboolean    _pp_window_compare_start      (PpWindow      *self,
+                                           GFile         *output);
+gboolean    _pp_window_compare_run_done   (PpWindow      *self,
+                                           PpRun         *run);
+void        _pp_window_compare_discard    (PpWindow      *self);
+const char *_pp_window_compare_phase_label (PpWindowPhase phase);
 
 G_END_DECLS

@@ -2,7 +2,8 @@
  *
  * PpWindow: wires the thumbnail grid, the preview and the chain editor together, remembers the
  * window's state in GSettings, and shows the empty page until something is opened. Actions live
- * in pp-window-actions.c, the batch in pp-window-batch.c, drag and drop in pp-window-dnd.c.
+ * in pp-window-actions.c, the batch in pp-window-batch.c, Compare in pp-window-compare.c, drag
+ * and drop in pp-window-dnd.c.
  */
 #define G_LOG_DOMAIN "pp-window"
 
@@ -149,8 +150,8 @@ on_run_selected (PpWindow *self,
   pp_timeline_set_run (self->timeline, run);
   if (run != NULL)
     title = g_strdup_printf ("Worker Threads · %s run on %u thread%s",
-                             g_strcmp0 (pp_run_get_mode (run), "serial") == 0 ? "serial"
-                                                                              : "parallel",
+                             pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL ? "serial"
+                                                                           : "parallel",
                              pp_run_get_threads (run), pp_run_get_threads (run) == 1 ? "" : "s");
   gtk_label_set_label (self->timeline_title, title ? title : "Worker Threads");
 }
@@ -290,6 +291,7 @@ pp_window_class_init (PpWindowClass *klass)
 
   _pp_window_class_init_actions (widget_class);
   _pp_window_class_init_batch (widget_class);
+  _pp_window_class_init_compare (widget_class);
 }
 
 static void

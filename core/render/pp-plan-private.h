@@ -22,5 +22,6 @@ PpImage *_pp_plan_alloc_stage     (PpPlan        *plan,
                                    guint          stage,
                                    GError       **error);
 guint    _pp_plan_get_total_bands (PpPlan        *plan);
+void     _pp_plan_set_band_rows_for_testing (int   rows);
 
 G_END_DECLS

@@ -18,6 +18,9 @@
  * enough that per-band overhead (a clock read, an atomic) is lost in the noise. */
 #define PP_BAND_BYTES (128 * 1024)
 
+/* Tests only: rows per band for plans made from now on (0: the size above). */
+static int forced_band_rows;
+
 typedef struct
 {
   gboolean is_lut;
@@ -172,6 +175,8 @@ stage_finish (Stage *stage)
     stage->band_rows = MIN (MAX (stage->band_rows,
                                  4 * stage->ctx.info->get_radius (stage->ctx.values)),
                             stage->ctx.dst_height);
+  if (g_atomic_int_get (&forced_band_rows) > 0)
+    stage->band_rows = MIN (g_atomic_int_get (&forced_band_rows), stage->ctx.dst_height);
   stage->n_bands = (stage->ctx.dst_height + stage->band_rows - 1) / stage->band_rows;
 
   if (stage->ops->len > 0)
@@ -194,6 +199,23 @@ stage_finish (Stage *stage)
   if (label->len == 0)
     g_string_append (label, "copy");
   stage->label = g_string_free (label, FALSE);
+}
+
+/**
+ * _pp_plan_set_band_rows_for_testing:
+ * @rows: rows per band of every stage of the plans made after this call, or 0 for the normal
+ *   choice (about 128 KiB of output per band, at least 4 radii for a local filter)
+ *
+ * For tests only (tests/core/test-scheduler.c): small images then split into as many bands as a
+ * test needs, so that serial/parallel identity is checked with every worker busy. Any thread;
+ * plans already made keep their bands.
+ */
+void
+_pp_plan_set_band_rows_for_testing (int rows)
+{
+  g_return_if_fail (rows >= 0);
+
+  g_atomic_int_set (&forced_band_rows, rows);
 }
 
 /**

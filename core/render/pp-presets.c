@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Presets stored as `NAME.pipeline` files holding one pipeline spec. Names are checked so a
- * preset can never write outside its folder.
+ * Presets: named pipeline specs, shared by the window's chain editor and the command line's
+ * --preset. Three are built in; the user's are `NAME.pipeline` files holding one spec under
+ * $XDG_CONFIG_HOME/parapix/presets/. Names are checked so a preset can never write outside its
+ * folder. Any thread (no state is kept), though the folder is the user's to change at any time.
  */
 #define G_LOG_DOMAIN "pp-presets"
 
@@ -12,7 +14,7 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-presets.h"
+#include "render/pp-presets.h"
 
 #define SUFFIX ".pipeline"
 
@@ -22,6 +24,13 @@ static const PpBuiltinPreset builtin_presets[] = {
   { "Black and white", "grayscale,contrast=15" },
 };
 
+/**
+ * pp_presets_get_builtin:
+ * @n_presets: (out): the number of built-in presets
+ *
+ * Returns: (transfer none) (array length=n_presets): the built-in presets, in menu order;
+ *   static, never freed
+ */
 const PpBuiltinPreset *
 pp_presets_get_builtin (guint *n_presets)
 {
@@ -29,6 +38,13 @@ pp_presets_get_builtin (guint *n_presets)
   return builtin_presets;
 }
 
+/**
+ * pp_presets_is_builtin:
+ * @name: (nullable): a preset name (exact, case-sensitive)
+ *
+ * Returns: whether @name is one of the built-in presets, which cannot be saved over, renamed
+ *   or deleted
+ */
 gboolean
 pp_presets_is_builtin (const char *name)
 {
@@ -69,7 +85,15 @@ compare_names (gconstpointer a,
   return g_utf8_collate (*(char **) a, *(char **) b);
 }
 
-/* Returns: (transfer full): the user's preset names, sorted */
+/**
+ * pp_presets_list_user:
+ *
+ * Lists the user's presets: the `*.pipeline` files of $XDG_CONFIG_HOME/parapix/presets/ (not
+ * hidden ones). A missing or unreadable folder is no presets, not an error.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the names (without the suffix), sorted by
+ *   g_utf8_collate(); free with g_strfreev()
+ */
 char **
 pp_presets_list_user (void)
 {
@@ -87,6 +111,18 @@ pp_presets_list_user (void)
   return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
+/**
+ * pp_presets_load:
+ * @name: a built-in or user preset name
+ * @error: G_IO_ERROR_INVALID_FILENAME for a name that cannot be a preset (empty, starting with
+ *   a dot, containing "/"); a G_FILE_ERROR (G_FILE_ERROR_NOENT: no such preset) when the file
+ *   cannot be read
+ *
+ * Reads a preset's pipeline spec. The spec is not parsed: pp_pipeline_new_from_spec() does
+ * that, and reports a spec that was edited by hand into something invalid.
+ *
+ * Returns: (transfer full) (nullable): the spec, without surrounding white space
+ */
 char *
 pp_presets_load (const char  *name,
                  GError     **error)
@@ -103,6 +139,19 @@ pp_presets_load (const char  *name,
   return g_strdup (g_strstrip (contents));
 }
 
+/**
+ * pp_presets_save:
+ * @name: the preset's name
+ * @spec: a pipeline spec (pp_pipeline_to_spec())
+ * @error: G_IO_ERROR_EXISTS when @name is a built-in preset; G_IO_ERROR_INVALID_FILENAME for a
+ *   name that cannot be a preset; a G_IO_ERROR from errno when the folder cannot be created; a
+ *   G_FILE_ERROR when the file cannot be written
+ *
+ * Writes (or replaces) the user preset @name atomically (g_file_set_contents()), creating the
+ * presets folder (mode 0700) if needed.
+ *
+ * Returns: %TRUE when saved
+ */
 gboolean
 pp_presets_save (const char  *name,
                  const char  *spec,
@@ -123,14 +172,26 @@ pp_presets_save (const char  *name,
     return FALSE;
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "Could not create the presets folder %s: %s", dir, g_strerror (errno));
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Could not create the presets folder %s: %s", dir, g_strerror (saved));
       return FALSE;
     }
   contents = g_strconcat (spec, "\n", NULL);
   return g_file_set_contents (path, contents, -1, error);
 }
 
+/**
+ * pp_presets_rename:
+ * @name: an existing user preset
+ * @new_name: its new name
+ * @error: G_IO_ERROR_EXISTS when @new_name is built in or already taken;
+ *   G_IO_ERROR_INVALID_FILENAME for a name that cannot be a preset; a G_IO_ERROR from errno
+ *   when the rename fails (G_IO_ERROR_NOT_FOUND: no preset @name)
+ *
+ * Returns: %TRUE when renamed
+ */
 gboolean
 pp_presets_rename (const char  *name,
                    const char  *new_name,
@@ -158,13 +219,23 @@ pp_presets_rename (const char  *name,
     }
   if (g_rename (from, to) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "Could not rename the preset: %s", g_strerror (errno));
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Could not rename the preset: %s", g_strerror (saved));
       return FALSE;
     }
   return TRUE;
 }
 
+/**
+ * pp_presets_delete:
+ * @name: a user preset
+ * @error: G_IO_ERROR_INVALID_FILENAME for a name that cannot be a preset; a G_IO_ERROR from
+ *   errno when the file cannot be removed (G_IO_ERROR_NOT_FOUND: no preset @name)
+ *
+ * Returns: %TRUE when deleted
+ */
 gboolean
 pp_presets_delete (const char  *name,
                    GError     **error)
@@ -175,8 +246,10 @@ pp_presets_delete (const char  *name,
     return FALSE;
   if (g_unlink (path) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "Could not delete the preset: %s", g_strerror (errno));
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Could not delete the preset: %s", g_strerror (saved));
       return FALSE;
     }
   return TRUE;

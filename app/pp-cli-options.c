@@ -1,0 +1,663 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every command-line option, in one table: its name, value, help line, and where its value goes.
+ * Most options set a PpBatch property and are parsed from that property's GParamSpec (enums by
+ * their nicks, numbers within the spec's range), so they need no code of their own. GOption only
+ * collects the raw values; they are checked afterwards in table order, so --version and
+ * --help work whatever else is on the line.
+ *
+ * Adding an option is one line in cli_options[] below:
+ *   PROPERTY ("prop")  a PpBatch property parsed from its GParamSpec (boolean: a flag);
+ *   FIELD (field)      a gboolean flag or a string kept in PpCliOptions, for the run to read;
+ *   PARSE (func)       anything else: func checks the value and stores it (see parse_threads).
+ * Then document it in docs/CLI.md. Checks between options go in check_combinations().
+ */
+#define G_LOG_DOMAIN "pp-cli"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "filters/pp-filter.h"
+#include "pp-cli-private.h"
+#include "render/pp-presets.h"
+#include "render/pp-scheduler.h"
+
+G_DEFINE_ENUM_TYPE (PpCliMode, pp_cli_mode,
+  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_SERIAL, "serial"),
+  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_PARALLEL, "parallel"),
+  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_COMPARE, "compare"))
+
+typedef struct _CliOption CliOption;
+
+/* Checks @value and stores it in @options; on a bad value, sets @error to the message that
+ * follows "--name: " (G_OPTION_ERROR_BAD_VALUE). */
+typedef gboolean (*CliParseFunc) (const CliOption *option,
+                                  PpCliOptions    *options,
+                                  const char      *value,
+                                  GError         **error);
+
+struct _CliOption
+{
+  const char *name;       /* --name */
+  const char *arg;        /* the value's placeholder in --help; NULL for a flag */
+  const char *help;
+  CliParseFunc parse;
+  const char *property;   /* PROPERTY: the PpBatch property */
+  gsize offset;           /* FIELD: where in PpCliOptions */
+};
+
+static gboolean parse_property (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_field (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_input (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_pipeline (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_preset (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_mode (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_threads (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_format (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_shard (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_max_megapixels (const CliOption *, PpCliOptions *, const char *, GError **);
+
+#define PROPERTY(prop) .parse = parse_property, .property = (prop)
+#define FIELD(field) .parse = parse_field, .offset = G_STRUCT_OFFSET (PpCliOptions, field)
+#define PARSE(func) .parse = (func)
+
+static const CliOption cli_options[] = {
+  { "batch", "DIR", "Process every image in DIR (without a window)", PARSE (parse_input) },
+  { "output", "DIR", "Write results to DIR (default: DIR/processed)",
+    PROPERTY ("output-folder") },
+  { "pipeline", "SPEC",
+    "Filters to apply, e.g. \"exposure=0.5,fit=800x800\" (see --list-filters)",
+    PARSE (parse_pipeline) },
+  { "preset", "NAME", "Filters of a saved preset instead of --pipeline (see --list-presets)",
+    PARSE (parse_preset) },
+  { "mode", "MODE",
+    "serial, parallel (default) or compare (both, checking the outputs are identical)",
+    PARSE (parse_mode) },
+  { "threads", "N", "Worker threads in parallel mode (default: all processors)",
+    PARSE (parse_threads) },
+  { "format", "FORMAT", "Output format: same (default), jpeg, png, webp, tiff or bmp",
+    PARSE (parse_format) },
+  { "quality", "Q", "JPEG and WebP quality, 1-100 (default 90)", PROPERTY ("quality") },
+  { "name", "TEMPLATE",
+    "Output name template with {name} {ext} {n} {date} (default \"{name}.{ext}\")",
+    PROPERTY ("name-template") },
+  { "on-collision", "POLICY", "When the output exists: rename (default), skip or overwrite",
+    PROPERTY ("collision") },
+  { "recursive", NULL, "Include sub-folders, keeping their structure in the output",
+    PROPERTY ("recursive") },
+  { "shard", "K/N", "Process only slice K of N of the sorted file list (for cluster schedulers)",
+    PARSE (parse_shard) },
+  { "json", NULL, "Write the run record as JSON to standard output", FIELD (json) },
+  { "quiet", NULL, "No progress and no summary; only failures", FIELD (quiet) },
+  { "max-megapixels", "N",
+    "Refuse images larger than this from their header (default 128, 0: no limit)",
+    PARSE (parse_max_megapixels) },
+  { "keep-orientation", NULL, "Leave pixels as stored instead of applying the EXIF orientation",
+    PROPERTY ("keep-orientation") },
+  { "in-place", NULL, "Allow outputs to replace their own inputs", PROPERTY ("in-place") },
+  { "version", NULL, "Print the version and exit", FIELD (version) },
+  { "list-filters", NULL, "List every filter with its parameters and ranges",
+    FIELD (list_filters) },
+  { "list-presets", NULL, "List the presets --preset takes", FIELD (list_presets) },
+};
+
+#undef PROPERTY
+#undef FIELD
+#undef PARSE
+
+/* ------------------------------------------------------------------------------------------ */
+/* Values */
+
+static gboolean
+bad_value (GError     **error,
+           const char  *format,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+bad_value (GError     **error,
+           const char  *format,
+           ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                                format, args));
+  va_end (args);
+  return FALSE;
+}
+
+/* Sets (or replaces) the value a PpBatch property will get (a copy of @value). */
+static void
+set_batch_value (PpCliOptions *options,
+                 const char   *property,
+                 const GValue *value)
+{
+  GValue copy = G_VALUE_INIT;
+
+  g_value_init (&copy, G_VALUE_TYPE (value));
+  g_value_copy (value, &copy);
+  for (guint i = 0; i < options->batch_names->len; i++)
+    if (g_str_equal (g_ptr_array_index (options->batch_names, i), property))
+      {
+        GValue *old = &g_array_index (options->batch_values, GValue, i);
+
+        g_value_unset (old);
+        *old = copy;
+        return;
+      }
+  g_ptr_array_add (options->batch_names, (gpointer) g_intern_string (property));
+  g_array_append_vals (options->batch_values, &copy, 1);
+}
+
+static const GValue *
+get_batch_value (const PpCliOptions *options,
+                 const char         *property)
+{
+  for (guint i = 0; i < options->batch_names->len; i++)
+    if (g_str_equal (g_ptr_array_index (options->batch_names, i), property))
+      return &g_array_index (options->batch_values, GValue, i);
+  return NULL;
+}
+
+static GParamSpec *
+batch_property (const char *property)
+{
+  g_autoptr (GTypeClass) klass = g_type_class_ref (PP_TYPE_BATCH);
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), property);
+
+  g_assert (pspec != NULL); /* a typo in cli_options[] */
+  return pspec;
+}
+
+/* "a, b or c" from an enum's nicks, for messages. */
+static char *
+enum_nicks (GType type)
+{
+  g_autoptr (GEnumClass) klass = g_type_class_ref (type);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 < klass->n_values ? ", " : " or ",
+                            klass->values[i].value_nick);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+parse_enum (GType       type,
+            const char *text,
+            int        *out,
+            GError    **error)
+{
+  g_autoptr (GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *value = g_enum_get_value_by_nick (klass, text);
+
+  if (value == NULL)
+    {
+      g_autofree char *nicks = enum_nicks (type);
+
+      return bad_value (error, "expected %s, got “%s”", nicks, text);
+    }
+  *out = value->value;
+  return TRUE;
+}
+
+static gboolean
+parse_uint (const char *text,
+            guint64     min,
+            guint64     max,
+            guint      *out)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+/* A PpBatch property's value from its text, by the property's type and range. */
+static gboolean
+parse_property (const CliOption *option,
+                PpCliOptions    *options,
+                const char      *text,
+                GError         **error)
+{
+  GParamSpec *pspec = batch_property (option->property);
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, pspec->value_type);
+  if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
+    g_value_set_boolean (&value, TRUE);
+  else if (G_IS_PARAM_SPEC_STRING (pspec))
+    g_value_set_string (&value, text);
+  else if (G_IS_PARAM_SPEC_ENUM (pspec))
+    {
+      int v;
+
+      if (!parse_enum (pspec->value_type, text, &v, error))
+        return FALSE;
+      g_value_set_enum (&value, v);
+    }
+  else if (G_IS_PARAM_SPEC_INT (pspec))
+    {
+      GParamSpecInt *range = G_PARAM_SPEC_INT (pspec);
+      gint64 v;
+
+      if (!g_ascii_string_to_signed (text, 10, range->minimum, range->maximum, &v, NULL))
+        return bad_value (error, "expected a whole number from %d to %d, got “%s”",
+                          range->minimum, range->maximum, text);
+      g_value_set_int (&value, (int) v);
+    }
+  else if (G_IS_PARAM_SPEC_UINT (pspec))
+    {
+      GParamSpecUInt *range = G_PARAM_SPEC_UINT (pspec);
+      guint v;
+
+      if (!parse_uint (text, range->minimum, range->maximum, &v))
+        return bad_value (error, "expected a whole number from %u to %u, got “%s”",
+                          range->minimum, range->maximum, text);
+      g_value_set_uint (&value, v);
+    }
+  else if (pspec->value_type == G_TYPE_FILE)
+    g_value_take_object (&value, g_file_new_for_commandline_arg (text));
+  else
+    g_assert_not_reached (); /* give the option a PARSE function */
+  set_batch_value (options, option->property, &value);
+  return TRUE;
+}
+
+static gboolean
+parse_field (const CliOption *option,
+             PpCliOptions    *options,
+             const char      *text,
+             GError         **error)
+{
+  gpointer field = G_STRUCT_MEMBER_P (options, option->offset);
+
+  if (option->arg == NULL)
+    *(gboolean *) field = TRUE;
+  else
+    {
+      g_free (*(char **) field);
+      *(char **) field = g_strdup (text);
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_input (const CliOption *option,
+             PpCliOptions    *options,
+             const char      *text,
+             GError         **error)
+{
+  g_free (options->input);
+  options->input = g_strdup (text);
+  return TRUE;
+}
+
+static gboolean
+set_pipeline (PpCliOptions *options,
+              const char   *spec,
+              GError      **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  PpPipeline *pipeline = pp_pipeline_new_from_spec (spec, error);
+
+  if (pipeline == NULL)
+    return FALSE;
+  g_value_init (&value, PP_TYPE_PIPELINE);
+  g_value_take_object (&value, pipeline);
+  set_batch_value (options, "pipeline", &value);
+  return TRUE;
+}
+
+static gboolean
+parse_pipeline (const CliOption *option,
+                PpCliOptions    *options,
+                const char      *text,
+                GError         **error)
+{
+  return set_pipeline (options, text, error);
+}
+
+static gboolean
+parse_preset (const CliOption *option,
+              PpCliOptions    *options,
+              const char      *text,
+              GError         **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *spec = pp_presets_load (text, &local_error);
+
+  if (spec == NULL && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return bad_value (error, "no preset named “%s” (see --list-presets)", text);
+  if (spec == NULL)
+    return bad_value (error, "“%s”: %s", text, local_error->message);
+  if (!set_pipeline (options, spec, &local_error))
+    return bad_value (error, "preset “%s”: %s", text, local_error->message);
+  return TRUE;
+}
+
+static gboolean
+parse_mode (const CliOption *option,
+            PpCliOptions    *options,
+            const char      *text,
+            GError         **error)
+{
+  int mode;
+
+  if (!parse_enum (PP_TYPE_CLI_MODE, text, &mode, error))
+    return FALSE;
+  options->mode = mode;
+  return TRUE;
+}
+
+static gboolean
+parse_threads (const CliOption *option,
+               PpCliOptions    *options,
+               const char      *text,
+               GError         **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  guint threads;
+
+  /* The property's 0 (all processors) is the default, not something to ask for. */
+  if (!parse_uint (text, 1, PP_SCHEDULER_MAX_THREADS, &threads))
+    return bad_value (error, "expected a whole number from 1 to %d, got “%s”",
+                      PP_SCHEDULER_MAX_THREADS, text);
+  g_value_init (&value, G_TYPE_UINT);
+  g_value_set_uint (&value, threads);
+  set_batch_value (options, "threads", &value);
+  return TRUE;
+}
+
+static gboolean
+parse_format (const CliOption *option,
+              PpCliOptions    *options,
+              const char      *text,
+              GError         **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  PpFormat format;
+  int nick_value;
+
+  /* The nicks, and the names pp_format_from_string() also knows ("jpg", "TIFF"). */
+  if (parse_enum (PP_TYPE_FORMAT, text, &nick_value, NULL))
+    format = nick_value;
+  else if (!pp_format_from_string (text, &format))
+    return parse_enum (PP_TYPE_FORMAT, text, &nick_value, error);
+  if (format != PP_FORMAT_SAME && !pp_format_can_save (format))
+    return bad_value (error, "this system cannot write %s files", text);
+  g_value_init (&value, PP_TYPE_FORMAT);
+  g_value_set_enum (&value, format);
+  set_batch_value (options, "format", &value);
+  return TRUE;
+}
+
+static gboolean
+parse_shard (const CliOption *option,
+             PpCliOptions    *options,
+             const char      *text,
+             GError         **error)
+{
+  g_auto (GStrv) parts = g_strsplit (text, "/", -1);
+  g_auto (GValue) index = G_VALUE_INIT;
+  g_auto (GValue) count = G_VALUE_INIT;
+  guint k, n;
+
+  if (g_strv_length (parts) != 2 || !parse_uint (parts[1], 1, G_MAXUINT, &n)
+      || !parse_uint (parts[0], 1, n, &k))
+    return bad_value (error, "expected K/N with 1 ≤ K ≤ N (as in 2/8), got “%s”", text);
+  g_value_init (&index, G_TYPE_UINT);
+  g_value_set_uint (&index, k - 1);
+  g_value_init (&count, G_TYPE_UINT);
+  g_value_set_uint (&count, n);
+  set_batch_value (options, "shard-count", &count);
+  set_batch_value (options, "shard-index", &index);
+  return TRUE;
+}
+
+static gboolean
+parse_max_megapixels (const CliOption *option,
+                      PpCliOptions    *options,
+                      const char      *text,
+                      GError         **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  char *end = NULL;
+  double megapixels = g_ascii_strtod (text, &end);
+
+  if (end == text || *end != '\0' || !(megapixels >= 0) || megapixels > 1e6)
+    return bad_value (error, "expected a number of megapixels (0 for no limit), got “%s”", text);
+  g_value_init (&value, G_TYPE_DOUBLE);
+  g_value_set_double (&value, megapixels);
+  set_batch_value (options, "max-megapixels", &value);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The command line */
+
+/* What GOption found: the raw text of each option given (last one wins), by table index. */
+typedef struct
+{
+  gboolean given[G_N_ELEMENTS (cli_options)];
+  char *text[G_N_ELEMENTS (cli_options)];
+} Collected;
+
+static gboolean
+collect (const char  *option_name,
+         const char  *value,
+         gpointer     data,
+         GError     **error)
+{
+  Collected *collected = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cli_options); i++)
+    if (g_str_equal (option_name + 2, cli_options[i].name))
+      {
+        collected->given[i] = TRUE;
+        g_free (collected->text[i]);
+        collected->text[i] = g_strdup (value);
+        return TRUE;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+collected_clear (Collected *collected)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cli_options); i++)
+    g_free (collected->text[i]);
+}
+
+static int
+option_index (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cli_options); i++)
+    if (g_str_equal (cli_options[i].name, name))
+      return (int) i;
+  g_assert_not_reached ();
+}
+
+/* Parses the options given among @names (all of them when NULL), in table order. */
+static int
+check_values (PpCliOptions       *options,
+              const Collected    *collected,
+              const char *const  *names)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cli_options); i++)
+    {
+      const CliOption *option = &cli_options[i];
+      g_autoptr (GError) error = NULL;
+
+      if (!collected->given[i] || (names != NULL && !g_strv_contains (names, option->name)))
+        continue;
+      if (!option->parse (option, options, collected->text[i], &error))
+        return _pp_cli_usage_error ("--%s: %s", option->name, error->message);
+    }
+  return PP_CLI_EXIT_OK;
+}
+
+/* Checks between options, once each value is known to be good. */
+static int
+check_combinations (PpCliOptions    *options,
+                    const Collected *collected)
+{
+  const GValue *in_place = get_batch_value (options, "in-place");
+
+  if (collected->given[option_index ("pipeline")] && collected->given[option_index ("preset")])
+    return _pp_cli_usage_error ("--preset and --pipeline cannot be combined: --preset names a "
+                                "saved pipeline");
+  if (get_batch_value (options, "pipeline") == NULL)
+    return _pp_cli_usage_error ("--pipeline (or --preset) is required with --batch "
+                                "(--pipeline \"\" only converts)");
+  if (options->mode == PP_CLI_MODE_COMPARE && in_place != NULL && g_value_get_boolean (in_place))
+    return _pp_cli_usage_error ("--in-place cannot be combined with --mode compare (it writes "
+                                "every image twice)");
+  if (!g_file_test (options->input, G_FILE_TEST_IS_DIR))
+    return _pp_cli_usage_error ("--batch: “%s” is not a folder", options->input);
+  return PP_CLI_EXIT_OK;
+}
+
+static GOptionContext *
+make_context (Collected  *collected,
+              char     ***rest)
+{
+  GOptionContext *context = g_option_context_new ("");
+  GOptionGroup *group = g_option_group_new ("parapix", "", "", collected, NULL);
+  GOptionEntry entries[G_N_ELEMENTS (cli_options) + 2] = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cli_options); i++)
+    {
+      const CliOption *option = &cli_options[i];
+
+      entries[i].long_name = option->name;
+      /* Values as given (no conversion to UTF-8): paths and templates are file names. */
+      entries[i].flags = option->arg != NULL ? G_OPTION_FLAG_FILENAME : G_OPTION_FLAG_NO_ARG;
+      entries[i].arg = G_OPTION_ARG_CALLBACK;
+      entries[i].arg_data = (gpointer) collect;
+      entries[i].description = option->help;
+      entries[i].arg_description = option->arg;
+    }
+  entries[G_N_ELEMENTS (cli_options)] = (GOptionEntry) {
+    G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, rest, NULL, NULL
+  };
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (context, group);
+  g_option_context_set_summary (context,
+                                "Process images on every CPU core.\n\n"
+                                "  parapix --batch DIR --pipeline SPEC [OPTION…]");
+  g_option_context_set_description (context,
+                                    "Exit status: 0 all done, 1 some files failed, 2 bad usage, "
+                                    "130 cancelled.\nSee docs/CLI.md for examples.");
+  return context;
+}
+
+/**
+ * _pp_cli_options_parse:
+ * @options: (out caller-allocates): cleared by the caller with _pp_cli_options_clear()
+ *
+ * Parses and checks the whole command line. --version, --list-filters and --list-presets
+ * come back as flags without checking anything else; otherwise @options holds a batch to run.
+ * Usage errors are printed here.
+ *
+ * Returns: PP_CLI_EXIT_OK, or PP_CLI_EXIT_USAGE after printing the error
+ */
+int
+_pp_cli_options_parse (PpCliOptions  *options,
+                       int            argc,
+                       char         **argv)
+{
+  static const char *const info_options[] = { "version", "list-filters", "list-presets", NULL };
+  g_auto (GStrv) rest = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  Collected collected = { 0 };
+  int status;
+
+  memset (options, 0, sizeof *options);
+  options->mode = PP_CLI_MODE_PARALLEL;
+  options->batch_names = g_ptr_array_new ();
+  options->batch_values = g_array_new (FALSE, TRUE, sizeof (GValue));
+  g_array_set_clear_func (options->batch_values, (GDestroyNotify) g_value_unset);
+
+  context = make_context (&collected, &rest);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    status = _pp_cli_usage_error ("%s", error->message);
+  else if ((status = check_values (options, &collected, info_options)) != PP_CLI_EXIT_OK
+           || options->version || options->list_filters || options->list_presets)
+    ;
+  else if (!collected.given[option_index ("batch")])
+    status = _pp_cli_usage_error ("nothing to do: use --batch DIR --pipeline SPEC");
+  else if (rest != NULL && rest[0] != NULL)
+    status = _pp_cli_usage_error ("unexpected argument “%s”", rest[0]);
+  else if ((status = check_values (options, &collected, NULL)) == PP_CLI_EXIT_OK)
+    status = check_combinations (options, &collected);
+  collected_clear (&collected);
+  return status;
+}
+
+void
+_pp_cli_options_clear (PpCliOptions *options)
+{
+  g_clear_pointer (&options->input, g_free);
+  g_clear_pointer (&options->batch_names, g_ptr_array_unref);
+  g_clear_pointer (&options->batch_values, g_array_unref);
+}
+
+/* Returns: (transfer full): a batch configured as the options say, in parallel or serial mode
+ * (compare runs set the mode, output and exclusions of each half themselves). */
+PpBatch *
+_pp_cli_options_new_batch (const PpCliOptions *options)
+{
+  g_autoptr (GFile) input = g_file_new_for_commandline_arg (options->input);
+  PpBatch *batch = pp_batch_new ();
+
+  g_object_setv (G_OBJECT (batch), options->batch_names->len,
+                 (const char **) options->batch_names->pdata,
+                 (const GValue *) options->batch_values->data);
+  pp_batch_set_input_folder (batch, input);
+  pp_batch_set_mode (batch, options->mode == PP_CLI_MODE_SERIAL ? PP_BATCH_MODE_SERIAL
+                                                                : PP_BATCH_MODE_PARALLEL);
+  return batch;
+}
+
+int
+_pp_cli_usage_error (const char *format,
+                     ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("parapix: %s\nTry “parapix --help”.\n", message);
+  return PP_CLI_EXIT_USAGE;
+}
+
+/**
+ * pp_cli_wants_headless:
+ *
+ * Whether the command line (not the window) handles @argv: any option but GApplication's own
+ * belongs to the command line. The window takes only folders and files, so an unknown option is
+ * a usage error (exit 2) reported by the command line, not GApplication's generic failure.
+ */
+gboolean
+pp_cli_wants_headless (int    argc,
+                       char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--") == 0)
+        break;
+      if (argv[i][0] == '-' && argv[i][1] != '\0' &&
+          !g_str_has_prefix (argv[i], "--gapplication-") &&
+          !g_str_has_prefix (argv[i], "--help-gapplication"))
+        return TRUE;
+    }
+  return FALSE;
+}

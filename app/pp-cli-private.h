@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the command line's files: pp-cli-options.c (every option: parsed and checked in one
+ * table), pp-cli.c (the run), pp-cli-compare.c (--mode compare) and pp-cli-report.c (what the
+ * user reads: progress, summary, JSON, errors).
+ */
+#pragma once
+
+#include <stdio.h>
+
+#include "batch/pp-batch.h"
+#include "pp-cli.h"
+
+G_BEGIN_DECLS
+
+enum
+{
+  PP_CLI_EXIT_OK = 0,
+  PP_CLI_EXIT_FAILED_FILES = 1,
+  PP_CLI_EXIT_USAGE = 2,
+  PP_CLI_EXIT_CANCELLED = 130,
+};
+
+/* --mode: how the batch runs. Registered so --mode parses through its nicks. */
+typedef enum
+{
+  PP_CLI_MODE_SERIAL,
+  PP_CLI_MODE_PARALLEL,
+  PP_CLI_MODE_COMPARE,
+} PpCliMode;
+
+#define PP_TYPE_CLI_MODE (pp_cli_mode_get_type ())
+GType pp_cli_mode_get_type (void) G_GNUC_CONST;
+
+/* What the command line asked for, checked. Options that configure the batch are kept as
+ * PpBatch property values (batch_names/batch_values) and applied to every batch the run makes;
+ * the rest are fields. */
+typedef struct
+{
+  char *input;               /* --batch DIR */
+  PpCliMode mode;
+  gboolean json;
+  gboolean quiet;
+  gboolean version;
+  gboolean list_filters;
+  gboolean list_presets;
+  GPtrArray *batch_names;    /* of const char *: PpBatch property names, in option order */
+  GArray *batch_values;      /* of GValue, one per name */
+} PpCliOptions;
+
+/* One command-line session: its options, and the state of the run and of its reporting. */
+typedef struct
+{
+  PpCliOptions options;
+
+  GMainLoop *loop;
+  GCancellable *cancellable;
+  gboolean tty;              /* stderr is a terminal: draw a progress bar */
+  gboolean bar_shown;
+  const char *phase;         /* "serial" / "parallel" in compare mode, else NULL */
+  PpRun *result;
+  GError *error;
+} PpCli;
+
+/* pp-cli-options.c */
+int       _pp_cli_options_parse      (PpCliOptions       *options,
+                                      int                 argc,
+                                      char              **argv);
+void      _pp_cli_options_clear      (PpCliOptions       *options);
+PpBatch  *_pp_cli_options_new_batch  (const PpCliOptions *options);
+int       _pp_cli_usage_error        (const char         *format,
+                                      ...) G_GNUC_PRINTF (1, 2);
+
+/* pp-cli.c */
+PpRun    *_pp_cli_run_batch          (PpCli              *cli,
+                                      PpBatch            *batch);
+
+/* pp-cli-compare.c */
+int       _pp_cli_run_compare        (PpCli              *cli);
+
+/* pp-cli-report.c */
+void      _pp_cli_print_filters      (void);
+void      _pp_cli_print_presets      (void);
+void      _pp_cli_clear_bar          (PpCli              *cli);
+void      _pp_cli_on_progress        (PpProgress         *progress,
+                                      const PpProgressSnapshot *snapshot,
+                                      GPtrArray          *results,
+                                      gpointer            user_data);
+void      _pp_cli_print_summary      (FILE               *out,
+                                      PpRun              *run);
+void      _pp_cli_print_compare_table (FILE              *out,
+                                      PpRun              *serial,
+                                      PpRun              *parallel,
+                                      gboolean            identical,
+                                      guint               n_compared);
+void      _pp_cli_print_json         (JsonNode           *node);
+void      _pp_cli_warn_if_empty      (PpCli              *cli,
+                                      PpRun              *run);
+int       _pp_cli_exit_status_for    (PpRun              *run);
+int       _pp_cli_report_start_error (GError             *error);
+
+G_END_DECLS
