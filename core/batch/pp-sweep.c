@@ -360,7 +360,7 @@ update_points (PpSweep *self)
 
           p->wall_min_s = MIN (p->wall_min_s, m->wall_us / 1e6);
           p->wall_max_s = MAX (p->wall_max_s, m->wall_us / 1e6);
-          p->peak_memory_bytes = MAX (p->peak_memory_bytes, m->peak_rss_bytes);
+          p->peak_memory_bytes = MAX (p->peak_memory_bytes, m->peak_memory_bytes);
         }
       p->spread_percent = p->wall_s > 0 ? 100 * (p->wall_max_s - p->wall_min_s) / 2 / p->wall_s
                                         : 0;
