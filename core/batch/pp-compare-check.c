@@ -54,7 +54,7 @@ run_label (PpRun *run)
 {
   guint threads = pp_run_get_threads (run);
 
-  if (g_strcmp0 (pp_run_get_mode (run), "serial") == 0)
+  if (pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL)
     return g_strdup ("the serial run");
   return g_strdup_printf ("the %u-thread run", threads);
 }
