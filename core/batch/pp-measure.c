@@ -195,7 +195,7 @@ on_measured_run_done (GObject      *source,
   GError *error = NULL;
   PpRun *run = pp_batch_run_finish (PP_BATCH (source), result, &error);
 
-  data->measure->peak_rss_bytes = pp_memory_sampler_stop (g_steal_pointer (&data->sampler));
+  data->measure->peak_memory_bytes = pp_memory_sampler_stop (g_steal_pointer (&data->sampler));
   data->measure->helper_cpu_us = pp_decoder_get_helper_cpu_us () - data->helper_cpu_start;
   if (run == NULL)
     {
