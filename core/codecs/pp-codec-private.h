@@ -44,6 +44,9 @@ char     *_pp_codec_describe_missing (int                    rows_done,
                                       int                    height);
 GBytes   *_pp_codec_bytes_or_null    (const guint8          *data,
                                       gsize                  size);
+void      _pp_codec_add_note         (const PpEncodeOptions *options,
+                                      const char            *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
 
 /* pp-codec-pixbuf.c: the GdkPixbuf loaders, for the fallback, GIF and BMP */
 void                _pp_codec_pixbuf_init                (void);

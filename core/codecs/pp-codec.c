@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "codecs/pp-codec-private.h"
@@ -287,4 +288,20 @@ _pp_codec_bytes_or_null (const guint8 *data,
                          gsize         size)
 {
   return data != NULL && size > 0 ? g_bytes_new (data, size) : NULL;
+}
+
+/* Appends a note on what an encoder left out, for the file's record. */
+void
+_pp_codec_add_note (const PpEncodeOptions *options,
+                    const char            *format,
+                    ...)
+{
+  va_list args;
+
+  if (options->notes == NULL)
+    return;
+  va_start (args, format);
+  g_string_append_vprintf (options->notes, format, args);
+  va_end (args);
+  g_string_append (options->notes, "; ");
 }

@@ -110,6 +110,9 @@ typedef struct
    * native place; a format that cannot hold one drops it (pp_codec_holds_metadata()) */
   const PpMetadataBlobs *metadata;
   GBytes *icc;          /* (nullable) an ICC profile to embed */
+  /* (nullable) where an encoder says, in words, what it had to leave out ("the 70 KiB EXIF
+   * does not fit a JPEG marker"), each note followed by "; " */
+  GString *notes;
 } PpEncodeOptions;
 
 /* What a format can hold, for the notes ("only the first of 3 frames kept") and for fidelity's

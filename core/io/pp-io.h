@@ -113,6 +113,9 @@ typedef struct
    * core/metadata/ first); dropped where the format cannot hold them (pp_format_holds()) */
   const PpMetadataBlobs *metadata;
   int loop_count;        /* animations: 0 = forever */
+  /* (nullable) where the save says, in words, what the format could not keep (each followed by
+   * "; "), for the file's note */
+  GString *notes;
   gboolean overwrite;    /* replace an existing file; otherwise fail with PP_IO_ERROR_EXISTS */
 } PpSaveOptions;
 
