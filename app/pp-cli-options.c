@@ -110,11 +110,21 @@ static const CliOption cli_options[] = {
     PARSE (parse_max_megapixels) },
   { "keep-orientation", NULL, "Leave pixels as stored instead of applying the EXIF orientation",
     PROPERTY ("keep-orientation") },
+  { "frames", "POLICY",
+    "Frames of animations and pages of documents: all (default: kept where the output format "
+    "holds them, else the first, with a note), first or fail",
+    PROPERTY ("frames") },
+  { "damaged", "POLICY",
+    "Truncated or damaged inputs: fail (default, saying what is wrong) or keep (written as "
+    "decoded, with the damage in the note)",
+    PROPERTY ("damaged") },
   { "in-place", NULL, "Allow outputs to replace their own inputs", PROPERTY ("in-place") },
   { "version", NULL, "Print the version and exit", FIELD (version) },
   { "list-filters", NULL, "List every filter with its parameters and ranges",
     FIELD (list_filters) },
   { "list-presets", NULL, "List the presets --preset takes", FIELD (list_presets) },
+  { "list-formats", NULL, "List the formats Parapix reads and writes, and what each keeps",
+    FIELD (list_formats) },
 };
 
 #undef PROPERTY
@@ -629,7 +639,8 @@ _pp_cli_options_parse (PpCliOptions  *options,
                        int            argc,
                        char         **argv)
 {
-  static const char *const info_options[] = { "version", "list-filters", "list-presets", NULL };
+  static const char *const info_options[] = { "version", "list-filters", "list-presets",
+                                              "list-formats", NULL };
   g_auto (GStrv) rest = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -646,7 +657,8 @@ _pp_cli_options_parse (PpCliOptions  *options,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     status = _pp_cli_usage_error ("%s", error->message);
   else if ((status = check_values (options, &collected, info_options)) != PP_CLI_EXIT_OK
-           || options->version || options->list_filters || options->list_presets)
+           || options->version || options->list_filters || options->list_presets
+           || options->list_formats)
     ;
   else if (!collected.given[option_index ("batch")])
     status = _pp_cli_usage_error ("nothing to do: use --batch DIR --pipeline SPEC");

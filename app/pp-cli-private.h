@@ -46,6 +46,7 @@ typedef struct
   gboolean version;
   gboolean list_filters;
   gboolean list_presets;
+  gboolean list_formats;
   GPtrArray *batch_names;    /* of const char *: PpBatch property names, in option order */
   GArray *batch_values;      /* of GValue, one per name */
   /* Scaling (pp-cli-sweep.c): --threads auto, and --mode sweep's own options */

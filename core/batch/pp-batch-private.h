@@ -28,6 +28,8 @@ typedef struct
   guint shard_count;
   double max_megapixels;
   gboolean keep_orientation;
+  PpFramesPolicy frames;
+  PpDamagedPolicy damaged;
   gboolean in_place;
   GStrv excluded;         /* (nullable) */
   /* Set last on the main thread, checked first by the planning thread: the hand-over goes
@@ -78,6 +80,25 @@ PpBatchListing *_pp_batch_listing_new       (const PpBatchConfig  *config,
                                              GCancellable         *cancellable,
                                              GError              **error);
 void            _pp_batch_listing_free      (PpBatchListing       *listing);
+
+/* pp-batch-frames.c */
+gboolean        _pp_batch_wants_all_frames  (const PpBatchConfig  *config,
+                                             PpFormat              format);
+void            _pp_batch_add_note          (char                **note,
+                                             const char           *text);
+gboolean        _pp_batch_decide_frames     (const PpBatchConfig  *config,
+                                             PpFormat              format,
+                                             PpImageInfo          *info,
+                                             char                **note,
+                                             GError              **error);
+gboolean        _pp_batch_run_frames        (PpPipeline           *pipeline,
+                                             PpPlan               *first_plan,
+                                             GPtrArray            *frames,
+                                             PpImage              *first_result,
+                                             guint                 worker,
+                                             GCancellable         *cancellable,
+                                             GArray              **out,
+                                             GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBatchConfig, _pp_batch_config_free)
 

@@ -105,6 +105,8 @@ process_file (RunState    *state,
   PpLoadOptions load_options;
   PpSaveOptions save_options;
   PpSaveTimes times = { 0 };
+  g_autoptr (GArray) frames = NULL;
+  g_autoptr (GString) save_notes = NULL;
   double megapixels = 0;
   gint64 t0, t1;
 
@@ -130,6 +132,8 @@ process_file (RunState    *state,
   load_options.keep_orientation = config->keep_orientation;
   pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
                              &load_options.fit_height);
+  load_options.all_frames = _pp_batch_wants_all_frames (config, file->format);
+  load_options.keep_damaged = config->damaged == PP_DAMAGED_KEEP;
   image = pp_io_load (file->input, &load_options, &info, state->cancellable, &error);
   t1 = g_get_monotonic_time ();
   record.decode_us = t1 - t0;
@@ -140,17 +144,31 @@ process_file (RunState    *state,
   record.source_height = info.height;
   record.width = image->width;
   record.height = image->height;
+  if (info.damage != NULL)
+    {
+      g_autofree char *damage = g_strdup_printf ("damaged, kept as decoded (--damaged keep): %s",
+                                                 info.damage);
+
+      _pp_batch_add_note (&record.note, damage);
+    }
+  if (!_pp_batch_decide_frames (config, file->format, &info, &record.note, &error))
+    goto failed;
 
   t0 = t1;
   plan = pp_plan_new (config->pipeline, image->width, image->height, image->channels, &error);
   if (plan != NULL)
     result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, &error);
+  if (result != NULL && info.frames != NULL
+      && !_pp_batch_run_frames (config->pipeline, plan, info.frames, result, worker,
+                                state->cancellable, &frames, &error))
+    g_clear_pointer (&result, pp_image_unref);
   t1 = g_get_monotonic_time ();
   record.filter_us = t1 - t0;
   if (result == NULL)
     goto failed;
-  /* Only one image per worker in memory from here on. */
+  /* Only the results in memory from here on. */
   g_clear_pointer (&image, pp_image_unref);
+  g_clear_pointer (&info.frames, g_ptr_array_unref);
   record.out_width = result->width;
   record.out_height = result->height;
 
@@ -170,9 +188,19 @@ process_file (RunState    *state,
   save_options.format = file->format;
   save_options.quality = config->quality;
   save_options.icc_profile = info.icc_profile;
+  save_options.loop_count = info.loop_count;
+  save_options.notes = save_notes = g_string_new (NULL);
   save_options.overwrite = file->overwrite;
-  if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, &error))
+  if (frames != NULL
+      ? !pp_io_save_frames ((PpFrame *) frames->data, frames->len, file->output, &save_options,
+                            &times, state->cancellable, &error)
+      : !pp_io_save (result, file->output, &save_options, &times, state->cancellable, &error))
     goto failed;
+  if (save_notes->len > 2)
+    {
+      g_string_truncate (save_notes, save_notes->len - 2); /* the last "; " */
+      _pp_batch_add_note (&record.note, save_notes->str);
+    }
   if (result->channels == 4 && (file->format == PP_FORMAT_JPEG || file->format == PP_FORMAT_BMP)
       && record.note == NULL)
     record.note = g_strdup_printf ("transparency dropped: %s has no alpha channel",

@@ -47,6 +47,8 @@ struct _PpBatch
   guint shard_count;
   double max_megapixels;
   gboolean keep_orientation;
+  PpFramesPolicy frames;
+  PpDamagedPolicy damaged;
   gboolean in_place;
   GStrv excluded;
 
@@ -73,6 +75,8 @@ enum
   PROP_SHARD_COUNT,
   PROP_MAX_MEGAPIXELS,
   PROP_KEEP_ORIENTATION,
+  PROP_FRAMES,
+  PROP_DAMAGED,
   PROP_IN_PLACE,
   PROP_RUNNING,
   N_PROPS
@@ -166,6 +170,8 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->shard_count = self->shard_count;
   config->max_megapixels = self->max_megapixels;
   config->keep_orientation = self->keep_orientation;
+  config->frames = self->frames;
+  config->damaged = self->damaged;
   config->in_place = self->in_place;
   config->excluded = g_strdupv (self->excluded);
   g_atomic_int_set (&config->published, 1);
@@ -295,6 +301,12 @@ pp_batch_get_property (GObject    *object,
     case PROP_KEEP_ORIENTATION:
       g_value_set_boolean (value, self->keep_orientation);
       break;
+    case PROP_FRAMES:
+      g_value_set_enum (value, self->frames);
+      break;
+    case PROP_DAMAGED:
+      g_value_set_enum (value, self->damaged);
+      break;
     case PROP_IN_PLACE:
       g_value_set_boolean (value, self->in_place);
       break;
@@ -361,6 +373,12 @@ pp_batch_set_property (GObject      *object,
     case PROP_KEEP_ORIENTATION:
       pp_batch_set_keep_orientation (self, g_value_get_boolean (value));
       break;
+    case PROP_FRAMES:
+      pp_batch_set_frames (self, g_value_get_enum (value));
+      break;
+    case PROP_DAMAGED:
+      pp_batch_set_damaged (self, g_value_get_enum (value));
+      break;
     case PROP_IN_PLACE:
       pp_batch_set_in_place (self, g_value_get_boolean (value));
       break;
@@ -409,6 +427,10 @@ pp_batch_class_init (PpBatchClass *klass)
                          PP_IO_DEFAULT_MAX_MEGAPIXELS, rw);
   properties[PROP_KEEP_ORIENTATION] =
     g_param_spec_boolean ("keep-orientation", NULL, NULL, FALSE, rw);
+  properties[PROP_FRAMES] =
+    g_param_spec_enum ("frames", NULL, NULL, PP_TYPE_FRAMES_POLICY, PP_FRAMES_ALL, rw);
+  properties[PROP_DAMAGED] =
+    g_param_spec_enum ("damaged", NULL, NULL, PP_TYPE_DAMAGED_POLICY, PP_DAMAGED_FAIL, rw);
   properties[PROP_IN_PLACE] = g_param_spec_boolean ("in-place", NULL, NULL, FALSE, rw);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -758,6 +780,46 @@ pp_batch_set_keep_orientation (PpBatch  *self,
     return;
   self->keep_orientation = keep_orientation;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEP_ORIENTATION]);
+}
+
+/**
+ * pp_batch_set_frames:
+ * @frames: what to do with the frames of an animation or the pages of a document
+ *
+ * Sets the "frames" property, notified only on a change. Main thread; a run in progress keeps
+ * the configuration it started with.
+ */
+void
+pp_batch_set_frames (PpBatch        *self,
+                     PpFramesPolicy  frames)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (frames <= PP_FRAMES_FAIL);
+
+  if (self->frames == frames)
+    return;
+  self->frames = frames;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAMES]);
+}
+
+/**
+ * pp_batch_set_damaged:
+ * @damaged: what to do with a truncated or damaged input
+ *
+ * Sets the "damaged" property, notified only on a change. Main thread; a run in progress keeps
+ * the configuration it started with.
+ */
+void
+pp_batch_set_damaged (PpBatch         *self,
+                      PpDamagedPolicy  damaged)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (damaged <= PP_DAMAGED_KEEP);
+
+  if (self->damaged == damaged)
+    return;
+  self->damaged = damaged;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DAMAGED]);
 }
 
 /**

@@ -165,6 +165,18 @@ pp_frame_free (PpFrame *frame)
 }
 
 /**
+ * pp_frame_clear_image:
+ *
+ * Drops @frame's image reference (for frames held by value, e.g. in a GArray).
+ */
+void
+pp_frame_clear_image (PpFrame *frame)
+{
+  if (frame != NULL)
+    g_clear_pointer (&frame->image, pp_image_unref);
+}
+
+/**
  * pp_decoded_clear:
  *
  * Frees what a decode gave back and zeroes @decoded.

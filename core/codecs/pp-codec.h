@@ -228,6 +228,7 @@ void            pp_encode_options_init      (PpEncodeOptions       *options);
 PpFrame        *pp_frame_new                (PpImage               *image,
                                              int                    delay_ms);
 void            pp_frame_free               (PpFrame               *frame);
+void            pp_frame_clear_image        (PpFrame               *frame);
 void            pp_decoded_clear            (PpDecoded             *decoded);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpDecoded, pp_decoded_clear)

@@ -35,6 +35,72 @@ pp_io_get_allowed_formats (void)
 }
 
 static void
+append_holds (GString      *out,
+              PpCodecHolds  holds)
+{
+  static const struct
+  {
+    PpCodecHolds flag;
+    const char *name;
+  } names[] = {
+    { PP_CODEC_HOLDS_ALPHA, "alpha" }, { PP_CODEC_HOLDS_ANIMATION, "animation" },
+    { PP_CODEC_HOLDS_PAGES, "pages" }, { PP_CODEC_HOLDS_EXIF, "EXIF" },
+    { PP_CODEC_HOLDS_XMP, "XMP" }, { PP_CODEC_HOLDS_IPTC, "IPTC" }, { PP_CODEC_HOLDS_ICC, "ICC" },
+  };
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (holds & names[i].flag)
+      {
+        g_string_append_printf (out, "%s%s", any ? ", " : "", names[i].name);
+        any = TRUE;
+      }
+  if (!any)
+    g_string_append (out, "the pixels only");
+}
+
+/**
+ * pp_io_describe_formats:
+ *
+ * What `parapix --list-formats` prints: every codec with the extensions it reads, whether it
+ * writes and what its files keep, then the formats read through the GdkPixbuf fallback.
+ *
+ * Returns: (transfer full): lines of text
+ */
+char *
+pp_io_describe_formats (void)
+{
+  const PpCodec *const *codecs = pp_codec_list (NULL);
+  const char *const *allowed = pp_codec_get_allowed_pixbuf_formats ();
+  GString *out = g_string_new ("Read (recognised by content) and written (--format NAME):\n");
+
+  for (guint i = 0; codecs[i] != NULL; i++)
+    {
+      if (codecs[i]->extensions[0] == NULL)
+        continue; /* the fallback, below */
+      g_string_append_printf (out, "  %-6s reads", codecs[i]->name);
+      for (guint k = 0; codecs[i]->extensions[k] != NULL; k++)
+        g_string_append_printf (out, " .%s", codecs[i]->extensions[k]);
+      if (codecs[i]->encode != NULL)
+        {
+          g_string_append (out, "; writes, keeping ");
+          append_holds (out, codecs[i]->holds);
+        }
+      else
+        g_string_append (out, "; not written");
+      g_string_append_c (out, '\n');
+    }
+  g_string_append (out, "Read through GdkPixbuf (not written):");
+  for (guint i = 0; allowed[i] != NULL; i++)
+    if (pp_codec_lookup (allowed[i]) == NULL && !g_str_equal (allowed[i], "jpeg")
+        && !g_str_equal (allowed[i], "png") && !g_str_equal (allowed[i], "tiff")
+        && !g_str_equal (allowed[i], "webp"))
+      g_string_append_printf (out, " %s", allowed[i]);
+  g_string_append (out, "\nWhere the output cannot keep something, the file's note says so.\n");
+  return g_string_free (out, FALSE);
+}
+
+static void
 add_all (GHashTable        *table,
          const char *const *names)
 {

@@ -151,6 +151,7 @@ PpFormat    pp_format_for_input       (const char           *path,
  * disabled in this process, since it only widens what a crafted file can reach (QuickTime: a
  * 44-byte file asks for 11 GB). The decoder helper applies the same list. */
 const char *const *pp_io_get_allowed_formats (void);
+char       *pp_io_describe_formats    (void);
 
 /* Whether a path names a file one of the enabled loaders reads (by extension, else by content). */
 gboolean    pp_io_is_supported        (const char           *path,
