@@ -222,11 +222,16 @@ gif_decode (const guint8         *data,
   else if (!read_frames (animation, n, params, out, error))
     return FALSE;
 
-  if (out->damage == NULL && layout.truncated)
-    out->damage = out->header.n_frames > 1
-                  ? g_strdup_printf ("The file ends early: frame %u of %u is incomplete",
-                                     layout.n_complete + 1, out->header.n_frames)
-                  : g_strdup ("The file ends early: part of the image is missing");
+  /* What the structure says is more precise than the loader's complaint. */
+  if (layout.truncated)
+    {
+      g_free (out->damage);
+      /* How many frames were to follow, a cut file does not say. */
+      out->damage = layout.n_complete > 0
+                    ? g_strdup_printf ("The file ends early: frame %u is incomplete, and any "
+                                       "after it missing", layout.n_complete + 1)
+                    : g_strdup ("The file ends early: part of the image is missing");
+    }
   else if (out->damage == NULL && layout.corrupt)
     out->damage = g_strdup_printf ("The GIF data is damaged after frame %u: the rest of the "
                                    "file is unreadable", layout.n_complete);

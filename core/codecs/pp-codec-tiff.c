@@ -212,13 +212,41 @@ has_alpha (TIFF *tif)
          && (extra[0] == EXTRASAMPLE_ASSOCALPHA || extra[0] == EXTRASAMPLE_UNASSALPHA);
 }
 
+/* Where the header says the first directory is (0 when the header itself is cut). */
+static guint64
+first_directory_offset (const guint8 *d,
+                        gsize         n)
+{
+  gboolean le = n >= 2 && d[0] == 'I';
+  gboolean big = n >= 4 && (le ? d[2] : d[3]) == 43;
+  guint64 offset = 0;
+
+  if (n < (big ? 16u : 8u))
+    return 0;
+  for (int i = 0; i < (big ? 8 : 4); i++)
+    {
+      int k = big ? 8 + i : 4 + i;
+      int shift = le ? 8 * i : 8 * ((big ? 7 : 3) - i);
+
+      offset |= (guint64) d[k] << shift;
+    }
+  return offset;
+}
+
 static void
 set_open_error (GError      **error,
                 const Stream *s)
 {
-  if (s->size < 8)
+  guint64 offset = first_directory_offset (s->data, s->size);
+
+  if (s->size < 8 || offset == 0)
     g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
                  "The file ends early, before the image data");
+  else if (offset >= s->size)
+    /* Writers often put the directory after the pixels: a cut file loses it first. */
+    g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
+                 "The file ends early: its directory, stored after the image data, is missing, "
+                 "so none of the image can be read");
   else
     g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
                  "The TIFF file is damaged and cannot be read (%s)", s->message);
@@ -557,7 +585,7 @@ tiff_encode (const PpFrame         *frames,
       g_byte_array_unref (s.out);
       return FALSE;
     }
-  if (!pp_metadata_blobs_is_empty (options->metadata))
+  if (options->metadata != NULL && !pp_metadata_blobs_is_empty (options->metadata))
     {
       /* exiv2 rewrites the first directory with the EXIF (and its Exif/GPS IFDs), XMP and IPTC
        * in their TIFF places; libtiff has no writer for the EXIF IFD from a blob. */
