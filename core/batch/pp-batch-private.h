@@ -30,9 +30,6 @@ typedef struct
   gboolean keep_orientation;
   gboolean in_place;
   GStrv excluded;         /* (nullable) */
-  /* Set last on the main thread, checked first by the planning thread: the hand-over goes
-   * through GTask's thread pool, whose futex locks ThreadSanitizer cannot see. */
-  int published;
 } PpBatchConfig;
 
 /* One input of a run, its output decided up front (pp-batch-listing.c). */
@@ -56,9 +53,6 @@ typedef struct
   GPtrArray *files;     /* of PpBatchFile, in input order; empty unless listed for a run */
   GPtrArray *inputs;    /* of PpBatchInput */
   guint n_ignored;
-  /* Set last by the listing thread, read first by the main thread: GTask hands the listing
-   * over through GLib's futex-based locks, which ThreadSanitizer cannot see; this pair it can. */
-  int published;
 } PpBatchListing;
 
 /* pp-batch.c, main thread */

@@ -198,6 +198,8 @@ complete_on_main (gpointer user_data)
   gboolean cancelled = g_cancellable_is_cancelled (state->cancellable);
   PpBatch *self = state->batch;
 
+  g_assert (g_main_context_is_owner (state->context));
+
   pp_progress_finish (state->progress, cancelled);
   /* Deliver the last results and counters before anyone hears the run is over. */
   pp_progress_flush (state->progress);
@@ -249,14 +251,12 @@ listing_thread (GTask        *task,
   GError *error = NULL;
   PpBatchListing *listing;
 
-  g_assert (g_atomic_int_get (&config->published));
   listing = _pp_batch_listing_new (config, for_run, cancellable, &error);
 
   if (listing == NULL)
     g_task_return_error (task, error);
   else
     {
-      g_atomic_int_set (&listing->published, 1);
       g_task_return_pointer (task, listing, (GDestroyNotify) _pp_batch_listing_free);
     }
 }
@@ -272,6 +272,8 @@ on_run_listed (GObject      *source,
   PpBatchListing *listing = g_task_propagate_pointer (G_TASK (result), &error);
   guint n_workers;
 
+  g_assert (g_main_context_is_owner (state->context));
+
   if (listing == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Cancelled while listing: still a run, with nothing done, so callers (and --json) get
@@ -280,7 +282,6 @@ on_run_listed (GObject      *source,
       listing = g_new0 (PpBatchListing, 1);
       listing->files = g_ptr_array_new ();
       listing->inputs = g_ptr_array_new ();
-      g_atomic_int_set (&listing->published, 1);
     }
   if (listing == NULL)
     {
@@ -290,7 +291,6 @@ on_run_listed (GObject      *source,
       run_state_unref (state);
       return;
     }
-  g_assert (g_atomic_int_get (&listing->published));
   state->listing = listing;
   pp_run_set_n_planned (state->run, listing->files->len);
   pp_run_set_n_ignored (state->run, listing->n_ignored);
@@ -405,8 +405,7 @@ on_listed (GObject      *source,
     g_task_return_error (task, error);
   else
     {
-      g_assert (g_atomic_int_get (&listing->published));
-      g_task_return_pointer (task, g_steal_pointer (&listing->inputs),
+          g_task_return_pointer (task, g_steal_pointer (&listing->inputs),
                              (GDestroyNotify) g_ptr_array_unref);
       _pp_batch_listing_free (listing);
     }

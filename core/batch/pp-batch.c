@@ -168,7 +168,6 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->keep_orientation = self->keep_orientation;
   config->in_place = self->in_place;
   config->excluded = g_strdupv (self->excluded);
-  g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
 }
 

@@ -42,7 +42,7 @@ quiet_log (GLogLevelFlags   level,
 }
 
 /* One-time state (GIO's MIME tables, the loader list) is made before libFuzzer starts
- * counting allocations per input (see tools/sanitizers/lsan.supp). */
+ * counting allocations per input (see build-aux/sanitizers/lsan.supp). */
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
