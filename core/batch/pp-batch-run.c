@@ -18,7 +18,6 @@
 
 #include "batch/pp-batch-private.h"
 #include "decoder/pp-decoder.h"
-#include "io/pp-io-private.h"
 #include "render/pp-plan.h"
 #include "render/pp-render.h"
 
@@ -354,7 +353,7 @@ pp_batch_run_async (PpBatch             *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  _pp_io_init ();
+  pp_io_init ();
 
   state = g_new0 (RunState, 1);
   g_atomic_ref_count_init (&state->ref_count);
@@ -433,7 +432,7 @@ pp_batch_list_files_async (PpBatch             *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  _pp_io_init ();
+  pp_io_init ();
   listing_task = g_task_new (NULL, cancellable, on_listed, g_steal_pointer (&task));
   g_task_set_source_tag (listing_task, pp_batch_list_files_async);
   g_task_set_task_data (listing_task, config, (GDestroyNotify) _pp_batch_config_free);

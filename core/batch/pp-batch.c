@@ -17,7 +17,6 @@
 #include <glib/gstdio.h>
 
 #include "batch/pp-batch-private.h"
-#include "io/pp-io-private.h"
 #include "render/pp-plan.h"
 #include "render/pp-scheduler.h"
 

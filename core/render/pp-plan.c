@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "filters/pp-lut-private.h"
+#include "filters/pp-lut.h"
 #include "render/pp-plan-private.h"
 
 /* A band writes about this many bytes: small enough to stay in L2 with its source rows, large
@@ -454,7 +454,7 @@ run_point_ops (const Stage  *stage,
         {
           if (memcmp (op->lut[0], op->lut[1], 256) == 0 &&
               memcmp (op->lut[0], op->lut[2], 256) == 0)
-            _pp_lut_apply_flat (in, dst_row, (gsize) width * channels, channels, op->lut[0]);
+            pp_lut_apply_flat (in, dst_row, (gsize) width * channels, channels, op->lut[0]);
           else
             apply_lut_row (in, dst_row, width, channels, op->lut);
         }

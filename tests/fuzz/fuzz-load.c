@@ -49,7 +49,7 @@ LLVMFuzzerInitialize (int    *argc,
 {
   g_free (g_content_type_guess ("x.png", (const guchar *) "\x89PNG", 4, NULL));
   g_log_set_writer_func (quiet_log, NULL, NULL);
-  _pp_io_init ();
+  pp_io_init ();
   out_dir = g_dir_make_tmp ("pp-fuzz-load-XXXXXX", NULL);
   g_assert_nonnull (out_dir);
   return 0;
