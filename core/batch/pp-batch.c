@@ -455,13 +455,6 @@ pp_batch_get_running (PpBatch *self)
 }
 
 GFile *
-pp_batch_get_input_folder (PpBatch *self)
-{
-  g_return_val_if_fail (PP_IS_BATCH (self), NULL);
-  return self->input_folder;
-}
-
-GFile *
 pp_batch_get_output_folder (PpBatch *self)
 {
   g_return_val_if_fail (PP_IS_BATCH (self), NULL);

@@ -302,13 +302,6 @@ pp_run_get_finished (PpRun *self)
   return self->finished;
 }
 
-GDateTime *
-pp_run_get_started (PpRun *self)
-{
-  g_return_val_if_fail (PP_IS_RUN (self), NULL);
-  return self->started;
-}
-
 void
 pp_run_get_totals (PpRun       *self,
                    PpRunTotals *totals)

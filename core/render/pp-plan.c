@@ -367,15 +367,6 @@ _pp_plan_get_total_bands (PpPlan *plan)
   return n;
 }
 
-const char *
-pp_plan_get_stage_label (PpPlan *plan,
-                         guint   stage)
-{
-  g_return_val_if_fail (plan != NULL && stage < plan->stages->len, NULL);
-
-  return ((Stage *) g_ptr_array_index (plan->stages, stage))->label;
-}
-
 /**
  * pp_plan_describe:
  *
