@@ -428,12 +428,12 @@ input_ids_contain (GHashTable *ids,
   return g_hash_table_contains (ids, &id);
 }
 
-static void
-decide_output (const PpBatchConfig *config,
-               const Entry         *entry,
-               PpBatchFile         *file,
-               GHashTable          *claimed,
-               GHashTable          *input_ids)
+/* The output the name template gives @entry, before collisions; the format it is written in
+ * (and why, when not its own) go into @file. */
+static char *
+template_output (const PpBatchConfig *config,
+                 const Entry         *entry,
+                 PpBatchFile         *file)
 {
   g_autofree char *base = g_path_get_basename (entry->input.relative);
   g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
@@ -441,19 +441,9 @@ decide_output (const PpBatchConfig *config,
   g_autofree char *ext = NULL;
   g_autofree char *name = NULL;
   g_autofree char *date = NULL;
-  g_autofree char *desired = NULL;
-  g_autofree char *candidate = NULL;
   g_autoptr (GDateTime) mtime = NULL;
   const char *dot = strrchr (base, '.');
   gboolean fell_back = FALSE;
-
-  if (entry->missing)
-    {
-      file->decided = TRUE;
-      file->pre_status = PP_FILE_STATUS_FAILED;
-      file->reason = g_strdup (entry->error);
-      return;
-    }
 
   stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
   if (config->format == PP_FORMAT_SAME)
@@ -478,9 +468,41 @@ decide_output (const PpBatchConfig *config,
   name = expand_template (config->name_template, stem, ext, file->index + 1, date, NULL);
   g_assert (name != NULL); /* validated when the run started */
 
-  desired = g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
-                                      : g_build_filename (config->output_dir, reldir, name, NULL);
-  candidate = g_strdup (desired);
+  return g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
+                                   : g_build_filename (config->output_dir, reldir, name, NULL);
+}
+
+static void
+skip_file (PpBatchFile *file,
+           char        *reason)
+{
+  file->decided = TRUE;
+  file->pre_status = PP_FILE_STATUS_SKIPPED;
+  file->reason = reason;
+}
+
+static void
+next_candidate (char      **candidate,
+                const char *desired,
+                guint       k)
+{
+  g_free (*candidate);
+  *candidate = with_counter (desired, k);
+}
+
+/* The collision policy: @desired, or "name (k).ext" for the first free k, or overwrite, or skip
+ * (@file decided; the name is still returned, and claimed). Never an output this batch already
+ * claimed, never an input (unless in-place, and then only the file's own input). */
+static char *
+resolve_collision (const PpBatchConfig *config,
+                   const Entry         *entry,
+                   PpBatchFile         *file,
+                   const char          *desired,
+                   GHashTable          *claimed,
+                   GHashTable          *input_ids)
+{
+  g_autofree char *candidate = g_strdup (desired);
+
   for (guint k = 1;; k++)
     {
       FileId existing;
@@ -490,15 +512,12 @@ decide_output (const PpBatchConfig *config,
         {
           if (config->collision == PP_COLLISION_SKIP)
             {
-              file->decided = TRUE;
-              file->pre_status = PP_FILE_STATUS_SKIPPED;
-              file->reason = g_strdup_printf ("another input of this batch is also written to "
-                                             "“%s”", candidate);
+              skip_file (file, g_strdup_printf ("another input of this batch is also written "
+                                                "to “%s”", candidate));
               break;
             }
           /* Even with overwrite, never replace what this batch itself wrote. */
-          g_free (candidate);
-          candidate = with_counter (desired, k);
+          next_candidate (&candidate, desired, k);
           continue;
         }
       exists = g_file_test (candidate, G_FILE_TEST_EXISTS)
@@ -506,43 +525,51 @@ decide_output (const PpBatchConfig *config,
       if (exists && input_ids_contain (input_ids, candidate, &existing))
         {
           if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
+            file->overwrite = TRUE;
+          else if (config->collision == PP_COLLISION_RENAME)
             {
-              file->overwrite = TRUE;
-              break;
-            }
-          if (config->collision == PP_COLLISION_RENAME)
-            {
-              g_free (candidate);
-              candidate = with_counter (desired, k);
+              next_candidate (&candidate, desired, k);
               continue;
             }
-          file->decided = TRUE;
-          file->pre_status = PP_FILE_STATUS_SKIPPED;
-          file->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
-                                         "replaced (unless --in-place)", candidate);
+          else
+            skip_file (file, g_strdup_printf ("the output “%s” is an input file; inputs are "
+                                              "never replaced (unless --in-place)", candidate));
           break;
         }
-      if (exists)
+      if (exists && config->collision == PP_COLLISION_RENAME)
         {
-          if (config->collision == PP_COLLISION_RENAME)
-            {
-              g_free (candidate);
-              candidate = with_counter (desired, k);
-              continue;
-            }
-          if (config->collision == PP_COLLISION_SKIP)
-            {
-              file->decided = TRUE;
-              file->pre_status = PP_FILE_STATUS_SKIPPED;
-              file->reason = g_strdup_printf ("“%s” already exists", candidate);
-              break;
-            }
-          file->overwrite = TRUE;
+          next_candidate (&candidate, desired, k);
+          continue;
         }
+      if (exists && config->collision == PP_COLLISION_SKIP)
+        skip_file (file, g_strdup_printf ("“%s” already exists", candidate));
+      else if (exists)
+        file->overwrite = TRUE;
       break;
     }
-  g_hash_table_add (claimed, g_strdup (candidate));
-  file->output = g_steal_pointer (&candidate);
+  return g_steal_pointer (&candidate);
+}
+
+/* Decides @entry's output (or that it fails or is skipped) and claims the name. */
+static void
+decide_output (const PpBatchConfig *config,
+               const Entry         *entry,
+               PpBatchFile         *file,
+               GHashTable          *claimed,
+               GHashTable          *input_ids)
+{
+  g_autofree char *desired = NULL;
+
+  if (entry->missing)
+    {
+      file->decided = TRUE;
+      file->pre_status = PP_FILE_STATUS_FAILED;
+      file->reason = g_strdup (entry->error);
+      return;
+    }
+  desired = template_output (config, entry, file);
+  file->output = resolve_collision (config, entry, file, desired, claimed, input_ids);
+  g_hash_table_add (claimed, g_strdup (file->output));
 }
 
 void

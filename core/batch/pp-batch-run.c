@@ -89,21 +89,106 @@ fail_record (PpFileRecord *record,
                                                                         : error->message);
 }
 
+/* Load: the decoded image (at least the size the pipeline needs), its source facts in @record. */
+static PpImage *
+load_file (RunState     *state,
+           PpBatchFile  *file,
+           PpImageInfo  *info,
+           PpFileRecord *record,
+           GError      **error)
+{
+  const PpBatchConfig *config = state->config;
+  PpLoadOptions load_options;
+  PpImage *image;
+
+  pp_load_options_init (&load_options);
+  load_options.max_megapixels = config->max_megapixels;
+  load_options.keep_orientation = config->keep_orientation;
+  pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
+                             &load_options.fit_height);
+  image = pp_io_load (file->input, &load_options, info, state->cancellable, error);
+  if (image == NULL)
+    return NULL;
+  record->format = g_strdup (info->format);
+  record->source_width = info->width;
+  record->source_height = info->height;
+  record->width = image->width;
+  record->height = image->height;
+  return image;
+}
+
+/* Filter: the pipeline on this worker's own thread (pools never nest). */
+static PpImage *
+filter_image (RunState     *state,
+              PpImage      *image,
+              guint         worker,
+              PpFileRecord *record,
+              GError      **error)
+{
+  g_autoptr (PpPlan) plan = pp_plan_new (state->config->pipeline, image->width, image->height,
+                                         image->channels, error);
+  PpImage *result;
+
+  if (plan == NULL)
+    return NULL;
+  result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, error);
+  if (result == NULL)
+    return NULL;
+  record->out_width = result->width;
+  record->out_height = result->height;
+  return result;
+}
+
+/* Save: into the output's folder (made if missing), atomically; encode and write times and
+ * what the format could not keep in @record. */
+static gboolean
+save_image (RunState          *state,
+            PpBatchFile       *file,
+            PpImage           *result,
+            const PpImageInfo *info,
+            PpFileRecord      *record,
+            GError           **error)
+{
+  g_autofree char *dir = g_path_get_dirname (file->output);
+  PpSaveOptions save_options;
+  PpSaveTimes times = { 0 };
+
+  if (g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot create the folder “%s”: %s",
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+  pp_save_options_init (&save_options);
+  save_options.format = file->format;
+  save_options.quality = state->config->quality;
+  save_options.icc_profile = info->icc_profile;
+  save_options.overwrite = file->overwrite;
+  if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, error))
+    return FALSE;
+  if (result->channels == 4 && (file->format == PP_FORMAT_JPEG || file->format == PP_FORMAT_BMP)
+      && record->note == NULL)
+    record->note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
+                                    pp_format_to_string (file->format));
+  record->encode_us = times.encode_us;
+  record->write_us = times.write_us;
+  return TRUE;
+}
+
+/* One file, start to end on this worker: load -> filter -> save, each stage timed, and the
+ * record handed to the progress (which delivers it to the main context). */
 static void
 process_file (RunState    *state,
               PpBatchFile *file,
               guint        worker)
 {
-  const PpBatchConfig *config = state->config;
   g_auto (PpFileRecord) record = { 0 };
   g_auto (PpImageInfo) info = { 0 };
   g_autoptr (PpImage) image = NULL;
   g_autoptr (PpImage) result = NULL;
-  g_autoptr (PpPlan) plan = NULL;
   g_autoptr (GError) error = NULL;
-  PpLoadOptions load_options;
-  PpSaveOptions save_options;
-  PpSaveTimes times = { 0 };
   double megapixels = 0;
   gint64 t0, t1;
 
@@ -119,76 +204,32 @@ process_file (RunState    *state,
     {
       record.status = file->pre_status;
       record.reason = g_strdup (file->reason);
-      record.end_us = g_get_monotonic_time ();
-      pp_progress_end_file (state->progress, record.status, 0, &record);
-      return;
     }
-
-  pp_load_options_init (&load_options);
-  load_options.max_megapixels = config->max_megapixels;
-  load_options.keep_orientation = config->keep_orientation;
-  pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
-                             &load_options.fit_height);
-  image = pp_io_load (file->input, &load_options, &info, state->cancellable, &error);
-  t1 = g_get_monotonic_time ();
-  record.decode_us = t1 - t0;
-  if (image == NULL)
-    goto failed;
-  record.format = g_strdup (info.format);
-  record.source_width = info.width;
-  record.source_height = info.height;
-  record.width = image->width;
-  record.height = image->height;
-
-  t0 = t1;
-  plan = pp_plan_new (config->pipeline, image->width, image->height, image->channels, &error);
-  if (plan != NULL)
-    result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, &error);
-  t1 = g_get_monotonic_time ();
-  record.filter_us = t1 - t0;
-  if (result == NULL)
-    goto failed;
-  /* Only one image per worker in memory from here on. */
-  g_clear_pointer (&image, pp_image_unref);
-  record.out_width = result->width;
-  record.out_height = result->height;
-
-  {
-    g_autofree char *dir = g_path_get_dirname (file->output);
-
-    if (g_mkdir_with_parents (dir, 0777) != 0)
-      {
-        int saved = errno;
-
-        g_set_error (&error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot create the folder “%s”: %s",
-                     dir, g_strerror (saved));
-        goto failed;
-      }
-  }
-  pp_save_options_init (&save_options);
-  save_options.format = file->format;
-  save_options.quality = config->quality;
-  save_options.icc_profile = info.icc_profile;
-  save_options.overwrite = file->overwrite;
-  if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, &error))
-    goto failed;
-  if (result->channels == 4 && (file->format == PP_FORMAT_JPEG || file->format == PP_FORMAT_BMP)
-      && record.note == NULL)
-    record.note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
-                                   pp_format_to_string (file->format));
-  record.encode_us = times.encode_us;
-  record.write_us = times.write_us;
-  record.status = PP_FILE_STATUS_OK;
-  /* Megapixels of the input as the user knows it, not of a shrunk decode. */
-  megapixels = (double) record.source_width * record.source_height / 1e6;
+  else
+    {
+      image = load_file (state, file, &info, &record, &error);
+      t1 = g_get_monotonic_time ();
+      record.decode_us = t1 - t0;
+      if (image != NULL)
+        {
+          result = filter_image (state, image, worker, &record, &error);
+          t0 = t1;
+          t1 = g_get_monotonic_time ();
+          record.filter_us = t1 - t0;
+          /* Only one image per worker in memory from here on. */
+          g_clear_pointer (&image, pp_image_unref);
+        }
+      if (result != NULL && save_image (state, file, result, &info, &record, &error))
+        {
+          record.status = PP_FILE_STATUS_OK;
+          /* Megapixels of the input as the user knows it, not of a shrunk decode. */
+          megapixels = (double) record.source_width * record.source_height / 1e6;
+        }
+      else
+        fail_record (&record, error);
+    }
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, megapixels, &record);
-  return;
-
-failed:
-  fail_record (&record, error);
-  record.end_us = g_get_monotonic_time ();
-  pp_progress_end_file (state->progress, record.status, 0, &record);
 }
 
 static gboolean
