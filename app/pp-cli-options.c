@@ -100,6 +100,9 @@ static const CliOption cli_options[] = {
   { "list-filters", NULL, "List every filter with its parameters and ranges",
     FIELD (list_filters) },
   { "list-presets", NULL, "List the presets --preset takes", FIELD (list_presets) },
+  { "merge-records", NULL,
+    "Join the run records (files or folders) of a job's shards into one; takes --json, --quiet",
+    FIELD (merge_records) },
 };
 
 #undef PROPERTY
@@ -522,6 +525,25 @@ check_combinations (PpCliOptions    *options,
   return PP_CLI_EXIT_OK;
 }
 
+/* --merge-records RECORD…: only the reporting options make sense with it. */
+static int
+check_merge (PpCliOptions     *options,
+             const Collected  *collected,
+             char           ***rest)
+{
+  static const char *const allowed[] = { "merge-records", "json", "quiet", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cli_options); i++)
+    if (collected->given[i] && !g_strv_contains (allowed, cli_options[i].name))
+      return _pp_cli_usage_error ("--%s cannot be combined with --merge-records (it takes "
+                                  "record files, --json and --quiet)", cli_options[i].name);
+  if (*rest == NULL || (*rest)[0] == NULL)
+    return _pp_cli_usage_error ("--merge-records: name the shards' run records (files written "
+                                "by --json) or a folder of them");
+  options->records = g_steal_pointer (rest);
+  return check_values (options, collected, allowed);
+}
+
 static GOptionContext *
 make_context (Collected  *collected,
               char     ***rest)
@@ -571,7 +593,8 @@ _pp_cli_options_parse (PpCliOptions  *options,
                        int            argc,
                        char         **argv)
 {
-  static const char *const info_options[] = { "version", "list-filters", "list-presets", NULL };
+  static const char *const info_options[] = { "version", "list-filters", "list-presets",
+                                              "merge-records", NULL };
   g_auto (GStrv) rest = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -590,6 +613,8 @@ _pp_cli_options_parse (PpCliOptions  *options,
   else if ((status = check_values (options, &collected, info_options)) != PP_CLI_EXIT_OK
            || options->version || options->list_filters || options->list_presets)
     ;
+  else if (options->merge_records)
+    status = check_merge (options, &collected, &rest);
   else if (!collected.given[option_index ("batch")])
     status = _pp_cli_usage_error ("nothing to do: use --batch DIR --pipeline SPEC");
   else if (rest != NULL && rest[0] != NULL)
@@ -604,6 +629,7 @@ void
 _pp_cli_options_clear (PpCliOptions *options)
 {
   g_clear_pointer (&options->input, g_free);
+  g_clear_pointer (&options->records, g_strfreev);
   g_clear_pointer (&options->batch_names, g_ptr_array_unref);
   g_clear_pointer (&options->batch_values, g_array_unref);
 }

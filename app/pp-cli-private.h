@@ -44,6 +44,8 @@ typedef struct
   gboolean version;
   gboolean list_filters;
   gboolean list_presets;
+  gboolean merge_records;    /* --merge-records: records (the remaining arguments) to merge */
+  GStrv records;
   GPtrArray *batch_names;    /* of const char *: PpBatch property names, in option order */
   GArray *batch_values;      /* of GValue, one per name */
 } PpCliOptions;
@@ -74,6 +76,10 @@ int       _pp_cli_usage_error        (const char         *format,
 /* pp-cli.c */
 PpRun    *_pp_cli_run_batch          (PpCli              *cli,
                                       PpBatch            *batch);
+
+/* pp-cli-merge.c */
+int       _pp_cli_run_merge          (PpCli              *cli,
+                                      const char * const *paths);
 
 /* pp-cli-compare.c */
 int       _pp_cli_run_compare        (PpCli              *cli);

@@ -129,6 +129,8 @@ pp_cli_run (int    argc,
     _pp_cli_print_filters ();
   else if (cli.options.list_presets)
     _pp_cli_print_presets ();
+  else if (cli.options.merge_records)
+    status = _pp_cli_run_merge (&cli, (const char *const *) cli.options.records);
   else
     {
       cli.loop = g_main_loop_new (NULL, FALSE);
