@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "batch/pp-shard.h"
 #include "filters/pp-filter.h"
 #include "pp-cli-private.h"
 #include "render/pp-presets.h"
@@ -86,8 +87,9 @@ static const CliOption cli_options[] = {
     PROPERTY ("collision") },
   { "recursive", NULL, "Include sub-folders, keeping their structure in the output",
     PROPERTY ("recursive") },
-  { "shard", "K/N", "Process only slice K of N of the sorted file list (for cluster schedulers)",
-    PARSE (parse_shard) },
+  { "shard", "K/N",
+    "Process only slice K of N of the sorted file list; auto or auto/N: from Slurm, Kubernetes "
+    "or GNU parallel", PARSE (parse_shard) },
   { "json", NULL, "Write the run record as JSON to standard output", FIELD (json) },
   { "quiet", NULL, "No progress and no summary; only failures", FIELD (quiet) },
   { "max-megapixels", "N",
@@ -399,24 +401,35 @@ parse_format (const CliOption *option,
   return TRUE;
 }
 
+/* K/N, or auto (auto/N) from the scheduler's environment (batch/pp-shard.h). A scheduler
+ * found but not making sense is a usage error too: the job script needs fixing, not a retry. */
 static gboolean
 parse_shard (const CliOption *option,
              PpCliOptions    *options,
              const char      *text,
              GError         **error)
 {
-  g_auto (GStrv) parts = g_strsplit (text, "/", -1);
   g_auto (GValue) index = G_VALUE_INIT;
   g_auto (GValue) count = G_VALUE_INIT;
-  guint k, n;
+  g_autoptr (GError) local_error = NULL;
+  PpShard shard;
 
-  if (g_strv_length (parts) != 2 || !parse_uint (parts[1], 1, G_MAXUINT, &n)
-      || !parse_uint (parts[0], 1, n, &k))
-    return bad_value (error, "expected K/N with 1 ≤ K ≤ N (as in 2/8), got “%s”", text);
+  if (!pp_shard_parse (text, NULL, &shard, &local_error))
+    {
+      /* The message already names --shard. */
+      const char *message = local_error->message;
+
+      if (g_str_has_prefix (message, "--shard: "))
+        message += strlen ("--shard: ");
+      else if (g_str_has_prefix (message, "--shard "))
+        message += strlen ("--shard ");
+      return bad_value (error, "%s", message);
+    }
+  options->shard = shard;
   g_value_init (&index, G_TYPE_UINT);
-  g_value_set_uint (&index, k - 1);
+  g_value_set_uint (&index, shard.index);
   g_value_init (&count, G_TYPE_UINT);
-  g_value_set_uint (&count, n);
+  g_value_set_uint (&count, shard.count);
   set_batch_value (options, "shard-count", &count);
   set_batch_value (options, "shard-index", &index);
   return TRUE;
@@ -603,6 +616,7 @@ _pp_cli_options_parse (PpCliOptions  *options,
 
   memset (options, 0, sizeof *options);
   options->mode = PP_CLI_MODE_PARALLEL;
+  pp_shard_init (&options->shard);
   options->batch_names = g_ptr_array_new ();
   options->batch_values = g_array_new (FALSE, TRUE, sizeof (GValue));
   g_array_set_clear_func (options->batch_values, (GDestroyNotify) g_value_unset);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "batch/pp-batch.h"
+#include "batch/pp-shard.h"
 #include "pp-cli.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,7 @@ typedef struct
   gboolean version;
   gboolean list_filters;
   gboolean list_presets;
+  PpShard shard;             /* --shard, and where auto found it */
   gboolean merge_records;    /* --merge-records: records (the remaining arguments) to merge */
   GStrv records;
   GPtrArray *batch_names;    /* of const char *: PpBatch property names, in option order */
