@@ -89,6 +89,17 @@ test_round_trip (void)
   g_assert_cmpstr (b.shard, ==, "2/4");
   g_assert_cmpstr (b.host, ==, "node7");
   g_assert_cmpstr (b.time, ==, "2026-01-01T00:00:00.000001Z");
+  g_assert_false (b.resumed);
+  g_assert_null (strstr (line, "resumed"));
+
+  /* A file done earlier, listed again by a resuming run. */
+  pp_manifest_entry_clear (&b);
+  a.resumed = TRUE;
+  g_free (line);
+  line = pp_manifest_entry_to_line (&a);
+  g_assert_true (pp_manifest_entry_parse (line, -1, &b, &error));
+  g_assert_true (b.resumed);
+  a.resumed = FALSE;
 
   /* A planned record carries no outcome. */
   pp_manifest_entry_clear (&b);
