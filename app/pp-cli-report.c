@@ -195,10 +195,13 @@ print_notes (FILE  *out,
     fprintf (out, "  … and %u more (see --json)\n", total - shown);
 }
 
+/* "serial" or "parallel", as the run record says. */
 static const char *
 mode_name (PpRun *run)
 {
-  return pp_run_get_mode (run);
+  g_autoptr (GEnumClass) modes = g_type_class_ref (PP_TYPE_BATCH_MODE);
+
+  return g_enum_get_value (modes, pp_run_get_mode (run))->value_nick;
 }
 
 void

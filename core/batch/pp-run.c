@@ -16,7 +16,7 @@ struct _PpRun
 {
   GObject parent_instance;
 
-  char *mode;
+  PpBatchMode mode;
   guint threads;
   char *input;
   char *output;
@@ -35,6 +35,10 @@ struct _PpRun
 };
 
 static void pp_run_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_ENUM_TYPE (PpBatchMode, pp_batch_mode,
+  G_DEFINE_ENUM_VALUE (PP_BATCH_MODE_SERIAL, "serial"),
+  G_DEFINE_ENUM_VALUE (PP_BATCH_MODE_PARALLEL, "parallel"))
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PpRun, pp_run, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, pp_run_list_model_init))
@@ -75,7 +79,6 @@ pp_run_finalize (GObject *object)
 {
   PpRun *self = PP_RUN (object);
 
-  g_free (self->mode);
   g_free (self->input);
   g_free (self->output);
   g_free (self->pipeline);
@@ -102,15 +105,15 @@ pp_run_init (PpRun *self)
 
 /**
  * pp_run_new:
- * @mode: "serial" or "parallel"
+ * @mode: how the batch runs
  */
 PpRun *
-pp_run_new (const char *mode,
+pp_run_new (PpBatchMode mode,
             guint       threads)
 {
   PpRun *self = g_object_new (PP_TYPE_RUN, NULL);
 
-  self->mode = g_strdup (mode);
+  self->mode = mode;
   self->threads = threads;
   return self;
 }
@@ -194,10 +197,10 @@ pp_run_finish (PpRun    *self,
   self->finished = TRUE;
 }
 
-const char *
+PpBatchMode
 pp_run_get_mode (PpRun *self)
 {
-  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  g_return_val_if_fail (PP_IS_RUN (self), PP_BATCH_MODE_SERIAL);
   return self->mode;
 }
 
@@ -403,7 +406,11 @@ build_run (JsonBuilder *b,
   json_builder_begin_object (b);
   add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
   add_string (b, "kind", "run");
-  add_string (b, "mode", self->mode);
+  {
+    g_autoptr (GEnumClass) modes = g_type_class_ref (PP_TYPE_BATCH_MODE);
+
+    add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
+  }
   add_int (b, "threads", self->threads);
   add_string (b, "started", started);
   add_string (b, "input", self->input);
