@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "batch/pp-file-list.h"
 #include "batch/pp-shard.h"
 #include "filters/pp-filter.h"
 #include "pp-cli-private.h"
@@ -57,6 +58,7 @@ static gboolean parse_mode (const CliOption *, PpCliOptions *, const char *, GEr
 static gboolean parse_threads (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_format (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_shard (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_files_from (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_max_megapixels (const CliOption *, PpCliOptions *, const char *, GError **);
 
 #define PROPERTY(prop) .parse = parse_property, .property = (prop)
@@ -90,6 +92,14 @@ static const CliOption cli_options[] = {
   { "shard", "K/N",
     "Process only slice K of N of the sorted file list; auto or auto/N: from Slurm, Kubernetes "
     "or GNU parallel", PARSE (parse_shard) },
+  { "resume", NULL,
+    "Skip what an earlier run finished (per the manifests kept next to the outputs); keep one",
+    PROPERTY ("resume") },
+  { "manifest", "FILE", "Write each input and output with its SHA-256 to FILE (JSON lines)",
+    PROPERTY ("manifest") },
+  { "files-from", "FILE",
+    "Process the files listed in FILE (- for standard input; relative to --batch DIR)",
+    PARSE (parse_files_from) },
   { "json", NULL, "Write the run record as JSON to standard output", FIELD (json) },
   { "quiet", NULL, "No progress and no summary; only failures", FIELD (quiet) },
   { "max-megapixels", "N",
@@ -375,6 +385,34 @@ parse_threads (const CliOption *option,
   g_value_init (&value, G_TYPE_UINT);
   g_value_set_uint (&value, threads);
   set_batch_value (options, "threads", &value);
+  options->threads_source = "option";
+  return TRUE;
+}
+
+/* The list is read here, before any run: relative names are from --batch DIR (parsed before
+ * this option, in table order), else from the current folder. */
+static gboolean
+parse_files_from (const CliOption *option,
+                  PpCliOptions    *options,
+                  const char      *text,
+                  GError         **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *base = options->input != NULL ? g_canonicalize_filename (options->input, NULL)
+                                                 : NULL;
+  GStrv paths = pp_file_list_read_path (text, base, NULL, NULL, &local_error);
+
+  if (paths == NULL)
+    return bad_value (error, "%s", local_error->message);
+  if (paths[0] == NULL)
+    {
+      g_strfreev (paths);
+      return bad_value (error, "the list “%s” names no files", text);
+    }
+  g_value_init (&value, G_TYPE_STRV);
+  g_value_take_boxed (&value, paths);
+  set_batch_value (options, "files", &value);
   return TRUE;
 }
 
@@ -517,6 +555,26 @@ check_values (PpCliOptions       *options,
   return PP_CLI_EXIT_OK;
 }
 
+/* Without --threads, the CPUs this process may really use (a Slurm allocation, a container's
+ * quota, the affinity mask: batch/pp-cpu-budget.h), not every processor of the machine. The
+ * budget is recorded either way, so a record shows a --threads above it. */
+static void
+set_default_threads (PpCliOptions *options)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  pp_cpu_budget_query (&options->budget);
+  if (options->mode == PP_CLI_MODE_SERIAL)
+    options->threads_source = "serial";
+  if (get_batch_value (options, "threads") != NULL)
+    return;
+  g_value_init (&value, G_TYPE_UINT);
+  g_value_set_uint (&value, MIN (options->budget.count, PP_SCHEDULER_MAX_THREADS));
+  set_batch_value (options, "threads", &value);
+  if (options->threads_source == NULL)
+    options->threads_source = pp_cpu_budget_source_to_string (options->budget.source);
+}
+
 /* Checks between options, once each value is known to be good. */
 static int
 check_combinations (PpCliOptions    *options,
@@ -533,8 +591,9 @@ check_combinations (PpCliOptions    *options,
   if (options->mode == PP_CLI_MODE_COMPARE && in_place != NULL && g_value_get_boolean (in_place))
     return _pp_cli_usage_error ("--in-place cannot be combined with --mode compare (it writes "
                                 "every image twice)");
-  if (!g_file_test (options->input, G_FILE_TEST_IS_DIR))
+  if (options->input != NULL && !g_file_test (options->input, G_FILE_TEST_IS_DIR))
     return _pp_cli_usage_error ("--batch: “%s” is not a folder", options->input);
+  set_default_threads (options);
   return PP_CLI_EXIT_OK;
 }
 
@@ -629,7 +688,8 @@ _pp_cli_options_parse (PpCliOptions  *options,
     ;
   else if (options->merge_records)
     status = check_merge (options, &collected, &rest);
-  else if (!collected.given[option_index ("batch")])
+  else if (!collected.given[option_index ("batch")]
+           && !collected.given[option_index ("files-from")])
     status = _pp_cli_usage_error ("nothing to do: use --batch DIR --pipeline SPEC");
   else if (rest != NULL && rest[0] != NULL)
     status = _pp_cli_usage_error ("unexpected argument “%s”", rest[0]);
@@ -653,7 +713,8 @@ _pp_cli_options_clear (PpCliOptions *options)
 PpBatch *
 _pp_cli_options_new_batch (const PpCliOptions *options)
 {
-  g_autoptr (GFile) input = g_file_new_for_commandline_arg (options->input);
+  g_autoptr (GFile) input = options->input != NULL
+                            ? g_file_new_for_commandline_arg (options->input) : NULL;
   PpBatch *batch = pp_batch_new ();
 
   g_object_setv (G_OBJECT (batch), options->batch_names->len,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "batch/pp-batch.h"
+#include "batch/pp-cpu-budget.h"
 #include "batch/pp-shard.h"
 #include "pp-cli.h"
 
@@ -38,7 +39,7 @@ GType pp_cli_mode_get_type (void) G_GNUC_CONST;
  * the rest are fields. */
 typedef struct
 {
-  char *input;               /* --batch DIR */
+  char *input;               /* (nullable) --batch DIR; a --files-from list may stand alone */
   PpCliMode mode;
   gboolean json;
   gboolean quiet;
@@ -46,6 +47,8 @@ typedef struct
   gboolean list_filters;
   gboolean list_presets;
   PpShard shard;             /* --shard, and where auto found it */
+  PpCpuBudget budget;        /* the CPUs this process may use (the default thread count) */
+  const char *threads_source; /* where the thread count came from, for the record */
   gboolean merge_records;    /* --merge-records: records (the remaining arguments) to merge */
   GStrv records;
   GPtrArray *batch_names;    /* of const char *: PpBatch property names, in option order */
@@ -90,6 +93,7 @@ int       _pp_cli_run_compare        (PpCli              *cli);
 void      _pp_cli_print_filters      (void);
 void      _pp_cli_print_presets      (void);
 void      _pp_cli_clear_bar          (PpCli              *cli);
+void      _pp_cli_print_start        (PpCli              *cli);
 void      _pp_cli_on_progress        (PpProgress         *progress,
                                       const PpProgressSnapshot *snapshot,
                                       GPtrArray          *results,
