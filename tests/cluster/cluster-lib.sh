@@ -32,10 +32,13 @@ pp_require() {
   done
 }
 
-# pp_make_photos DIR COUNT WxH: deterministic JPEGs cut from data/samples (cached in DIR).
-pp_make_photos() {
-  /usr/bin/python3 "$PP_SOURCE_ROOT/tests/bench/make-photo-folder" "$1" --count "$2" \
-    --size "$3" --jobs 2 2>/dev/null || pp_missing "python3-pil and python3-numpy are needed to make test photos"
+# pp_photos COUNT WxH: prints a folder of COUNT deterministic JPEGs cut from data/samples, made
+# once per build tree (PP_PHOTO_CACHE) and only read by the tests.
+pp_photos() {
+  local dir="${PP_PHOTO_CACHE:-${TMPDIR:-/tmp}/pp-cluster-photos}/$1-$2"
+  /usr/bin/python3 "$PP_SOURCE_ROOT/tests/bench/make-photo-folder" "$dir" --count "$1" \
+    --size "$2" --jobs 2 2>/dev/null >&2 || pp_missing "python3-pil and python3-numpy are needed to make test photos"
+  echo "$dir"
 }
 
 # The names a run wrote (not hidden), one a line, sorted.
