@@ -341,8 +341,8 @@ pp_manifest_entry_parse (const char      *line,
  * @shard_index: 0-based shard
  * @shard_count: number of shards (1: no sharding)
  *
- * The name of a run's own manifest in its output folder: ".parapix-manifest.jsonl", or
- * ".parapix-manifest.3-of-4.jsonl" for shard 3 of 4, so concurrent shards never write one
+ * The name of a run's own manifest in its output folder: ".parapix.manifest.jsonl", or
+ * ".parapix.manifest.3-of-4.jsonl" for shard 3 of 4, so concurrent shards never write one
  * file.
  *
  * Returns: (transfer full): a file name (no folder)

@@ -25,7 +25,7 @@ typedef enum
 
 /* Manifest files of per-run manifests start with this; they are hidden, so never listed as
  * inputs when the output folder is the input folder. */
-#define PP_MANIFEST_PREFIX ".parapix-manifest"
+#define PP_MANIFEST_PREFIX ".parapix.manifest"
 
 typedef enum
 {

@@ -70,7 +70,7 @@ pp_check_exactly_once() {
   [ -z "$extra" ] || pp_note "names differ: $extra"
   [ -z "$differ" ] || pp_note "bytes differ:$differ"
 
-  leftovers=$(find "$output" -name '.*' ! -name '.parapix-manifest*.jsonl' -printf '%f\n')
+  leftovers=$(find "$output" -name '.*' ! -name '.parapix.manifest*.jsonl' -printf '%f\n')
   pp_ok $([ -z "$leftovers" ]; echo $?) "$label: no temporary files left in the output folder"
   [ -z "$leftovers" ] || pp_note "left: $leftovers"
 }
