@@ -120,7 +120,7 @@ _pp_cli_on_progress (PpProgress               *progress,
 {
   PpCli *cli = user_data;
 
-  for (guint i = 0; i < results->len; i++)
+  for (guint i = 0; i < results->len && !cli->files_listed; i++)
     {
       const PpFileRecord *r = pp_file_result_get_record (g_ptr_array_index (results, i));
 
@@ -186,7 +186,10 @@ _pp_cli_print_start (PpCli *cli)
       && g_strcmp0 (o->threads_source, "cgroup") != 0)
     return;
   shard = o->shard.count > 1 ? pp_shard_describe (&o->shard) : g_strdup ("no sharding");
-  if (o->mode == PP_CLI_MODE_SERIAL)
+  if (o->threads_auto)
+    g_printerr ("parapix: %s, threads chosen by --threads auto (at most %u, the CPUs this "
+                "process may use) on %s\n", shard, o->budget.count, g_get_host_name ());
+  else if (o->mode == PP_CLI_MODE_SERIAL)
     g_printerr ("parapix: %s, 1 thread (serial mode) on %s\n", shard, g_get_host_name ());
   else
     g_printerr ("parapix: %s, %u thread%s (from %s) on %s\n", shard, threads,
@@ -321,6 +324,30 @@ _pp_cli_print_compare_table (FILE    *out,
                i == 0 ? "" : (identical ? "yes" : "NO"));
     }
   fprintf (out, "(%u output%s compared byte for byte)\n", n_compared, n_compared == 1 ? "" : "s");
+}
+
+/**
+ * _pp_cli_print_prediction:
+ *
+ * After a --threads auto run: the prediction against what it took, e.g. "Predicted 1 min 40 s
+ * on 2 threads, took 1 min 46 s (+6 %)."
+ */
+void
+_pp_cli_print_prediction (FILE                  *out,
+                          const PpThreadsChoice *choice,
+                          PpRun                 *run)
+{
+  double wall = pp_run_get_wall_us (run) / 1e6;
+  g_autofree char *predicted = NULL;
+  g_autofree char *took = NULL;
+
+  if (choice->predicted_s <= 0 || pp_run_get_cancelled (run))
+    return;
+  predicted = pp_format_duration (choice->predicted_s);
+  took = pp_format_duration (wall);
+  fprintf (out, "Predicted %s on %u thread%s, took %s (%+.0f %%).\n", predicted,
+           choice->threads, choice->threads == 1 ? "" : "s", took,
+           100 * (wall / choice->predicted_s - 1));
 }
 
 void
