@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "pp-image-item.h"
 
 struct _PpImageItem
@@ -15,6 +17,7 @@ struct _PpImageItem
 
   GFile *file;
   char *name;
+  char *sort_key; /* the name's collation key, as Files sorts names */
   GdkPaintable *thumbnail;
   char *error;
   PpThumbnailState state;
@@ -41,6 +44,7 @@ pp_image_item_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->sort_key, g_free);
   g_clear_object (&self->thumbnail);
   g_clear_pointer (&self->error, g_free);
 
@@ -112,7 +116,26 @@ pp_image_item_new (GFile      *file,
   self = g_object_new (PP_TYPE_IMAGE_ITEM, NULL);
   self->file = g_object_ref (file);
   self->name = display_name ? g_strdup (display_name) : g_file_get_basename (file);
+  self->sort_key = g_utf8_collate_key_for_filename (self->name, -1);
   return self;
+}
+
+/**
+ * pp_image_item_compare:
+ *
+ * Orders two items as Files orders their names ("img2" before "img10"), for g_ptr_array_sort()
+ * and friends: @a and @b point to PpImageItem pointers.
+ *
+ * Returns: <0, 0 or >0
+ */
+int
+pp_image_item_compare (gconstpointer a,
+                       gconstpointer b)
+{
+  const PpImageItem *ia = *(PpImageItem *const *) a;
+  const PpImageItem *ib = *(PpImageItem *const *) b;
+
+  return strcmp (ia->sort_key, ib->sort_key);
 }
 
 GFile *

@@ -333,6 +333,8 @@ render_cb (GObject      *source,
   g_autoptr (PpImage) image = NULL;
   g_autoptr (GError) error = NULL;
 
+  /* pp_plan_run_async() calls back on the context that started it: ours. */
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
   image = pp_plan_run_finish (data->plan, result, &stats, &error);
   self->rendering = FALSE;
   if (image != NULL && !g_cancellable_is_cancelled (data->cancellable))

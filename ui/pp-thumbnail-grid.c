@@ -121,6 +121,7 @@ deliver_results (gpointer data)
   PpThumbnailGrid *self = shared->grid;
   guint delivered = 0;
 
+  g_assert (g_main_context_is_owner (shared->context));
   g_mutex_lock (&shared->lock);
   results = g_steal_pointer (&shared->results);
   shared->results = g_ptr_array_new ();
@@ -447,21 +448,11 @@ set_loading (PpThumbnailGrid *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static int
-compare_items (gconstpointer a,
-               gconstpointer b)
-{
-  const char *ka = g_object_get_data (*(GObject **) a, "pp-sort-key");
-  const char *kb = g_object_get_data (*(GObject **) b, "pp-sort-key");
-
-  return strcmp (ka, kb);
-}
-
 static void
 finish_loading (PpThumbnailGrid *self)
 {
   /* One splice, sorted like Files sorts names: the grid shows the folder in a stable order. */
-  g_ptr_array_sort (self->pending, compare_items);
+  g_ptr_array_sort (self->pending, pp_image_item_compare);
   g_list_store_splice (self->store, 0, 0, self->pending->pdata, self->pending->len);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   set_loading (self, FALSE);
@@ -488,12 +479,7 @@ add_pending (PpThumbnailGrid *self,
              GFile           *file,
              const char      *display_name)
 {
-  PpImageItem *item = pp_image_item_new (file, display_name);
-
-  g_object_set_data_full (G_OBJECT (item), "pp-sort-key",
-                          g_utf8_collate_key_for_filename (pp_image_item_get_name (item), -1),
-                          g_free);
-  g_ptr_array_add (self->pending, item);
+  g_ptr_array_add (self->pending, pp_image_item_new (file, display_name));
 }
 
 static void next_files_cb (GObject *source, GAsyncResult *result, gpointer user_data);

@@ -201,6 +201,9 @@ on_progress_changed (PpProgress               *progress,
   g_autofree char *text = NULL;
   guint n_failed;
 
+  /* PpProgress delivers on the main context only: GTK calls below. */
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
+
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  snapshot->total > 0 ? (double) snapshot->done / snapshot->total
                                                      : 0.0);
@@ -376,6 +379,7 @@ run_done (GObject      *source,
   g_autoptr (PpRun) run = pp_batch_run_finish (PP_BATCH (source), result, &error);
   g_autofree char *message = NULL;
 
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
   if (state->disposed) /* the window was destroyed while the batch ran */
     {
       _pp_window_compare_discard (self);

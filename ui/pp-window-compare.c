@@ -97,6 +97,7 @@ check_done (GObject      *source,
   CheckData *data = g_task_get_task_data (G_TASK (result));
   g_autofree char *message = NULL;
 
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
   /* The worker removed the scratch folder. */
   g_clear_pointer (&state->scratch_dir, g_free);
   if (state->disposed)
