@@ -58,4 +58,9 @@ void     _pp_preview_notify_busy    (PpPreview       *self);
 gboolean _pp_preview_get_image_rect (PpPreview       *self,
                                      graphene_rect_t *rect);
 
+/* pp-preview-render.c */
+PpImage    *_pp_preview_make_proxy      (PpImage    *full);
+PpPipeline *_pp_preview_scale_for_proxy (PpPipeline *pipeline,
+                                         double      scale);
+
 G_END_DECLS

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "io/pp-io.h"
 #include "render/pp-plan.h"
 #include "render/pp-scheduler.h"
@@ -82,6 +84,105 @@ fit_pixbuf (GdkPixbuf *pixbuf,
                                   MAX (1, (int) (height * scale + 0.5)), GDK_INTERP_BILINEAR);
 }
 
+/* Proxy */
+
+/**
+ * _pp_preview_make_proxy:
+ * @full: the decoded image
+ *
+ * Scales @full down (area-averaging) so its long side is PROXY_SIZE. Any thread; reads @full
+ * only.
+ *
+ * Returns: (transfer full) (nullable): the proxy, or %NULL when @full is no larger than one
+ */
+PpImage *
+_pp_preview_make_proxy (PpImage *full)
+{
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_autoptr (GdkPixbuf) small = NULL;
+  int width = full->width;
+  int height = full->height;
+  double scale;
+
+  if (MAX (width, height) <= PROXY_SIZE)
+    return NULL;
+  scale = (double) PROXY_SIZE / MAX (width, height);
+  pixbuf = pp_image_to_pixbuf (full);
+  small = gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) (width * scale + 0.5)),
+                                   MAX (1, (int) (height * scale + 0.5)), GDK_INTERP_BILINEAR);
+  return pp_image_new_for_pixbuf (small);
+}
+
+/* Whether a parameter is a length in image pixels, which must shrink with the proxy. */
+static gboolean
+is_pixel_length (const PpParamSpec *pspec)
+{
+  return g_strcmp0 (pspec->unit, "px") == 0;
+}
+
+/**
+ * _pp_preview_scale_for_proxy:
+ * @pipeline: the chain as the user set it, for the full image
+ * @scale: proxy width / full width, in (0, 1]
+ *
+ * The chain a proxy must be rendered with to look like the full render scaled down: every
+ * pixel length (a blur's sigma, a sharpen radius, a crop's offsets and size, a fit's box)
+ * times @scale. A neighbourhood filter whose size cannot follow (the fixed 3×3 kernels of
+ * edge-detect, emboss and median, an integer radius that would round off by more than a
+ * quarter or fall below its minimum) has no faithful proxy. Main thread.
+ *
+ * Returns: (transfer full) (nullable): the scaled chain, or %NULL when the proxy would lie
+ *   and the full image must be rendered instead
+ */
+PpPipeline *
+_pp_preview_scale_for_proxy (PpPipeline *pipeline,
+                             double      scale)
+{
+  g_autoptr (PpPipeline) scaled = pp_pipeline_copy (pipeline);
+  guint n_steps = pp_pipeline_get_n_steps (pipeline);
+
+  g_return_val_if_fail (scale > 0 && scale <= 1, NULL);
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      const PpStep *step = pp_pipeline_get_step (pipeline, i);
+      gboolean local = step->info->kind == PP_FILTER_KIND_LOCAL;
+      gboolean has_length = FALSE;
+
+      if (!step->enabled)
+        continue;
+      for (guint p = 0; p < step->info->n_params; p++)
+        {
+          const PpParamSpec *pspec = &step->info->params[p];
+          double value = step->values[p] * scale;
+
+          if (!is_pixel_length (pspec))
+            continue;
+          has_length = TRUE;
+          if (pspec->type == PP_PARAM_INT)
+            {
+              double rounded = round (value);
+
+              if (local && (rounded < pspec->min || fabs (rounded - value) > 0.25 * value))
+                return NULL;
+              value = rounded;
+            }
+          if (value < pspec->min)
+            {
+              if (local)
+                return NULL;
+              /* A geometry length below its minimum (a 1 px crop) stays 1 px: sub-pixel. */
+              value = pspec->min;
+            }
+          if (!pp_pipeline_set_value (scaled, i, p, value, NULL))
+            return NULL;
+        }
+      if (local && !has_length)
+        return NULL;
+    }
+  return g_steal_pointer (&scaled);
+}
+
 /* Loading */
 
 static void
@@ -103,7 +204,6 @@ load_worker (gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
   g_auto (PpImageInfo) info = { 0 };
-  int width, height;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -120,19 +220,8 @@ load_worker (gpointer user_data)
     }
   /* Shares the pixels; nothing writes into the source afterwards. */
   pixbuf = pp_image_to_pixbuf (data->full);
-  width = gdk_pixbuf_get_width (pixbuf);
-  height = gdk_pixbuf_get_height (pixbuf);
   data->before = fit_pixbuf (pixbuf, data->display_size);
-  if (MAX (width, height) > PROXY_SIZE)
-    {
-      double scale = (double) PROXY_SIZE / MAX (width, height);
-      g_autoptr (GdkPixbuf) small = NULL;
-
-      small = gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) (width * scale + 0.5)),
-                                       MAX (1, (int) (height * scale + 0.5)),
-                                       GDK_INTERP_BILINEAR);
-      data->proxy = pp_image_new_for_pixbuf (small);
-    }
+  data->proxy = _pp_preview_make_proxy (data->full);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -389,7 +478,9 @@ static void
 start_render (PpPreview *self)
 {
   g_autoptr (GError) error = NULL;
-  PpImage *src;
+  g_autoptr (PpPipeline) scaled = NULL;
+  PpPipeline *pipeline = self->pipeline;
+  PpImage *src = self->full;
   RenderData *data;
   PpPlan *plan;
 
@@ -401,8 +492,25 @@ start_render (PpPreview *self)
   if (self->full == NULL || self->pipeline == NULL)
     return;
 
-  src = self->interactive && self->proxy != NULL ? self->proxy : self->full;
-  plan = pp_plan_new (self->pipeline, src->width, src->height, src->channels, &error);
+  if (self->interactive && self->proxy != NULL)
+    {
+      /* Only when the proxy can tell the truth; otherwise the full image, slower but right. */
+      scaled = _pp_preview_scale_for_proxy (self->pipeline,
+                                            (double) self->proxy->width / self->full->width);
+      if (scaled != NULL)
+        {
+          pipeline = scaled;
+          src = self->proxy;
+        }
+    }
+  plan = pp_plan_new (pipeline, src->width, src->height, src->channels, &error);
+  if (plan == NULL && src == self->proxy)
+    {
+      /* Valid for the full image but not at proxy scale (rounding): render the full one. */
+      g_clear_error (&error);
+      src = self->full;
+      plan = pp_plan_new (self->pipeline, src->width, src->height, src->channels, &error);
+    }
   if (plan == NULL)
     {
       _pp_preview_set_status (self, error->message);
