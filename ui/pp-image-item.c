@@ -21,6 +21,8 @@ struct _PpImageItem
   GdkPaintable *thumbnail;
   char *error;
   PpThumbnailState state;
+  int width;  /* as the header declares it; 0 until read */
+  int height;
 };
 
 G_DEFINE_FINAL_TYPE (PpImageItem, pp_image_item, G_TYPE_OBJECT)
@@ -204,4 +206,35 @@ pp_image_item_set_error (PpImageItem *self,
   g_free (self->error);
   self->error = g_strdup (message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+/**
+ * pp_image_item_set_size:
+ * @width: in pixels, as the file's header declares it (before EXIF orientation)
+ *
+ * Main thread only.
+ */
+void
+pp_image_item_set_size (PpImageItem *self,
+                        int          width,
+                        int          height)
+{
+  g_return_if_fail (PP_IS_IMAGE_ITEM (self));
+  self->width = width;
+  self->height = height;
+}
+
+/**
+ * pp_image_item_get_size:
+ * @width: (out): in pixels, 0 while unknown
+ * @height: (out): in pixels, 0 while unknown
+ */
+void
+pp_image_item_get_size (PpImageItem *self,
+                        int         *width,
+                        int         *height)
+{
+  g_return_if_fail (PP_IS_IMAGE_ITEM (self));
+  *width = self->width;
+  *height = self->height;
 }

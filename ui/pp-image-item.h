@@ -36,5 +36,11 @@ void              pp_image_item_set_thumbnail (PpImageItem  *self,
                                                GdkPaintable *thumbnail);
 void              pp_image_item_set_error     (PpImageItem  *self,
                                                const char   *message);
+void              pp_image_item_set_size      (PpImageItem  *self,
+                                               int           width,
+                                               int           height);
+void              pp_image_item_get_size      (PpImageItem  *self,
+                                               int          *width,
+                                               int          *height);
 
 G_END_DECLS

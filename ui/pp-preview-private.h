@@ -43,6 +43,7 @@ struct _PpPreview
   int render_height;
   gulong after_paint_id;
   char *status;
+  char *error;         /* why the selected file could not be opened, or NULL */
   guint n_renders;
   guint n_proxy_renders;
 
@@ -55,6 +56,8 @@ struct _PpPreview
 void     _pp_preview_set_status     (PpPreview       *self,
                                      const char      *status);
 void     _pp_preview_notify_busy    (PpPreview       *self);
+void     _pp_preview_set_error      (PpPreview       *self,
+                                     const char      *error);
 gboolean _pp_preview_get_image_rect (PpPreview       *self,
                                      graphene_rect_t *rect);
 

@@ -239,10 +239,8 @@ load_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *message = g_strdup_printf ("Could not open this image: %s",
-                                                      error->message);
-
-          _pp_preview_set_status (self, message);
+          _pp_preview_set_status (self, "");
+          _pp_preview_set_error (self, error->message);
           g_clear_object (&self->after);
           gtk_widget_queue_draw (GTK_WIDGET (self));
         }
@@ -273,6 +271,7 @@ pp_preview_set_file (PpPreview *self,
   if (self->file == file || (file && self->file && g_file_equal (file, self->file)))
     return;
   g_set_object (&self->file, file);
+  _pp_preview_set_error (self, NULL);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->render_cancellable);
@@ -303,7 +302,7 @@ pp_preview_set_file (PpPreview *self,
   if (data->path == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "the file is not on a local disk");
+                               "The file is not on a local disk");
       g_object_unref (task);
       return;
     }

@@ -33,7 +33,11 @@ static void
 update_batch_actions (PpWindow *self)
 {
   PpWindowBatch *state = get_state (self);
-  gboolean has_input = self->folder != NULL || self->files != NULL;
+  /* Nothing to process until the list is complete and has an image: an empty folder must
+   * not give an empty processed/ folder and a 0-image run. */
+  gboolean has_input = (self->folder != NULL || self->files != NULL) &&
+                       !pp_thumbnail_grid_get_loading (self->thumbnail_grid) &&
+                       g_list_model_get_n_items (pp_thumbnail_grid_get_model (self->thumbnail_grid)) > 0;
   gboolean running = state->phase != PP_WINDOW_PHASE_IDLE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", has_input && !running);
@@ -245,7 +249,7 @@ results:
       g_autofree char *label = g_strdup_printf (g_dngettext (NULL, "%u failed", "%u failed",
                                                              n_failed), n_failed);
 
-      gtk_button_set_label (self->failures_button, label);
+      gtk_label_set_label (self->failures_label, label);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), n_failed > 0);
 
@@ -670,6 +674,8 @@ _pp_window_init_batch (PpWindow *self)
 
   state->failures = g_list_store_new (PP_TYPE_FILE_RESULT);
   g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
+                            G_CALLBACK (on_input_changed), self);
+  g_signal_connect_swapped (self->thumbnail_grid, "notify::loading",
                             G_CALLBACK (on_input_changed), self);
   g_signal_connect_object (self->settings, "changed::output-folder",
                            G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);
