@@ -354,11 +354,11 @@ _pp_window_summary (PpWindow *self,
                                              totals.n_ok), totals.n_ok, wall);
   if (pp_run_get_cancelled (run))
     g_string_append (text, " · cancelled");
-  else if (g_strcmp0 (pp_run_get_mode (run), "serial") != 0 && speedup >= 1.05)
+  else if (pp_run_get_mode (run) != PP_BATCH_MODE_SERIAL && speedup >= 1.05)
     g_string_append_printf (text, " · %.1fx faster than serial", speedup);
-  else if (g_strcmp0 (pp_run_get_mode (run), "serial") != 0 && speedup > 0 && speedup <= 0.95)
+  else if (pp_run_get_mode (run) != PP_BATCH_MODE_SERIAL && speedup > 0 && speedup <= 0.95)
     g_string_append_printf (text, " · %.1fx slower than serial", 1.0 / speedup);
-  else if (g_strcmp0 (pp_run_get_mode (run), "serial") != 0 && speedup > 0)
+  else if (pp_run_get_mode (run) != PP_BATCH_MODE_SERIAL && speedup > 0)
     g_string_append (text, " · as fast as serial");
   else
     g_string_append_printf (text, " on %u thread%s", pp_run_get_threads (run),

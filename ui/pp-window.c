@@ -252,8 +252,8 @@ on_run_selected (PpWindow *self,
   pp_timeline_set_run (self->timeline, run);
   if (run != NULL)
     title = g_strdup_printf ("Worker Threads · %s run on %u thread%s",
-                             g_strcmp0 (pp_run_get_mode (run), "serial") == 0 ? "serial"
-                                                                              : "parallel",
+                             pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL ? "serial"
+                                                                           : "parallel",
                              pp_run_get_threads (run), pp_run_get_threads (run) == 1 ? "" : "s");
   gtk_label_set_label (self->timeline_title, title ? title : "Worker Threads");
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Internals shared by pp-batch.c (the object and its runs) and pp-batch-plan.c (listing the
- * inputs and deciding every output name before any file is processed).
+ * Internals shared by pp-batch.c (the object), pp-batch-listing.c (listing the inputs and
+ * deciding every output name before any file is processed) and pp-batch-run.c (the workers).
  */
 #pragma once
 
@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* The configuration as frozen when a run starts; read-only afterwards, shared with workers. */
+/* The configuration as frozen when a run (or a listing) starts; read-only afterwards, shared
+ * with the listing thread and the workers. */
 typedef struct
 {
   char *input_dir;        /* (nullable) absolute */
@@ -32,10 +33,9 @@ typedef struct
   /* Set last on the main thread, checked first by the planning thread: the hand-over goes
    * through GTask's thread pool, whose futex locks ThreadSanitizer cannot see. */
   int published;
-} Config;
+} PpBatchConfig;
 
-
-/* One file to process, decided up front. */
+/* One input of a run, its output decided up front (pp-batch-listing.c). */
 typedef struct
 {
   guint index;         /* in the sorted list, before sharding */
@@ -44,40 +44,41 @@ typedef struct
   char *output;        /* (nullable) */
   PpFormat format;
   gboolean overwrite;
-  PpFileStatus pre_status; /* SKIPPED or FAILED when decided while planning */
+  PpFileStatus pre_status; /* SKIPPED or FAILED when decided while listing */
   gboolean decided;
   char *reason;
   char *note;
-} Job;
+} PpBatchFile;
 
+/* What listing found: every input (for list_files) and, for a run, each file to process. */
 typedef struct
 {
-  GPtrArray *jobs;      /* of Job */
-  GPtrArray *inputs;    /* of PpBatchInput, for list_files */
+  GPtrArray *files;     /* of PpBatchFile, in input order; empty unless listed for a run */
+  GPtrArray *inputs;    /* of PpBatchInput */
   guint n_ignored;
-  /* Set last by the planning thread, read first by the main thread: GTask hands the plan over
-   * through GLib's futex-based locks, which ThreadSanitizer cannot see; this pair it can. */
+  /* Set last by the listing thread, read first by the main thread: GTask hands the listing
+   * over through GLib's futex-based locks, which ThreadSanitizer cannot see; this pair it can. */
   int published;
-} Plan;
+} PpBatchListing;
 
 /* pp-batch.c, main thread */
-Config  *_pp_batch_freeze_config     (PpBatch       *self,
-                                      GError       **error);
-void     _pp_batch_begin_run         (PpBatch       *self,
-                                      PpRun         *run);
-void     _pp_batch_end_run           (PpBatch       *self,
-                                      gboolean       keep_run);
+PpBatchConfig  *_pp_batch_freeze_config     (PpBatch              *self,
+                                             GError              **error);
+void            _pp_batch_begin_run         (PpBatch              *self,
+                                             PpRun                *run);
+void            _pp_batch_end_run           (PpBatch              *self,
+                                             gboolean              keep_run);
 
-/* pp-batch-plan.c */
-void     _pp_batch_config_free       (Config        *config);
-gboolean _pp_batch_validate_template (const char    *tmpl,
-                                      GError       **error);
-Plan    *_pp_batch_make_plan         (const Config  *config,
-                                      gboolean       for_run,
-                                      GCancellable  *cancellable,
-                                      GError       **error);
-void     _pp_batch_plan_free         (Plan          *plan);
+/* pp-batch-listing.c, any thread */
+void            _pp_batch_config_free       (PpBatchConfig        *config);
+gboolean        _pp_batch_validate_template (const char           *tmpl,
+                                             GError              **error);
+PpBatchListing *_pp_batch_listing_new       (const PpBatchConfig  *config,
+                                             gboolean              for_run,
+                                             GCancellable         *cancellable,
+                                             GError              **error);
+void            _pp_batch_listing_free      (PpBatchListing       *listing);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Config, _pp_batch_config_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBatchConfig, _pp_batch_config_free)
 
 G_END_DECLS

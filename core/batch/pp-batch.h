@@ -30,18 +30,11 @@ typedef enum
 
 typedef enum
 {
-  PP_BATCH_MODE_SERIAL,       /* one worker thread */
-  PP_BATCH_MODE_PARALLEL,     /* "threads" workers */
-} PpBatchMode;
-
-typedef enum
-{
   PP_COLLISION_RENAME,        /* photo.jpg exists: write "photo (1).jpg" */
   PP_COLLISION_SKIP,          /* leave the existing file, mark the input skipped */
   PP_COLLISION_OVERWRITE,     /* replace it atomically (never an input, unless in-place) */
 } PpCollision;
 
-#define PP_TYPE_BATCH_MODE (pp_batch_mode_get_type ())
 #define PP_TYPE_COLLISION (pp_collision_get_type ())
 
 #define PP_BATCH_DEFAULT_TEMPLATE "{name}.{ext}"
@@ -59,7 +52,6 @@ typedef struct
 G_DECLARE_FINAL_TYPE (PpBatch, pp_batch, PP, BATCH, GObject)
 
 GQuark       pp_batch_error_quark          (void);
-GType        pp_batch_mode_get_type        (void) G_GNUC_CONST;
 GType        pp_collision_get_type         (void) G_GNUC_CONST;
 
 PpBatch     *pp_batch_new                  (void);

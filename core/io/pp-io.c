@@ -199,7 +199,7 @@ check_pixel_limit (const char *path,
   if (max_pixels > 0 && (double) width * (double) height > max_pixels)
     {
       g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_TOO_LARGE,
-                   "The image is %d × %d (%.0f megapixels), over the limit of %.0f megapixels "
+                   "The image is %d × %d (%.1f megapixels), over the limit of %g megapixels "
                    "(--max-megapixels)", width, height, (double) width * height / 1e6,
                    max_pixels / 1e6);
       return FALSE;

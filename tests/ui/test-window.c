@@ -239,9 +239,9 @@ test_workflow (Fixture       *fixture,
   g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 2);
   serial = pp_timings_view_get_run (window->timings_view, 0);
   parallel = pp_timings_view_get_run (window->timings_view, 1);
-  g_assert_cmpstr (pp_run_get_mode (serial), ==, "serial");
+  g_assert_cmpint (pp_run_get_mode (serial), ==, PP_BATCH_MODE_SERIAL);
   g_assert_cmpuint (pp_run_get_threads (serial), ==, 1);
-  g_assert_cmpstr (pp_run_get_mode (parallel), ==, "parallel");
+  g_assert_cmpint (pp_run_get_mode (parallel), ==, PP_BATCH_MODE_PARALLEL);
   g_assert_cmpuint (pp_run_get_threads (parallel), ==, 2);
   speedup = pp_timings_view_get_speedup (window->timings_view, parallel);
   g_test_message ("samples: serial %.3f s, parallel %.3f s, speedup %.2f",

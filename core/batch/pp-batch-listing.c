@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Planning a batch, on a GIO worker thread before any file is processed: list the input folder
+ * Listing a batch, on a GIO worker thread before any file is processed: list the input folder
  * (sorted bytewise so every machine agrees on --shard; hidden files, FIFOs, non-images, the
  * output folder and symlink loops skipped), deal the shard, and decide every output name and
  * collision in input order. Deciding names up front is what makes serial and parallel runs
@@ -20,7 +20,7 @@
 #include "batch/pp-batch-private.h"
 
 void
-_pp_batch_config_free (Config *config)
+_pp_batch_config_free (PpBatchConfig *config)
 {
   g_free (config->input_dir);
   g_strfreev (config->files);
@@ -88,8 +88,8 @@ expand_template (const char *tmpl,
 }
 
 gboolean
-_pp_batch_validate_template (const char *tmpl,
-                   GError    **error)
+_pp_batch_validate_template (const char  *tmpl,
+                             GError     **error)
 {
   g_autofree char *sample = expand_template (tmpl, "photo", "jpg", 1, "2024-01-01", error);
 
@@ -107,7 +107,7 @@ _pp_batch_validate_template (const char *tmpl,
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Listing and planning (on a GIO worker thread) */
+/* Listing (on a GIO worker thread) */
 
 typedef struct
 {
@@ -179,7 +179,7 @@ stat_id (const char *path,
 
 typedef struct
 {
-  const Config *config;
+  const PpBatchConfig *config;
   GPtrArray *entries;      /* of Entry */
   GHashTable *visited;     /* FileId of folders, against symlink loops */
   GHashTable *skipped_dirs;  /* FileId: the output folder and the excluded ones */
@@ -304,10 +304,10 @@ compare_entries (gconstpointer a,
 
 /* Every candidate input, sorted (bytewise, so every machine agrees for --shard). */
 static GPtrArray *
-list_entries (const Config  *config,
-              guint         *n_ignored,
-              GCancellable  *cancellable,
-              GError       **error)
+list_entries (const PpBatchConfig  *config,
+              guint                *n_ignored,
+              GCancellable         *cancellable,
+              GError              **error)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (entry_free);
   g_autoptr (GHashTable) visited = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
@@ -377,16 +377,16 @@ list_entries (const Config  *config,
 }
 
 static void
-job_free (gpointer data)
+batch_file_free (gpointer data)
 {
-  Job *job = data;
+  PpBatchFile *file = data;
 
-  g_free (job->input);
-  g_free (job->display);
-  g_free (job->output);
-  g_free (job->reason);
-  g_free (job->note);
-  g_free (job);
+  g_free (file->input);
+  g_free (file->display);
+  g_free (file->output);
+  g_free (file->reason);
+  g_free (file->note);
+  g_free (file);
 }
 
 static char *
@@ -429,11 +429,11 @@ input_ids_contain (GHashTable *ids,
 }
 
 static void
-plan_job (const Config *config,
-          const Entry  *entry,
-          Job          *job,
-          GHashTable   *claimed,
-          GHashTable   *input_ids)
+decide_output (const PpBatchConfig *config,
+               const Entry         *entry,
+               PpBatchFile         *file,
+               GHashTable          *claimed,
+               GHashTable          *input_ids)
 {
   g_autofree char *base = g_path_get_basename (entry->input.relative);
   g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
@@ -449,20 +449,20 @@ plan_job (const Config *config,
 
   if (entry->missing)
     {
-      job->decided = TRUE;
-      job->pre_status = PP_FILE_STATUS_FAILED;
-      job->reason = g_strdup (entry->error);
+      file->decided = TRUE;
+      file->pre_status = PP_FILE_STATUS_FAILED;
+      file->reason = g_strdup (entry->error);
       return;
     }
 
   stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
   if (config->format == PP_FORMAT_SAME)
     {
-      job->format = pp_format_for_input (entry->input.path, &fell_back);
+      file->format = pp_format_for_input (entry->input.path, &fell_back);
       if (fell_back)
         {
           ext = g_strdup ("png");
-          job->note = g_strdup ("this format cannot be written: saved as PNG");
+          file->note = g_strdup ("this format cannot be written: saved as PNG");
         }
       else
         /* Keep the input's own spelling (.jpeg stays .jpeg). */
@@ -470,12 +470,12 @@ plan_job (const Config *config,
     }
   else
     {
-      job->format = config->format;
+      file->format = config->format;
       ext = g_strdup (pp_format_get_extension (config->format));
     }
   mtime = g_date_time_new_from_unix_local (entry->mtime);
   date = mtime != NULL ? g_date_time_format (mtime, "%Y-%m-%d") : g_strdup ("unknown-date");
-  name = expand_template (config->name_template, stem, ext, job->index + 1, date, NULL);
+  name = expand_template (config->name_template, stem, ext, file->index + 1, date, NULL);
   g_assert (name != NULL); /* validated when the run started */
 
   desired = g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
@@ -490,9 +490,9 @@ plan_job (const Config *config,
         {
           if (config->collision == PP_COLLISION_SKIP)
             {
-              job->decided = TRUE;
-              job->pre_status = PP_FILE_STATUS_SKIPPED;
-              job->reason = g_strdup_printf ("another input of this batch is also written to "
+              file->decided = TRUE;
+              file->pre_status = PP_FILE_STATUS_SKIPPED;
+              file->reason = g_strdup_printf ("another input of this batch is also written to "
                                              "“%s”", candidate);
               break;
             }
@@ -507,7 +507,7 @@ plan_job (const Config *config,
         {
           if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
             {
-              job->overwrite = TRUE;
+              file->overwrite = TRUE;
               break;
             }
           if (config->collision == PP_COLLISION_RENAME)
@@ -516,9 +516,9 @@ plan_job (const Config *config,
               candidate = with_counter (desired, k);
               continue;
             }
-          job->decided = TRUE;
-          job->pre_status = PP_FILE_STATUS_SKIPPED;
-          job->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
+          file->decided = TRUE;
+          file->pre_status = PP_FILE_STATUS_SKIPPED;
+          file->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
                                          "replaced (unless --in-place)", candidate);
           break;
         }
@@ -532,25 +532,25 @@ plan_job (const Config *config,
             }
           if (config->collision == PP_COLLISION_SKIP)
             {
-              job->decided = TRUE;
-              job->pre_status = PP_FILE_STATUS_SKIPPED;
-              job->reason = g_strdup_printf ("“%s” already exists", candidate);
+              file->decided = TRUE;
+              file->pre_status = PP_FILE_STATUS_SKIPPED;
+              file->reason = g_strdup_printf ("“%s” already exists", candidate);
               break;
             }
-          job->overwrite = TRUE;
+          file->overwrite = TRUE;
         }
       break;
     }
   g_hash_table_add (claimed, g_strdup (candidate));
-  job->output = g_steal_pointer (&candidate);
+  file->output = g_steal_pointer (&candidate);
 }
 
 void
-_pp_batch_plan_free (Plan *plan)
+_pp_batch_listing_free (PpBatchListing *listing)
 {
-  g_clear_pointer (&plan->jobs, g_ptr_array_unref);
-  g_clear_pointer (&plan->inputs, g_ptr_array_unref);
-  g_free (plan);
+  g_clear_pointer (&listing->files, g_ptr_array_unref);
+  g_clear_pointer (&listing->inputs, g_ptr_array_unref);
+  g_free (listing);
 }
 
 void
@@ -563,23 +563,23 @@ pp_batch_input_free (PpBatchInput *input)
   g_free (input);
 }
 
-Plan *
-_pp_batch_make_plan (const Config  *config,
-                     gboolean       for_run,
-                     GCancellable  *cancellable,
-                     GError       **error)
+PpBatchListing *
+_pp_batch_listing_new (const PpBatchConfig  *config,
+                       gboolean              for_run,
+                       GCancellable         *cancellable,
+                       GError              **error)
 {
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GHashTable) claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) input_ids = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
                                                             NULL);
-  Plan *plan = g_new0 (Plan, 1);
+  PpBatchListing *listing = g_new0 (PpBatchListing, 1);
 
   if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
                    "The input folder “%s” does not exist or is not a folder", config->input_dir);
-      _pp_batch_plan_free (plan);
+      _pp_batch_listing_free (listing);
       return NULL;
     }
   if (for_run)
@@ -591,7 +591,7 @@ _pp_batch_make_plan (const Config  *config,
           g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
                        "Cannot create the output folder “%s”: %s", config->output_dir,
                        g_strerror (saved));
-          _pp_batch_plan_free (plan);
+          _pp_batch_listing_free (listing);
           return NULL;
         }
       if (access (config->output_dir, W_OK | X_OK) != 0)
@@ -601,15 +601,15 @@ _pp_batch_make_plan (const Config  *config,
           g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
                        "Cannot write in the output folder “%s”: %s", config->output_dir,
                        g_strerror (saved));
-          _pp_batch_plan_free (plan);
+          _pp_batch_listing_free (listing);
           return NULL;
         }
     }
 
-  entries = list_entries (config, &plan->n_ignored, cancellable, error);
+  entries = list_entries (config, &listing->n_ignored, cancellable, error);
   if (entries == NULL)
     {
-      _pp_batch_plan_free (plan);
+      _pp_batch_listing_free (listing);
       return NULL;
     }
   for (guint i = 0; i < entries->len; i++)
@@ -620,13 +620,13 @@ _pp_batch_make_plan (const Config  *config,
         g_hash_table_add (input_ids, file_id_new (entry->dev, entry->ino));
     }
 
-  plan->jobs = g_ptr_array_new_with_free_func (job_free);
-  plan->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
+  listing->files = g_ptr_array_new_with_free_func (batch_file_free);
+  listing->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
   for (guint i = 0; i < entries->len; i++)
     {
       const Entry *entry = g_ptr_array_index (entries, i);
       PpBatchInput *input;
-      Job *job;
+      PpBatchFile *file;
 
       /* Round robin over the sorted list: big and small files spread evenly over shards. */
       if (i % config->shard_count != config->shard_index)
@@ -634,16 +634,16 @@ _pp_batch_make_plan (const Config  *config,
       input = g_new0 (PpBatchInput, 1);
       input->path = g_strdup (entry->input.path);
       input->relative = g_strdup (entry->input.relative);
-      g_ptr_array_add (plan->inputs, input);
+      g_ptr_array_add (listing->inputs, input);
       if (!for_run)
         continue;
-      job = g_new0 (Job, 1);
-      job->index = i;
-      job->input = g_strdup (entry->input.path);
-      job->display = g_strdup (entry->input.relative);
-      plan_job (config, entry, job, claimed, input_ids);
-      g_ptr_array_add (plan->jobs, job);
+      file = g_new0 (PpBatchFile, 1);
+      file->index = i;
+      file->input = g_strdup (entry->input.path);
+      file->display = g_strdup (entry->input.relative);
+      decide_output (config, entry, file, claimed, input_ids);
+      g_ptr_array_add (listing->files, file);
     }
-  return plan;
+  return listing;
 }
 
