@@ -20,7 +20,7 @@
 #include "decoder/pp-decoder.h"
 #include "io/pp-io-private.h"
 #include "render/pp-plan.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* A run */
@@ -377,7 +377,7 @@ pp_batch_run_async (PpBatch             *self,
   listing_task = g_task_new (NULL, state->cancellable, on_run_listed, state);
   g_task_set_source_tag (listing_task, pp_batch_run_async);
   g_task_set_task_data (listing_task, config, NULL);
-  g_task_run_in_thread (listing_task, listing_thread);
+  pp_scheduler_run_task (listing_task, listing_thread);
 }
 
 PpRun *
@@ -437,7 +437,7 @@ pp_batch_list_files_async (PpBatch             *self,
   listing_task = g_task_new (NULL, cancellable, on_listed, g_steal_pointer (&task));
   g_task_set_source_tag (listing_task, pp_batch_list_files_async);
   g_task_set_task_data (listing_task, config, (GDestroyNotify) _pp_batch_config_free);
-  g_task_run_in_thread (listing_task, listing_thread);
+  pp_scheduler_run_task (listing_task, listing_thread);
 }
 
 GPtrArray *

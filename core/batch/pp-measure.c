@@ -21,6 +21,7 @@
 #include "batch/pp-scratch.h"
 #include "decoder/pp-decoder.h"
 #include "io/pp-io.h"
+#include "render/pp-scheduler.h"
 
 #define SAMPLE_INTERVAL_MS 50
 
@@ -452,7 +453,7 @@ pp_warm_up_async (PpBatch             *template_batch,
     }
   read_task = g_task_new (NULL, cancellable, on_inputs_read, task);
   g_task_set_task_data (read_task, data, NULL);
-  g_task_run_in_thread (read_task, read_inputs_thread);
+  pp_scheduler_run_task (read_task, read_inputs_thread);
   g_object_unref (read_task);
 }
 
@@ -600,7 +601,7 @@ pp_folder_survey_async (const char *const   *inputs,
 
   g_task_set_source_tag (task, pp_folder_survey_async);
   g_task_set_task_data (task, g_strdupv ((char **) inputs), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, survey_thread);
+  pp_scheduler_run_task (task, survey_thread);
 }
 
 /**

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "io/pp-io.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 
 static JsonNode *
 run_json (const char *const *args,

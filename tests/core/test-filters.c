@@ -23,7 +23,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 #include "pp-test-util.h"
 
 typedef enum

@@ -23,7 +23,7 @@
 
 #include "batch/pp-batch.h"
 #include "io/pp-io.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 #include "pp-test-util.h"
 
 static void
