@@ -197,25 +197,23 @@ load_data_free (LoadData *data)
 
 /* On a pool worker: GdkPixbuf only. */
 static void
-load_worker (gpointer user_data)
+load_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
-  GTask *task = user_data;
-  LoadData *data = g_task_get_task_data (task);
+  LoadData *data = task_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
   g_auto (PpImageInfo) info = { 0 };
 
   if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
   /* The batch's loader: isolated decoder, pixel limit, EXIF orientation. */
-  data->full = pp_io_load (data->path, NULL, &info, g_task_get_cancellable (task), &error);
+  data->full = pp_io_load (data->path, NULL, &info, cancellable, &error);
   if (data->full == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
       return;
     }
   /* Shares the pixels; nothing writes into the source afterwards. */
@@ -223,7 +221,6 @@ load_worker (gpointer user_data)
   data->before = fit_pixbuf (pixbuf, data->display_size);
   data->proxy = _pp_preview_make_proxy (data->full);
   g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
 }
 
 static void
@@ -306,7 +303,8 @@ pp_preview_set_file (PpPreview *self,
       g_object_unref (task);
       return;
     }
-  pp_scheduler_push (load_worker, task);
+  pp_scheduler_run_task (task, load_worker);
+  g_object_unref (task);
 }
 
 GFile *
@@ -383,15 +381,16 @@ fit_data_free (FitData *data)
 
 /* On a pool worker: GdkPixbuf only. */
 static void
-fit_worker (gpointer user_data)
+fit_worker (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
 {
-  GTask *task = user_data;
-  FitData *data = g_task_get_task_data (task);
+  FitData *data = task_data;
   g_autoptr (GdkPixbuf) pixbuf = pp_image_to_pixbuf (data->image);
 
   data->result = fit_pixbuf (pixbuf, data->size);
   g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
 }
 
 static void
@@ -448,7 +447,8 @@ render_cb (GObject      *source,
           fit->generation = self->display_generation;
           fit->proxy = data->proxy;
           g_task_set_task_data (task, fit, (GDestroyNotify) fit_data_free);
-          pp_scheduler_push (fit_worker, task);
+          pp_scheduler_run_task (task, fit_worker);
+          g_object_unref (task);
         }
       else
         {

@@ -53,22 +53,30 @@ typedef struct
   guint generation;
 } SizeScan;
 
+/* Refcounted (g_atomic_rc_box): each slice's task holds the scan. */
 static void
-size_scan_free (SizeScan *scan)
+size_scan_clear (SizeScan *scan)
 {
   g_ptr_array_unref (scan->paths);
   g_array_unref (scan->sizes);
-  g_free (scan);
 }
 
-/* Reads a slice of headers, then queues itself again behind whatever the pool has waiting, so
- * the thumbnails of the cells on screen never wait for a whole folder's headers. */
 static void
-size_scan_worker (gpointer data)
+size_scan_release (SizeScan *scan)
 {
-  GTask *task = data;
-  SizeScan *scan = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_atomic_rc_box_release_full (scan, (GDestroyNotify) size_scan_clear);
+}
+
+/* Reads one slice of headers on a pool worker. Slices are separate tasks, each started when
+ * the last one is back, so the thumbnails of the cells on screen never wait for a whole
+ * folder's headers. */
+static void
+size_scan_worker (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SizeScan *scan = task_data;
   guint end = MIN (scan->paths->len, scan->sizes->len + SIZE_SCAN_SLICE);
 
   for (guint i = scan->sizes->len; i < end && !g_cancellable_is_cancelled (cancellable); i++)
@@ -83,19 +91,11 @@ size_scan_worker (gpointer data)
         }
       g_array_append_vals (scan->sizes, size, 1);
     }
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-  if (scan->sizes->len < scan->paths->len)
-    {
-      pp_scheduler_push (size_scan_worker, task);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
 }
+
+static void size_scan_next (PpThumbnailGrid *self, SizeScan *scan);
 
 static void
 size_scan_done (GObject      *source,
@@ -107,6 +107,11 @@ size_scan_done (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), NULL) || scan->generation != self->generation)
     return;
+  if (scan->sizes->len < scan->paths->len)
+    {
+      size_scan_next (self, scan);
+      return;
+    }
   for (guint i = 0; i < scan->sizes->len; i++)
     {
       g_autoptr (PpImageItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
@@ -120,11 +125,21 @@ size_scan_done (GObject      *source,
 }
 
 static void
+size_scan_next (PpThumbnailGrid *self,
+                SizeScan        *scan)
+{
+  GTask *task = g_task_new (self, self->cancellable, size_scan_done, NULL);
+
+  g_task_set_task_data (task, g_atomic_rc_box_acquire (scan), (GDestroyNotify) size_scan_release);
+  pp_scheduler_run_task (task, size_scan_worker);
+  g_object_unref (task);
+}
+
+static void
 start_size_scan (PpThumbnailGrid *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  SizeScan *scan = g_new0 (SizeScan, 1);
-  GTask *task = g_task_new (self, self->cancellable, size_scan_done, NULL);
+  SizeScan *scan = g_atomic_rc_box_new0 (SizeScan);
 
   scan->paths = g_ptr_array_new_with_free_func (g_free);
   scan->sizes = g_array_sized_new (FALSE, FALSE, 2 * sizeof (int), n);
@@ -136,8 +151,8 @@ start_size_scan (PpThumbnailGrid *self)
 
       g_ptr_array_add (scan->paths, path ? path : g_strdup (""));
     }
-  g_task_set_task_data (task, scan, (GDestroyNotify) size_scan_free);
-  pp_scheduler_push (size_scan_worker, task);
+  size_scan_next (self, scan);
+  size_scan_release (scan);
 }
 
 static void
@@ -165,10 +180,12 @@ splice_pending (PpThumbnailGrid *self)
 /* Files whose extension says nothing: the batch sniffs their content, and so must the grid,
  * or a file the batch processes (and counts) would be missing here. On the pool. */
 static void
-sniff_worker (gpointer data)
+sniff_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
 {
-  GTask *task = data;
-  GPtrArray *files = g_task_get_task_data (task); /* of GFile */
+  GPtrArray *files = task_data; /* of GFile */
   GArray *supported = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), files->len);
 
   for (guint i = 0; i < files->len; i++)
@@ -184,7 +201,6 @@ sniff_worker (gpointer data)
       g_array_append_val (supported, ok);
     }
   g_task_return_pointer (task, supported, (GDestroyNotify) g_array_unref);
-  g_object_unref (task);
 }
 
 static void
@@ -219,7 +235,8 @@ finish_loading (PpThumbnailGrid *self)
     }
   task = g_task_new (self, self->cancellable, sniff_done, GUINT_TO_POINTER (self->generation));
   g_task_set_task_data (task, g_steal_pointer (&self->unknown), (GDestroyNotify) g_ptr_array_unref);
-  pp_scheduler_push (sniff_worker, task);
+  pp_scheduler_run_task (task, sniff_worker);
+  g_object_unref (task);
 }
 
 static void
@@ -230,7 +247,7 @@ add_pending (PpThumbnailGrid *self,
   g_ptr_array_add (self->pending, pp_image_item_new (file, display_name));
 }
 
-/* The batch's rule (core/batch/pp-batch-plan.c), so the grid lists exactly the files a batch
+/* The batch's rule (core/batch/pp-batch-listing.c), so the grid lists exactly the files a batch
  * counts: no hidden files, regular files only, an image extension Parapix reads, or else the
  * content (sniffed later, off the main thread). Empty files are listed: they fail, visibly. */
 static void

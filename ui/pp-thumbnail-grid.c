@@ -531,6 +531,12 @@ pp_thumbnail_grid_focus (GtkWidget        *widget,
   return gtk_widget_grab_focus (GTK_WIDGET (self->grid_view));
 }
 
+static gboolean
+pp_thumbnail_grid_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (PP_THUMBNAIL_GRID (widget)->grid_view));
+}
+
 static void
 pp_thumbnail_grid_class_init (PpThumbnailGridClass *klass)
 {
@@ -540,6 +546,7 @@ pp_thumbnail_grid_class_init (PpThumbnailGridClass *klass)
   object_class->dispose = pp_thumbnail_grid_dispose;
   object_class->get_property = pp_thumbnail_grid_get_property;
   widget_class->focus = pp_thumbnail_grid_focus;
+  widget_class->grab_focus = pp_thumbnail_grid_grab_focus;
   widget_class->measure = pp_thumbnail_grid_measure;
   widget_class->size_allocate = pp_thumbnail_grid_size_allocate;
 

@@ -578,7 +578,18 @@ _pp_window_update_batch_bar (PpWindow *self)
   output = configured_output_folder (self);
   path = output ? g_file_get_parse_name (output) : NULL;
   text = path ? g_strdup_printf ("Writes to %s", path) : NULL;
-  gtk_inscription_set_text (self->progress_label, "Ready to process");
+  if (pp_thumbnail_grid_get_loading (self->thumbnail_grid))
+    {
+      gtk_inscription_set_text (self->progress_label, "Listing the folder…");
+      g_clear_pointer (&text, g_free);
+    }
+  else if (g_list_model_get_n_items (pp_thumbnail_grid_get_model (self->thumbnail_grid)) == 0)
+    {
+      gtk_inscription_set_text (self->progress_label, "Nothing to process");
+      g_clear_pointer (&text, g_free);
+    }
+  else
+    gtk_inscription_set_text (self->progress_label, "Ready to process");
   gtk_inscription_set_text (self->current_file_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0.0);

@@ -14,7 +14,7 @@
 
 #include "io/pp-io.h"
 #include "render/pp-plan.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 #include "pp-preview-private.h"
 #include "pp-ui-test-util.h"
 
