@@ -629,8 +629,8 @@ step_next_run (PpSweep *self)
   pp_batch_set_threads (batch, threads);
   g_set_object (&self->current, batch);
   set_phase (self, PP_SWEEP_PHASE_RUNNING);
-  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
   pp_measured_run_async (batch, self->cancellable, on_run_done, g_object_ref (self));
+  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
 }
 
 /* Rounds of every thread count, each round starting one count later, so that a machine that
