@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "batch/pp-batch-journal.h"
 #include "batch/pp-batch-private.h"
 
 void
@@ -26,6 +27,7 @@ _pp_batch_config_free (PpBatchConfig *config)
   g_strfreev (config->files);
   g_free (config->output_dir);
   g_free (config->name_template);
+  g_free (config->manifest);
   g_strfreev (config->excluded);
   g_clear_object (&config->pipeline);
   g_free (config);
@@ -330,7 +332,14 @@ list_entries (const PpBatchConfig  *config,
           struct stat st;
 
           entry->input.path = g_strdup (config->files[i]);
-          entry->input.relative = g_path_get_basename (config->files[i]);
+          /* A list given with an input folder (--files-from with --batch DIR) keeps the
+           * sub-folders of the files inside it, as --recursive would. */
+          if (config->input_dir != NULL && g_str_has_prefix (config->files[i], config->input_dir)
+              && config->files[i][strlen (config->input_dir)] == G_DIR_SEPARATOR
+              && !g_str_equal (config->input_dir, "/"))
+            entry->input.relative = g_strdup (config->files[i] + strlen (config->input_dir) + 1);
+          else
+            entry->input.relative = g_path_get_basename (config->files[i]);
           if (g_stat (config->files[i], &st) != 0)
             {
               int saved = errno;
@@ -386,6 +395,7 @@ batch_file_free (gpointer data)
   g_free (file->output);
   g_free (file->reason);
   g_free (file->note);
+  g_free (file->sha256);
   g_free (file);
 }
 
@@ -492,14 +502,20 @@ next_candidate (char      **candidate,
 
 /* The collision policy: @desired, or "name (k).ext" for the first free k, or overwrite, or skip
  * (@file decided; the name is still returned, and claimed). Never an output this batch already
- * claimed, never an input (unless in-place, and then only the file's own input). */
+ * claimed, never an input (unless in-place, and then only the file's own input). With
+ * @name_only (a file of another shard) only the batch's own claims count, not the output
+ * folder: every shard then names every file as one run over the whole list would, whatever the
+ * other shards have written so far. An existing output that an earlier attempt of this batch
+ * wrote for this very input (@journal, with --resume) is replaced rather than renamed around. */
 static char *
 resolve_collision (const PpBatchConfig *config,
                    const Entry         *entry,
                    PpBatchFile         *file,
                    const char          *desired,
                    GHashTable          *claimed,
-                   GHashTable          *input_ids)
+                   GHashTable          *input_ids,
+                   PpBatchJournal      *journal,
+                   gboolean             name_only)
 {
   g_autofree char *candidate = g_strdup (desired);
 
@@ -520,8 +536,8 @@ resolve_collision (const PpBatchConfig *config,
           next_candidate (&candidate, desired, k);
           continue;
         }
-      exists = g_file_test (candidate, G_FILE_TEST_EXISTS)
-               || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK);
+      exists = !name_only && (g_file_test (candidate, G_FILE_TEST_EXISTS)
+                              || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK));
       if (exists && input_ids_contain (input_ids, candidate, &existing))
         {
           if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
@@ -534,6 +550,11 @@ resolve_collision (const PpBatchConfig *config,
           else
             skip_file (file, g_strdup_printf ("the output “%s” is an input file; inputs are "
                                               "never replaced (unless --in-place)", candidate));
+          break;
+        }
+      if (exists && _pp_batch_journal_owns (journal, entry->input.path, candidate))
+        {
+          file->overwrite = TRUE;
           break;
         }
       if (exists && config->collision == PP_COLLISION_RENAME)
@@ -550,13 +571,16 @@ resolve_collision (const PpBatchConfig *config,
   return g_steal_pointer (&candidate);
 }
 
-/* Decides @entry's output (or that it fails or is skipped) and claims the name. */
+/* Decides @entry's output (or that it fails or is skipped) and claims the name; @journal and
+ * @name_only as for resolve_collision(). */
 static void
 decide_output (const PpBatchConfig *config,
                const Entry         *entry,
                PpBatchFile         *file,
                GHashTable          *claimed,
-               GHashTable          *input_ids)
+               GHashTable          *input_ids,
+               PpBatchJournal      *journal,
+               gboolean             name_only)
 {
   g_autofree char *desired = NULL;
 
@@ -568,7 +592,8 @@ decide_output (const PpBatchConfig *config,
       return;
     }
   desired = template_output (config, entry, file);
-  file->output = resolve_collision (config, entry, file, desired, claimed, input_ids);
+  file->output = resolve_collision (config, entry, file, desired, claimed, input_ids, journal,
+                                    name_only);
   g_hash_table_add (claimed, g_strdup (file->output));
 }
 
@@ -577,6 +602,7 @@ _pp_batch_listing_free (PpBatchListing *listing)
 {
   g_clear_pointer (&listing->files, g_ptr_array_unref);
   g_clear_pointer (&listing->inputs, g_ptr_array_unref);
+  g_clear_pointer (&listing->journal, _pp_batch_journal_close);
   g_free (listing);
 }
 
@@ -639,6 +665,13 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       _pp_batch_listing_free (listing);
       return NULL;
     }
+  listing->n_listed = entries->len;
+  if (for_run && (config->resume || config->manifest != NULL)
+      && (listing->journal = _pp_batch_journal_open (config, error)) == NULL)
+    {
+      _pp_batch_listing_free (listing);
+      return NULL;
+    }
   for (guint i = 0; i < entries->len; i++)
     {
       const Entry *entry = g_ptr_array_index (entries, i);
@@ -657,7 +690,19 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
 
       /* Round robin over the sorted list: big and small files spread evenly over shards. */
       if (i % config->shard_count != config->shard_index)
-        continue;
+        {
+          if (for_run)
+            {
+              /* Claim the name another shard gives it, as one run over the whole list would. */
+              g_autoptr (GPtrArray) scratch = g_ptr_array_new_with_free_func (batch_file_free);
+              PpBatchFile *other = g_new0 (PpBatchFile, 1);
+
+              g_ptr_array_add (scratch, other);
+              other->index = i;
+              decide_output (config, entry, other, claimed, input_ids, NULL, TRUE);
+            }
+          continue;
+        }
       input = g_new0 (PpBatchInput, 1);
       input->path = g_strdup (entry->input.path);
       input->relative = g_strdup (entry->input.relative);
@@ -668,7 +713,13 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       file->index = i;
       file->input = g_strdup (entry->input.path);
       file->display = g_strdup (entry->input.relative);
-      decide_output (config, entry, file, claimed, input_ids);
+      if (_pp_batch_journal_resume (listing->journal, file, cancellable))
+        g_hash_table_add (claimed, g_strdup (file->output));
+      else
+        {
+          decide_output (config, entry, file, claimed, input_ids, listing->journal, FALSE);
+          _pp_batch_journal_planned (listing->journal, file);
+        }
       g_ptr_array_add (listing->files, file);
     }
   return listing;

@@ -66,6 +66,7 @@ pp_file_record_clear (PpFileRecord *record)
   g_clear_pointer (&record->reason, g_free);
   g_clear_pointer (&record->note, g_free);
   g_clear_pointer (&record->format, g_free);
+  g_clear_pointer (&record->sha256, g_free);
   memset (record, 0, sizeof *record);
 }
 
