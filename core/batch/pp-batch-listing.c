@@ -616,6 +616,43 @@ pp_batch_input_free (PpBatchInput *input)
   g_free (input);
 }
 
+/* The output folder exists (made if missing) and this process can write in it. */
+static gboolean
+prepare_output_folder (const char  *output_dir,
+                       GError     **error)
+{
+  const char *problem = NULL;
+
+  if (g_mkdir_with_parents (output_dir, 0777) != 0)
+    problem = "Cannot create the output folder";
+  else if (access (output_dir, W_OK | X_OK) != 0)
+    problem = "Cannot write in the output folder";
+  if (problem != NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT, "%s “%s”: %s", problem,
+                   output_dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Claims the name another shard gives @entry, as one run over the whole list would. */
+static void
+claim_other_shards_name (const PpBatchConfig *config,
+                         const Entry         *entry,
+                         guint                index,
+                         GHashTable          *claimed,
+                         GHashTable          *input_ids)
+{
+  PpBatchFile *other = g_new0 (PpBatchFile, 1);
+
+  other->index = index;
+  decide_output (config, entry, other, claimed, input_ids, NULL, TRUE);
+  batch_file_free (other);
+}
+
 PpBatchListing *
 _pp_batch_listing_new (const PpBatchConfig  *config,
                        gboolean              for_run,
@@ -635,28 +672,10 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       _pp_batch_listing_free (listing);
       return NULL;
     }
-  if (for_run)
+  if (for_run && !prepare_output_folder (config->output_dir, error))
     {
-      if (g_mkdir_with_parents (config->output_dir, 0777) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                       "Cannot create the output folder “%s”: %s", config->output_dir,
-                       g_strerror (saved));
-          _pp_batch_listing_free (listing);
-          return NULL;
-        }
-      if (access (config->output_dir, W_OK | X_OK) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                       "Cannot write in the output folder “%s”: %s", config->output_dir,
-                       g_strerror (saved));
-          _pp_batch_listing_free (listing);
-          return NULL;
-        }
+      _pp_batch_listing_free (listing);
+      return NULL;
     }
 
   entries = list_entries (config, &listing->n_ignored, cancellable, error);
@@ -692,15 +711,7 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       if (i % config->shard_count != config->shard_index)
         {
           if (for_run)
-            {
-              /* Claim the name another shard gives it, as one run over the whole list would. */
-              g_autoptr (GPtrArray) scratch = g_ptr_array_new_with_free_func (batch_file_free);
-              PpBatchFile *other = g_new0 (PpBatchFile, 1);
-
-              g_ptr_array_add (scratch, other);
-              other->index = i;
-              decide_output (config, entry, other, claimed, input_ids, NULL, TRUE);
-            }
+            claim_other_shards_name (config, entry, i, claimed, input_ids);
           continue;
         }
       input = g_new0 (PpBatchInput, 1);
