@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
+
+#include "pp-test-util.h"
 
 /* Bottom to top. A wing may include the ones before it. */
 static const char *const wings[] = {
@@ -178,36 +179,6 @@ test_layers (void)
     g_error ("includes must point down the layers (docs/ARCHITECTURE.md):\n%s", offenders);
 }
 
-static void
-write_file (const char *root,
-            const char *relative,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* Each kind of violation planted in a scratch tree is reported, and correct includes are not:
  * otherwise the test above proves nothing. */
 static void
@@ -225,19 +196,23 @@ test_scanner_catches_violations (void)
     "core/gadgets/new.c:1: #include \"image/pp-image.h\": core/gadgets/ is not a known wing",
   };
 
-  write_file (root, "core/image/up.c", "#include \"config.h\"\n  # include \"batch/pp-batch.h\"\n");
-  write_file (root, "core/batch/peek.c", "#include \"io/pp-io-private.h\"\n");
-  write_file (root, "app/peek.c", "#include \"render/pp-plan-private.h\"\n");
-  write_file (root, "ui/up.c", "#include \"pp-cli.h\"\n");
-  write_file (root, "core/render/flat.c", "#include \"pp-plan.h\"\n");
-  write_file (root, "core/gadgets/new.c", "#include \"image/pp-image.h\"\n");
+  pp_test_write_file (root, "core/image/up.c",
+                      "#include \"config.h\"\n  # include \"batch/pp-batch.h\"\n");
+  pp_test_write_file (root, "core/batch/peek.c", "#include \"io/pp-io-private.h\"\n");
+  pp_test_write_file (root, "app/peek.c", "#include \"render/pp-plan-private.h\"\n");
+  pp_test_write_file (root, "ui/up.c", "#include \"pp-cli.h\"\n");
+  pp_test_write_file (root, "core/render/flat.c", "#include \"pp-plan.h\"\n");
+  pp_test_write_file (root, "core/gadgets/new.c", "#include \"image/pp-image.h\"\n");
   /* Allowed: down, within a wing (private too), config.h, app/ and ui/ using core's public
    * headers, system headers. */
-  write_file (root, "core/batch/fine.c",
-              "#include \"config.h\"\n#include <glib.h>\n#include \"batch/pp-batch-private.h\"\n"
-              "#include \"render/pp-plan.h\"\n#include \"image/pp-image.h\"\n");
-  write_file (root, "app/fine.c", "#include \"batch/pp-batch.h\"\n#include \"pp-cli-private.h\"\n");
-  write_file (root, "ui/fine.c", "#include \"render/pp-render.h\"\n#include \"pp-window-private.h\"\n");
+  pp_test_write_file (root, "core/batch/fine.c",
+                      "#include \"config.h\"\n#include <glib.h>\n"
+                      "#include \"batch/pp-batch-private.h\"\n#include \"render/pp-plan.h\"\n"
+                      "#include \"image/pp-image.h\"\n");
+  pp_test_write_file (root, "app/fine.c",
+                      "#include \"batch/pp-batch.h\"\n#include \"pp-cli-private.h\"\n");
+  pp_test_write_file (root, "ui/fine.c",
+                      "#include \"render/pp-render.h\"\n#include \"pp-window-private.h\"\n");
 
   offenders = scan_tree (root, &n_includes);
   g_test_message ("%s", offenders);
@@ -250,7 +225,7 @@ test_scanner_catches_violations (void)
 
     g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (expected));
   }
-  remove_tree (root);
+  pp_test_remove_tree (root);
 }
 
 int
