@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "filters/pp-filter.h"
+#include "batch/pp-sweep.h"
 #include "pp-cli-private.h"
 #include "render/pp-presets.h"
 #include "render/pp-scheduler.h"
@@ -26,7 +27,8 @@
 G_DEFINE_ENUM_TYPE (PpCliMode, pp_cli_mode,
   G_DEFINE_ENUM_VALUE (PP_CLI_MODE_SERIAL, "serial"),
   G_DEFINE_ENUM_VALUE (PP_CLI_MODE_PARALLEL, "parallel"),
-  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_COMPARE, "compare"))
+  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_COMPARE, "compare"),
+  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_SWEEP, "sweep"))
 
 typedef struct _CliOption CliOption;
 
@@ -57,6 +59,8 @@ static gboolean parse_threads (const CliOption *, PpCliOptions *, const char *, 
 static gboolean parse_format (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_shard (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_max_megapixels (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_threads_list (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_count (const CliOption *, PpCliOptions *, const char *, GError **);
 
 #define PROPERTY(prop) .parse = parse_property, .property = (prop)
 #define FIELD(field) .parse = parse_field, .offset = G_STRUCT_OFFSET (PpCliOptions, field)
@@ -72,10 +76,21 @@ static const CliOption cli_options[] = {
   { "preset", "NAME", "Filters of a saved preset instead of --pipeline (see --list-presets)",
     PARSE (parse_preset) },
   { "mode", "MODE",
-    "serial, parallel (default) or compare (both, checking the outputs are identical)",
+    "serial, parallel (default), compare (both, checking the outputs are identical) or sweep "
+    "(how the batch scales over thread counts)",
     PARSE (parse_mode) },
-  { "threads", "N", "Worker threads in parallel mode (default: all processors)",
+  { "threads", "N",
+    "Worker threads in parallel mode, or auto to let Parapix choose (default: all processors)",
     PARSE (parse_threads) },
+  { "threads-list", "N,N,…",
+    "Sweep: the thread counts to try (default 1, 2, 4 … one step past the CPUs)",
+    PARSE (parse_threads_list) },
+  { "sample", "N", "Sweep: use N files spread evenly over the folder (default: all)",
+    PARSE (parse_count), .offset = G_STRUCT_OFFSET (PpCliOptions, sample) },
+  { "repeat", "R", "Sweep: timed runs per thread count, for the median and spread (default 3)",
+    PARSE (parse_count), .offset = G_STRUCT_OFFSET (PpCliOptions, repeat) },
+  { "report", "FILE", "Sweep: also write a shareable HTML report with the chart to FILE",
+    FIELD (report) },
   { "format", "FORMAT", "Output format: same (default), jpeg, png, webp, tiff or bmp",
     PARSE (parse_format) },
   { "quality", "Q", "JPEG and WebP quality, 1-100 (default 90)", PROPERTY ("quality") },
@@ -363,10 +378,16 @@ parse_threads (const CliOption *option,
   g_auto (GValue) value = G_VALUE_INIT;
   guint threads;
 
+  if (g_str_equal (text, "auto"))
+    {
+      options->threads_auto = TRUE;
+      return TRUE;
+    }
   /* The property's 0 (all processors) is the default, not something to ask for. */
   if (!parse_uint (text, 1, PP_SCHEDULER_MAX_THREADS, &threads))
-    return bad_value (error, "expected a whole number from 1 to %d, got “%s”",
+    return bad_value (error, "expected auto or a whole number from 1 to %d, got “%s”",
                       PP_SCHEDULER_MAX_THREADS, text);
+  options->threads_auto = FALSE;
   g_value_init (&value, G_TYPE_UINT);
   g_value_set_uint (&value, threads);
   set_batch_value (options, "threads", &value);
@@ -434,6 +455,32 @@ parse_max_megapixels (const CliOption *option,
   g_value_init (&value, G_TYPE_DOUBLE);
   g_value_set_double (&value, megapixels);
   set_batch_value (options, "max-megapixels", &value);
+  return TRUE;
+}
+
+static gboolean
+parse_threads_list (const CliOption *option,
+                    PpCliOptions    *options,
+                    const char      *text,
+                    GError         **error)
+{
+  g_clear_pointer (&options->threads_list, g_free);
+  return pp_sweep_parse_threads_list (text, &options->threads_list, &options->n_threads_list,
+                                      error);
+}
+
+/* A guint field of PpCliOptions (at option->offset), 1 to 100000. */
+static gboolean
+parse_count (const CliOption *option,
+             PpCliOptions    *options,
+             const char      *text,
+             GError         **error)
+{
+  guint value;
+
+  if (!parse_uint (text, 1, 100000, &value))
+    return bad_value (error, "expected a whole number from 1 to 100000, got “%s”", text);
+  G_STRUCT_MEMBER (guint, options, option->offset) = value;
   return TRUE;
 }
 
@@ -517,6 +564,17 @@ check_combinations (PpCliOptions    *options,
   if (options->mode == PP_CLI_MODE_COMPARE && in_place != NULL && g_value_get_boolean (in_place))
     return _pp_cli_usage_error ("--in-place cannot be combined with --mode compare (it writes "
                                 "every image twice)");
+  if (options->mode != PP_CLI_MODE_SWEEP)
+    {
+      static const char *const sweep_only[] = { "threads-list", "sample", "repeat", "report" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (sweep_only); i++)
+        if (collected->given[option_index (sweep_only[i])])
+          return _pp_cli_usage_error ("--%s needs --mode sweep", sweep_only[i]);
+    }
+  else if (collected->given[option_index ("threads")])
+    return _pp_cli_usage_error ("--threads cannot be combined with --mode sweep: it tries each "
+                                "count of --threads-list");
   if (!g_file_test (options->input, G_FILE_TEST_IS_DIR))
     return _pp_cli_usage_error ("--batch: “%s” is not a folder", options->input);
   return PP_CLI_EXIT_OK;
@@ -606,6 +664,8 @@ _pp_cli_options_clear (PpCliOptions *options)
   g_clear_pointer (&options->input, g_free);
   g_clear_pointer (&options->batch_names, g_ptr_array_unref);
   g_clear_pointer (&options->batch_values, g_array_unref);
+  g_clear_pointer (&options->threads_list, g_free);
+  g_clear_pointer (&options->report, g_free);
 }
 
 /* Returns: (transfer full): a batch configured as the options say, in parallel or serial mode

@@ -120,7 +120,7 @@ _pp_cli_on_progress (PpProgress               *progress,
 {
   PpCli *cli = user_data;
 
-  for (guint i = 0; i < results->len; i++)
+  for (guint i = 0; i < results->len && !cli->files_listed; i++)
     {
       const PpFileRecord *r = pp_file_result_get_record (g_ptr_array_index (results, i));
 
@@ -261,6 +261,30 @@ _pp_cli_print_compare_table (FILE    *out,
                i == 0 ? "" : (identical ? "yes" : "NO"));
     }
   fprintf (out, "(%u output%s compared byte for byte)\n", n_compared, n_compared == 1 ? "" : "s");
+}
+
+/**
+ * _pp_cli_print_prediction:
+ *
+ * After a --threads auto run: the prediction against what it took, e.g. "Predicted 1 min 40 s
+ * on 2 threads, took 1 min 46 s (+6 %)."
+ */
+void
+_pp_cli_print_prediction (FILE                  *out,
+                          const PpThreadsChoice *choice,
+                          PpRun                 *run)
+{
+  double wall = pp_run_get_wall_us (run) / 1e6;
+  g_autofree char *predicted = NULL;
+  g_autofree char *took = NULL;
+
+  if (choice->predicted_s <= 0 || pp_run_get_cancelled (run))
+    return;
+  predicted = pp_format_duration (choice->predicted_s);
+  took = pp_format_duration (wall);
+  fprintf (out, "Predicted %s on %u thread%s, took %s (%+.0f %%).\n", predicted,
+           choice->threads, choice->threads == 1 ? "" : "s", took,
+           100 * (wall / choice->predicted_s - 1));
 }
 
 void

@@ -15,7 +15,7 @@
 
 #include "io/pp-io.h"
 #include "render/pp-plan.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 #include "pp-preview-private.h"
 
 /* Long side of the proxy: about a screen, so a drag re-renders a few hundred kilopixels. */

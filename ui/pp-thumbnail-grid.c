@@ -33,9 +33,6 @@ typedef struct
   guint max_runners;
   GPtrArray *results; /* of ThumbJob, finished, under lock */
   GSource *source;    /* the one pending delivery, under lock */
-  /* `fit=SIZExSIZE`, made once and never changed: workers only ask it for the load size, so
-   * JPEGs decode at a DCT scale. */
-  PpPipeline *fit;
   PpThumbnailGrid *grid; /* main thread only; NULL once the grid is gone */
 } ThumbShared;
 
@@ -96,7 +93,6 @@ thumb_shared_unref (ThumbShared *shared)
   g_assert (shared->source == NULL);
   g_assert (g_queue_is_empty (&shared->pending));
   g_ptr_array_unref (shared->results);
-  g_clear_object (&shared->fit);
   g_main_context_unref (shared->context);
   g_mutex_clear (&shared->lock);
   g_free (shared);
@@ -170,7 +166,9 @@ decode (ThumbJob *job)
   double scale;
 
   pp_load_options_init (&options);
-  options.pipeline = job->shared->fit;
+  /* A size hint, so JPEGs decode at the smallest DCT scale that still covers a thumbnail. */
+  options.fit_width = THUMBNAIL_SIZE;
+  options.fit_height = THUMBNAIL_SIZE;
   image = pp_io_load (job->path, &options, &info, NULL, &error);
   if (image == NULL)
     {
@@ -307,11 +305,6 @@ drop_pending (PpThumbnailGrid *self)
   g_mutex_lock (&self->shared->lock);
   dropped = self->shared->pending;
   g_queue_init (&self->shared->pending);
-  {
-    g_autofree char *spec = g_strdup_printf ("fit=%dx%d", THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-
-    self->shared->fit = pp_pipeline_new_from_spec (spec, NULL);
-  }
   g_mutex_unlock (&self->shared->lock);
   /* Freed here, on the main thread, where the items' refs may be dropped. */
   g_queue_clear_full (&dropped, (GDestroyNotify) thumb_job_free);
@@ -738,10 +731,5 @@ pp_thumbnail_grid_init (PpThumbnailGrid *self)
   self->shared->results = g_ptr_array_new ();
   self->shared->grid = self;
   g_queue_init (&self->shared->pending);
-  {
-    g_autofree char *spec = g_strdup_printf ("fit=%dx%d", THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-
-    self->shared->fit = pp_pipeline_new_from_spec (spec, NULL);
-  }
   self->shared->max_runners = pp_scheduler_get_default_threads ();
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The window's batch: Process runs the open folder through the chain with the header bar's
- * mode and thread count (Compare, in pp-window-compare.c, runs two of these). Progress arrives
+ * mode and thread count (Compare, in pp-window-compare.c, drives the core's PpCompare and shows
+ * each of its runs through _pp_window_follow_batch). Progress arrives
  * through the batch's one coalesced PpProgress source; nothing here blocks the main loop, so
  * the user keeps browsing and previewing while a batch runs.
  */
@@ -29,8 +30,9 @@ _pp_window_is_running (PpWindow *self)
   return get_state (self)->phase != PP_WINDOW_PHASE_IDLE;
 }
 
-static void
-update_batch_actions (PpWindow *self)
+/* Process, Compare and Cancel follow whether a run is going on. */
+void
+_pp_window_update_batch_actions (PpWindow *self)
 {
   PpWindowBatch *state = get_state (self);
   gboolean has_input = self->folder != NULL || self->files != NULL;
@@ -138,11 +140,17 @@ describe_work (PpWindow *self)
   return g_string_free (work, FALSE);
 }
 
-static void
-configure_batch (PpWindow   *self,
-                 PpBatch    *batch,
-                 GFile      *output,
-                 PpBatchMode mode)
+/**
+ * _pp_window_configure_batch:
+ *
+ * Sets up @batch as the window's settings, chain and thread count say, writing into @output.
+ * Main thread only.
+ */
+void
+_pp_window_configure_batch (PpWindow   *self,
+                            PpBatch    *batch,
+                            GFile      *output,
+                            PpBatchMode mode)
 {
   g_autofree char *format_name = g_settings_get_string (self->settings, "output-format");
   g_autofree char *template = g_settings_get_string (self->settings, "output-template");
@@ -199,6 +207,7 @@ on_progress_changed (PpProgress               *progress,
   double rate = elapsed > 0 ? snapshot->done / elapsed : 0;
   g_autofree char *left = snapshot->eta_us >= 0 ? format_duration (snapshot->eta_us / 1e6) : NULL;
   g_autofree char *text = NULL;
+  g_autofree char *phase = NULL;
   guint n_failed;
 
   gtk_progress_bar_set_fraction (self->progress_bar,
@@ -211,15 +220,15 @@ on_progress_changed (PpProgress               *progress,
       (results == NULL || results->len == 0))
     goto results;
   state->labels_us = g_get_monotonic_time ();
+  phase = _pp_window_compare_phase_label (self);
   if (snapshot->done > 0 && left != NULL && snapshot->state == PP_PROGRESS_RUNNING)
-    text = g_strdup_printf ("%s%u of %u · %.1f images/s · %s left", _pp_window_compare_phase_label (state->phase),
-                            snapshot->done, snapshot->total, rate, left);
+    text = g_strdup_printf ("%s%u of %u · %.1f images/s · %s left", phase, snapshot->done,
+                            snapshot->total, rate, left);
   else if (snapshot->done > 0)
-    text = g_strdup_printf ("%s%u of %u · %.1f images/s", _pp_window_compare_phase_label (state->phase),
-                            snapshot->done, snapshot->total, rate);
+    text = g_strdup_printf ("%s%u of %u · %.1f images/s", phase, snapshot->done,
+                            snapshot->total, rate);
   else
-    text = g_strdup_printf ("%s%u of %u", _pp_window_compare_phase_label (state->phase), snapshot->done,
-                            snapshot->total);
+    text = g_strdup_printf ("%s%u of %u", phase, snapshot->done, snapshot->total);
   gtk_inscription_set_text (self->progress_label, text);
   if (snapshot->current_file != NULL)
     {
@@ -283,7 +292,7 @@ _pp_window_finish (PpWindow   *self,
   state->phase = PP_WINDOW_PHASE_IDLE;
   disconnect_progress (state);
   g_clear_object (&state->cancellable);
-  update_batch_actions (self);
+  _pp_window_update_batch_actions (self);
   /* The bar stays: it now tells how the run ended (or, without a message, what is ready). */
   if (message == NULL)
     {
@@ -377,17 +386,13 @@ run_done (GObject      *source,
   g_autofree char *message = NULL;
 
   if (state->disposed) /* the window was destroyed while the batch ran */
-    {
-      _pp_window_compare_discard (self);
-      return;
-    }
+    return;
   if (run == NULL)
     {
       /* It never started: the record shown since Process is not a run. */
       if (state->run != NULL)
         pp_timings_view_remove_run (self->timings_view, state->run);
       g_clear_object (&state->run);
-      _pp_window_compare_discard (self);
       _pp_window_finish (self, NULL);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _pp_window_toast (self, "Cancelled before any image was processed");
@@ -405,39 +410,25 @@ run_done (GObject      *source,
     }
   pp_timings_view_update (self->timings_view, run);
 
-  if (_pp_window_compare_run_done (self, run))
-    return;
   message = _pp_window_summary (self, run);
-  _pp_window_compare_discard (self);
   _pp_window_finish (self, message);
 }
 
 /**
- * _pp_window_start_run:
- * @mode: serial or parallel
- * @output: the folder to write into
- * @scratch: %TRUE when @output is a scratch folder of our own (Compare's serial half), so
- *   nothing there can collide
+ * _pp_window_follow_batch:
+ * @batch: a batch that has just started (its run record exists)
  *
- * Configures a new batch from the window's settings and starts it. Main thread only.
+ * Shows @batch's progress in the batch bar, its failures, and its run in the timings view and
+ * the timeline, live. Process's own batch goes through here, and so does each timed run of a
+ * Compare. Main thread only.
  */
 void
-_pp_window_start_run (PpWindow    *self,
-                      PpBatchMode  mode,
-                      GFile       *output,
-                      gboolean     scratch)
+_pp_window_follow_batch (PpWindow *self,
+                         PpBatch  *batch)
 {
   PpWindowBatch *state = get_state (self);
   PpRun *run;
 
-  g_clear_object (&state->batch);
-  state->batch = pp_batch_new ();
-  configure_batch (self, state->batch, output, mode);
-  if (scratch)
-    pp_batch_set_collision (state->batch, PP_COLLISION_OVERWRITE);
-
-  if (state->cancellable == NULL)
-    state->cancellable = g_cancellable_new ();
   g_list_store_remove_all (state->failures);
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -445,24 +436,45 @@ _pp_window_start_run (PpWindow    *self,
   gtk_inscription_set_text (self->current_file_label, "");
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 1.0);
 
-  pp_batch_run_async (state->batch, state->cancellable, run_done, g_object_ref (self));
-
   disconnect_progress (state);
-  state->progress = pp_batch_get_progress (state->batch);
+  state->progress = pp_batch_get_progress (batch);
   if (state->progress != NULL)
     {
       g_object_ref (state->progress);
       state->progress_id = g_signal_connect (state->progress, "changed",
                                              G_CALLBACK (on_progress_changed), self);
     }
-  run = pp_batch_get_run (state->batch);
+  run = pp_batch_get_run (batch);
   if (run != NULL)
     {
       g_set_object (&state->run, run);
       /* Selects it, and the timeline follows the selection. */
       pp_timings_view_add_run (self->timings_view, run, state->work);
     }
-  update_batch_actions (self);
+  _pp_window_update_batch_actions (self);
+}
+
+/**
+ * _pp_window_start_run:
+ * @mode: serial or parallel
+ * @output: the folder to write into
+ *
+ * Configures a new batch from the window's settings and starts it (Process). Main thread only.
+ */
+void
+_pp_window_start_run (PpWindow    *self,
+                      PpBatchMode  mode,
+                      GFile       *output)
+{
+  PpWindowBatch *state = get_state (self);
+
+  g_clear_object (&state->batch);
+  state->batch = pp_batch_new ();
+  _pp_window_configure_batch (self, state->batch, output, mode);
+  if (state->cancellable == NULL)
+    state->cancellable = g_cancellable_new ();
+  pp_batch_run_async (state->batch, state->cancellable, run_done, g_object_ref (self));
+  _pp_window_follow_batch (self, state->batch);
 }
 
 /**
@@ -495,14 +507,13 @@ _pp_window_begin (PpWindow *self,
   state->work = describe_work (self);
   g_clear_pointer (&state->open_uri, g_free);
   state->open_uri = g_file_get_uri (output);
-  g_clear_object (&state->serial_run);
 
   if (compare)
     return _pp_window_compare_start (self, output);
   state->phase = PP_WINDOW_PHASE_SINGLE;
   _pp_window_start_run (self, _pp_window_get_parallel (self) ? PP_BATCH_MODE_PARALLEL
                                                              : PP_BATCH_MODE_SERIAL,
-                        output, FALSE);
+                        output);
   return TRUE;
 }
 
@@ -656,7 +667,7 @@ _pp_window_class_init_batch (GtkWidgetClass *widget_class)
 static void
 on_input_changed (PpWindow *self)
 {
-  update_batch_actions (self);
+  _pp_window_update_batch_actions (self);
 }
 
 void
@@ -669,7 +680,7 @@ _pp_window_init_batch (PpWindow *self)
                             G_CALLBACK (on_input_changed), self);
   g_signal_connect_object (self->settings, "changed::output-folder",
                            G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);
-  update_batch_actions (self);
+  _pp_window_update_batch_actions (self);
 }
 
 void
@@ -687,7 +698,7 @@ _pp_window_dispose_batch (PpWindow *self)
   g_clear_object (&state->cancellable);
   g_clear_object (&state->batch);
   g_clear_object (&state->run);
-  g_clear_object (&state->serial_run);
+  g_clear_object (&state->compare);
   g_clear_object (&state->output_folder);
   g_clear_object (&state->failures);
   g_clear_pointer (&state->work, g_free);

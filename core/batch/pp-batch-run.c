@@ -20,7 +20,7 @@
 #include "decoder/pp-decoder.h"
 #include "io/pp-io-private.h"
 #include "render/pp-plan.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* A run */
@@ -128,7 +128,8 @@ process_file (RunState    *state,
   pp_load_options_init (&load_options);
   load_options.max_megapixels = config->max_megapixels;
   load_options.keep_orientation = config->keep_orientation;
-  load_options.pipeline = config->pipeline;
+  pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
+                             &load_options.fit_height);
   image = pp_io_load (file->input, &load_options, &info, state->cancellable, &error);
   t1 = g_get_monotonic_time ();
   record.decode_us = t1 - t0;
@@ -377,7 +378,7 @@ pp_batch_run_async (PpBatch             *self,
   listing_task = g_task_new (NULL, state->cancellable, on_run_listed, state);
   g_task_set_source_tag (listing_task, pp_batch_run_async);
   g_task_set_task_data (listing_task, config, NULL);
-  g_task_run_in_thread (listing_task, listing_thread);
+  pp_scheduler_run_task (listing_task, listing_thread);
 }
 
 PpRun *
@@ -437,7 +438,7 @@ pp_batch_list_files_async (PpBatch             *self,
   listing_task = g_task_new (NULL, cancellable, on_listed, g_steal_pointer (&task));
   g_task_set_source_tag (listing_task, pp_batch_list_files_async);
   g_task_set_task_data (listing_task, config, (GDestroyNotify) _pp_batch_config_free);
-  g_task_run_in_thread (listing_task, listing_thread);
+  pp_scheduler_run_task (listing_task, listing_thread);
 }
 
 GPtrArray *

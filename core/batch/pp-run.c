@@ -32,6 +32,8 @@ struct _PpRun
   gboolean cancelled;
   gboolean finished;
   GPtrArray *results; /* of PpFileResult, in the order they finished */
+  char *threads_source;     /* (nullable) who chose the thread count */
+  JsonNode *threads_choice; /* (nullable) how --threads auto chose it */
 };
 
 static void pp_run_list_model_init (GListModelInterface *iface);
@@ -79,6 +81,8 @@ pp_run_finalize (GObject *object)
 {
   PpRun *self = PP_RUN (object);
 
+  g_free (self->threads_source);
+  g_clear_pointer (&self->threads_choice, json_node_unref);
   g_free (self->input);
   g_free (self->output);
   g_free (self->pipeline);
@@ -165,6 +169,44 @@ pp_run_set_n_ignored (PpRun *self,
   g_return_if_fail (PP_IS_RUN (self));
 
   self->n_ignored = n_files;
+}
+
+/**
+ * pp_run_set_threads_choice:
+ * @source: who chose the thread count: "option" (--threads N), "auto" (--threads auto), or the
+ *   CPU budget's source for the default ("affinity", "cgroup", "slurm")
+ * @details: (transfer full) (nullable): for "auto", how it chose
+ *   (pp_threads_choice_to_json(): limits, calibration, explanation, predicted wall times)
+ *
+ * Recorded in the JSON run record as "threads_source" and "threads_choice". Main thread.
+ */
+void
+pp_run_set_threads_choice (PpRun      *self,
+                           const char *source,
+                           JsonNode   *details)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  g_free (self->threads_source);
+  self->threads_source = g_strdup (source);
+  g_clear_pointer (&self->threads_choice, json_node_unref);
+  self->threads_choice = details;
+}
+
+/** pp_run_get_threads_source: Returns: (transfer none) (nullable): see set_threads_choice */
+const char *
+pp_run_get_threads_source (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->threads_source;
+}
+
+/** pp_run_get_threads_choice: Returns: (transfer none) (nullable): see set_threads_choice */
+JsonNode *
+pp_run_get_threads_choice (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->threads_choice;
 }
 
 /**
@@ -412,6 +454,12 @@ build_run (JsonBuilder *b,
     add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
   }
   add_int (b, "threads", self->threads);
+  add_string (b, "threads_source", self->threads_source);
+  json_builder_set_member_name (b, "threads_choice");
+  if (self->threads_choice != NULL)
+    json_builder_add_value (b, json_node_copy (self->threads_choice));
+  else
+    json_builder_add_null_value (b);
   add_string (b, "started", started);
   add_string (b, "input", self->input);
   add_string (b, "output", self->output);
@@ -474,38 +522,4 @@ pp_run_to_json_string (PpRun    *self,
   g_autoptr (JsonNode) node = pp_run_to_json (self);
 
   return json_to_string (node, pretty);
-}
-
-/**
- * pp_run_compare_to_json:
- * @n_compared: outputs compared byte for byte
- *
- * Returns: (transfer full): `{"kind": "compare", "serial": …, "parallel": …, "identical": …}`
- */
-JsonNode *
-pp_run_compare_to_json (PpRun    *serial,
-                        PpRun    *parallel,
-                        gboolean  identical,
-                        guint     n_compared)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  double speedup;
-
-  g_return_val_if_fail (PP_IS_RUN (serial) && PP_IS_RUN (parallel), NULL);
-
-  speedup = parallel->wall_us > 0 ? (double) serial->wall_us / parallel->wall_us : 0;
-  json_builder_begin_object (b);
-  add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
-  add_string (b, "kind", "compare");
-  json_builder_set_member_name (b, "identical");
-  json_builder_add_boolean_value (b, identical);
-  add_int (b, "files_compared", n_compared);
-  add_double (b, "speedup", speedup);
-  add_double (b, "efficiency", parallel->threads > 0 ? speedup / parallel->threads : 0);
-  json_builder_set_member_name (b, "serial");
-  build_run (b, serial);
-  json_builder_set_member_name (b, "parallel");
-  build_run (b, parallel);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
 }

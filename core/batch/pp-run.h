@@ -63,6 +63,11 @@ void         pp_run_set_n_ignored   (PpRun             *self,
                                      guint              n_files);
 void         pp_run_append          (PpRun             *self,
                                      PpFileResult      *result);
+void         pp_run_set_threads_choice (PpRun          *self,
+                                     const char        *source,
+                                     JsonNode          *details);
+const char  *pp_run_get_threads_source (PpRun          *self);
+JsonNode    *pp_run_get_threads_choice (PpRun          *self);
 void         pp_run_finish          (PpRun             *self,
                                      gint64             wall_us,
                                      gint64             cpu_us,
@@ -84,10 +89,5 @@ void         pp_run_get_totals      (PpRun             *self,
 JsonNode    *pp_run_to_json         (PpRun             *self);
 char        *pp_run_to_json_string  (PpRun             *self,
                                      gboolean           pretty);
-/* A compare record: both runs, whether their outputs were byte-identical, speedup, efficiency. */
-JsonNode    *pp_run_compare_to_json (PpRun             *serial,
-                                     PpRun             *parallel,
-                                     gboolean           identical,
-                                     guint              n_compared);
 
 G_END_DECLS
