@@ -58,6 +58,7 @@ static gboolean parse_mode (const CliOption *, PpCliOptions *, const char *, GEr
 static gboolean parse_threads (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_format (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_shard (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_background (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_max_megapixels (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_threads_list (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_count (const CliOption *, PpCliOptions *, const char *, GError **);
@@ -111,6 +112,14 @@ static const CliOption cli_options[] = {
   { "keep-orientation", NULL, "Leave pixels as stored instead of applying the EXIF orientation",
     PROPERTY ("keep-orientation") },
   { "in-place", NULL, "Allow outputs to replace their own inputs", PROPERTY ("in-place") },
+  { "metadata", "POLICY",
+    "EXIF, XMP and IPTC in outputs: keep (default, brought up to date), strip or strip-gps",
+    PROPERTY ("metadata") },
+  { "timestamps", "WHEN", "Outputs' modification time: keep (the input's, default) or now",
+    PROPERTY ("timestamps") },
+  { "background", "COLOR",
+    "Colour under transparent pixels in formats without alpha (JPEG, BMP); default white",
+    PARSE (parse_background) },
   { "version", NULL, "Print the version and exit", FIELD (version) },
   { "list-filters", NULL, "List every filter with its parameters and ranges",
     FIELD (list_filters) },
@@ -455,6 +464,25 @@ parse_max_megapixels (const CliOption *option,
   g_value_init (&value, G_TYPE_DOUBLE);
   g_value_set_double (&value, megapixels);
   set_batch_value (options, "max-megapixels", &value);
+  return TRUE;
+}
+
+/* A colour pp_color_parse() reads, for the "background" property. */
+static gboolean
+parse_background (const CliOption *option,
+                  PpCliOptions    *options,
+                  const char      *text,
+                  GError         **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) local_error = NULL;
+  PpColor color;
+
+  if (!pp_color_parse (text, &color, &local_error))
+    return bad_value (error, "%s", local_error->message);
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text);
+  set_batch_value (options, "background", &value);
   return TRUE;
 }
 

@@ -29,6 +29,9 @@ typedef struct
   double max_megapixels;
   gboolean keep_orientation;
   gboolean in_place;
+  PpMetadataPolicy metadata;
+  PpTimestamps timestamps;
+  PpColor background;
   GStrv excluded;         /* (nullable) */
   /* Set last on the main thread, checked first by the planning thread: the hand-over goes
    * through GTask's thread pool, whose futex locks ThreadSanitizer cannot see. */
