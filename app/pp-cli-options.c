@@ -17,6 +17,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "filters/pp-filter.h"
 #include "batch/pp-sweep.h"
@@ -96,7 +99,8 @@ static const CliOption cli_options[] = {
     PARSE (parse_format) },
   { "quality", "Q", "JPEG and WebP quality, 1-100 (default 90)", PROPERTY ("quality") },
   { "name", "TEMPLATE",
-    "Output name template with {name} {ext} {n} {date} (default \"{name}.{ext}\")",
+    "Output name template with {name} {ext} {n} {date} {time} {camera} {width} {height} "
+    "(default \"{name}.{ext}\")",
     PROPERTY ("name-template") },
   { "on-collision", "POLICY", "When the output exists: rename (default), skip or overwrite",
     PROPERTY ("collision") },
@@ -183,6 +187,22 @@ get_batch_value (const PpCliOptions *options,
     if (g_str_equal (g_ptr_array_index (options->batch_names, i), property))
       return &g_array_index (options->batch_values, GValue, i);
   return NULL;
+}
+
+/* Whether the --output value @folder (a GFile, or unset) is the folder @input itself, by
+ * device and inode, so "." and a symbolic link to it count too. */
+static gboolean
+is_input_folder (const GValue *folder,
+                 const char   *input)
+{
+  g_autofree char *path = NULL;
+  GStatBuf a, b;
+
+  if (folder == NULL || g_value_get_object (folder) == NULL)
+    return FALSE;
+  path = g_file_get_path (g_value_get_object (folder));
+  return path != NULL && g_stat (path, &a) == 0 && g_stat (input, &b) == 0
+         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static GParamSpec *
@@ -605,6 +625,11 @@ check_combinations (PpCliOptions    *options,
                                 "count of --threads-list");
   if (!g_file_test (options->input, G_FILE_TEST_IS_DIR))
     return _pp_cli_usage_error ("--batch: “%s” is not a folder", options->input);
+  if (is_input_folder (get_batch_value (options, "output-folder"), options->input)
+      && (in_place == NULL || !g_value_get_boolean (in_place)))
+    return _pp_cli_usage_error ("--output is the input folder: choose another folder, or add "
+                                "--in-place to write beside (and over) the originals (outputs of "
+                                "earlier runs are then recognised and not processed again)");
   return PP_CLI_EXIT_OK;
 }
 
