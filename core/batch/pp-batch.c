@@ -55,6 +55,8 @@ struct _PpBatch
   PpMetadataPolicy metadata;
   PpTimestamps timestamps;
   char *background;
+  gboolean resume;
+  GFile *manifest;
   GStrv excluded;
 
   gboolean running;
@@ -84,6 +86,8 @@ enum
   PROP_METADATA,
   PROP_TIMESTAMPS,
   PROP_BACKGROUND,
+  PROP_RESUME,
+  PROP_MANIFEST,
   PROP_RUNNING,
   N_PROPS
 };
@@ -186,6 +190,8 @@ _pp_batch_freeze_config (PpBatch  *self,
                    local_error->message);
       return NULL;
     }
+  config->resume = self->resume;
+  config->manifest = self->manifest != NULL ? g_file_get_path (self->manifest) : NULL;
   config->excluded = g_strdupv (self->excluded);
   g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
@@ -243,6 +249,7 @@ pp_batch_dispose (GObject *object)
   g_clear_object (&self->pipeline);
   g_clear_object (&self->input_folder);
   g_clear_object (&self->output_folder);
+  g_clear_object (&self->manifest);
 
   G_OBJECT_CLASS (pp_batch_parent_class)->dispose (object);
 }
@@ -327,6 +334,12 @@ pp_batch_get_property (GObject    *object,
     case PROP_BACKGROUND:
       g_value_set_string (value, self->background);
       break;
+    case PROP_RESUME:
+      g_value_set_boolean (value, self->resume);
+      break;
+    case PROP_MANIFEST:
+      g_value_set_object (value, self->manifest);
+      break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
       break;
@@ -402,6 +415,12 @@ pp_batch_set_property (GObject      *object,
     case PROP_BACKGROUND:
       pp_batch_set_background (self, g_value_get_string (value));
       break;
+    case PROP_RESUME:
+      pp_batch_set_resume (self, g_value_get_boolean (value));
+      break;
+    case PROP_MANIFEST:
+      pp_batch_set_manifest (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -454,6 +473,8 @@ pp_batch_class_init (PpBatchClass *klass)
                                                    PP_TIMESTAMPS_KEEP, rw);
   properties[PROP_BACKGROUND] =
     g_param_spec_string ("background", NULL, NULL, PP_BATCH_DEFAULT_BACKGROUND, rw);
+  properties[PROP_RESUME] = g_param_spec_boolean ("resume", NULL, NULL, FALSE, rw);
+  properties[PROP_MANIFEST] = g_param_spec_object ("manifest", NULL, NULL, G_TYPE_FILE, rw);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -885,6 +906,46 @@ pp_batch_set_background (PpBatch    *self,
   g_free (self->background);
   self->background = g_strdup (color);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND]);
+}
+
+/**
+ * pp_batch_set_resume:
+ * @resume: keep a manifest next to the outputs and skip what earlier runs' manifests say is
+ *   done (docs/CLUSTER.md, "Resume and manifests")
+ *
+ * Sets the "resume" property, notified only on a change. Main thread; a run in progress keeps
+ * the configuration it started with.
+ */
+void
+pp_batch_set_resume (PpBatch  *self,
+                     gboolean  resume)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  resume = !!resume;
+  if (self->resume == resume)
+    return;
+  self->resume = resume;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESUME]);
+}
+
+/**
+ * pp_batch_set_manifest:
+ * @file: (nullable): where to write the run's manifest (JSON lines, emptied when a run starts,
+ *   one line per file as it finishes); %NULL: none
+ *
+ * Sets the "manifest" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_manifest (PpBatch *self,
+                       GFile   *file)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (g_set_object (&self->manifest, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANIFEST]);
 }
 
 void

@@ -92,6 +92,9 @@ PpBatch     *pp_batch_new                  (void);
  *   timestamps      PpTimestamps keep (default: the input's modification time), now
  *   background      char*        the colour transparent pixels are laid over where the output
  *                                format has no alpha (pp_color_parse()); default "#ffffff"
+ *   resume          gboolean     skip what the output folder's manifests say is done, and
+ *                                keep this run's manifest there (docs/CLUSTER.md)
+ *   manifest        GFile*       also write the run's manifest (JSON lines) here; default none
  *   running         gboolean     (read-only) a run is in progress
  */
 void         pp_batch_set_input_folder     (PpBatch             *self,
@@ -133,6 +136,10 @@ void         pp_batch_set_timestamps       (PpBatch             *self,
                                             PpTimestamps         timestamps);
 void         pp_batch_set_background       (PpBatch             *self,
                                             const char          *color);
+void         pp_batch_set_resume           (PpBatch             *self,
+                                            gboolean             resume);
+void         pp_batch_set_manifest         (PpBatch             *self,
+                                            GFile               *file);
 /* Folders never to descend into or take inputs from (besides the output folder itself), e.g.
  * the other half of a compare run. Not a property: set it before a run. */
 void         pp_batch_set_excluded_folders (PpBatch             *self,
