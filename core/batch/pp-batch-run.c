@@ -90,6 +90,65 @@ fail_record (PpFileRecord *record,
                                                                         : error->message);
 }
 
+/* Adds @note to the file's note ("; " between notes). */
+static void
+add_note (PpFileRecord *record,
+          const char   *note)
+{
+  char *joined;
+
+  if (note == NULL || *note == '\0')
+    return;
+  joined = record->note == NULL ? g_strdup (note) : g_strdup_printf ("%s; %s", record->note, note);
+  g_free (record->note);
+  record->note = joined;
+}
+
+/* Whether @format can store an alpha channel. */
+static gboolean
+format_holds_alpha (PpFormat format)
+{
+  return format != PP_FORMAT_JPEG && format != PP_FORMAT_BMP;
+}
+
+/* The pixels as @format takes them (transfer full; NULL with @error when memory runs out): an
+ * RGBA image whose alpha is 255 everywhere becomes RGB without a word (its alpha says nothing:
+ * CMYK JPEGs, many TIFFs and GIFs decode that way); a transparent one, where @format has no
+ * alpha, is laid over the background colour, and the note says so. */
+static PpImage *
+prepare_pixels (const PpBatchConfig *config,
+                PpFormat             format,
+                PpImage             *image,
+                PpFileRecord        *record,
+                GError             **error)
+{
+  g_autofree char *background = NULL;
+  PpImage *out;
+
+  if (image->channels != 4 || (!pp_image_is_opaque (image) && format_holds_alpha (format)))
+    return pp_image_ref (image);
+  if (pp_image_is_opaque (image))
+    out = pp_image_drop_alpha (image);
+  else
+    {
+      out = pp_image_composite (image, &config->background);
+      background = pp_color_to_string (&config->background);
+      if (out != NULL)
+        {
+          g_autofree char *note = g_strdup_printf ("transparent areas laid over %s: %s has no "
+                                                   "alpha channel", background,
+                                                   pp_format_to_string (format));
+
+          add_note (record, note);
+        }
+    }
+  if (out == NULL)
+    g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_ENCODE,
+                 "Not enough memory to prepare the %d × %d image for saving", image->width,
+                 image->height);
+  return out;
+}
+
 /* Load: the decoded image (at least the size the pipeline needs), its source facts in @record. */
 static PpImage *
 load_file (RunState     *state,
@@ -140,8 +199,8 @@ filter_image (RunState     *state,
   return result;
 }
 
-/* Save: into the output's folder (made if missing), atomically; encode and write times and
- * what the format could not keep in @record. */
+/* Save: into the output's folder (made if missing), atomically; encode and write times in
+ * @record. */
 static gboolean
 save_image (RunState          *state,
             PpBatchFile       *file,
@@ -169,10 +228,6 @@ save_image (RunState          *state,
   save_options.overwrite = file->overwrite;
   if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, error))
     return FALSE;
-  if (result->channels == 4 && (file->format == PP_FORMAT_JPEG || file->format == PP_FORMAT_BMP)
-      && record->note == NULL)
-    record->note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
-                                    pp_format_to_string (file->format));
   record->encode_us = times.encode_us;
   record->write_us = times.write_us;
   return TRUE;
@@ -225,6 +280,14 @@ process_file (RunState    *state,
           record.filter_us = t1 - t0;
           /* Only one image per worker in memory from here on. */
           g_clear_pointer (&image, pp_image_unref);
+        }
+      if (result != NULL)
+        {
+          PpImage *prepared = prepare_pixels (state->config, file->format, result, &record,
+                                              &error);
+
+          g_clear_pointer (&result, pp_image_unref);
+          result = prepared;
         }
       if (result != NULL && save_image (state, file, result, &info, &record, &error))
         {
