@@ -90,6 +90,13 @@ void        pp_metadata_normalize           (const PpMetadataBlobs  *source,
                                              PpMetadataBlobs        *out,
                                              char                  **note_out);
 
+GBytes     *pp_metadata_exif_from_tiff_file (const guint8          *data,
+                                             gsize                  size);
+GBytes     *pp_metadata_tiff_embed          (GBytes                *tiff,
+                                             const PpMetadataBlobs *blobs,
+                                             char                 **note_out,
+                                             GError               **error);
+
 void        pp_metadata_read_fields         (const PpMetadataBlobs  *blobs,
                                              PpMetadataFields       *out);
 gboolean    pp_metadata_read_file_fields    (const char             *path,

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 
 static PpImage *
 make_image (int         w,

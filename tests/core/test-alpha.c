@@ -12,7 +12,7 @@
 #include "pp-test-util.h"
 #include "render/pp-pipeline.h"
 #include "render/pp-plan.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 
 /* Every filter that looks at more than one pixel (local and geometry), with parameters that
  * make it work (resampling both down and up). */
