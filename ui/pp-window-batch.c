@@ -35,7 +35,11 @@ void
 _pp_window_update_batch_actions (PpWindow *self)
 {
   PpWindowBatch *state = get_state (self);
-  gboolean has_input = self->folder != NULL || self->files != NULL;
+  /* Nothing to process until the list is complete and has an image: an empty folder must
+   * not give an empty processed/ folder and a 0-image run. */
+  gboolean has_input = (self->folder != NULL || self->files != NULL) &&
+                       !pp_thumbnail_grid_get_loading (self->thumbnail_grid) &&
+                       g_list_model_get_n_items (pp_thumbnail_grid_get_model (self->thumbnail_grid)) > 0;
   gboolean running = state->phase != PP_WINDOW_PHASE_IDLE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", has_input && !running);
@@ -210,6 +214,9 @@ on_progress_changed (PpProgress               *progress,
   g_autofree char *phase = NULL;
   guint n_failed;
 
+  /* PpProgress delivers on the main context only: GTK calls below. */
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
+
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  snapshot->total > 0 ? (double) snapshot->done / snapshot->total
                                                      : 0.0);
@@ -251,7 +258,7 @@ results:
       g_autofree char *label = g_strdup_printf (g_dngettext (NULL, "%u failed", "%u failed",
                                                              n_failed), n_failed);
 
-      gtk_button_set_label (self->failures_button, label);
+      gtk_label_set_label (self->failures_label, label);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), n_failed > 0);
 
@@ -385,6 +392,7 @@ run_done (GObject      *source,
   g_autoptr (PpRun) run = pp_batch_run_finish (PP_BATCH (source), result, &error);
   g_autofree char *message = NULL;
 
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
   if (state->disposed) /* the window was destroyed while the batch ran */
     return;
   if (run == NULL)
@@ -581,7 +589,18 @@ _pp_window_update_batch_bar (PpWindow *self)
   output = configured_output_folder (self);
   path = output ? g_file_get_parse_name (output) : NULL;
   text = path ? g_strdup_printf ("Writes to %s", path) : NULL;
-  gtk_inscription_set_text (self->progress_label, "Ready to process");
+  if (pp_thumbnail_grid_get_loading (self->thumbnail_grid))
+    {
+      gtk_inscription_set_text (self->progress_label, "Listing the folder…");
+      g_clear_pointer (&text, g_free);
+    }
+  else if (g_list_model_get_n_items (pp_thumbnail_grid_get_model (self->thumbnail_grid)) == 0)
+    {
+      gtk_inscription_set_text (self->progress_label, "Nothing to process");
+      g_clear_pointer (&text, g_free);
+    }
+  else
+    gtk_inscription_set_text (self->progress_label, "Ready to process");
   gtk_inscription_set_text (self->current_file_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0.0);
@@ -677,6 +696,8 @@ _pp_window_init_batch (PpWindow *self)
 
   state->failures = g_list_store_new (PP_TYPE_FILE_RESULT);
   g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
+                            G_CALLBACK (on_input_changed), self);
+  g_signal_connect_swapped (self->thumbnail_grid, "notify::loading",
                             G_CALLBACK (on_input_changed), self);
   g_signal_connect_object (self->settings, "changed::output-folder",
                            G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);

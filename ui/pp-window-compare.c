@@ -85,6 +85,7 @@ on_compare_done (GObject      *source,
   PpRun *parallel = pp_compare_get_parallel_run (compare);
   g_autofree char *message = NULL;
 
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
   if (state->disposed) /* the window went away; the engine removed its scratch folder anyway */
     return;
   if (serial != NULL)

@@ -50,26 +50,36 @@ struct _PpWindow
   AdwApplicationWindow parent_instance;
 
   /* Template children, alphabetically. */
+  GtkButton *back_button;
   GtkBox *batch_bar; /* the batch's status: always there while a folder is open */
+  AdwStatusPage *broken_page;
   GtkButton *cancel_button;
   PpChainEditor *chain_editor;
   GtkButton *compare_button;
   GtkToggleButton *compare_toggle;
   GtkInscription *current_file_label;
   GtkButton *failures_button;
+  GtkLabel *failures_label;
   AdwFlap *flap;
   AdwHeaderBar *header_bar;
-  GtkPaned *images_paned;
+  AdwLeaflet *images_leaflet;
+  GtkStack *images_stack;
   GtkStack *main_stack;
   GtkBox *mode_box;
+  AdwStatusPage *no_images_page;
   GtkToggleButton *parallel_button;
   PpPreview *preview;
   GtkLabel *preview_name_label;
+  GtkStack *preview_stack;
   GtkInscription *preview_status_label;
   GtkButton *process_button;
+  GtkButton *process_icon_button; /* Process when the header is narrow */
+  AdwSqueezer *process_squeezer;
   GtkProgressBar *progress_bar;
   GtkInscription *progress_label; /* fixed size: changing it never relayouts the window */
   GtkButton *recent_button;
+  GtkMenuButton *run_menu_button;
+  AdwSqueezer *run_squeezer;
   GtkToggleButton *serial_button;
   GtkToggleButton *sidebar_button;
   AdwStatusPage *status_page;

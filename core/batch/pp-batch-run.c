@@ -128,7 +128,8 @@ process_file (RunState    *state,
   pp_load_options_init (&load_options);
   load_options.max_megapixels = config->max_megapixels;
   load_options.keep_orientation = config->keep_orientation;
-  load_options.pipeline = config->pipeline;
+  pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
+                             &load_options.fit_height);
   image = pp_io_load (file->input, &load_options, &info, state->cancellable, &error);
   t1 = g_get_monotonic_time ();
   record.decode_us = t1 - t0;

@@ -16,7 +16,6 @@ G_DEFINE_QUARK (pp-codec-error-quark, pp_codec_error)
 
 /* Signature-checked codecs first; the GdkPixbuf fallback, which guesses, last. */
 static const PpCodec *const codecs[] = {
-#ifdef PP_HAVE_CODEC_TABLE
   &_pp_codec_jpeg,
   &_pp_codec_png,
   &_pp_codec_webp,
@@ -27,8 +26,9 @@ static const PpCodec *const codecs[] = {
 #ifdef PP_HAVE_LIBJXL
   &_pp_codec_jxl,
 #endif
+  &_pp_codec_gif,
+  &_pp_codec_bmp,
   &_pp_codec_pixbuf,
-#endif
   NULL,
 };
 

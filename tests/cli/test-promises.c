@@ -55,7 +55,8 @@ load (const char *path,
   PpImage *image;
 
   pp_load_options_init (&options);
-  options.pipeline = size_hint;
+  if (size_hint != NULL)
+    pp_pipeline_get_load_hint (size_hint, &options.fit_width, &options.fit_height);
   image = pp_io_load (path, &options, NULL, NULL, &error);
   if (image == NULL)
     g_error ("%s: %s", path, error->message);

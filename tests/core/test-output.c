@@ -114,7 +114,7 @@ expected_output (const char *path,
   PpImage *out;
 
   pp_load_options_init (&options);
-  options.pipeline = pipeline;
+  pp_pipeline_get_load_hint (pipeline, &options.fit_width, &options.fit_height);
   decoded = pp_io_load (path, &options, NULL, NULL, &error);
   g_assert_no_error (error);
   plan = pp_plan_new (pipeline, decoded->width, decoded->height, decoded->channels, &error);

@@ -367,7 +367,7 @@ test_failures_and_cancel (Fixture       *fixture,
   g_assert_cmpuint (totals.n_ok, ==, G_N_ELEMENTS (names));
   g_assert_cmpuint (totals.n_failed, ==, 1);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->failures_button)));
-  label = g_strdup (gtk_button_get_label (window->failures_button));
+  label = g_strdup (gtk_label_get_label (window->failures_label));
   g_assert_cmpstr (label, ==, "1 failed");
   activate (GTK_WIDGET (window), "win.show-failures", NULL);
   pp_test_run_for (100);
