@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "batch/pp-batch-journal.h"
 #include "batch/pp-batch-private.h"
 
 void
@@ -26,6 +27,7 @@ _pp_batch_config_free (PpBatchConfig *config)
   g_strfreev (config->files);
   g_free (config->output_dir);
   g_free (config->name_template);
+  g_free (config->manifest);
   g_strfreev (config->excluded);
   g_clear_object (&config->pipeline);
   g_free (config);
@@ -330,7 +332,14 @@ list_entries (const PpBatchConfig  *config,
           struct stat st;
 
           entry->input.path = g_strdup (config->files[i]);
-          entry->input.relative = g_path_get_basename (config->files[i]);
+          /* A list given with an input folder (--files-from with --batch DIR) keeps the
+           * sub-folders of the files inside it, as --recursive would. */
+          if (config->input_dir != NULL && g_str_has_prefix (config->files[i], config->input_dir)
+              && config->files[i][strlen (config->input_dir)] == G_DIR_SEPARATOR
+              && !g_str_equal (config->input_dir, "/"))
+            entry->input.relative = g_strdup (config->files[i] + strlen (config->input_dir) + 1);
+          else
+            entry->input.relative = g_path_get_basename (config->files[i]);
           if (g_stat (config->files[i], &st) != 0)
             {
               int saved = errno;
@@ -386,6 +395,7 @@ batch_file_free (gpointer data)
   g_free (file->output);
   g_free (file->reason);
   g_free (file->note);
+  g_free (file->sha256);
   g_free (file);
 }
 
@@ -428,12 +438,19 @@ input_ids_contain (GHashTable *ids,
   return g_hash_table_contains (ids, &id);
 }
 
+/* Decides @file's output name and what to do if it exists. With @name_only (a file of another
+ * shard) only the batch's own claims count, not the output folder: every shard then names
+ * every file as one run over the whole list would, whatever the other shards have written so
+ * far. An existing output that an earlier attempt of this batch wrote for this very input
+ * (@journal, with --resume) is replaced rather than renamed around. */
 static void
 decide_output (const PpBatchConfig *config,
                const Entry         *entry,
                PpBatchFile         *file,
                GHashTable          *claimed,
-               GHashTable          *input_ids)
+               GHashTable          *input_ids,
+               PpBatchJournal      *journal,
+               gboolean             name_only)
 {
   g_autofree char *base = g_path_get_basename (entry->input.relative);
   g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
@@ -501,8 +518,8 @@ decide_output (const PpBatchConfig *config,
           candidate = with_counter (desired, k);
           continue;
         }
-      exists = g_file_test (candidate, G_FILE_TEST_EXISTS)
-               || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK);
+      exists = !name_only && (g_file_test (candidate, G_FILE_TEST_EXISTS)
+                              || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK));
       if (exists && input_ids_contain (input_ids, candidate, &existing))
         {
           if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
@@ -520,6 +537,11 @@ decide_output (const PpBatchConfig *config,
           file->pre_status = PP_FILE_STATUS_SKIPPED;
           file->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
                                          "replaced (unless --in-place)", candidate);
+          break;
+        }
+      if (exists && _pp_batch_journal_owns (journal, entry->input.path, candidate))
+        {
+          file->overwrite = TRUE;
           break;
         }
       if (exists)
@@ -550,6 +572,7 @@ _pp_batch_listing_free (PpBatchListing *listing)
 {
   g_clear_pointer (&listing->files, g_ptr_array_unref);
   g_clear_pointer (&listing->inputs, g_ptr_array_unref);
+  g_clear_pointer (&listing->journal, _pp_batch_journal_close);
   g_free (listing);
 }
 
@@ -612,6 +635,13 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       _pp_batch_listing_free (listing);
       return NULL;
     }
+  listing->n_listed = entries->len;
+  if (for_run && (config->resume || config->manifest != NULL)
+      && (listing->journal = _pp_batch_journal_open (config, error)) == NULL)
+    {
+      _pp_batch_listing_free (listing);
+      return NULL;
+    }
   for (guint i = 0; i < entries->len; i++)
     {
       const Entry *entry = g_ptr_array_index (entries, i);
@@ -630,7 +660,19 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
 
       /* Round robin over the sorted list: big and small files spread evenly over shards. */
       if (i % config->shard_count != config->shard_index)
-        continue;
+        {
+          if (for_run)
+            {
+              /* Claim the name another shard gives it, as one run over the whole list would. */
+              g_autoptr (GPtrArray) scratch = g_ptr_array_new_with_free_func (batch_file_free);
+              PpBatchFile *other = g_new0 (PpBatchFile, 1);
+
+              g_ptr_array_add (scratch, other);
+              other->index = i;
+              decide_output (config, entry, other, claimed, input_ids, NULL, TRUE);
+            }
+          continue;
+        }
       input = g_new0 (PpBatchInput, 1);
       input->path = g_strdup (entry->input.path);
       input->relative = g_strdup (entry->input.relative);
@@ -641,7 +683,13 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       file->index = i;
       file->input = g_strdup (entry->input.path);
       file->display = g_strdup (entry->input.relative);
-      decide_output (config, entry, file, claimed, input_ids);
+      if (_pp_batch_journal_resume (listing->journal, file, cancellable))
+        g_hash_table_add (claimed, g_strdup (file->output));
+      else
+        {
+          decide_output (config, entry, file, claimed, input_ids, listing->journal, FALSE);
+          _pp_batch_journal_planned (listing->journal, file);
+        }
       g_ptr_array_add (listing->files, file);
     }
   return listing;

@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _PpBatchJournal PpBatchJournal;  /* pp-batch-journal.h */
+
 /* The configuration as frozen when a run (or a listing) starts; read-only afterwards, shared
  * with the listing thread and the workers. */
 typedef struct
@@ -29,6 +31,8 @@ typedef struct
   double max_megapixels;
   gboolean keep_orientation;
   gboolean in_place;
+  gboolean resume;        /* skip what the output folder's manifests say is done */
+  char *manifest;         /* (nullable) --manifest FILE */
   GStrv excluded;         /* (nullable) */
   /* Set last on the main thread, checked first by the planning thread: the hand-over goes
    * through GTask's thread pool, whose futex locks ThreadSanitizer cannot see. */
@@ -48,6 +52,8 @@ typedef struct
   gboolean decided;
   char *reason;
   char *note;
+  gboolean resumed;    /* done by an earlier run (--resume): decided SKIPPED, not processed */
+  char *sha256;        /* (nullable) resumed: the earlier output's checksum */
 } PpBatchFile;
 
 /* What listing found: every input (for list_files) and, for a run, each file to process. */
@@ -56,6 +62,8 @@ typedef struct
   GPtrArray *files;     /* of PpBatchFile, in input order; empty unless listed for a run */
   GPtrArray *inputs;    /* of PpBatchInput */
   guint n_ignored;
+  guint n_listed;       /* inputs in the whole sorted list, before sharding */
+  PpBatchJournal *journal; /* (nullable) manifests, with resume or manifest set */
   /* Set last by the listing thread, read first by the main thread: GTask hands the listing
    * over through GLib's futex-based locks, which ThreadSanitizer cannot see; this pair it can. */
   int published;

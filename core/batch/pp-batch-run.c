@@ -16,6 +16,7 @@
 
 #include <glib/gstdio.h>
 
+#include "batch/pp-batch-journal.h"
 #include "batch/pp-batch-private.h"
 #include "decoder/pp-decoder.h"
 #include "io/pp-io-private.h"
@@ -105,7 +106,10 @@ process_file (RunState    *state,
   PpLoadOptions load_options;
   PpSaveOptions save_options;
   PpSaveTimes times = { 0 };
+  PpBatchJournal *journal = state->listing->journal;
   double megapixels = 0;
+  guint64 input_size = 0;
+  gint64 input_mtime_ns = 0;
   gint64 t0, t1;
 
   record.index = file->index;
@@ -114,12 +118,16 @@ process_file (RunState    *state,
   record.note = g_strdup (file->note);
   record.worker = worker;
   record.start_us = t0 = g_get_monotonic_time ();
+  /* The input as it was before it was read, for the manifest: a later change means redo. */
+  if (journal != NULL)
+    _pp_batch_journal_stat_input (file->input, &input_size, &input_mtime_ns);
 
   pp_progress_begin_file (state->progress, file->display);
   if (file->decided)
     {
       record.status = file->pre_status;
       record.reason = g_strdup (file->reason);
+      _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
       record.end_us = g_get_monotonic_time ();
       pp_progress_end_file (state->progress, record.status, 0, &record);
       return;
@@ -182,12 +190,16 @@ process_file (RunState    *state,
   record.status = PP_FILE_STATUS_OK;
   /* Megapixels of the input as the user knows it, not of a shrunk decode. */
   megapixels = (double) record.source_width * record.source_height / 1e6;
+  /* Not cancellable: the output is in place, so its "done" line must be written, or a resume
+   * would do the file a second time. */
+  _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, megapixels, &record);
   return;
 
 failed:
   fail_record (&record, error);
+  _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, 0, &record);
 }
@@ -202,6 +214,9 @@ complete_on_main (gpointer user_data)
   pp_progress_finish (state->progress, cancelled);
   /* Deliver the last results and counters before anyone hears the run is over. */
   pp_progress_flush (state->progress);
+  /* Every worker is done with it: sync and compact the manifests before the run is over. */
+  if (state->listing != NULL)
+    g_clear_pointer (&state->listing->journal, _pp_batch_journal_close);
   pp_run_finish (state->run, g_get_monotonic_time () - state->start_us,
                  process_cpu_us () - state->start_cpu_us, cancelled);
   _pp_batch_end_run (self, TRUE);
@@ -295,6 +310,7 @@ on_run_listed (GObject      *source,
   state->listing = listing;
   pp_run_set_n_planned (state->run, listing->files->len);
   pp_run_set_n_ignored (state->run, listing->n_ignored);
+  pp_run_set_n_listed (state->run, listing->n_listed);
   pp_progress_set_total (state->progress, listing->files->len);
 
   n_workers = MIN (state->config->threads, listing->files->len);

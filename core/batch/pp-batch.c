@@ -48,6 +48,8 @@ struct _PpBatch
   double max_megapixels;
   gboolean keep_orientation;
   gboolean in_place;
+  gboolean resume;
+  GFile *manifest;
   GStrv excluded;
 
   gboolean running;
@@ -74,6 +76,8 @@ enum
   PROP_MAX_MEGAPIXELS,
   PROP_KEEP_ORIENTATION,
   PROP_IN_PLACE,
+  PROP_RESUME,
+  PROP_MANIFEST,
   PROP_RUNNING,
   N_PROPS
 };
@@ -167,6 +171,8 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->max_megapixels = self->max_megapixels;
   config->keep_orientation = self->keep_orientation;
   config->in_place = self->in_place;
+  config->resume = self->resume;
+  config->manifest = self->manifest != NULL ? g_file_get_path (self->manifest) : NULL;
   config->excluded = g_strdupv (self->excluded);
   g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
@@ -224,6 +230,7 @@ pp_batch_dispose (GObject *object)
   g_clear_object (&self->pipeline);
   g_clear_object (&self->input_folder);
   g_clear_object (&self->output_folder);
+  g_clear_object (&self->manifest);
 
   G_OBJECT_CLASS (pp_batch_parent_class)->dispose (object);
 }
@@ -298,6 +305,12 @@ pp_batch_get_property (GObject    *object,
     case PROP_IN_PLACE:
       g_value_set_boolean (value, self->in_place);
       break;
+    case PROP_RESUME:
+      g_value_set_boolean (value, self->resume);
+      break;
+    case PROP_MANIFEST:
+      g_value_set_object (value, self->manifest);
+      break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
       break;
@@ -364,6 +377,12 @@ pp_batch_set_property (GObject      *object,
     case PROP_IN_PLACE:
       pp_batch_set_in_place (self, g_value_get_boolean (value));
       break;
+    case PROP_RESUME:
+      pp_batch_set_resume (self, g_value_get_boolean (value));
+      break;
+    case PROP_MANIFEST:
+      pp_batch_set_manifest (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -410,6 +429,8 @@ pp_batch_class_init (PpBatchClass *klass)
   properties[PROP_KEEP_ORIENTATION] =
     g_param_spec_boolean ("keep-orientation", NULL, NULL, FALSE, rw);
   properties[PROP_IN_PLACE] = g_param_spec_boolean ("in-place", NULL, NULL, FALSE, rw);
+  properties[PROP_RESUME] = g_param_spec_boolean ("resume", NULL, NULL, FALSE, rw);
+  properties[PROP_MANIFEST] = g_param_spec_object ("manifest", NULL, NULL, G_TYPE_FILE, rw);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -778,6 +799,46 @@ pp_batch_set_in_place (PpBatch  *self,
     return;
   self->in_place = in_place;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_PLACE]);
+}
+
+/**
+ * pp_batch_set_resume:
+ * @resume: keep a manifest next to the outputs and skip what earlier runs' manifests say is
+ *   done (docs/CLUSTER.md, "Resume and manifests")
+ *
+ * Sets the "resume" property, notified only on a change. Main thread; a run in progress keeps
+ * the configuration it started with.
+ */
+void
+pp_batch_set_resume (PpBatch  *self,
+                     gboolean  resume)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  resume = !!resume;
+  if (self->resume == resume)
+    return;
+  self->resume = resume;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESUME]);
+}
+
+/**
+ * pp_batch_set_manifest:
+ * @file: (nullable): where to write the run's manifest (JSON lines, emptied when a run starts,
+ *   one line per file as it finishes); %NULL: none
+ *
+ * Sets the "manifest" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_manifest (PpBatch *self,
+                       GFile   *file)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (g_set_object (&self->manifest, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANIFEST]);
 }
 
 void

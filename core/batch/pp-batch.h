@@ -74,6 +74,9 @@ PpBatch     *pp_batch_new                  (void);
  *   max-megapixels  double       refuse larger images from the header; default 128, 0 = none
  *   keep-orientation gboolean    do not apply EXIF orientation
  *   in-place        gboolean     allow an output to replace its own input
+ *   resume          gboolean     skip what the output folder's manifests say is done, and
+ *                                keep this run's manifest there (docs/CLUSTER.md)
+ *   manifest        GFile*       also write the run's manifest (JSON lines) here; default none
  *   running         gboolean     (read-only) a run is in progress
  */
 void         pp_batch_set_input_folder     (PpBatch             *self,
@@ -109,6 +112,10 @@ void         pp_batch_set_keep_orientation (PpBatch             *self,
                                             gboolean             keep_orientation);
 void         pp_batch_set_in_place         (PpBatch             *self,
                                             gboolean             in_place);
+void         pp_batch_set_resume           (PpBatch             *self,
+                                            gboolean             resume);
+void         pp_batch_set_manifest         (PpBatch             *self,
+                                            GFile               *file);
 /* Folders never to descend into or take inputs from (besides the output folder itself), e.g.
  * the other half of a compare run. Not a property: set it before a run. */
 void         pp_batch_set_excluded_folders (PpBatch             *self,

@@ -26,6 +26,11 @@ struct _PpRun
   guint shard_count;
   guint n_planned;
   guint n_ignored;
+  guint n_listed;
+  char *host;
+  char *shard_source;    /* (nullable) where the shard came from: "option", "slurm"… */
+  PpCpuBudget budget;
+  gboolean has_budget;
   GDateTime *started;
   gint64 wall_us;
   gint64 cpu_us;
@@ -87,6 +92,8 @@ pp_run_finalize (GObject *object)
   g_free (self->output);
   g_free (self->pipeline);
   g_free (self->format);
+  g_free (self->host);
+  g_free (self->shard_source);
   g_clear_pointer (&self->started, g_date_time_unref);
   g_clear_pointer (&self->results, g_ptr_array_unref);
 
@@ -105,6 +112,8 @@ pp_run_init (PpRun *self)
   self->results = g_ptr_array_new_with_free_func (g_object_unref);
   self->started = g_date_time_new_now_utc ();
   self->shard_count = 1;
+  /* Which machine: merged records of a cluster job list each shard's. */
+  self->host = g_strdup (g_get_host_name ());
 }
 
 /**
@@ -160,6 +169,46 @@ pp_run_set_n_planned (PpRun *self,
   g_return_if_fail (PP_IS_RUN (self));
 
   self->n_planned = n_files;
+}
+
+/**
+ * pp_run_set_n_listed:
+ * @n_files: inputs in the batch's whole sorted list, before sharding
+ *
+ * Lets a merge of the shards' records know how many files to expect. Main thread.
+ */
+void
+pp_run_set_n_listed (PpRun *self,
+                     guint  n_files)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  self->n_listed = n_files;
+}
+
+/**
+ * pp_run_set_origin:
+ * @shard_source: (nullable): where the shard came from: "option" (K/N given), "slurm",
+ *   "kubernetes", "parallel" (pp_shard_source_to_string()); %NULL: "none", or "option" when
+ *   sharded
+ * @budget: (nullable): the CPU budget found for this process (batch/pp-cpu-budget.h), recorded
+ *   as is
+ *
+ * Records where the shard came from and what CPUs the process had (the command line knows; the
+ * batch does not); who chose the thread count is pp_run_set_threads_choice(). Main thread.
+ */
+void
+pp_run_set_origin (PpRun             *self,
+                   const char        *shard_source,
+                   const PpCpuBudget *budget)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  g_free (self->shard_source);
+  self->shard_source = g_strdup (shard_source);
+  self->has_budget = budget != NULL;
+  if (budget != NULL)
+    self->budget = *budget;
 }
 
 void
@@ -274,6 +323,21 @@ pp_run_get_n_ignored (PpRun *self)
   return self->n_ignored;
 }
 
+guint
+pp_run_get_n_listed (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), 0);
+  return self->n_listed;
+}
+
+/* Returns: (transfer none): the machine the run ran on */
+const char *
+pp_run_get_host (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->host;
+}
+
 gint64
 pp_run_get_wall_us (PpRun *self)
 {
@@ -329,6 +393,7 @@ pp_run_get_totals (PpRun       *self,
           break;
         case PP_FILE_STATUS_SKIPPED:
           totals->n_skipped++;
+          totals->n_resumed += r->resumed ? 1 : 0;
           break;
         case PP_FILE_STATUS_FAILED:
           totals->n_failed++;
@@ -406,6 +471,9 @@ add_file (JsonBuilder        *b,
   add_string (b, "reason", r->reason);
   add_string (b, "note", r->note);
   add_string (b, "format", r->format);
+  json_builder_set_member_name (b, "resumed");
+  json_builder_add_boolean_value (b, r->resumed);
+  add_string (b, "sha256", r->sha256);
   add_int (b, "source_width", r->source_width);
   add_int (b, "source_height", r->source_height);
   add_int (b, "width", r->width);
@@ -460,6 +528,20 @@ build_run (JsonBuilder *b,
     json_builder_add_value (b, json_node_copy (self->threads_choice));
   else
     json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "cpu_budget");
+  if (!self->has_budget)
+    json_builder_add_null_value (b);
+  else
+    {
+      json_builder_begin_object (b);
+      add_int (b, "count", self->budget.count);
+      add_string (b, "source", pp_cpu_budget_source_to_string (self->budget.source));
+      add_int (b, "affinity", self->budget.affinity);
+      add_double (b, "cgroup_quota", self->budget.cgroup_quota);
+      add_int (b, "slurm_cpus_per_task", self->budget.slurm_cpus);
+      json_builder_end_object (b);
+    }
+  add_string (b, "host", self->host);
   add_string (b, "started", started);
   add_string (b, "input", self->input);
   add_string (b, "output", self->output);
@@ -469,13 +551,17 @@ build_run (JsonBuilder *b,
   json_builder_begin_object (b);
   add_int (b, "index", self->shard_index + 1);
   add_int (b, "count", self->shard_count);
+  add_string (b, "source", self->shard_source != NULL ? self->shard_source
+                           : self->shard_count > 1 ? "option" : "none");
   json_builder_end_object (b);
   json_builder_set_member_name (b, "cancelled");
   json_builder_add_boolean_value (b, self->cancelled);
   add_int (b, "files_planned", self->n_planned);
+  add_int (b, "files_listed", self->n_listed);
   add_int (b, "files_ignored", self->n_ignored);
   add_int (b, "files_ok", totals.n_ok);
   add_int (b, "files_skipped", totals.n_skipped);
+  add_int (b, "files_resumed", totals.n_resumed);
   add_int (b, "files_failed", totals.n_failed);
   add_int (b, "files_cancelled", totals.n_cancelled);
   add_double (b, "megapixels", totals.megapixels);
