@@ -429,7 +429,7 @@ pp_scaling_chart_measure (GtkWidget      *widget,
   points_of (self, &n);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = 320;
+      *minimum = 280;
       *natural = 640;
     }
   else
