@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "batch/pp-batch.h"
+#include "io/pp-io.h"
 #include "pp-file-chooser.h"
 #include "pp-output-dialog.h"
 #include "pp-ui-resources.h"
@@ -30,19 +32,53 @@ struct _PpOutputDialog
 
 G_DEFINE_FINAL_TYPE (PpOutputDialog, pp_output_dialog, ADW_TYPE_PREFERENCES_WINDOW)
 
-static const char *const formats[] = { "same", "jpeg", "png", "webp", "tiff", "bmp", NULL };
-static const char *const collisions[] = { "rename", "skip", "overwrite", NULL };
+/* Words for the enums' nicks; a value not listed here (a format added to PpFormat later) shows
+ * its nick in capitals. */
+static const struct
+{
+  const char *nick;
+  const char *label;
+} labels[] = {
+  { "same", "Same as the original" },
+  { "webp", "WebP" },
+  { "rename", "Keep Both" },
+  { "skip", "Skip" },
+  { "overwrite", "Replace" },
+};
+
+/* A combo row lists an enum's values in value order, so "selected" is the value's index. */
+static GListModel *
+enum_model (GType type)
+{
+  g_autoptr (GEnumClass) klass = g_type_class_ref (type);
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    {
+      const char *nick = klass->values[i].value_nick;
+      g_autofree char *label = g_ascii_strup (nick, -1);
+
+      for (guint j = 0; j < G_N_ELEMENTS (labels); j++)
+        if (g_strcmp0 (labels[j].nick, nick) == 0)
+          {
+            g_free (label);
+            label = g_strdup (labels[j].label);
+          }
+      gtk_string_list_append (list, label);
+    }
+  return G_LIST_MODEL (list);
+}
 
 static gboolean
 nick_to_index (GValue   *value,
                GVariant *variant,
                gpointer  user_data)
 {
-  const char *const *nicks = user_data;
+  g_autoptr (GEnumClass) klass = g_type_class_ref (GPOINTER_TO_SIZE (user_data));
   const char *nick = g_variant_get_string (variant, NULL);
 
-  for (guint i = 0; nicks[i] != NULL; i++)
-    if (g_strcmp0 (nicks[i], nick) == 0)
+  for (guint i = 0; i < klass->n_values; i++)
+    if (g_strcmp0 (klass->values[i].value_nick, nick) == 0)
       {
         g_value_set_uint (value, i);
         return TRUE;
@@ -55,12 +91,12 @@ index_to_nick (const GValue       *value,
                const GVariantType *expected_type,
                gpointer            user_data)
 {
-  const char *const *nicks = user_data;
+  g_autoptr (GEnumClass) klass = g_type_class_ref (GPOINTER_TO_SIZE (user_data));
   guint index = g_value_get_uint (value);
 
-  if (index >= g_strv_length ((char **) nicks))
+  if (index >= klass->n_values)
     return NULL;
-  return g_variant_new_string (nicks[index]);
+  return g_variant_new_string (klass->values[index].value_nick);
 }
 
 static void
@@ -83,12 +119,12 @@ update_folder_row (PpOutputDialog *self)
 static void
 update_quality_row (PpOutputDialog *self)
 {
-  g_autofree char *format = g_settings_get_string (self->settings, "output-format");
+  PpFormat format = g_settings_get_enum (self->settings, "output-format");
 
   /* Quality means something for lossy formats only; "same" may be JPEG. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->quality_row),
-                            g_strcmp0 (format, "png") != 0 && g_strcmp0 (format, "tiff") != 0 &&
-                            g_strcmp0 (format, "bmp") != 0);
+                            format != PP_FORMAT_PNG && format != PP_FORMAT_TIFF &&
+                            format != PP_FORMAT_BMP);
 }
 
 static void
@@ -173,7 +209,13 @@ pp_output_dialog_class_init (PpOutputDialogClass *klass)
 static void
 pp_output_dialog_init (PpOutputDialog *self)
 {
+  g_autoptr (GListModel) formats = enum_model (PP_TYPE_FORMAT);
+  g_autoptr (GListModel) collisions = enum_model (PP_TYPE_COLLISION);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* From the enums, so a format added to PpFormat (and the schema) appears here by itself. */
+  adw_combo_row_set_model (self->format_row, formats);
+  adw_combo_row_set_model (self->collision_row, collisions);
 }
 
 PpOutputDialog *
@@ -191,10 +233,10 @@ pp_output_dialog_new (GtkWindow *parent,
 
   g_settings_bind_with_mapping (settings, "output-format", self->format_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
-                                (gpointer) formats, NULL);
+                                GSIZE_TO_POINTER (PP_TYPE_FORMAT), NULL);
   g_settings_bind_with_mapping (settings, "collision", self->collision_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
-                                (gpointer) collisions, NULL);
+                                GSIZE_TO_POINTER (PP_TYPE_COLLISION), NULL);
   g_settings_bind (settings, "output-quality", self->quality_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "output-template", self->template_row, "text",

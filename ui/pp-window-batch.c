@@ -156,10 +156,7 @@ _pp_window_configure_batch (PpWindow   *self,
                             GFile      *output,
                             PpBatchMode mode)
 {
-  g_autofree char *format_name = g_settings_get_string (self->settings, "output-format");
   g_autofree char *template = g_settings_get_string (self->settings, "output-template");
-  g_autofree char *collision = g_settings_get_string (self->settings, "collision");
-  PpFormat format = PP_FORMAT_SAME;
 
   if (self->folder != NULL)
     pp_batch_set_input_folder (batch, self->folder);
@@ -173,14 +170,12 @@ _pp_window_configure_batch (PpWindow   *self,
       pp_batch_set_files (batch, (const char *const *) paths->pdata);
     }
   pp_batch_set_output_folder (batch, output);
-  if (!pp_format_from_string (format_name, &format))
-    format = PP_FORMAT_SAME;
-  pp_batch_set_format (batch, format);
+  /* The schema's enums are PpFormat's and PpCollision's, value for value and nick for nick
+   * (tests/core/test-settings-enums.c). */
+  pp_batch_set_format (batch, (PpFormat) g_settings_get_enum (self->settings, "output-format"));
   pp_batch_set_quality (batch, g_settings_get_int (self->settings, "output-quality"));
   pp_batch_set_name_template (batch, *template ? template : PP_BATCH_DEFAULT_TEMPLATE);
-  pp_batch_set_collision (batch, g_strcmp0 (collision, "skip") == 0 ? PP_COLLISION_SKIP
-                                 : g_strcmp0 (collision, "overwrite") == 0 ? PP_COLLISION_OVERWRITE
-                                 : PP_COLLISION_RENAME);
+  pp_batch_set_collision (batch, (PpCollision) g_settings_get_enum (self->settings, "collision"));
   pp_batch_set_keep_orientation (batch,
                                  !g_settings_get_boolean (self->settings, "apply-orientation"));
   pp_batch_set_pipeline (batch, self->pipeline);
