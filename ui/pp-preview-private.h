@@ -56,6 +56,7 @@ struct _PpPreview
 void     _pp_preview_set_status     (PpPreview       *self,
                                      const char      *status);
 void     _pp_preview_notify_busy    (PpPreview       *self);
+void     _pp_preview_notify_image_size (PpPreview    *self);
 void     _pp_preview_set_error      (PpPreview       *self,
                                      const char      *error);
 gboolean _pp_preview_get_image_rect (PpPreview       *self,

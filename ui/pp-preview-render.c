@@ -244,6 +244,7 @@ load_cb (GObject      *source,
       return;
     }
   self->full = g_steal_pointer (&data->full);
+  _pp_preview_notify_image_size (self);
   self->proxy = g_steal_pointer (&data->proxy);
   self->before_full = gdk_texture_new_for_pixbuf (data->before);
   if (self->proxy != NULL)
@@ -272,7 +273,11 @@ pp_preview_set_file (PpPreview *self,
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->render_cancellable);
-  g_clear_pointer (&self->full, pp_image_unref);
+  if (self->full != NULL)
+    {
+      g_clear_pointer (&self->full, pp_image_unref);
+      _pp_preview_notify_image_size (self);
+    }
   g_clear_pointer (&self->proxy, pp_image_unref);
   g_clear_object (&self->before_full);
   g_clear_object (&self->before_proxy);

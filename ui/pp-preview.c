@@ -20,6 +20,8 @@ enum
   PROP_COMPARE,
   PROP_BUSY,
   PROP_ERROR,
+  PROP_IMAGE_WIDTH,
+  PROP_IMAGE_HEIGHT,
   N_PROPS
 };
 
@@ -47,6 +49,30 @@ pp_preview_get_error (PpPreview *self)
 {
   g_return_val_if_fail (PP_IS_PREVIEW (self), NULL);
   return self->error;
+}
+
+void
+_pp_preview_notify_image_size (PpPreview *self)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_WIDTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_HEIGHT]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * pp_preview_get_image_size:
+ * @width: (out): the decoded, upright image's width in pixels; 0 while none is loaded
+ * @height: (out): its height
+ */
+void
+pp_preview_get_image_size (PpPreview *self,
+                           int       *width,
+                           int       *height)
+{
+  g_return_if_fail (PP_IS_PREVIEW (self));
+  *width = self->full ? self->full->width : 0;
+  *height = self->full ? self->full->height : 0;
 }
 
 void
@@ -318,6 +344,12 @@ pp_preview_get_property (GObject    *object,
     case PROP_ERROR:
       g_value_set_string (value, self->error);
       break;
+    case PROP_IMAGE_WIDTH:
+      g_value_set_int (value, self->full ? self->full->width : 0);
+      break;
+    case PROP_IMAGE_HEIGHT:
+      g_value_set_int (value, self->full ? self->full->height : 0);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -366,6 +398,13 @@ pp_preview_class_init (PpPreviewClass *klass)
   properties[PROP_ERROR] =
     g_param_spec_string ("error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The loaded image's size (0 while none is): what the chain must fit. */
+  properties[PROP_IMAGE_WIDTH] =
+    g_param_spec_int ("image-width", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_IMAGE_HEIGHT] =
+    g_param_spec_int ("image-height", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "preview");

@@ -37,13 +37,16 @@ _pp_window_update_batch_actions (PpWindow *self)
   PpWindowBatch *state = get_state (self);
   /* Nothing to process until the list is complete and has an image: an empty folder must
    * not give an empty processed/ folder and a 0-image run. */
+  GListModel *images = pp_thumbnail_grid_get_model (self->thumbnail_grid);
   gboolean has_input = (self->folder != NULL || self->files != NULL) &&
                        !pp_thumbnail_grid_get_loading (self->thumbnail_grid) &&
-                       g_list_model_get_n_items (pp_thumbnail_grid_get_model (self->thumbnail_grid)) > 0;
+                       g_list_model_get_n_items (images) > 0;
   gboolean running = state->phase != PP_WINDOW_PHASE_IDLE;
+  /* A chain that cannot run on these images would fail every file: fix it first. */
+  gboolean runnable = has_input && !running && self->chain_problem == NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", has_input && !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", has_input && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", runnable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", runnable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.cancel", running);
   /* Faded rather than hidden, so the bar keeps its size. */
   gtk_widget_set_opacity (GTK_WIDGET (self->cancel_button), running ? 1.0 : 0.0);
@@ -320,8 +323,8 @@ _pp_window_finish (PpWindow   *self,
       AdwToast *toast = adw_toast_new (message);
 
       g_set_weak_pointer (&state->toast, toast);
-      g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self,
-                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (toast, "dismissed",
+                               G_CALLBACK (on_toast_dismissed), self, G_CONNECT_SWAPPED);
       adw_toast_set_timeout (toast, 8);
       if (state->open_uri != NULL)
         {
@@ -594,9 +597,16 @@ _pp_window_update_batch_bar (PpWindow *self)
       gtk_inscription_set_text (self->progress_label, "Nothing to process");
       g_clear_pointer (&text, g_free);
     }
+  else if (self->chain_problem != NULL)
+    {
+      gtk_inscription_set_text (self->progress_label, "The chain cannot run on these images");
+      g_free (text);
+      text = g_strdup (self->chain_problem);
+    }
   else
     gtk_inscription_set_text (self->progress_label, "Ready to process");
   gtk_inscription_set_text (self->current_file_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->current_file_label), text);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0.0);
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), FALSE);
@@ -690,10 +700,10 @@ _pp_window_init_batch (PpWindow *self)
   PpWindowBatch *state = get_state (self);
 
   state->failures = g_list_store_new (PP_TYPE_FILE_RESULT);
-  g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
-                            G_CALLBACK (on_input_changed), self);
-  g_signal_connect_swapped (self->thumbnail_grid, "notify::loading",
-                            G_CALLBACK (on_input_changed), self);
+  g_signal_connect_object (self->thumbnail_grid, "notify::n-items",
+                           G_CALLBACK (on_input_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->thumbnail_grid, "notify::loading",
+                           G_CALLBACK (on_input_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::output-folder",
                            G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);
   _pp_window_update_batch_actions (self);

@@ -96,6 +96,7 @@ struct _PpWindow
 
   GSettings *settings;
   PpPipeline *pipeline;
+  char *chain_problem; /* why the chain cannot run on these images, or NULL */
   GFile *folder;      /* the open folder, or NULL when files were opened one by one */
   GPtrArray *files;   /* of GFile, when files were opened one by one */
 
@@ -124,6 +125,7 @@ void     _pp_window_class_init_batch (GtkWidgetClass *widget_class);
 void     _pp_window_init_batch       (PpWindow       *self);
 void     _pp_window_dispose_batch    (PpWindow       *self);
 gboolean _pp_window_is_running       (PpWindow       *self);
+void     _pp_window_update_batch_actions (PpWindow   *self);
 gboolean _pp_window_begin            (PpWindow       *self,
                                       gboolean        compare);
 void     _pp_window_start_run        (PpWindow       *self,
@@ -135,11 +137,16 @@ void     _pp_window_configure_batch  (PpWindow       *self,
                                       PpBatchMode     mode);
 void     _pp_window_follow_batch     (PpWindow       *self,
                                       PpBatch        *batch);
-void     _pp_window_update_batch_actions (PpWindow   *self);
 void     _pp_window_finish           (PpWindow       *self,
                                       const char     *message);
 char    *_pp_window_summary          (PpWindow       *self,
                                       PpRun          *run);
+
+/* pp-window-chain.c */
+void     _pp_window_class_init_chain (GtkWidgetClass *widget_class);
+void     _pp_window_init_chain       (PpWindow       *self);
+void     _pp_window_save_chain       (PpWindow       *self);
+void     _pp_window_check_chain      (PpWindow       *self);
 
 /* pp-window-compare.c */
 void        _pp_window_class_init_compare (GtkWidgetClass *widget_class);

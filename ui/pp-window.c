@@ -237,10 +237,9 @@ static void
 on_chain_changed (PpWindow *self,
                   gboolean  interactive)
 {
-  g_autofree char *spec = pp_pipeline_to_spec (self->pipeline);
-
   pp_preview_invalidate (self->preview, interactive);
-  g_settings_set_string (self->settings, "pipeline", spec);
+  _pp_window_save_chain (self);
+  _pp_window_check_chain (self);
 }
 
 static void
@@ -326,6 +325,7 @@ pp_window_dispose (GObject *object)
 #endif
   g_clear_object (&self->settings);
   g_clear_object (&self->pipeline);
+  g_clear_pointer (&self->chain_problem, g_free);
   g_clear_object (&self->folder);
   g_clear_pointer (&self->files, g_ptr_array_unref);
 
@@ -405,13 +405,12 @@ pp_window_class_init (PpWindowClass *klass)
   _pp_window_class_init_actions (widget_class);
   _pp_window_class_init_batch (widget_class);
   _pp_window_class_init_compare (widget_class);
+  _pp_window_class_init_chain (widget_class);
 }
 
 static void
 pp_window_init (PpWindow *self)
 {
-  g_autofree char *spec = NULL;
-  g_autoptr (GError) error = NULL;
   guint n_cpus = pp_scheduler_get_default_threads ();
   guint threads;
 
@@ -424,13 +423,7 @@ pp_window_init (PpWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  /* The chain survives restarts; a spec this build cannot read starts an empty chain. */
-  spec = g_settings_get_string (self->settings, "pipeline");
-  self->pipeline = *spec ? pp_pipeline_new_from_spec (spec, &error) : NULL;
-  if (self->pipeline == NULL)
-    self->pipeline = pp_pipeline_new ();
-  pp_chain_editor_set_pipeline (self->chain_editor, self->pipeline);
-  pp_preview_set_pipeline (self->preview, self->pipeline);
+  _pp_window_init_chain (self);
 
   gtk_adjustment_set_upper (self->threads_adjustment, n_cpus);
   threads = g_settings_get_uint (self->settings, "threads");
@@ -440,9 +433,10 @@ pp_window_init (PpWindow *self)
     gtk_toggle_button_set_active (self->parallel_button, TRUE);
   else
     gtk_toggle_button_set_active (self->serial_button, TRUE);
-  g_signal_connect_swapped (self->parallel_button, "toggled", G_CALLBACK (on_mode_changed), self);
-  g_signal_connect_swapped (self->threads_adjustment, "value-changed",
-                            G_CALLBACK (on_threads_changed), self);
+  g_signal_connect_object (self->parallel_button, "toggled",
+                           G_CALLBACK (on_mode_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->threads_adjustment, "value-changed",
+                           G_CALLBACK (on_threads_changed), self, G_CONNECT_SWAPPED);
   update_preview_threads (self);
 
   /* Tabular digits, so counters and timings do not wobble as they change. */
@@ -457,13 +451,14 @@ pp_window_init (PpWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), FALSE);
   update_recent_button (self);
-  g_signal_connect_swapped (self->thumbnail_grid, "notify::loading",
-                            G_CALLBACK (on_grid_changed), self);
-  g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
-                            G_CALLBACK (on_grid_changed), self);
-  g_signal_connect_swapped (self->images_leaflet, "notify::folded",
-                            G_CALLBACK (on_leaflet_folded), self);
-  g_signal_connect_swapped (self->flap, "notify::folded", G_CALLBACK (on_flap_folded), self);
+  g_signal_connect_object (self->thumbnail_grid, "notify::loading",
+                           G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->thumbnail_grid, "notify::n-items",
+                           G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->images_leaflet, "notify::folded",
+                           G_CALLBACK (on_leaflet_folded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded",
+                           G_CALLBACK (on_flap_folded), self, G_CONNECT_SWAPPED);
   on_leaflet_folded (self);
 
   _pp_window_init_actions (self);
