@@ -24,6 +24,7 @@ struct _PpOutputDialog
   GtkAdjustment *quality_adjustment;
   AdwActionRow *quality_row;
   GtkButton *reset_folder_button;
+  AdwActionRow *template_example_row;
   AdwEntryRow *template_row;
 
   GSettings *settings;
@@ -156,6 +157,68 @@ pp_output_dialog_choose_folder (PpOutputDialog *self)
                                  NULL, folder_chosen, g_object_ref (self));
 }
 
+/**
+ * pp_output_dialog_check_template:
+ * @template: a name template as typed
+ * @example: (out) (optional): what "IMG_1234.jpg" would be written as, when it works
+ *
+ * Checks a name template the way a batch does when it starts (pp_batch_check), so the dialog
+ * can say at once what is wrong instead of the batch refusing at Process.
+ *
+ * Returns: (transfer full) (nullable): why the template cannot work, or %NULL when it can
+ */
+char *
+pp_output_dialog_check_template (const char  *template,
+                                 char       **example)
+{
+  static const char *const files[] = { "/photos/IMG_1234.jpg", NULL };
+  g_autoptr (PpBatch) probe = pp_batch_new ();
+  g_autoptr (GFile) output = g_file_new_for_path ("/photos/processed");
+  g_autoptr (GError) error = NULL;
+
+  pp_batch_set_files (probe, files);
+  pp_batch_set_output_folder (probe, output);
+  pp_batch_set_name_template (probe, *template ? template : PP_BATCH_DEFAULT_TEMPLATE);
+  if (!pp_batch_check (probe, &error))
+    return g_strdup (error->message);
+  if (example != NULL)
+    {
+      /* The fields as the batch fills them in; {date} is the file's modification date. */
+      g_autoptr (GString) name = g_string_new (*template ? template : PP_BATCH_DEFAULT_TEMPLATE);
+
+      g_string_replace (name, "{name}", "IMG_1234", 0);
+      g_string_replace (name, "{ext}", "jpg", 0);
+      g_string_replace (name, "{n}", "1", 0);
+      g_string_replace (name, "{date}", "2024-05-17", 0);
+      *example = g_strdup_printf ("IMG_1234.jpg is written as %s", name->str);
+    }
+  return NULL;
+}
+
+static void
+template_changed (PpOutputDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->template_row));
+  g_autofree char *example = NULL;
+  g_autofree char *problem = pp_output_dialog_check_template (text, &example);
+
+  if (problem != NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->template_example_row),
+                                     "This Template Cannot Work");
+      adw_action_row_set_subtitle (self->template_example_row, problem);
+      gtk_widget_add_css_class (GTK_WIDGET (self->template_row), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->template_example_row), "error");
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->template_example_row), "Example");
+      adw_action_row_set_subtitle (self->template_example_row, example);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->template_row), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->template_example_row), "error");
+    }
+}
+
 static void
 choose_folder_clicked (PpOutputDialog *self)
 {
@@ -201,9 +264,11 @@ pp_output_dialog_class_init (PpOutputDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, quality_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, quality_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, reset_folder_button);
+  gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, template_example_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, template_row);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reset_folder_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, template_changed);
 }
 
 static void
@@ -249,5 +314,6 @@ pp_output_dialog_new (GtkWindow *parent,
                            self, G_CONNECT_SWAPPED);
   update_folder_row (self);
   update_quality_row (self);
+  template_changed (self);
   return self;
 }

@@ -336,7 +336,7 @@ on_after_paint (GdkFrameClock *clock,
   g_autofree char *status = NULL;
   gint64 shown_us = g_get_monotonic_time () - self->delivered_us;
 
-  g_clear_signal_handler (&self->after_paint_id, clock);
+  _pp_preview_stop_after_paint (self);
   status = g_strdup_printf ("Processed in %.0f ms on %u thread%s · shown in %.0f ms · %d × %d%s",
                             self->render_us / 1000.0, self->render_threads,
                             self->render_threads == 1 ? "" : "s", shown_us / 1000.0,
@@ -361,8 +361,11 @@ show_after (PpPreview  *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   if (clock != NULL && self->after_paint_id == 0)
-    self->after_paint_id = g_signal_connect (clock, "after-paint",
-                                             G_CALLBACK (on_after_paint), self);
+    {
+      self->after_paint_clock = g_object_ref (clock);
+      self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                               G_CALLBACK (on_after_paint), self);
+    }
   else if (clock == NULL)
     on_after_paint (NULL, self);
 }

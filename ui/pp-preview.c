@@ -75,6 +75,18 @@ pp_preview_get_image_size (PpPreview *self,
   *height = self->full ? self->full->height : 0;
 }
 
+/* Stops waiting for the frame that shows the last render (it was painted, or the widget goes). */
+void
+_pp_preview_stop_after_paint (PpPreview *self)
+{
+  /* The clock's surface may have gone meanwhile, and its handlers with it. */
+  if (self->after_paint_id != 0 &&
+      g_signal_handler_is_connected (self->after_paint_clock, self->after_paint_id))
+    g_signal_handler_disconnect (self->after_paint_clock, self->after_paint_id);
+  self->after_paint_id = 0;
+  g_clear_object (&self->after_paint_clock);
+}
+
 void
 _pp_preview_notify_busy (PpPreview *self)
 {
@@ -288,14 +300,7 @@ pp_preview_dispose (GObject *object)
 {
   PpPreview *self = PP_PREVIEW (object);
 
-  if (self->after_paint_id != 0)
-    {
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-      if (clock != NULL)
-        g_clear_signal_handler (&self->after_paint_id, clock);
-      self->after_paint_id = 0;
-    }
+  _pp_preview_stop_after_paint (self);
   g_clear_handle_id (&self->settle_id, g_source_remove);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);

@@ -43,6 +43,13 @@ typedef struct
   gboolean retry_compare; /* what to start again once another output folder is chosen */
   gint64 labels_us;       /* when the progress texts last changed */
   gboolean disposed;      /* the window is gone: a run still ending only cleans up */
+  gboolean close_when_stopped; /* "Stop and Quit": close once the cancelled run has ended */
+  /* Images opened one by one from several folders, with the default output: one run per
+   * folder, each into its own "processed" (GPtrArray of GPtrArray of GFile). */
+  GPtrArray *groups;
+  guint group;            /* the group running */
+  guint n_groups_done;
+  gboolean focus_moved;   /* Process gave the focus to Cancel; give it back at the end */
 } PpWindowBatch;
 
 struct _PpWindow

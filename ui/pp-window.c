@@ -301,11 +301,55 @@ update_recent_button (PpWindow *self)
 
 /* GObject */
 
+static void
+on_quit_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  PpWindow         *self)
+{
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+  /* Closes once the batch has stopped: files in flight are abandoned cleanly, finished ones
+   * stay (the batch's own promise), and nothing half-written is left. */
+  self->batch.close_when_stopped = TRUE;
+  if (_pp_window_is_running (self))
+    gtk_widget_activate_action (GTK_WIDGET (self), "batch.cancel", NULL);
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Closing during a batch asks first, as GNOME apps do for unsaved work. */
+static void
+ask_to_stop (PpWindow *self)
+{
+  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+  double fraction = gtk_progress_bar_get_fraction (self->progress_bar);
+
+  body = g_strdup_printf ("The batch is %.0f %% done. Images already processed stay in the "
+                          "output folder; the others are not written.", 100 * fraction);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Stop the Batch and Quit?", body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
+                                    "stop", "_Stop and Quit", NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static gboolean
 pp_window_close_request (GtkWindow *window)
 {
   PpWindow *self = PP_WINDOW (window);
   int width, height;
+
+  if (_pp_window_is_running (self))
+    {
+      if (!self->batch.close_when_stopped)
+        ask_to_stop (self);
+      return TRUE;
+    }
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
