@@ -66,21 +66,8 @@ pp_file_record_clear (PpFileRecord *record)
   g_clear_pointer (&record->reason, g_free);
   g_clear_pointer (&record->note, g_free);
   g_clear_pointer (&record->format, g_free);
+  g_clear_pointer (&record->sha256, g_free);
   memset (record, 0, sizeof *record);
-}
-
-void
-pp_file_record_copy (const PpFileRecord *src,
-                     PpFileRecord       *dst)
-{
-  g_return_if_fail (src != NULL && dst != NULL);
-
-  *dst = *src;
-  dst->input = g_strdup (src->input);
-  dst->output = g_strdup (src->output);
-  dst->reason = g_strdup (src->reason);
-  dst->note = g_strdup (src->note);
-  dst->format = g_strdup (src->format);
 }
 
 static void
