@@ -17,9 +17,16 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
-#include "filters/pp-filter.h"
+#include <glib/gstdio.h>
+
+#include <gobject/gvaluecollector.h>
+
+#include "batch/pp-file-list.h"
+#include "batch/pp-shard.h"
 #include "batch/pp-sweep.h"
+#include "filters/pp-filter.h"
 #include "pp-cli-private.h"
 #include "render/pp-presets.h"
 #include "render/pp-scheduler.h"
@@ -58,6 +65,8 @@ static gboolean parse_mode (const CliOption *, PpCliOptions *, const char *, GEr
 static gboolean parse_threads (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_format (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_shard (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_background (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_files_from (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_max_megapixels (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_threads_list (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_count (const CliOption *, PpCliOptions *, const char *, GError **);
@@ -95,14 +104,24 @@ static const CliOption cli_options[] = {
     PARSE (parse_format) },
   { "quality", "Q", "JPEG and WebP quality, 1-100 (default 90)", PROPERTY ("quality") },
   { "name", "TEMPLATE",
-    "Output name template with {name} {ext} {n} {date} (default \"{name}.{ext}\")",
+    "Output name template with {name} {ext} {n} {date} {time} {camera} {width} {height} "
+    "(default \"{name}.{ext}\")",
     PROPERTY ("name-template") },
   { "on-collision", "POLICY", "When the output exists: rename (default), skip or overwrite",
     PROPERTY ("collision") },
   { "recursive", NULL, "Include sub-folders, keeping their structure in the output",
     PROPERTY ("recursive") },
-  { "shard", "K/N", "Process only slice K of N of the sorted file list (for cluster schedulers)",
-    PARSE (parse_shard) },
+  { "shard", "K/N",
+    "Process only slice K of N of the sorted file list; auto or auto/N: from Slurm, Kubernetes "
+    "or GNU parallel", PARSE (parse_shard) },
+  { "resume", NULL,
+    "Skip what an earlier run finished (per the manifests kept next to the outputs); keep one",
+    PROPERTY ("resume") },
+  { "manifest", "FILE", "Write each input and output with its SHA-256 to FILE (JSON lines)",
+    PROPERTY ("manifest") },
+  { "files-from", "FILE",
+    "Process the files listed in FILE (- for standard input; relative to --batch DIR)",
+    PARSE (parse_files_from) },
   { "json", NULL, "Write the run record as JSON to standard output", FIELD (json) },
   { "quiet", NULL, "No progress and no summary; only failures", FIELD (quiet) },
   { "max-megapixels", "N",
@@ -119,12 +138,23 @@ static const CliOption cli_options[] = {
     "decoded, with the damage in the note)",
     PROPERTY ("damaged") },
   { "in-place", NULL, "Allow outputs to replace their own inputs", PROPERTY ("in-place") },
+  { "metadata", "POLICY",
+    "EXIF, XMP and IPTC in outputs: keep (default, brought up to date), strip or strip-gps",
+    PROPERTY ("metadata") },
+  { "timestamps", "WHEN", "Outputs' modification time: keep (the input's, default) or now",
+    PROPERTY ("timestamps") },
+  { "background", "COLOR",
+    "Colour under transparent pixels in formats without alpha (JPEG, BMP); default white",
+    PARSE (parse_background) },
   { "version", NULL, "Print the version and exit", FIELD (version) },
   { "list-filters", NULL, "List every filter with its parameters and ranges",
     FIELD (list_filters) },
   { "list-presets", NULL, "List the presets --preset takes", FIELD (list_presets) },
   { "list-formats", NULL, "List the formats Parapix reads and writes, and what each keeps",
     FIELD (list_formats) },
+  { "merge-records", NULL,
+    "Join the run records (files or folders) of a job's shards into one; takes --json, --quiet",
+    FIELD (merge_records) },
 };
 
 #undef PROPERTY
@@ -186,6 +216,22 @@ get_batch_value (const PpCliOptions *options,
   return NULL;
 }
 
+/* Whether the --output value @folder (a GFile, or unset) is the folder @input itself, by
+ * device and inode, so "." and a symbolic link to it count too. */
+static gboolean
+is_input_folder (const GValue *folder,
+                 const char   *input)
+{
+  g_autofree char *path = NULL;
+  GStatBuf a, b;
+
+  if (folder == NULL || g_value_get_object (folder) == NULL)
+    return FALSE;
+  path = g_file_get_path (g_value_get_object (folder));
+  return path != NULL && g_stat (path, &a) == 0 && g_stat (input, &b) == 0
+         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static GParamSpec *
 batch_property (const char *property)
 {
@@ -194,6 +240,24 @@ batch_property (const char *property)
 
   g_assert (pspec != NULL); /* a typo in cli_options[] */
   return pspec;
+}
+
+/* Sets the value a PpBatch property will get, given as to g_object_set() (copied). */
+static void
+set_batch_property (PpCliOptions *options,
+                    const char   *property,
+                    ...)
+{
+  GParamSpec *pspec = batch_property (property);
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autofree char *collect_error = NULL;
+  va_list args;
+
+  va_start (args, property);
+  G_VALUE_COLLECT_INIT (&value, pspec->value_type, args, 0, &collect_error);
+  va_end (args);
+  g_assert (collect_error == NULL);
+  set_batch_value (options, property, &value);
 }
 
 /* "a, b or c" from an enum's nicks, for messages. */
@@ -327,14 +391,11 @@ set_pipeline (PpCliOptions *options,
               const char   *spec,
               GError      **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
-  PpPipeline *pipeline = pp_pipeline_new_from_spec (spec, error);
+  g_autoptr (PpPipeline) pipeline = pp_pipeline_new_from_spec (spec, error);
 
   if (pipeline == NULL)
     return FALSE;
-  g_value_init (&value, PP_TYPE_PIPELINE);
-  g_value_take_object (&value, pipeline);
-  set_batch_value (options, "pipeline", &value);
+  set_batch_property (options, "pipeline", pipeline);
   return TRUE;
 }
 
@@ -385,12 +446,12 @@ parse_threads (const CliOption *option,
                const char      *text,
                GError         **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
   guint threads;
 
   if (g_str_equal (text, "auto"))
     {
       options->threads_auto = TRUE;
+      options->threads_source = "auto";
       return TRUE;
     }
   /* The property's 0 (all processors) is the default, not something to ask for. */
@@ -398,9 +459,29 @@ parse_threads (const CliOption *option,
     return bad_value (error, "expected auto or a whole number from 1 to %d, got “%s”",
                       PP_SCHEDULER_MAX_THREADS, text);
   options->threads_auto = FALSE;
-  g_value_init (&value, G_TYPE_UINT);
-  g_value_set_uint (&value, threads);
-  set_batch_value (options, "threads", &value);
+  set_batch_property (options, "threads", threads);
+  options->threads_source = "option";
+  return TRUE;
+}
+
+/* The list is read here, before any run: relative names are from --batch DIR (parsed before
+ * this option, in table order), else from the current folder. */
+static gboolean
+parse_files_from (const CliOption *option,
+                  PpCliOptions    *options,
+                  const char      *text,
+                  GError         **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *base = options->input != NULL ? g_canonicalize_filename (options->input, NULL)
+                                                 : NULL;
+  g_auto (GStrv) paths = pp_file_list_read_path (text, base, NULL, NULL, &local_error);
+
+  if (paths == NULL)
+    return bad_value (error, "%s", local_error->message);
+  if (paths[0] == NULL)
+    return bad_value (error, "the list “%s” names no files", text);
+  set_batch_property (options, "files", paths);
   return TRUE;
 }
 
@@ -410,7 +491,6 @@ parse_format (const CliOption *option,
               const char      *text,
               GError         **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
   PpFormat format;
   int nick_value;
 
@@ -421,32 +501,35 @@ parse_format (const CliOption *option,
     return parse_enum (PP_TYPE_FORMAT, text, &nick_value, error);
   if (format != PP_FORMAT_SAME && !pp_format_can_save (format))
     return bad_value (error, "this system cannot write %s files", text);
-  g_value_init (&value, PP_TYPE_FORMAT);
-  g_value_set_enum (&value, format);
-  set_batch_value (options, "format", &value);
+  set_batch_property (options, "format", format);
   return TRUE;
 }
 
+/* K/N, or auto (auto/N) from the scheduler's environment (batch/pp-shard.h). A scheduler
+ * found but not making sense is a usage error too: the job script needs fixing, not a retry. */
 static gboolean
 parse_shard (const CliOption *option,
              PpCliOptions    *options,
              const char      *text,
              GError         **error)
 {
-  g_auto (GStrv) parts = g_strsplit (text, "/", -1);
-  g_auto (GValue) index = G_VALUE_INIT;
-  g_auto (GValue) count = G_VALUE_INIT;
-  guint k, n;
+  g_autoptr (GError) local_error = NULL;
+  PpShard shard;
 
-  if (g_strv_length (parts) != 2 || !parse_uint (parts[1], 1, G_MAXUINT, &n)
-      || !parse_uint (parts[0], 1, n, &k))
-    return bad_value (error, "expected K/N with 1 ≤ K ≤ N (as in 2/8), got “%s”", text);
-  g_value_init (&index, G_TYPE_UINT);
-  g_value_set_uint (&index, k - 1);
-  g_value_init (&count, G_TYPE_UINT);
-  g_value_set_uint (&count, n);
-  set_batch_value (options, "shard-count", &count);
-  set_batch_value (options, "shard-index", &index);
+  if (!pp_shard_parse (text, NULL, &shard, &local_error))
+    {
+      /* The message already names --shard. */
+      const char *message = local_error->message;
+
+      if (g_str_has_prefix (message, "--shard: "))
+        message += strlen ("--shard: ");
+      else if (g_str_has_prefix (message, "--shard "))
+        message += strlen ("--shard ");
+      return bad_value (error, "%s", message);
+    }
+  options->shard = shard;
+  set_batch_property (options, "shard-count", shard.count);
+  set_batch_property (options, "shard-index", shard.index);
   return TRUE;
 }
 
@@ -456,15 +539,28 @@ parse_max_megapixels (const CliOption *option,
                       const char      *text,
                       GError         **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
   char *end = NULL;
   double megapixels = g_ascii_strtod (text, &end);
 
   if (end == text || *end != '\0' || !(megapixels >= 0) || megapixels > 1e6)
     return bad_value (error, "expected a number of megapixels (0 for no limit), got “%s”", text);
-  g_value_init (&value, G_TYPE_DOUBLE);
-  g_value_set_double (&value, megapixels);
-  set_batch_value (options, "max-megapixels", &value);
+  set_batch_property (options, "max-megapixels", megapixels);
+  return TRUE;
+}
+
+/* A colour pp_color_parse() reads, for the "background" property. */
+static gboolean
+parse_background (const CliOption *option,
+                  PpCliOptions    *options,
+                  const char      *text,
+                  GError         **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  PpColor color;
+
+  if (!pp_color_parse (text, &color, &local_error))
+    return bad_value (error, "%s", local_error->message);
+  set_batch_property (options, "background", text);
   return TRUE;
 }
 
@@ -558,6 +654,23 @@ check_values (PpCliOptions       *options,
   return PP_CLI_EXIT_OK;
 }
 
+/* Without --threads, the CPUs this process may really use (a Slurm allocation, a container's
+ * quota, the affinity mask: batch/pp-cpu-budget.h), not every processor of the machine. The
+ * budget is recorded either way, so a record shows a --threads above it. */
+static void
+set_default_threads (PpCliOptions *options)
+{
+  pp_cpu_budget_query (&options->budget);
+  if (options->mode == PP_CLI_MODE_SERIAL)
+    options->threads_source = "serial";
+  if (get_batch_value (options, "threads") != NULL)
+    return;
+  set_batch_property (options, "threads",
+                      (guint) MIN (options->budget.count, PP_SCHEDULER_MAX_THREADS));
+  if (options->threads_source == NULL)
+    options->threads_source = pp_cpu_budget_source_to_string (options->budget.source);
+}
+
 /* Checks between options, once each value is known to be good. */
 static int
 check_combinations (PpCliOptions    *options,
@@ -585,9 +698,35 @@ check_combinations (PpCliOptions    *options,
   else if (collected->given[option_index ("threads")])
     return _pp_cli_usage_error ("--threads cannot be combined with --mode sweep: it tries each "
                                 "count of --threads-list");
-  if (!g_file_test (options->input, G_FILE_TEST_IS_DIR))
+  if (options->input != NULL && !g_file_test (options->input, G_FILE_TEST_IS_DIR))
     return _pp_cli_usage_error ("--batch: “%s” is not a folder", options->input);
+  if (options->input != NULL
+      && is_input_folder (get_batch_value (options, "output-folder"), options->input)
+      && (in_place == NULL || !g_value_get_boolean (in_place)))
+    return _pp_cli_usage_error ("--output is the input folder: choose another folder, or add "
+                                "--in-place to write beside (and over) the originals (outputs of "
+                                "earlier runs are then recognised and not processed again)");
+  set_default_threads (options);
   return PP_CLI_EXIT_OK;
+}
+
+/* --merge-records RECORD…: only the reporting options make sense with it. */
+static int
+check_merge (PpCliOptions     *options,
+             const Collected  *collected,
+             char           ***rest)
+{
+  static const char *const allowed[] = { "merge-records", "json", "quiet", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cli_options); i++)
+    if (collected->given[i] && !g_strv_contains (allowed, cli_options[i].name))
+      return _pp_cli_usage_error ("--%s cannot be combined with --merge-records (it takes "
+                                  "record files, --json and --quiet)", cli_options[i].name);
+  if (*rest == NULL || (*rest)[0] == NULL)
+    return _pp_cli_usage_error ("--merge-records: name the shards' run records (files written "
+                                "by --json) or a folder of them");
+  options->records = g_steal_pointer (rest);
+  return check_values (options, collected, allowed);
 }
 
 static GOptionContext *
@@ -640,7 +779,7 @@ _pp_cli_options_parse (PpCliOptions  *options,
                        char         **argv)
 {
   static const char *const info_options[] = { "version", "list-filters", "list-presets",
-                                              "list-formats", NULL };
+                                              "list-formats", "merge-records", NULL };
   g_auto (GStrv) rest = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -649,6 +788,7 @@ _pp_cli_options_parse (PpCliOptions  *options,
 
   memset (options, 0, sizeof *options);
   options->mode = PP_CLI_MODE_PARALLEL;
+  pp_shard_init (&options->shard);
   options->batch_names = g_ptr_array_new ();
   options->batch_values = g_array_new (FALSE, TRUE, sizeof (GValue));
   g_array_set_clear_func (options->batch_values, (GDestroyNotify) g_value_unset);
@@ -660,7 +800,10 @@ _pp_cli_options_parse (PpCliOptions  *options,
            || options->version || options->list_filters || options->list_presets
            || options->list_formats)
     ;
-  else if (!collected.given[option_index ("batch")])
+  else if (options->merge_records)
+    status = check_merge (options, &collected, &rest);
+  else if (!collected.given[option_index ("batch")]
+           && !collected.given[option_index ("files-from")])
     status = _pp_cli_usage_error ("nothing to do: use --batch DIR --pipeline SPEC");
   else if (rest != NULL && rest[0] != NULL)
     status = _pp_cli_usage_error ("unexpected argument “%s”", rest[0]);
@@ -674,6 +817,7 @@ void
 _pp_cli_options_clear (PpCliOptions *options)
 {
   g_clear_pointer (&options->input, g_free);
+  g_clear_pointer (&options->records, g_strfreev);
   g_clear_pointer (&options->batch_names, g_ptr_array_unref);
   g_clear_pointer (&options->batch_values, g_array_unref);
   g_clear_pointer (&options->threads_list, g_free);
@@ -685,7 +829,8 @@ _pp_cli_options_clear (PpCliOptions *options)
 PpBatch *
 _pp_cli_options_new_batch (const PpCliOptions *options)
 {
-  g_autoptr (GFile) input = g_file_new_for_commandline_arg (options->input);
+  g_autoptr (GFile) input = options->input != NULL
+                            ? g_file_new_for_commandline_arg (options->input) : NULL;
   PpBatch *batch = pp_batch_new ();
 
   g_object_setv (G_OBJECT (batch), options->batch_names->len,

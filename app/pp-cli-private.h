@@ -10,6 +10,8 @@
 
 #include "batch/pp-auto-threads.h"
 #include "batch/pp-batch.h"
+#include "batch/pp-cpu-budget.h"
+#include "batch/pp-shard.h"
 #include "pp-cli.h"
 
 G_BEGIN_DECLS
@@ -39,7 +41,7 @@ GType pp_cli_mode_get_type (void) G_GNUC_CONST;
  * the rest are fields. */
 typedef struct
 {
-  char *input;               /* --batch DIR */
+  char *input;               /* (nullable) --batch DIR; a --files-from list may stand alone */
   PpCliMode mode;
   gboolean json;
   gboolean quiet;
@@ -47,6 +49,11 @@ typedef struct
   gboolean list_filters;
   gboolean list_presets;
   gboolean list_formats;
+  PpShard shard;             /* --shard, and where auto found it */
+  PpCpuBudget budget;        /* the CPUs this process may use (the default thread count) */
+  const char *threads_source; /* where the thread count came from, for the record */
+  gboolean merge_records;    /* --merge-records: records (the remaining arguments) to merge */
+  GStrv records;
   GPtrArray *batch_names;    /* of const char *: PpBatch property names, in option order */
   GArray *batch_values;      /* of GValue, one per name */
   /* Scaling (pp-cli-sweep.c): --threads auto, and --mode sweep's own options */
@@ -94,6 +101,10 @@ void      _pp_cli_async_done         (GObject            *source,
                                       gpointer            user_data);
 GAsyncResult *_pp_cli_wait           (PpCli              *cli);
 
+/* pp-cli-merge.c */
+int       _pp_cli_run_merge          (PpCli              *cli,
+                                      const char * const *paths);
+
 /* pp-cli-compare.c */
 int       _pp_cli_run_compare        (PpCli              *cli);
 
@@ -109,6 +120,7 @@ void      _pp_cli_follow_batch       (PpCli              *cli,
 void      _pp_cli_print_filters      (void);
 void      _pp_cli_print_presets      (void);
 void      _pp_cli_clear_bar          (PpCli              *cli);
+void      _pp_cli_print_start        (PpCli              *cli);
 void      _pp_cli_on_progress        (PpProgress         *progress,
                                       const PpProgressSnapshot *snapshot,
                                       GPtrArray          *results,

@@ -59,8 +59,19 @@ _pp_cli_run_batch (PpCli   *cli,
   gulong handler = g_signal_connect (pp_batch_get_progress (batch), "changed",
                                      G_CALLBACK (_pp_cli_on_progress), cli);
 
+  PpRun *run;
+
   g_clear_object (&cli->result);
   pp_batch_run_async (batch, cli->cancellable, on_run_done, cli);
+  /* Who chose the shard and the threads is the command line's knowledge; the record keeps it. */
+  run = pp_batch_get_running (batch) ? pp_batch_get_run (batch) : NULL;
+  if (run != NULL)
+    {
+      pp_run_set_origin (run, pp_shard_source_to_string (cli->options.shard.source),
+                         &cli->options.budget);
+      pp_run_set_threads_choice (run, pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL
+                                 ? "serial" : cli->options.threads_source, NULL);
+    }
   g_main_loop_run (cli->loop);
   g_signal_handler_disconnect (pp_batch_get_progress (batch), handler);
   _pp_cli_clear_bar (cli);
@@ -208,6 +219,8 @@ pp_cli_run (int    argc,
 
       g_print ("%s", formats);
     }
+  else if (cli.options.merge_records)
+    status = _pp_cli_run_merge (&cli, (const char *const *) cli.options.records);
   else
     {
       cli.loop = g_main_loop_new (NULL, FALSE);
@@ -215,6 +228,7 @@ pp_cli_run (int    argc,
       cli.tty = isatty (STDERR_FILENO);
       sigint = g_unix_signal_add (SIGINT, on_signal, &cli);
       sigterm = g_unix_signal_add (SIGTERM, on_signal, &cli);
+      _pp_cli_print_start (&cli);
 
       status = cli.options.mode == PP_CLI_MODE_COMPARE ? _pp_cli_run_compare (&cli)
                : cli.options.mode == PP_CLI_MODE_SWEEP ? _pp_cli_run_sweep (&cli)

@@ -9,8 +9,10 @@
 
 #include "config.h"
 
+#include "batch/pp-machine.h"
 #include "render/pp-scheduler.h"
 #include "pp-ui-resources.h"
+#include "pp-ui-util.h"
 #include "pp-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PpWindow, pp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -25,10 +27,14 @@ _pp_window_toast (PpWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* The spin buttons' count; with "Automatic" (0), what the preview uses: the CPU budget (a
+ * batch asks pp-window-threads.c for its own count). */
 guint
 _pp_window_get_threads (PpWindow *self)
 {
-  return (guint) gtk_adjustment_get_value (self->threads_adjustment);
+  guint threads = (guint) gtk_adjustment_get_value (self->threads_adjustment);
+
+  return threads > 0 ? threads : pp_machine_get_cpu_budget (NULL);
 }
 
 gboolean
@@ -44,16 +50,85 @@ update_preview_threads (PpWindow *self)
                           _pp_window_get_parallel (self) ? _pp_window_get_threads (self) : 1);
 }
 
+/* The header names what is open and how many images it has: "Holiday · 24 images". */
 static void
-show_content (PpWindow   *self,
-              const char *title,
-              const char *subtitle)
+update_header (PpWindow *self)
+{
+  PpThumbnailGrid *grid = self->thumbnail_grid;
+  guint n = g_list_model_get_n_items (pp_thumbnail_grid_get_model (grid));
+  g_autofree char *name = self->folder ? g_file_get_basename (self->folder) : NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->folder == NULL && self->files == NULL)
+    return;
+  if (pp_thumbnail_grid_get_loading (grid))
+    count = g_strdup ("listing…");
+  else
+    count = g_strdup_printf (g_dngettext (NULL, "%u image", "%u images", n), n);
+  if (name != NULL)
+    {
+      subtitle = g_strdup_printf ("%s · %s", name, count);
+      title = g_strdup_printf ("%s — Parapix", name);
+    }
+  else
+    {
+      subtitle = g_strdup_printf ("Opened images · %s", count);
+      title = g_strdup ("Parapix");
+    }
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+/* A folder without images says so instead of showing an empty grid, and Process stays off. */
+static void
+update_images_page (PpWindow *self)
+{
+  PpThumbnailGrid *grid = self->thumbnail_grid;
+  guint n = g_list_model_get_n_items (pp_thumbnail_grid_get_model (grid));
+  guint n_other = pp_thumbnail_grid_get_n_other_files (grid);
+  g_autofree char *name = self->folder ? g_file_get_basename (self->folder) : NULL;
+  g_autofree char *description = NULL;
+
+  if (pp_thumbnail_grid_get_loading (grid) || n > 0)
+    {
+      gtk_stack_set_visible_child_name (self->images_stack, "images");
+      return;
+    }
+  if (n_other > 0)
+    description = g_strdup_printf (g_dngettext (NULL,
+                                                "“%s” has %u file, but it is not an image "
+                                                "Parapix reads (JPEG, PNG, WebP, TIFF, GIF, "
+                                                "BMP…).",
+                                                "“%s” has %u files, but none is an image "
+                                                "Parapix reads (JPEG, PNG, WebP, TIFF, GIF, "
+                                                "BMP…).", n_other),
+                                   name ? name : "This folder", n_other);
+  else
+    description = g_strdup_printf ("“%s” is empty. Open a folder with photos in it, or drop "
+                                   "images here.", name ? name : "This folder");
+  adw_status_page_set_description (self->no_images_page, description);
+  gtk_stack_set_visible_child_name (self->images_stack, "no-images");
+}
+
+static void
+on_grid_changed (PpWindow *self)
+{
+  update_header (self);
+  update_images_page (self);
+  _pp_window_update_batch_bar (self);
+}
+
+static void
+show_content (PpWindow *self)
 {
   gtk_stack_set_visible_child_name (self->main_stack, "content");
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->batch_bar), TRUE);
-  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
-  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_leaflet_set_visible_child_name (self->images_leaflet, "grid");
+  update_header (self);
+  update_images_page (self);
   _pp_window_update_actions (self);
   _pp_window_update_batch_bar (self);
 }
@@ -62,15 +137,13 @@ void
 _pp_window_open_folder (PpWindow *self,
                         GFile    *folder)
 {
-  g_autofree char *name = g_file_get_basename (folder);
   g_autofree char *uri = g_file_get_uri (folder);
-  g_autofree char *title = g_strdup_printf ("%s — Parapix", name);
 
   g_set_object (&self->folder, folder);
   g_clear_pointer (&self->files, g_ptr_array_unref);
   pp_thumbnail_grid_load_folder (self->thumbnail_grid, folder);
   g_settings_set_string (self->settings, "recent-folder", uri);
-  show_content (self, title, name);
+  show_content (self);
 }
 
 /**
@@ -83,8 +156,6 @@ pp_window_open_files (PpWindow  *self,
                       GFile    **files,
                       guint      n_files)
 {
-  g_autofree char *subtitle = NULL;
-
   g_return_if_fail (PP_IS_WINDOW (self));
 
   if (n_files == 0)
@@ -109,9 +180,7 @@ pp_window_open_files (PpWindow  *self,
     }
   pp_thumbnail_grid_load_files (self->thumbnail_grid, (GFile **) self->files->pdata,
                                 self->files->len);
-  subtitle = g_strdup_printf (g_dngettext (NULL, "%u image", "%u images", self->files->len),
-                              self->files->len);
-  show_content (self, "Parapix", subtitle);
+  show_content (self);
 }
 
 /* Template callbacks */
@@ -128,17 +197,54 @@ on_selection_changed (PpWindow *self)
 static void
 on_preview_status (PpWindow *self)
 {
+  const char *error = pp_preview_get_error (self->preview);
+  PpImageItem *item = pp_thumbnail_grid_get_selected_item (self->thumbnail_grid);
+
   gtk_inscription_set_text (self->preview_status_label, pp_preview_get_status (self->preview));
+  if (error != NULL)
+    {
+      g_autofree char *title = g_strdup_printf ("Can’t Open “%s”",
+                                                item ? pp_image_item_get_name (item) : "");
+      g_autofree char *reason = pp_ui_reason_for_people (error);
+
+      adw_status_page_set_title (self->broken_page, title);
+      adw_status_page_set_description (self->broken_page, reason);
+      gtk_stack_set_visible_child_name (self->preview_stack, "broken");
+    }
+  else
+    gtk_stack_set_visible_child_name (self->preview_stack, "preview");
+}
+
+/* Narrow, the grid and the preview are two pages: opening an image shows its preview. */
+static void
+on_image_activated (PpWindow *self,
+                    guint     position)
+{
+  if (adw_leaflet_get_folded (self->images_leaflet))
+    adw_leaflet_set_visible_child_name (self->images_leaflet, "preview");
+}
+
+/* Folding hides the chain (it would cover the images); unfolding shows it again. */
+static void
+on_flap_folded (PpWindow *self)
+{
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_folded (self->flap));
+}
+
+static void
+on_leaflet_folded (PpWindow *self)
+{
+  pp_thumbnail_grid_set_single_click_activate (self->thumbnail_grid,
+                                               adw_leaflet_get_folded (self->images_leaflet));
 }
 
 static void
 on_chain_changed (PpWindow *self,
                   gboolean  interactive)
 {
-  g_autofree char *spec = pp_pipeline_to_spec (self->pipeline);
-
   pp_preview_invalidate (self->preview, interactive);
-  g_settings_set_string (self->settings, "pipeline", spec);
+  _pp_window_save_chain (self);
+  _pp_window_check_chain (self);
 }
 
 static void
@@ -200,11 +306,55 @@ update_recent_button (PpWindow *self)
 
 /* GObject */
 
+static void
+on_quit_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  PpWindow         *self)
+{
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+  /* Closes once the batch has stopped: files in flight are abandoned cleanly, finished ones
+   * stay (the batch's own promise), and nothing half-written is left. */
+  self->batch.close_when_stopped = TRUE;
+  if (_pp_window_is_running (self))
+    gtk_widget_activate_action (GTK_WIDGET (self), "batch.cancel", NULL);
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Closing during a batch asks first, as GNOME apps do for unsaved work. */
+static void
+ask_to_stop (PpWindow *self)
+{
+  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+  double fraction = gtk_progress_bar_get_fraction (self->progress_bar);
+
+  body = g_strdup_printf ("The batch is %.0f %% done. Images already processed stay in the "
+                          "output folder; the others are not written.", 100 * fraction);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Stop the Batch and Quit?", body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
+                                    "stop", "_Stop and Quit", NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static gboolean
 pp_window_close_request (GtkWindow *window)
 {
   PpWindow *self = PP_WINDOW (window);
   int width, height;
+
+  if (_pp_window_is_running (self))
+    {
+      if (!self->batch.close_when_stopped)
+        ask_to_stop (self);
+      return TRUE;
+    }
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
@@ -224,6 +374,7 @@ pp_window_dispose (GObject *object)
 #endif
   g_clear_object (&self->settings);
   g_clear_object (&self->pipeline);
+  g_clear_pointer (&self->chain_problem, g_free);
   g_clear_object (&self->folder);
   g_clear_pointer (&self->files, g_ptr_array_unref);
 
@@ -242,6 +393,7 @@ pp_window_class_init (PpWindowClass *klass)
 
   g_type_ensure (PP_TYPE_CHAIN_EDITOR);
   g_type_ensure (PP_TYPE_PREVIEW);
+  g_type_ensure (PP_TYPE_SCALING_VIEW);
   g_type_ensure (PP_TYPE_THUMBNAIL_GRID);
   g_type_ensure (PP_TYPE_TIMELINE);
   g_type_ensure (PP_TYPE_TIMINGS_VIEW);
@@ -250,32 +402,44 @@ pp_window_class_init (PpWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, batch_bar);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, broken_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, chain_editor);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_toggle);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, current_file_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, failures_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, failures_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, header_bar);
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, images_paned);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, images_leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, images_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, no_images_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, parallel_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, preview);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, preview_name_label);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, preview_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, preview_status_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, process_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, process_icon_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, process_squeezer);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, run_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, run_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, scaling_view);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, serial_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_spin);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_spin_narrow);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, thumbnail_grid);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline_title);
@@ -285,6 +449,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, on_chain_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_chain_message);
+  gtk_widget_class_bind_template_callback (widget_class, on_image_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_preview_status);
   gtk_widget_class_bind_template_callback (widget_class, on_run_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
@@ -292,13 +457,12 @@ pp_window_class_init (PpWindowClass *klass)
   _pp_window_class_init_actions (widget_class);
   _pp_window_class_init_batch (widget_class);
   _pp_window_class_init_compare (widget_class);
+  _pp_window_class_init_chain (widget_class);
 }
 
 static void
 pp_window_init (PpWindow *self)
 {
-  g_autofree char *spec = NULL;
-  g_autoptr (GError) error = NULL;
   guint n_cpus = pp_scheduler_get_default_threads ();
   guint threads;
 
@@ -311,26 +475,24 @@ pp_window_init (PpWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  /* The chain survives restarts; a spec this build cannot read starts an empty chain. */
-  spec = g_settings_get_string (self->settings, "pipeline");
-  self->pipeline = *spec ? pp_pipeline_new_from_spec (spec, &error) : NULL;
-  if (self->pipeline == NULL)
-    self->pipeline = pp_pipeline_new ();
-  pp_chain_editor_set_pipeline (self->chain_editor, self->pipeline);
-  pp_preview_set_pipeline (self->preview, self->pipeline);
+  _pp_window_init_chain (self);
 
   gtk_adjustment_set_upper (self->threads_adjustment, n_cpus);
+  _pp_window_init_threads (self, (GtkSpinButton *[]) { self->threads_spin,
+                                                       self->threads_spin_narrow, NULL });
+  /* 0 is "Automatic", the default. */
   threads = g_settings_get_uint (self->settings, "threads");
-  gtk_adjustment_set_value (self->threads_adjustment,
-                            threads == 0 ? n_cpus : MIN (threads, n_cpus));
+  gtk_adjustment_set_value (self->threads_adjustment, MIN (threads, n_cpus));
   if (g_settings_get_boolean (self->settings, "parallel"))
     gtk_toggle_button_set_active (self->parallel_button, TRUE);
   else
     gtk_toggle_button_set_active (self->serial_button, TRUE);
-  g_signal_connect_swapped (self->parallel_button, "toggled", G_CALLBACK (on_mode_changed), self);
-  g_signal_connect_swapped (self->threads_adjustment, "value-changed",
-                            G_CALLBACK (on_threads_changed), self);
+  g_signal_connect_object (self->parallel_button, "toggled",
+                           G_CALLBACK (on_mode_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->threads_adjustment, "value-changed",
+                           G_CALLBACK (on_threads_changed), self, G_CONNECT_SWAPPED);
   update_preview_threads (self);
+  _pp_window_init_scaling (self);
 
   /* Tabular digits, so counters and timings do not wobble as they change. */
   {
@@ -344,6 +506,15 @@ pp_window_init (PpWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), FALSE);
   update_recent_button (self);
+  g_signal_connect_object (self->thumbnail_grid, "notify::loading",
+                           G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->thumbnail_grid, "notify::n-items",
+                           G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->images_leaflet, "notify::folded",
+                           G_CALLBACK (on_leaflet_folded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded",
+                           G_CALLBACK (on_flap_folded), self, G_CONNECT_SWAPPED);
+  on_leaflet_folded (self);
 
   _pp_window_init_actions (self);
   _pp_window_init_dnd (self);

@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "batch/pp-batch-journal.h"
 #include "batch/pp-batch-private.h"
 
 void
@@ -26,84 +27,10 @@ _pp_batch_config_free (PpBatchConfig *config)
   g_strfreev (config->files);
   g_free (config->output_dir);
   g_free (config->name_template);
+  g_free (config->manifest);
   g_strfreev (config->excluded);
   g_clear_object (&config->pipeline);
   g_free (config);
-}
-
-static const char *const template_fields[] = { "name", "ext", "n", "date", NULL };
-
-/* Expands {name}, {ext}, {n} and {date}; fails on an unknown field or an unclosed brace. */
-static char *
-expand_template (const char *tmpl,
-                 const char *name,
-                 const char *ext,
-                 guint       n,
-                 const char *date,
-                 GError    **error)
-{
-  GString *s = g_string_new (NULL);
-  const char *p = tmpl;
-
-  while (*p != '\0')
-    {
-      const char *close;
-      g_autofree char *field = NULL;
-
-      if (*p != '{')
-        {
-          g_string_append_c (s, *p++);
-          continue;
-        }
-      close = strchr (p, '}');
-      if (close == NULL)
-        {
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                       "name template “%s”: “{” is never closed", tmpl);
-          g_string_free (s, TRUE);
-          return NULL;
-        }
-      field = g_strndup (p + 1, close - p - 1);
-      if (g_str_equal (field, "name"))
-        g_string_append (s, name);
-      else if (g_str_equal (field, "ext"))
-        g_string_append (s, ext);
-      else if (g_str_equal (field, "n"))
-        g_string_append_printf (s, "%u", n);
-      else if (g_str_equal (field, "date"))
-        g_string_append (s, date);
-      else
-        {
-          g_autofree char *known = g_strjoinv ("}, {", (char **) template_fields);
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                       "name template “%s”: unknown field {%s} (known: {%s})", tmpl, field,
-                       known);
-          g_string_free (s, TRUE);
-          return NULL;
-        }
-      p = close + 1;
-    }
-  return g_string_free (s, FALSE);
-}
-
-gboolean
-_pp_batch_validate_template (const char  *tmpl,
-                             GError     **error)
-{
-  g_autofree char *sample = expand_template (tmpl, "photo", "jpg", 1, "2024-01-01", error);
-
-  if (sample == NULL)
-    return FALSE;
-  if (*sample == '\0' || g_str_equal (sample, ".") || g_str_equal (sample, "..")
-      || strchr (sample, '/') != NULL)
-    {
-      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                   "name template “%s” must give a plain file name (no “/”), got “%s”", tmpl,
-                   sample);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -330,7 +257,14 @@ list_entries (const PpBatchConfig  *config,
           struct stat st;
 
           entry->input.path = g_strdup (config->files[i]);
-          entry->input.relative = g_path_get_basename (config->files[i]);
+          /* A list given with an input folder (--files-from with --batch DIR) keeps the
+           * sub-folders of the files inside it, as --recursive would. */
+          if (config->input_dir != NULL && g_str_has_prefix (config->files[i], config->input_dir)
+              && config->files[i][strlen (config->input_dir)] == G_DIR_SEPARATOR
+              && !g_str_equal (config->input_dir, "/"))
+            entry->input.relative = g_strdup (config->files[i] + strlen (config->input_dir) + 1);
+          else
+            entry->input.relative = g_path_get_basename (config->files[i]);
           if (g_stat (config->files[i], &st) != 0)
             {
               int saved = errno;
@@ -386,6 +320,7 @@ batch_file_free (gpointer data)
   g_free (file->output);
   g_free (file->reason);
   g_free (file->note);
+  g_free (file->sha256);
   g_free (file);
 }
 
@@ -428,41 +363,33 @@ input_ids_contain (GHashTable *ids,
   return g_hash_table_contains (ids, &id);
 }
 
-static void
-decide_output (const PpBatchConfig *config,
-               const Entry         *entry,
-               PpBatchFile         *file,
-               GHashTable          *claimed,
-               GHashTable          *input_ids)
+/* Where the template puts @entry's output (before any collision is settled), and in which
+ * format; @note_out gets a note when the input's format cannot be written. */
+static char *
+desired_output (const PpBatchConfig *config,
+                const Entry         *entry,
+                guint                index,
+                PpFormat            *format_out,
+                char               **note_out)
 {
   g_autofree char *base = g_path_get_basename (entry->input.relative);
   g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
   g_autofree char *stem = NULL;
   g_autofree char *ext = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *date = NULL;
-  g_autofree char *desired = NULL;
-  g_autofree char *candidate = NULL;
-  g_autoptr (GDateTime) mtime = NULL;
+  g_auto (PpNameFields) fields = { 0 };
   const char *dot = strrchr (base, '.');
   gboolean fell_back = FALSE;
-
-  if (entry->missing)
-    {
-      file->decided = TRUE;
-      file->pre_status = PP_FILE_STATUS_FAILED;
-      file->reason = g_strdup (entry->error);
-      return;
-    }
 
   stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
   if (config->format == PP_FORMAT_SAME)
     {
-      file->format = pp_format_for_input (entry->input.path, &fell_back);
+      *format_out = pp_format_for_input (entry->input.path, &fell_back);
       if (fell_back)
         {
           ext = g_strdup ("png");
-          file->note = g_strdup ("this format cannot be written: saved as PNG");
+          if (note_out != NULL)
+            *note_out = g_strdup ("this format cannot be written: saved as PNG");
         }
       else
         /* Keep the input's own spelling (.jpeg stays .jpeg). */
@@ -470,17 +397,98 @@ decide_output (const PpBatchConfig *config,
     }
   else
     {
-      file->format = config->format;
+      *format_out = config->format;
       ext = g_strdup (pp_format_get_extension (config->format));
     }
-  mtime = g_date_time_new_from_unix_local (entry->mtime);
-  date = mtime != NULL ? g_date_time_format (mtime, "%Y-%m-%d") : g_strdup ("unknown-date");
-  name = expand_template (config->name_template, stem, ext, file->index + 1, date, NULL);
+  fields.name = stem;
+  fields.ext = ext;
+  fields.n = index + 1;
+  _pp_batch_name_fields_read (config, entry->input.path, entry->mtime, &fields);
+  name = _pp_batch_expand_template (config->name_template, &fields, NULL);
   g_assert (name != NULL); /* validated when the run started */
 
-  desired = g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
-                                      : g_build_filename (config->output_dir, reldir, name, NULL);
-  candidate = g_strdup (desired);
+  return g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
+                                   : g_build_filename (config->output_dir, reldir, name, NULL);
+}
+
+/* "dir/NAME (k).EXT" -> "dir/NAME.EXT", undoing with_counter(); NULL for any other name. */
+static char *
+without_counter (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+  char *end = dot != NULL && dot != base ? dot : base + strlen (base);
+  char *open;
+  g_autofree char *plain = NULL;
+
+  if (end - base < 4 || end[-1] != ')')
+    return NULL;
+  open = g_strrstr_len (base, end - base, " (");
+  if (open == NULL || open == base || open + 2 == end - 1)
+    return NULL;
+  for (char *p = open + 2; p < end - 1; p++)
+    if (!g_ascii_isdigit (*p))
+      return NULL;
+  plain = g_strdup_printf ("%.*s%s", (int) (open - base), base, end);
+  return g_build_filename (dir, plain, NULL);
+}
+
+/* With the output folder the input folder (--in-place), the outputs of earlier runs are
+ * inputs too: an input that is another input's output name (or a numbered variant of one,
+ * from --on-collision rename) was written by Parapix and is not processed again; otherwise
+ * every run would add a generation (3 files, then 6, then 12). Returns the input it was made
+ * from, or NULL. */
+static const char *
+earlier_output_of (const Entry *entry,
+                   GHashTable  *desired_by_output)
+{
+  const char *made_from = g_hash_table_lookup (desired_by_output, entry->input.path);
+  g_autofree char *plain = NULL;
+
+  if (made_from != NULL)
+    return made_from;
+  plain = without_counter (entry->input.path);
+  return plain != NULL ? g_hash_table_lookup (desired_by_output, plain) : NULL;
+}
+
+static void
+skip_file (PpBatchFile *file,
+           char        *reason)
+{
+  file->decided = TRUE;
+  file->pre_status = PP_FILE_STATUS_SKIPPED;
+  file->reason = reason;
+}
+
+static void
+next_candidate (char      **candidate,
+                const char *desired,
+                guint       k)
+{
+  g_free (*candidate);
+  *candidate = with_counter (desired, k);
+}
+
+/* The collision policy for @desired: it, or "name (k).ext" for the first free k, or overwrite,
+ * or skip (@file decided; the name is still returned, and claimed). Never an output this batch
+ * already claimed, never an input (unless in-place, and then only the file's own input). With
+ * @name_only (a file of another shard) only the batch's own claims count, not the output
+ * folder: every shard then names every file as one run over the whole list would, whatever the
+ * other shards have written so far. An existing output that an earlier attempt of this batch
+ * wrote for this very input (@journal, with --resume) is replaced rather than renamed around. */
+static char *
+resolve_collision (const PpBatchConfig *config,
+                   const Entry         *entry,
+                   PpBatchFile         *file,
+                   const char          *desired,
+                   GHashTable          *claimed,
+                   GHashTable          *input_ids,
+                   PpBatchJournal      *journal,
+                   gboolean             name_only)
+{
+  g_autofree char *candidate = g_strdup (desired);
+
   for (guint k = 1;; k++)
     {
       FileId existing;
@@ -490,59 +498,83 @@ decide_output (const PpBatchConfig *config,
         {
           if (config->collision == PP_COLLISION_SKIP)
             {
-              file->decided = TRUE;
-              file->pre_status = PP_FILE_STATUS_SKIPPED;
-              file->reason = g_strdup_printf ("another input of this batch is also written to "
-                                             "“%s”", candidate);
+              skip_file (file, g_strdup_printf ("another input of this batch is also written "
+                                                "to “%s”", candidate));
               break;
             }
           /* Even with overwrite, never replace what this batch itself wrote. */
-          g_free (candidate);
-          candidate = with_counter (desired, k);
+          next_candidate (&candidate, desired, k);
           continue;
         }
-      exists = g_file_test (candidate, G_FILE_TEST_EXISTS)
-               || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK);
+      exists = !name_only && (g_file_test (candidate, G_FILE_TEST_EXISTS)
+                              || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK));
       if (exists && input_ids_contain (input_ids, candidate, &existing))
         {
           if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
+            file->overwrite = TRUE;
+          else if (config->collision == PP_COLLISION_RENAME)
             {
-              file->overwrite = TRUE;
-              break;
-            }
-          if (config->collision == PP_COLLISION_RENAME)
-            {
-              g_free (candidate);
-              candidate = with_counter (desired, k);
+              next_candidate (&candidate, desired, k);
               continue;
             }
-          file->decided = TRUE;
-          file->pre_status = PP_FILE_STATUS_SKIPPED;
-          file->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
-                                         "replaced (unless --in-place)", candidate);
+          else
+            skip_file (file, g_strdup_printf ("the output “%s” is an input file; inputs are "
+                                              "never replaced (unless --in-place)", candidate));
           break;
         }
-      if (exists)
+      if (exists && _pp_batch_journal_owns (journal, entry->input.path, candidate))
+        file->overwrite = TRUE;
+      else if (exists && config->collision == PP_COLLISION_RENAME)
         {
-          if (config->collision == PP_COLLISION_RENAME)
-            {
-              g_free (candidate);
-              candidate = with_counter (desired, k);
-              continue;
-            }
-          if (config->collision == PP_COLLISION_SKIP)
-            {
-              file->decided = TRUE;
-              file->pre_status = PP_FILE_STATUS_SKIPPED;
-              file->reason = g_strdup_printf ("“%s” already exists", candidate);
-              break;
-            }
-          file->overwrite = TRUE;
+          next_candidate (&candidate, desired, k);
+          continue;
         }
+      else if (exists && config->collision == PP_COLLISION_SKIP)
+        skip_file (file, g_strdup_printf ("“%s” already exists", candidate));
+      else if (exists)
+        file->overwrite = TRUE;
       break;
     }
-  g_hash_table_add (claimed, g_strdup (candidate));
-  file->output = g_steal_pointer (&candidate);
+  return g_steal_pointer (&candidate);
+}
+
+/* Decides @file's output name, or that it fails or is skipped, and claims the name; @journal
+ * and @name_only as for resolve_collision(). With @desired_by_output (in-place runs), the
+ * outputs of earlier runs among the inputs are skipped. */
+static void
+decide_output (const PpBatchConfig *config,
+               const Entry         *entry,
+               PpBatchFile         *file,
+               GHashTable          *claimed,
+               GHashTable          *input_ids,
+               PpBatchJournal      *journal,
+               gboolean             name_only,
+               GHashTable          *desired_by_output)
+{
+  g_autofree char *desired = NULL;
+  const char *made_from;
+
+  if (entry->missing)
+    {
+      file->decided = TRUE;
+      file->pre_status = PP_FILE_STATUS_FAILED;
+      file->reason = g_strdup (entry->error);
+      return;
+    }
+  if (desired_by_output != NULL
+      && (made_from = earlier_output_of (entry, desired_by_output)) != NULL)
+    {
+      g_autofree char *source = g_path_get_basename (made_from);
+
+      skip_file (file, g_strdup_printf ("an output of an earlier run (from “%s”), not processed "
+                                        "again", source));
+      return;
+    }
+
+  desired = desired_output (config, entry, file->index, &file->format, &file->note);
+  file->output = resolve_collision (config, entry, file, desired, claimed, input_ids, journal,
+                                    name_only);
+  g_hash_table_add (claimed, g_strdup (file->output));
 }
 
 void
@@ -550,9 +582,14 @@ _pp_batch_listing_free (PpBatchListing *listing)
 {
   g_clear_pointer (&listing->files, g_ptr_array_unref);
   g_clear_pointer (&listing->inputs, g_ptr_array_unref);
+  g_clear_pointer (&listing->journal, _pp_batch_journal_close);
   g_free (listing);
 }
 
+/**
+ * pp_batch_input_free:
+ * @input: (nullable) (transfer full): an input from pp_batch_list_files_finish()
+ */
 void
 pp_batch_input_free (PpBatchInput *input)
 {
@@ -561,6 +598,94 @@ pp_batch_input_free (PpBatchInput *input)
   g_free (input->path);
   g_free (input->relative);
   g_free (input);
+}
+
+/* The input folder exists; for a run, the output folder exists (made if missing) and can be
+ * written, and is not the input folder unless in-place (@output_is_input says whether it is). */
+static gboolean
+check_folders (const PpBatchConfig  *config,
+               gboolean              for_run,
+               gboolean             *output_is_input,
+               GError              **error)
+{
+  const char *problem = NULL;
+  FileId input_id, output_id;
+
+  if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
+                   "The input folder “%s” does not exist or is not a folder", config->input_dir);
+      return FALSE;
+    }
+  *output_is_input = config->input_dir != NULL && stat_id (config->input_dir, &input_id)
+                     && stat_id (config->output_dir, &output_id)
+                     && input_id.dev == output_id.dev && input_id.ino == output_id.ino;
+  if (!for_run)
+    return TRUE;
+  if (*output_is_input && !config->in_place)
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
+                   "The output folder is the input folder “%s”: choose another output folder, "
+                   "or allow writing beside (and over) the originals with --in-place (outputs "
+                   "of earlier runs are then recognised and not processed again)",
+                   config->input_dir);
+      return FALSE;
+    }
+  if (g_mkdir_with_parents (config->output_dir, 0777) != 0)
+    problem = "Cannot create the output folder";
+  else if (access (config->output_dir, W_OK | X_OK) != 0)
+    problem = "Cannot write in the output folder";
+  if (problem != NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT, "%s “%s”: %s", problem,
+                   config->output_dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every input's output name -> that input, to know the earlier runs' outputs among the inputs
+ * of an in-place run. */
+static GHashTable *
+map_desired_outputs (const PpBatchConfig *config,
+                     GPtrArray           *entries)
+{
+  GHashTable *desired_by_output = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         g_free);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *entry = g_ptr_array_index (entries, i);
+      PpFormat format;
+      char *desired;
+
+      if (entry->missing)
+        continue;
+      desired = desired_output (config, entry, i, &format, NULL);
+      if (g_str_equal (desired, entry->input.path))
+        g_free (desired); /* replacing itself in place: not another file's output */
+      else
+        g_hash_table_replace (desired_by_output, desired, g_strdup (entry->input.path));
+    }
+  return desired_by_output;
+}
+
+/* Claims the name another shard gives @entry, as one run over the whole list would. */
+static void
+claim_other_shards_name (const PpBatchConfig *config,
+                         const Entry         *entry,
+                         guint                index,
+                         GHashTable          *claimed,
+                         GHashTable          *input_ids,
+                         GHashTable          *desired_by_output)
+{
+  PpBatchFile *other = g_new0 (PpBatchFile, 1);
+
+  other->index = index;
+  decide_output (config, entry, other, claimed, input_ids, NULL, TRUE, desired_by_output);
+  batch_file_free (other);
 }
 
 PpBatchListing *
@@ -573,41 +698,25 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
   g_autoptr (GHashTable) claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) input_ids = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
                                                             NULL);
+  g_autoptr (GHashTable) desired_by_output = NULL;
   PpBatchListing *listing = g_new0 (PpBatchListing, 1);
+  gboolean output_is_input = FALSE;
 
-  if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
+  if (!check_folders (config, for_run, &output_is_input, error))
     {
-      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
-                   "The input folder “%s” does not exist or is not a folder", config->input_dir);
       _pp_batch_listing_free (listing);
       return NULL;
-    }
-  if (for_run)
-    {
-      if (g_mkdir_with_parents (config->output_dir, 0777) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                       "Cannot create the output folder “%s”: %s", config->output_dir,
-                       g_strerror (saved));
-          _pp_batch_listing_free (listing);
-          return NULL;
-        }
-      if (access (config->output_dir, W_OK | X_OK) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                       "Cannot write in the output folder “%s”: %s", config->output_dir,
-                       g_strerror (saved));
-          _pp_batch_listing_free (listing);
-          return NULL;
-        }
     }
 
   entries = list_entries (config, &listing->n_ignored, cancellable, error);
   if (entries == NULL)
+    {
+      _pp_batch_listing_free (listing);
+      return NULL;
+    }
+  listing->n_listed = entries->len;
+  if (for_run && (config->resume || config->manifest != NULL)
+      && (listing->journal = _pp_batch_journal_open (config, error)) == NULL)
     {
       _pp_batch_listing_free (listing);
       return NULL;
@@ -619,6 +728,8 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       if (!entry->missing)
         g_hash_table_add (input_ids, file_id_new (entry->dev, entry->ino));
     }
+  if (for_run && output_is_input)
+    desired_by_output = map_desired_outputs (config, entries);
 
   listing->files = g_ptr_array_new_with_free_func (batch_file_free);
   listing->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
@@ -630,7 +741,11 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
 
       /* Round robin over the sorted list: big and small files spread evenly over shards. */
       if (i % config->shard_count != config->shard_index)
-        continue;
+        {
+          if (for_run)
+            claim_other_shards_name (config, entry, i, claimed, input_ids, desired_by_output);
+          continue;
+        }
       input = g_new0 (PpBatchInput, 1);
       input->path = g_strdup (entry->input.path);
       input->relative = g_strdup (entry->input.relative);
@@ -641,7 +756,14 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       file->index = i;
       file->input = g_strdup (entry->input.path);
       file->display = g_strdup (entry->input.relative);
-      decide_output (config, entry, file, claimed, input_ids);
+      if (_pp_batch_journal_resume (listing->journal, file, cancellable))
+        g_hash_table_add (claimed, g_strdup (file->output));
+      else
+        {
+          decide_output (config, entry, file, claimed, input_ids, listing->journal, FALSE,
+                         desired_by_output);
+          _pp_batch_journal_planned (listing->journal, file);
+        }
       g_ptr_array_add (listing->files, file);
     }
   return listing;

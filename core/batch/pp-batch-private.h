@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _PpBatchJournal PpBatchJournal;  /* pp-batch-journal.h */
+
 /* The configuration as frozen when a run (or a listing) starts; read-only afterwards, shared
  * with the listing thread and the workers. */
 typedef struct
@@ -31,10 +33,12 @@ typedef struct
   PpFramesPolicy frames;
   PpDamagedPolicy damaged;
   gboolean in_place;
+  PpMetadataPolicy metadata;
+  PpTimestamps timestamps;
+  PpColor background;
+  gboolean resume;        /* skip what the output folder's manifests say is done */
+  char *manifest;         /* (nullable) --manifest FILE */
   GStrv excluded;         /* (nullable) */
-  /* Set last on the main thread, checked first by the planning thread: the hand-over goes
-   * through GTask's thread pool, whose futex locks ThreadSanitizer cannot see. */
-  int published;
 } PpBatchConfig;
 
 /* One input of a run, its output decided up front (pp-batch-listing.c). */
@@ -50,6 +54,8 @@ typedef struct
   gboolean decided;
   char *reason;
   char *note;
+  gboolean resumed;    /* done by an earlier run (--resume): decided SKIPPED, not processed */
+  char *sha256;        /* (nullable) resumed: the earlier output's checksum */
 } PpBatchFile;
 
 /* What listing found: every input (for list_files) and, for a run, each file to process. */
@@ -58,9 +64,8 @@ typedef struct
   GPtrArray *files;     /* of PpBatchFile, in input order; empty unless listed for a run */
   GPtrArray *inputs;    /* of PpBatchInput */
   guint n_ignored;
-  /* Set last by the listing thread, read first by the main thread: GTask hands the listing
-   * over through GLib's futex-based locks, which ThreadSanitizer cannot see; this pair it can. */
-  int published;
+  guint n_listed;       /* inputs in the whole sorted list, before sharding */
+  PpBatchJournal *journal; /* (nullable) manifests, with resume or manifest set */
 } PpBatchListing;
 
 /* pp-batch.c, main thread */
@@ -71,10 +76,35 @@ void            _pp_batch_begin_run         (PpBatch              *self,
 void            _pp_batch_end_run           (PpBatch              *self,
                                              gboolean              keep_run);
 
-/* pp-batch-listing.c, any thread */
-void            _pp_batch_config_free       (PpBatchConfig        *config);
+/* The values of a name template's fields for one input (pp-batch-naming.c). */
+typedef struct
+{
+  const char *name;   /* the input's name without extension */
+  const char *ext;    /* the output's extension */
+  guint n;            /* 1-based position in the sorted list */
+  char *date;         /* "2023-07-14": EXIF DateTimeOriginal, else the file's time */
+  char *time;         /* "18-05-09" */
+  char *camera;       /* "Canon EOS R5" */
+  int width;          /* the output's size; 0 when unknown */
+  int height;
+} PpNameFields;
+
+/* pp-batch-naming.c, any thread */
 gboolean        _pp_batch_validate_template (const char           *tmpl,
                                              GError              **error);
+gboolean        _pp_batch_template_uses     (const char           *tmpl,
+                                             const char           *field);
+char           *_pp_batch_expand_template   (const char           *tmpl,
+                                             const PpNameFields   *fields,
+                                             GError              **error);
+void            _pp_batch_name_fields_read  (const PpBatchConfig  *config,
+                                             const char           *path,
+                                             gint64                mtime,
+                                             PpNameFields         *fields);
+void            _pp_batch_name_fields_clear (PpNameFields         *fields);
+
+/* pp-batch-listing.c, any thread */
+void            _pp_batch_config_free       (PpBatchConfig        *config);
 PpBatchListing *_pp_batch_listing_new       (const PpBatchConfig  *config,
                                              gboolean              for_run,
                                              GCancellable         *cancellable,
@@ -101,5 +131,6 @@ gboolean        _pp_batch_run_frames        (PpPipeline           *pipeline,
                                              GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBatchConfig, _pp_batch_config_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpNameFields, _pp_batch_name_fields_clear)
 
 G_END_DECLS

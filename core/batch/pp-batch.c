@@ -17,7 +17,6 @@
 #include <glib/gstdio.h>
 
 #include "batch/pp-batch-private.h"
-#include "io/pp-io-private.h"
 #include "render/pp-plan.h"
 #include "render/pp-scheduler.h"
 
@@ -27,6 +26,10 @@ G_DEFINE_ENUM_TYPE (PpCollision, pp_collision,
   G_DEFINE_ENUM_VALUE (PP_COLLISION_RENAME, "rename"),
   G_DEFINE_ENUM_VALUE (PP_COLLISION_SKIP, "skip"),
   G_DEFINE_ENUM_VALUE (PP_COLLISION_OVERWRITE, "overwrite"))
+
+G_DEFINE_ENUM_TYPE (PpTimestamps, pp_timestamps,
+  G_DEFINE_ENUM_VALUE (PP_TIMESTAMPS_KEEP, "keep"),
+  G_DEFINE_ENUM_VALUE (PP_TIMESTAMPS_NOW, "now"))
 
 struct _PpBatch
 {
@@ -50,6 +53,11 @@ struct _PpBatch
   PpFramesPolicy frames;
   PpDamagedPolicy damaged;
   gboolean in_place;
+  PpMetadataPolicy metadata;
+  PpTimestamps timestamps;
+  char *background;
+  gboolean resume;
+  GFile *manifest;
   GStrv excluded;
 
   gboolean running;
@@ -78,6 +86,11 @@ enum
   PROP_FRAMES,
   PROP_DAMAGED,
   PROP_IN_PLACE,
+  PROP_METADATA,
+  PROP_TIMESTAMPS,
+  PROP_BACKGROUND,
+  PROP_RESUME,
+  PROP_MANIFEST,
   PROP_RUNNING,
   N_PROPS
 };
@@ -89,6 +102,14 @@ G_DEFINE_FINAL_TYPE (PpBatch, pp_batch, G_TYPE_OBJECT)
 /* ------------------------------------------------------------------------------------------ */
 /* Configuration */
 
+/**
+ * pp_batch_get_effective_threads:
+ * @self: a batch
+ *
+ * Returns: the workers a run would use: 1 in serial mode, else the threads property, or
+ *   pp_scheduler_get_default_threads() when it is 0; at most PP_SCHEDULER_MAX_THREADS (fewer run
+ *   when there are fewer files)
+ */
 guint
 pp_batch_get_effective_threads (PpBatch *self)
 {
@@ -106,6 +127,7 @@ _pp_batch_freeze_config (PpBatch  *self,
                          GError  **error)
 {
   g_autoptr (PpBatchConfig) config = g_new0 (PpBatchConfig, 1);
+  g_autoptr (GError) local_error = NULL;
 
   if (self->input_folder == NULL && (self->files == NULL || self->files[0] == NULL))
     {
@@ -173,9 +195,40 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->frames = self->frames;
   config->damaged = self->damaged;
   config->in_place = self->in_place;
+  config->metadata = self->metadata;
+  config->timestamps = self->timestamps;
+  if (!pp_color_parse (self->background, &config->background, &local_error))
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID, "%s (background)",
+                   local_error->message);
+      return NULL;
+    }
+  config->resume = self->resume;
+  config->manifest = self->manifest != NULL ? g_file_get_path (self->manifest) : NULL;
   config->excluded = g_strdupv (self->excluded);
-  g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
+}
+
+/**
+ * pp_batch_check:
+ *
+ * Checks the configuration the way a run does when it starts (inputs set, shard, name
+ * template, output format, local folders), without touching the disk, so a window can refuse
+ * a run before it creates an output folder. Main thread.
+ *
+ * Returns: %FALSE with @error set (PP_BATCH_ERROR_INVALID, naming what is wrong) when a run
+ *   would not start
+ */
+gboolean
+pp_batch_check (PpBatch  *self,
+                GError  **error)
+{
+  g_autoptr (PpBatchConfig) config = NULL;
+
+  g_return_val_if_fail (PP_IS_BATCH (self), FALSE);
+
+  config = _pp_batch_freeze_config (self, error);
+  return config != NULL;
 }
 
 static void
@@ -230,6 +283,7 @@ pp_batch_dispose (GObject *object)
   g_clear_object (&self->pipeline);
   g_clear_object (&self->input_folder);
   g_clear_object (&self->output_folder);
+  g_clear_object (&self->manifest);
 
   G_OBJECT_CLASS (pp_batch_parent_class)->dispose (object);
 }
@@ -242,6 +296,7 @@ pp_batch_finalize (GObject *object)
   g_strfreev (self->files);
   g_strfreev (self->excluded);
   g_free (self->name_template);
+  g_free (self->background);
 
   G_OBJECT_CLASS (pp_batch_parent_class)->finalize (object);
 }
@@ -309,6 +364,21 @@ pp_batch_get_property (GObject    *object,
       break;
     case PROP_IN_PLACE:
       g_value_set_boolean (value, self->in_place);
+      break;
+    case PROP_METADATA:
+      g_value_set_enum (value, self->metadata);
+      break;
+    case PROP_TIMESTAMPS:
+      g_value_set_enum (value, self->timestamps);
+      break;
+    case PROP_BACKGROUND:
+      g_value_set_string (value, self->background);
+      break;
+    case PROP_RESUME:
+      g_value_set_boolean (value, self->resume);
+      break;
+    case PROP_MANIFEST:
+      g_value_set_object (value, self->manifest);
       break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
@@ -382,6 +452,21 @@ pp_batch_set_property (GObject      *object,
     case PROP_IN_PLACE:
       pp_batch_set_in_place (self, g_value_get_boolean (value));
       break;
+    case PROP_METADATA:
+      pp_batch_set_metadata (self, g_value_get_enum (value));
+      break;
+    case PROP_TIMESTAMPS:
+      pp_batch_set_timestamps (self, g_value_get_enum (value));
+      break;
+    case PROP_BACKGROUND:
+      pp_batch_set_background (self, g_value_get_string (value));
+      break;
+    case PROP_RESUME:
+      pp_batch_set_resume (self, g_value_get_boolean (value));
+      break;
+    case PROP_MANIFEST:
+      pp_batch_set_manifest (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -432,6 +517,14 @@ pp_batch_class_init (PpBatchClass *klass)
   properties[PROP_DAMAGED] =
     g_param_spec_enum ("damaged", NULL, NULL, PP_TYPE_DAMAGED_POLICY, PP_DAMAGED_FAIL, rw);
   properties[PROP_IN_PLACE] = g_param_spec_boolean ("in-place", NULL, NULL, FALSE, rw);
+  properties[PROP_METADATA] = g_param_spec_enum ("metadata", NULL, NULL, PP_TYPE_METADATA_POLICY,
+                                                 PP_METADATA_KEEP, rw);
+  properties[PROP_TIMESTAMPS] = g_param_spec_enum ("timestamps", NULL, NULL, PP_TYPE_TIMESTAMPS,
+                                                   PP_TIMESTAMPS_KEEP, rw);
+  properties[PROP_BACKGROUND] =
+    g_param_spec_string ("background", NULL, NULL, PP_BATCH_DEFAULT_BACKGROUND, rw);
+  properties[PROP_RESUME] = g_param_spec_boolean ("resume", NULL, NULL, FALSE, rw);
+  properties[PROP_MANIFEST] = g_param_spec_object ("manifest", NULL, NULL, G_TYPE_FILE, rw);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -447,16 +540,33 @@ pp_batch_init (PpBatch *self)
   self->mode = PP_BATCH_MODE_PARALLEL;
   self->shard_count = 1;
   self->max_megapixels = PP_IO_DEFAULT_MAX_MEGAPIXELS;
+  self->background = g_strdup (PP_BATCH_DEFAULT_BACKGROUND);
   self->progress = pp_progress_new ();
   g_signal_connect (self->progress, "changed", G_CALLBACK (on_progress_changed), self);
 }
 
+/**
+ * pp_batch_new:
+ *
+ * Configure the batch with its properties (or setters) on the main thread, then run it with
+ * pp_batch_run_async(); a batch can run again once a run has finished.
+ *
+ * Returns: (transfer full): a batch with the defaults: parallel on every processor, the input's
+ *   own format, "{name}.{ext}", rename on collision, metadata kept, 128-megapixel limit
+ */
 PpBatch *
 pp_batch_new (void)
 {
   return g_object_new (PP_TYPE_BATCH, NULL);
 }
 
+/**
+ * pp_batch_get_progress:
+ * @self: a batch
+ *
+ * Returns: (transfer none): the batch's progress coalescer; its "changed" signal is emitted on
+ *   the main context of the thread that made the batch, during a run
+ */
 PpProgress *
 pp_batch_get_progress (PpBatch *self)
 {
@@ -464,6 +574,13 @@ pp_batch_get_progress (PpBatch *self)
   return self->progress;
 }
 
+/**
+ * pp_batch_get_run:
+ * @self: a batch
+ *
+ * Returns: (transfer none) (nullable): the record of the current run (it grows live, a
+ *   GListModel of PpFileResult) or of the last one; %NULL before the first run started
+ */
 PpRun *
 pp_batch_get_run (PpBatch *self)
 {
@@ -471,6 +588,12 @@ pp_batch_get_run (PpBatch *self)
   return self->run;
 }
 
+/**
+ * pp_batch_get_running:
+ * @self: a batch
+ *
+ * Returns: whether a run is in progress (the read-only "running" property)
+ */
 gboolean
 pp_batch_get_running (PpBatch *self)
 {
@@ -478,13 +601,13 @@ pp_batch_get_running (PpBatch *self)
   return self->running;
 }
 
-GFile *
-pp_batch_get_input_folder (PpBatch *self)
-{
-  g_return_val_if_fail (PP_IS_BATCH (self), NULL);
-  return self->input_folder;
-}
-
+/**
+ * pp_batch_get_output_folder:
+ * @self: a batch
+ *
+ * Returns: (transfer none) (nullable): the "output-folder" property: %NULL means the default
+ *   ("processed" inside the input folder, or the input folder itself with in-place)
+ */
 GFile *
 pp_batch_get_output_folder (PpBatch *self)
 {
@@ -842,6 +965,116 @@ pp_batch_set_in_place (PpBatch  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_PLACE]);
 }
 
+/**
+ * pp_batch_set_metadata:
+ * @policy: what outputs keep of their inputs' EXIF, XMP and IPTC
+ *
+ * Sets the "metadata" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_metadata (PpBatch          *self,
+                       PpMetadataPolicy  policy)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (policy <= PP_METADATA_STRIP_GPS);
+
+  if (self->metadata == policy)
+    return;
+  self->metadata = policy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METADATA]);
+}
+
+/**
+ * pp_batch_set_timestamps:
+ * @timestamps: the modification time outputs get
+ *
+ * Sets the "timestamps" property, notified only on a change. Main thread.
+ */
+void
+pp_batch_set_timestamps (PpBatch      *self,
+                         PpTimestamps  timestamps)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (timestamps <= PP_TIMESTAMPS_NOW);
+
+  if (self->timestamps == timestamps)
+    return;
+  self->timestamps = timestamps;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMESTAMPS]);
+}
+
+/**
+ * pp_batch_set_background:
+ * @color: (nullable): what pp_color_parse() reads; %NULL for white
+ *
+ * Sets the "background" property, notified only on a change. Main thread. A colour that does
+ * not parse fails the next run with PP_BATCH_ERROR_INVALID (check it first with
+ * pp_color_parse() to tell the user at once).
+ */
+void
+pp_batch_set_background (PpBatch    *self,
+                         const char *color)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  if (color == NULL)
+    color = PP_BATCH_DEFAULT_BACKGROUND;
+  if (g_strcmp0 (self->background, color) == 0)
+    return;
+  g_free (self->background);
+  self->background = g_strdup (color);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND]);
+}
+
+/**
+ * pp_batch_set_resume:
+ * @resume: keep a manifest next to the outputs and skip what earlier runs' manifests say is
+ *   done (docs/CLUSTER.md, "Resume and manifests")
+ *
+ * Sets the "resume" property, notified only on a change. Main thread; a run in progress keeps
+ * the configuration it started with.
+ */
+void
+pp_batch_set_resume (PpBatch  *self,
+                     gboolean  resume)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  resume = !!resume;
+  if (self->resume == resume)
+    return;
+  self->resume = resume;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESUME]);
+}
+
+/**
+ * pp_batch_set_manifest:
+ * @file: (nullable): where to write the run's manifest (JSON lines, emptied when a run starts,
+ *   one line per file as it finishes); %NULL: none
+ *
+ * Sets the "manifest" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_manifest (PpBatch *self,
+                       GFile   *file)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (g_set_object (&self->manifest, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANIFEST]);
+}
+
+/**
+ * pp_batch_set_excluded_folders:
+ * @self: a batch
+ * @paths: (nullable) (array zero-terminated=1): folders never to list inputs from or descend
+ *   into, besides the output folder itself (the other half of a compare run); copied
+ *
+ * Not a property: set it before pp_batch_run_async(). Main thread.
+ */
 void
 pp_batch_set_excluded_folders (PpBatch            *self,
                                const char * const *paths)

@@ -10,7 +10,9 @@
 
 #include <gio/gio.h>
 
+#include "image/pp-image-alpha.h"
 #include "io/pp-io.h"
+#include "metadata/pp-metadata.h"
 #include "render/pp-pipeline.h"
 #include "batch/pp-progress.h"
 #include "batch/pp-run.h"
@@ -37,6 +39,16 @@ typedef enum
 
 #define PP_TYPE_COLLISION (pp_collision_get_type ())
 
+/* The modification time an output gets (--timestamps). */
+typedef enum
+{
+  PP_TIMESTAMPS_KEEP,         /* its input's, so the folder still sorts by when photos were taken */
+  PP_TIMESTAMPS_NOW,          /* the time it was written */
+} PpTimestamps;
+
+#define PP_TYPE_TIMESTAMPS (pp_timestamps_get_type ())
+#define PP_BATCH_DEFAULT_BACKGROUND "#ffffff"
+
 #define PP_BATCH_DEFAULT_TEMPLATE "{name}.{ext}"
 #define PP_BATCH_DEFAULT_OUTPUT_NAME "processed"
 
@@ -53,6 +65,7 @@ G_DECLARE_FINAL_TYPE (PpBatch, pp_batch, PP, BATCH, GObject)
 
 GQuark       pp_batch_error_quark          (void);
 GType        pp_collision_get_type         (void) G_GNUC_CONST;
+GType        pp_timestamps_get_type        (void) G_GNUC_CONST;
 
 PpBatch     *pp_batch_new                  (void);
 
@@ -78,11 +91,18 @@ PpBatch     *pp_batch_new                  (void);
  *   damaged         PpDamagedPolicy fail (default: a truncated or damaged file fails, saying
  *                                how), keep (written with the damage in its note)
  *   in-place        gboolean     allow an output to replace its own input
+ *   metadata        PpMetadataPolicy  keep (default: EXIF, XMP, IPTC normalised), strip,
+ *                                strip-gps
+ *   timestamps      PpTimestamps keep (default: the input's modification time), now
+ *   background      char*        the colour transparent pixels are laid over where the output
+ *                                format has no alpha (pp_color_parse()); default "#ffffff"
+ *   resume          gboolean     skip what the output folder's manifests say is done, and
+ *                                keep this run's manifest there (docs/CLUSTER.md)
+ *   manifest        GFile*       also write the run's manifest (JSON lines) here; default none
  *   running         gboolean     (read-only) a run is in progress
  */
 void         pp_batch_set_input_folder     (PpBatch             *self,
                                             GFile               *folder);
-GFile       *pp_batch_get_input_folder     (PpBatch             *self);
 void         pp_batch_set_files            (PpBatch             *self,
                                             const char * const  *paths);
 void         pp_batch_set_output_folder    (PpBatch             *self,
@@ -117,11 +137,23 @@ void         pp_batch_set_damaged          (PpBatch             *self,
                                             PpDamagedPolicy      damaged);
 void         pp_batch_set_in_place         (PpBatch             *self,
                                             gboolean             in_place);
+void         pp_batch_set_metadata         (PpBatch             *self,
+                                            PpMetadataPolicy     policy);
+void         pp_batch_set_timestamps       (PpBatch             *self,
+                                            PpTimestamps         timestamps);
+void         pp_batch_set_background       (PpBatch             *self,
+                                            const char          *color);
+void         pp_batch_set_resume           (PpBatch             *self,
+                                            gboolean             resume);
+void         pp_batch_set_manifest         (PpBatch             *self,
+                                            GFile               *file);
 /* Folders never to descend into or take inputs from (besides the output folder itself), e.g.
  * the other half of a compare run. Not a property: set it before a run. */
 void         pp_batch_set_excluded_folders (PpBatch             *self,
                                             const char * const  *paths);
 gboolean     pp_batch_get_running          (PpBatch             *self);
+gboolean     pp_batch_check                (PpBatch             *self,
+                                            GError             **error);
 /* Threads a run will use: 1 in serial mode, else the threads property (or the processors). */
 guint        pp_batch_get_effective_threads (PpBatch            *self);
 

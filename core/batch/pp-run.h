@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "batch/pp-cpu-budget.h"
 #include "batch/pp-file-result.h"
 #include "image/pp-types.h"
 
@@ -34,6 +35,7 @@ typedef struct
   guint n_skipped;
   guint n_failed;
   guint n_cancelled;
+  guint n_resumed;     /* of n_skipped: done by an earlier run (--resume) */
   double megapixels;   /* input pixels (as declared) of the files done, in millions */
   gint64 decode_us;    /* summed over files */
   gint64 filter_us;
@@ -61,6 +63,11 @@ void         pp_run_set_n_planned   (PpRun             *self,
                                      guint              n_files);
 void         pp_run_set_n_ignored   (PpRun             *self,
                                      guint              n_files);
+void         pp_run_set_n_listed    (PpRun             *self,
+                                     guint              n_files);
+void         pp_run_set_origin      (PpRun             *self,
+                                     const char        *shard_source,
+                                     const PpCpuBudget *budget);
 void         pp_run_append          (PpRun             *self,
                                      PpFileResult      *result);
 void         pp_run_set_threads_choice (PpRun          *self,
@@ -78,11 +85,12 @@ guint        pp_run_get_threads     (PpRun             *self);
 const char  *pp_run_get_output      (PpRun             *self);
 guint        pp_run_get_n_planned   (PpRun             *self);
 guint        pp_run_get_n_ignored   (PpRun             *self);
+guint        pp_run_get_n_listed    (PpRun             *self);
+const char  *pp_run_get_host        (PpRun             *self);
 gint64       pp_run_get_wall_us     (PpRun             *self);
 gint64       pp_run_get_cpu_us      (PpRun             *self);
 gboolean     pp_run_get_cancelled   (PpRun             *self);
 gboolean     pp_run_get_finished    (PpRun             *self);
-GDateTime   *pp_run_get_started     (PpRun             *self);
 void         pp_run_get_totals      (PpRun             *self,
                                      PpRunTotals       *totals);
 
