@@ -17,8 +17,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
+#include <glib/gstdio.h>
+
+#include "batch/pp-file-list.h"
+#include "batch/pp-shard.h"
 #include "filters/pp-filter.h"
+#include "batch/pp-sweep.h"
 #include "pp-cli-private.h"
 #include "render/pp-presets.h"
 #include "render/pp-scheduler.h"
@@ -26,7 +32,8 @@
 G_DEFINE_ENUM_TYPE (PpCliMode, pp_cli_mode,
   G_DEFINE_ENUM_VALUE (PP_CLI_MODE_SERIAL, "serial"),
   G_DEFINE_ENUM_VALUE (PP_CLI_MODE_PARALLEL, "parallel"),
-  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_COMPARE, "compare"))
+  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_COMPARE, "compare"),
+  G_DEFINE_ENUM_VALUE (PP_CLI_MODE_SWEEP, "sweep"))
 
 typedef struct _CliOption CliOption;
 
@@ -56,7 +63,11 @@ static gboolean parse_mode (const CliOption *, PpCliOptions *, const char *, GEr
 static gboolean parse_threads (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_format (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_shard (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_background (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_files_from (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_max_megapixels (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_threads_list (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_count (const CliOption *, PpCliOptions *, const char *, GError **);
 
 #define PROPERTY(prop) .parse = parse_property, .property = (prop)
 #define FIELD(field) .parse = parse_field, .offset = G_STRUCT_OFFSET (PpCliOptions, field)
@@ -72,22 +83,43 @@ static const CliOption cli_options[] = {
   { "preset", "NAME", "Filters of a saved preset instead of --pipeline (see --list-presets)",
     PARSE (parse_preset) },
   { "mode", "MODE",
-    "serial, parallel (default) or compare (both, checking the outputs are identical)",
+    "serial, parallel (default), compare (both, checking the outputs are identical) or sweep "
+    "(how the batch scales over thread counts)",
     PARSE (parse_mode) },
-  { "threads", "N", "Worker threads in parallel mode (default: all processors)",
+  { "threads", "N",
+    "Worker threads in parallel mode, or auto to let Parapix choose (default: all processors)",
     PARSE (parse_threads) },
+  { "threads-list", "N,N,…",
+    "Sweep: the thread counts to try (default 1, 2, 4 … one step past the CPUs)",
+    PARSE (parse_threads_list) },
+  { "sample", "N", "Sweep: use N files spread evenly over the folder (default: all)",
+    PARSE (parse_count), .offset = G_STRUCT_OFFSET (PpCliOptions, sample) },
+  { "repeat", "R", "Sweep: timed runs per thread count, for the median and spread (default 3)",
+    PARSE (parse_count), .offset = G_STRUCT_OFFSET (PpCliOptions, repeat) },
+  { "report", "FILE", "Sweep: also write a shareable HTML report with the chart to FILE",
+    FIELD (report) },
   { "format", "FORMAT", "Output format: same (default), jpeg, png, webp, tiff or bmp",
     PARSE (parse_format) },
   { "quality", "Q", "JPEG and WebP quality, 1-100 (default 90)", PROPERTY ("quality") },
   { "name", "TEMPLATE",
-    "Output name template with {name} {ext} {n} {date} (default \"{name}.{ext}\")",
+    "Output name template with {name} {ext} {n} {date} {time} {camera} {width} {height} "
+    "(default \"{name}.{ext}\")",
     PROPERTY ("name-template") },
   { "on-collision", "POLICY", "When the output exists: rename (default), skip or overwrite",
     PROPERTY ("collision") },
   { "recursive", NULL, "Include sub-folders, keeping their structure in the output",
     PROPERTY ("recursive") },
-  { "shard", "K/N", "Process only slice K of N of the sorted file list (for cluster schedulers)",
-    PARSE (parse_shard) },
+  { "shard", "K/N",
+    "Process only slice K of N of the sorted file list; auto or auto/N: from Slurm, Kubernetes "
+    "or GNU parallel", PARSE (parse_shard) },
+  { "resume", NULL,
+    "Skip what an earlier run finished (per the manifests kept next to the outputs); keep one",
+    PROPERTY ("resume") },
+  { "manifest", "FILE", "Write each input and output with its SHA-256 to FILE (JSON lines)",
+    PROPERTY ("manifest") },
+  { "files-from", "FILE",
+    "Process the files listed in FILE (- for standard input; relative to --batch DIR)",
+    PARSE (parse_files_from) },
   { "json", NULL, "Write the run record as JSON to standard output", FIELD (json) },
   { "quiet", NULL, "No progress and no summary; only failures", FIELD (quiet) },
   { "max-megapixels", "N",
@@ -96,10 +128,21 @@ static const CliOption cli_options[] = {
   { "keep-orientation", NULL, "Leave pixels as stored instead of applying the EXIF orientation",
     PROPERTY ("keep-orientation") },
   { "in-place", NULL, "Allow outputs to replace their own inputs", PROPERTY ("in-place") },
+  { "metadata", "POLICY",
+    "EXIF, XMP and IPTC in outputs: keep (default, brought up to date), strip or strip-gps",
+    PROPERTY ("metadata") },
+  { "timestamps", "WHEN", "Outputs' modification time: keep (the input's, default) or now",
+    PROPERTY ("timestamps") },
+  { "background", "COLOR",
+    "Colour under transparent pixels in formats without alpha (JPEG, BMP); default white",
+    PARSE (parse_background) },
   { "version", NULL, "Print the version and exit", FIELD (version) },
   { "list-filters", NULL, "List every filter with its parameters and ranges",
     FIELD (list_filters) },
   { "list-presets", NULL, "List the presets --preset takes", FIELD (list_presets) },
+  { "merge-records", NULL,
+    "Join the run records (files or folders) of a job's shards into one; takes --json, --quiet",
+    FIELD (merge_records) },
 };
 
 #undef PROPERTY
@@ -159,6 +202,22 @@ get_batch_value (const PpCliOptions *options,
     if (g_str_equal (g_ptr_array_index (options->batch_names, i), property))
       return &g_array_index (options->batch_values, GValue, i);
   return NULL;
+}
+
+/* Whether the --output value @folder (a GFile, or unset) is the folder @input itself, by
+ * device and inode, so "." and a symbolic link to it count too. */
+static gboolean
+is_input_folder (const GValue *folder,
+                 const char   *input)
+{
+  g_autofree char *path = NULL;
+  GStatBuf a, b;
+
+  if (folder == NULL || g_value_get_object (folder) == NULL)
+    return FALSE;
+  path = g_file_get_path (g_value_get_object (folder));
+  return path != NULL && g_stat (path, &a) == 0 && g_stat (input, &b) == 0
+         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static GParamSpec *
@@ -363,13 +422,48 @@ parse_threads (const CliOption *option,
   g_auto (GValue) value = G_VALUE_INIT;
   guint threads;
 
+  if (g_str_equal (text, "auto"))
+    {
+      options->threads_auto = TRUE;
+      options->threads_source = "auto";
+      return TRUE;
+    }
   /* The property's 0 (all processors) is the default, not something to ask for. */
   if (!parse_uint (text, 1, PP_SCHEDULER_MAX_THREADS, &threads))
-    return bad_value (error, "expected a whole number from 1 to %d, got “%s”",
+    return bad_value (error, "expected auto or a whole number from 1 to %d, got “%s”",
                       PP_SCHEDULER_MAX_THREADS, text);
+  options->threads_auto = FALSE;
   g_value_init (&value, G_TYPE_UINT);
   g_value_set_uint (&value, threads);
   set_batch_value (options, "threads", &value);
+  options->threads_source = "option";
+  return TRUE;
+}
+
+/* The list is read here, before any run: relative names are from --batch DIR (parsed before
+ * this option, in table order), else from the current folder. */
+static gboolean
+parse_files_from (const CliOption *option,
+                  PpCliOptions    *options,
+                  const char      *text,
+                  GError         **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *base = options->input != NULL ? g_canonicalize_filename (options->input, NULL)
+                                                 : NULL;
+  GStrv paths = pp_file_list_read_path (text, base, NULL, NULL, &local_error);
+
+  if (paths == NULL)
+    return bad_value (error, "%s", local_error->message);
+  if (paths[0] == NULL)
+    {
+      g_strfreev (paths);
+      return bad_value (error, "the list “%s” names no files", text);
+    }
+  g_value_init (&value, G_TYPE_STRV);
+  g_value_take_boxed (&value, paths);
+  set_batch_value (options, "files", &value);
   return TRUE;
 }
 
@@ -396,24 +490,35 @@ parse_format (const CliOption *option,
   return TRUE;
 }
 
+/* K/N, or auto (auto/N) from the scheduler's environment (batch/pp-shard.h). A scheduler
+ * found but not making sense is a usage error too: the job script needs fixing, not a retry. */
 static gboolean
 parse_shard (const CliOption *option,
              PpCliOptions    *options,
              const char      *text,
              GError         **error)
 {
-  g_auto (GStrv) parts = g_strsplit (text, "/", -1);
   g_auto (GValue) index = G_VALUE_INIT;
   g_auto (GValue) count = G_VALUE_INIT;
-  guint k, n;
+  g_autoptr (GError) local_error = NULL;
+  PpShard shard;
 
-  if (g_strv_length (parts) != 2 || !parse_uint (parts[1], 1, G_MAXUINT, &n)
-      || !parse_uint (parts[0], 1, n, &k))
-    return bad_value (error, "expected K/N with 1 ≤ K ≤ N (as in 2/8), got “%s”", text);
+  if (!pp_shard_parse (text, NULL, &shard, &local_error))
+    {
+      /* The message already names --shard. */
+      const char *message = local_error->message;
+
+      if (g_str_has_prefix (message, "--shard: "))
+        message += strlen ("--shard: ");
+      else if (g_str_has_prefix (message, "--shard "))
+        message += strlen ("--shard ");
+      return bad_value (error, "%s", message);
+    }
+  options->shard = shard;
   g_value_init (&index, G_TYPE_UINT);
-  g_value_set_uint (&index, k - 1);
+  g_value_set_uint (&index, shard.index);
   g_value_init (&count, G_TYPE_UINT);
-  g_value_set_uint (&count, n);
+  g_value_set_uint (&count, shard.count);
   set_batch_value (options, "shard-count", &count);
   set_batch_value (options, "shard-index", &index);
   return TRUE;
@@ -434,6 +539,51 @@ parse_max_megapixels (const CliOption *option,
   g_value_init (&value, G_TYPE_DOUBLE);
   g_value_set_double (&value, megapixels);
   set_batch_value (options, "max-megapixels", &value);
+  return TRUE;
+}
+
+/* A colour pp_color_parse() reads, for the "background" property. */
+static gboolean
+parse_background (const CliOption *option,
+                  PpCliOptions    *options,
+                  const char      *text,
+                  GError         **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) local_error = NULL;
+  PpColor color;
+
+  if (!pp_color_parse (text, &color, &local_error))
+    return bad_value (error, "%s", local_error->message);
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text);
+  set_batch_value (options, "background", &value);
+  return TRUE;
+}
+
+static gboolean
+parse_threads_list (const CliOption *option,
+                    PpCliOptions    *options,
+                    const char      *text,
+                    GError         **error)
+{
+  g_clear_pointer (&options->threads_list, g_free);
+  return pp_sweep_parse_threads_list (text, &options->threads_list, &options->n_threads_list,
+                                      error);
+}
+
+/* A guint field of PpCliOptions (at option->offset), 1 to 100000. */
+static gboolean
+parse_count (const CliOption *option,
+             PpCliOptions    *options,
+             const char      *text,
+             GError         **error)
+{
+  guint value;
+
+  if (!parse_uint (text, 1, 100000, &value))
+    return bad_value (error, "expected a whole number from 1 to 100000, got “%s”", text);
+  G_STRUCT_MEMBER (guint, options, option->offset) = value;
   return TRUE;
 }
 
@@ -501,6 +651,26 @@ check_values (PpCliOptions       *options,
   return PP_CLI_EXIT_OK;
 }
 
+/* Without --threads, the CPUs this process may really use (a Slurm allocation, a container's
+ * quota, the affinity mask: batch/pp-cpu-budget.h), not every processor of the machine. The
+ * budget is recorded either way, so a record shows a --threads above it. */
+static void
+set_default_threads (PpCliOptions *options)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  pp_cpu_budget_query (&options->budget);
+  if (options->mode == PP_CLI_MODE_SERIAL)
+    options->threads_source = "serial";
+  if (get_batch_value (options, "threads") != NULL)
+    return;
+  g_value_init (&value, G_TYPE_UINT);
+  g_value_set_uint (&value, MIN (options->budget.count, PP_SCHEDULER_MAX_THREADS));
+  set_batch_value (options, "threads", &value);
+  if (options->threads_source == NULL)
+    options->threads_source = pp_cpu_budget_source_to_string (options->budget.source);
+}
+
 /* Checks between options, once each value is known to be good. */
 static int
 check_combinations (PpCliOptions    *options,
@@ -517,9 +687,46 @@ check_combinations (PpCliOptions    *options,
   if (options->mode == PP_CLI_MODE_COMPARE && in_place != NULL && g_value_get_boolean (in_place))
     return _pp_cli_usage_error ("--in-place cannot be combined with --mode compare (it writes "
                                 "every image twice)");
-  if (!g_file_test (options->input, G_FILE_TEST_IS_DIR))
+  if (options->mode != PP_CLI_MODE_SWEEP)
+    {
+      static const char *const sweep_only[] = { "threads-list", "sample", "repeat", "report" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (sweep_only); i++)
+        if (collected->given[option_index (sweep_only[i])])
+          return _pp_cli_usage_error ("--%s needs --mode sweep", sweep_only[i]);
+    }
+  else if (collected->given[option_index ("threads")])
+    return _pp_cli_usage_error ("--threads cannot be combined with --mode sweep: it tries each "
+                                "count of --threads-list");
+  if (options->input != NULL && !g_file_test (options->input, G_FILE_TEST_IS_DIR))
     return _pp_cli_usage_error ("--batch: “%s” is not a folder", options->input);
+  if (options->input != NULL
+      && is_input_folder (get_batch_value (options, "output-folder"), options->input)
+      && (in_place == NULL || !g_value_get_boolean (in_place)))
+    return _pp_cli_usage_error ("--output is the input folder: choose another folder, or add "
+                                "--in-place to write beside (and over) the originals (outputs of "
+                                "earlier runs are then recognised and not processed again)");
+  set_default_threads (options);
   return PP_CLI_EXIT_OK;
+}
+
+/* --merge-records RECORD…: only the reporting options make sense with it. */
+static int
+check_merge (PpCliOptions     *options,
+             const Collected  *collected,
+             char           ***rest)
+{
+  static const char *const allowed[] = { "merge-records", "json", "quiet", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cli_options); i++)
+    if (collected->given[i] && !g_strv_contains (allowed, cli_options[i].name))
+      return _pp_cli_usage_error ("--%s cannot be combined with --merge-records (it takes "
+                                  "record files, --json and --quiet)", cli_options[i].name);
+  if (*rest == NULL || (*rest)[0] == NULL)
+    return _pp_cli_usage_error ("--merge-records: name the shards' run records (files written "
+                                "by --json) or a folder of them");
+  options->records = g_steal_pointer (rest);
+  return check_values (options, collected, allowed);
 }
 
 static GOptionContext *
@@ -571,7 +778,8 @@ _pp_cli_options_parse (PpCliOptions  *options,
                        int            argc,
                        char         **argv)
 {
-  static const char *const info_options[] = { "version", "list-filters", "list-presets", NULL };
+  static const char *const info_options[] = { "version", "list-filters", "list-presets",
+                                              "merge-records", NULL };
   g_auto (GStrv) rest = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -580,6 +788,7 @@ _pp_cli_options_parse (PpCliOptions  *options,
 
   memset (options, 0, sizeof *options);
   options->mode = PP_CLI_MODE_PARALLEL;
+  pp_shard_init (&options->shard);
   options->batch_names = g_ptr_array_new ();
   options->batch_values = g_array_new (FALSE, TRUE, sizeof (GValue));
   g_array_set_clear_func (options->batch_values, (GDestroyNotify) g_value_unset);
@@ -590,7 +799,10 @@ _pp_cli_options_parse (PpCliOptions  *options,
   else if ((status = check_values (options, &collected, info_options)) != PP_CLI_EXIT_OK
            || options->version || options->list_filters || options->list_presets)
     ;
-  else if (!collected.given[option_index ("batch")])
+  else if (options->merge_records)
+    status = check_merge (options, &collected, &rest);
+  else if (!collected.given[option_index ("batch")]
+           && !collected.given[option_index ("files-from")])
     status = _pp_cli_usage_error ("nothing to do: use --batch DIR --pipeline SPEC");
   else if (rest != NULL && rest[0] != NULL)
     status = _pp_cli_usage_error ("unexpected argument “%s”", rest[0]);
@@ -604,8 +816,11 @@ void
 _pp_cli_options_clear (PpCliOptions *options)
 {
   g_clear_pointer (&options->input, g_free);
+  g_clear_pointer (&options->records, g_strfreev);
   g_clear_pointer (&options->batch_names, g_ptr_array_unref);
   g_clear_pointer (&options->batch_values, g_array_unref);
+  g_clear_pointer (&options->threads_list, g_free);
+  g_clear_pointer (&options->report, g_free);
 }
 
 /* Returns: (transfer full): a batch configured as the options say, in parallel or serial mode
@@ -613,7 +828,8 @@ _pp_cli_options_clear (PpCliOptions *options)
 PpBatch *
 _pp_cli_options_new_batch (const PpCliOptions *options)
 {
-  g_autoptr (GFile) input = g_file_new_for_commandline_arg (options->input);
+  g_autoptr (GFile) input = options->input != NULL
+                            ? g_file_new_for_commandline_arg (options->input) : NULL;
   PpBatch *batch = pp_batch_new ();
 
   g_object_setv (G_OBJECT (batch), options->batch_names->len,

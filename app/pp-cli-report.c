@@ -120,7 +120,7 @@ _pp_cli_on_progress (PpProgress               *progress,
 {
   PpCli *cli = user_data;
 
-  for (guint i = 0; i < results->len; i++)
+  for (guint i = 0; i < results->len && !cli->files_listed; i++)
     {
       const PpFileRecord *r = pp_file_result_get_record (g_ptr_array_index (results, i));
 
@@ -133,6 +133,8 @@ _pp_cli_on_progress (PpProgress               *progress,
         {
           if (r->status == PP_FILE_STATUS_OK)
             g_printerr ("ok       %s -> %s\n", r->input, r->output);
+          else if (r->resumed)
+            g_printerr ("resumed  %s -> %s: %s\n", r->input, r->output, r->reason);
           else
             g_printerr ("%-8s %s: %s\n", pp_file_status_to_string (r->status), r->input,
                         r->reason != NULL ? r->reason : "");
@@ -140,6 +142,59 @@ _pp_cli_on_progress (PpProgress               *progress,
     }
   if (!cli->options.quiet && cli->tty)
     draw_bar (cli, snapshot);
+}
+
+/* Phrases for where the thread count came from. */
+static const char *
+threads_source_phrase (const char *source)
+{
+  static const char *const phrases[][2] = {
+    { "option", "--threads" },
+    { "serial", "serial mode" },
+    { "slurm", "SLURM_CPUS_PER_TASK" },
+    { "cgroup", "the cgroup CPU quota" },
+    { "affinity", "the CPUs this process may run on" },
+  };
+
+  for (guint i = 0; source != NULL && i < G_N_ELEMENTS (phrases); i++)
+    if (g_str_equal (source, phrases[i][0]))
+      return phrases[i][1];
+  return source != NULL ? source : "default";
+}
+
+/**
+ * _pp_cli_print_start:
+ * @cli: a session about to run a batch
+ *
+ * One line on stderr saying which shard and how many threads, and where each came from, so a
+ * cluster job's log shows what the scheduler gave: when sharded, when the count is not the
+ * user's own, or when stderr is a log rather than a terminal. Nothing with --quiet.
+ */
+void
+_pp_cli_print_start (PpCli *cli)
+{
+  const PpCliOptions *o = &cli->options;
+  g_autofree char *shard = NULL;
+  guint threads = 0;
+
+  if (o->quiet || o->merge_records)
+    return;
+  for (guint i = 0; i < o->batch_names->len; i++)
+    if (g_str_equal (g_ptr_array_index (o->batch_names, i), "threads"))
+      threads = g_value_get_uint (&g_array_index (o->batch_values, GValue, i));
+  if (o->shard.count <= 1 && cli->tty && g_strcmp0 (o->threads_source, "slurm") != 0
+      && g_strcmp0 (o->threads_source, "cgroup") != 0)
+    return;
+  shard = o->shard.count > 1 ? pp_shard_describe (&o->shard) : g_strdup ("no sharding");
+  if (o->threads_auto)
+    g_printerr ("parapix: %s, threads chosen by --threads auto (at most %u, the CPUs this "
+                "process may use) on %s\n", shard, o->budget.count, g_get_host_name ());
+  else if (o->mode == PP_CLI_MODE_SERIAL)
+    g_printerr ("parapix: %s, 1 thread (serial mode) on %s\n", shard, g_get_host_name ());
+  else
+    g_printerr ("parapix: %s, %u thread%s (from %s) on %s\n", shard, threads,
+                threads == 1 ? "" : "s", threads_source_phrase (o->threads_source),
+                g_get_host_name ());
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -159,7 +214,8 @@ print_list (FILE        *out,
       g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (run), i);
       const PpFileRecord *r = pp_file_result_get_record (result);
 
-      if (r->status != status)
+      /* Files an earlier run did are counted, not listed: a resume may have thousands. */
+      if (r->status != status || r->resumed)
         continue;
       if (!header)
         fprintf (out, "%s:\n", title);
@@ -195,10 +251,13 @@ print_notes (FILE  *out,
     fprintf (out, "  … and %u more (see --json)\n", total - shown);
 }
 
+/* "serial" or "parallel", as the run record says. */
 static const char *
 mode_name (PpRun *run)
 {
-  return pp_run_get_mode (run);
+  g_autoptr (GEnumClass) modes = g_type_class_ref (PP_TYPE_BATCH_MODE);
+
+  return g_enum_get_value (modes, pp_run_get_mode (run))->value_nick;
 }
 
 void
@@ -221,8 +280,15 @@ _pp_cli_print_summary (FILE  *out,
     fprintf (out, "Processed %u files (%s, %u thread%s) into %s\n", planned, mode_name (run),
              pp_run_get_threads (run), pp_run_get_threads (run) == 1 ? "" : "s",
              pp_run_get_output (run));
-  fprintf (out, "  ok %u   skipped %u   failed %u   not images (ignored) %u\n", t.n_ok,
-           t.n_skipped, t.n_failed, pp_run_get_n_ignored (run));
+  if (t.n_resumed > 0)
+    fprintf (out, "  ok %u   done by an earlier run (resumed) %u   skipped %u   failed %u   "
+             "not images (ignored) %u\n", t.n_ok, t.n_resumed, t.n_skipped - t.n_resumed,
+             t.n_failed, pp_run_get_n_ignored (run));
+  else
+    fprintf (out, "  ok %u   skipped %u   failed %u   not images (ignored) %u\n", t.n_ok,
+             t.n_skipped, t.n_failed, pp_run_get_n_ignored (run));
+  if (t.n_resumed > 0 && t.n_resumed == planned && !pp_run_get_cancelled (run))
+    fprintf (out, "  Nothing to do: an earlier run did all %u files (--resume).\n", planned);
   fprintf (out, "  wall %.2f s   CPU %.2f s   %.2f images/s   %.1f MP/s\n", wall, cpu,
            wall > 0 ? t.n_ok / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0);
   fprintf (out, "  stage totals: decode %.2f s   filter %.2f s   encode %.2f s   write %.2f s\n",
@@ -260,6 +326,30 @@ _pp_cli_print_compare_table (FILE    *out,
   fprintf (out, "(%u output%s compared byte for byte)\n", n_compared, n_compared == 1 ? "" : "s");
 }
 
+/**
+ * _pp_cli_print_prediction:
+ *
+ * After a --threads auto run: the prediction against what it took, e.g. "Predicted 1 min 40 s
+ * on 2 threads, took 1 min 46 s (+6 %)."
+ */
+void
+_pp_cli_print_prediction (FILE                  *out,
+                          const PpThreadsChoice *choice,
+                          PpRun                 *run)
+{
+  double wall = pp_run_get_wall_us (run) / 1e6;
+  g_autofree char *predicted = NULL;
+  g_autofree char *took = NULL;
+
+  if (choice->predicted_s <= 0 || pp_run_get_cancelled (run))
+    return;
+  predicted = pp_format_duration (choice->predicted_s);
+  took = pp_format_duration (wall);
+  fprintf (out, "Predicted %s on %u thread%s, took %s (%+.0f %%).\n", predicted,
+           choice->threads, choice->threads == 1 ? "" : "s", took,
+           100 * (wall / choice->predicted_s - 1));
+}
+
 void
 _pp_cli_print_json (JsonNode *node)
 {
@@ -274,7 +364,8 @@ void
 _pp_cli_warn_if_empty (PpCli *cli,
                        PpRun *run)
 {
-  if (pp_run_get_n_planned (run) == 0 && !pp_run_get_cancelled (run))
+  if (pp_run_get_n_planned (run) == 0 && !pp_run_get_cancelled (run)
+      && cli->options.input != NULL)
     g_printerr ("parapix: warning: no images found in “%s”%s\n", cli->options.input,
                 pp_run_get_n_ignored (run) > 0 ? " (only files that are not images)" : "");
 }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "pp-image-item.h"
 
 struct _PpImageItem
@@ -15,9 +17,12 @@ struct _PpImageItem
 
   GFile *file;
   char *name;
+  char *sort_key; /* the name's collation key, as Files sorts names */
   GdkPaintable *thumbnail;
   char *error;
   PpThumbnailState state;
+  int width;  /* as the header declares it; 0 until read */
+  int height;
 };
 
 G_DEFINE_FINAL_TYPE (PpImageItem, pp_image_item, G_TYPE_OBJECT)
@@ -41,6 +46,7 @@ pp_image_item_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->sort_key, g_free);
   g_clear_object (&self->thumbnail);
   g_clear_pointer (&self->error, g_free);
 
@@ -112,7 +118,26 @@ pp_image_item_new (GFile      *file,
   self = g_object_new (PP_TYPE_IMAGE_ITEM, NULL);
   self->file = g_object_ref (file);
   self->name = display_name ? g_strdup (display_name) : g_file_get_basename (file);
+  self->sort_key = g_utf8_collate_key_for_filename (self->name, -1);
   return self;
+}
+
+/**
+ * pp_image_item_compare:
+ *
+ * Orders two items as Files orders their names ("img2" before "img10"), for g_ptr_array_sort()
+ * and friends: @a and @b point to PpImageItem pointers.
+ *
+ * Returns: <0, 0 or >0
+ */
+int
+pp_image_item_compare (gconstpointer a,
+                       gconstpointer b)
+{
+  const PpImageItem *ia = *(PpImageItem *const *) a;
+  const PpImageItem *ib = *(PpImageItem *const *) b;
+
+  return strcmp (ia->sort_key, ib->sort_key);
 }
 
 GFile *
@@ -181,4 +206,35 @@ pp_image_item_set_error (PpImageItem *self,
   g_free (self->error);
   self->error = g_strdup (message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+/**
+ * pp_image_item_set_size:
+ * @width: in pixels, as the file's header declares it (before EXIF orientation)
+ *
+ * Main thread only.
+ */
+void
+pp_image_item_set_size (PpImageItem *self,
+                        int          width,
+                        int          height)
+{
+  g_return_if_fail (PP_IS_IMAGE_ITEM (self));
+  self->width = width;
+  self->height = height;
+}
+
+/**
+ * pp_image_item_get_size:
+ * @width: (out): in pixels, 0 while unknown
+ * @height: (out): in pixels, 0 while unknown
+ */
+void
+pp_image_item_get_size (PpImageItem *self,
+                        int         *width,
+                        int         *height)
+{
+  g_return_if_fail (PP_IS_IMAGE_ITEM (self));
+  *width = self->width;
+  *height = self->height;
 }

@@ -25,6 +25,8 @@ PpImageItem      *pp_image_item_new           (GFile        *file,
                                                const char   *display_name);
 GFile            *pp_image_item_get_file      (PpImageItem  *self);
 const char       *pp_image_item_get_name      (PpImageItem  *self);
+int               pp_image_item_compare       (gconstpointer a,
+                                               gconstpointer b);
 GdkPaintable     *pp_image_item_get_thumbnail (PpImageItem  *self);
 const char       *pp_image_item_get_error     (PpImageItem  *self);
 PpThumbnailState  pp_image_item_get_state     (PpImageItem  *self);
@@ -34,5 +36,11 @@ void              pp_image_item_set_thumbnail (PpImageItem  *self,
                                                GdkPaintable *thumbnail);
 void              pp_image_item_set_error     (PpImageItem  *self,
                                                const char   *message);
+void              pp_image_item_set_size      (PpImageItem  *self,
+                                               int           width,
+                                               int           height);
+void              pp_image_item_get_size      (PpImageItem  *self,
+                                               int          *width,
+                                               int          *height);
 
 G_END_DECLS

@@ -43,6 +43,7 @@ struct _PpPreview
   int render_height;
   gulong after_paint_id;
   char *status;
+  char *error;         /* why the selected file could not be opened, or NULL */
   guint n_renders;
   guint n_proxy_renders;
 
@@ -55,7 +56,14 @@ struct _PpPreview
 void     _pp_preview_set_status     (PpPreview       *self,
                                      const char      *status);
 void     _pp_preview_notify_busy    (PpPreview       *self);
+void     _pp_preview_set_error      (PpPreview       *self,
+                                     const char      *error);
 gboolean _pp_preview_get_image_rect (PpPreview       *self,
                                      graphene_rect_t *rect);
+
+/* pp-preview-render.c */
+PpImage    *_pp_preview_make_proxy      (PpImage    *full);
+PpPipeline *_pp_preview_scale_for_proxy (PpPipeline *pipeline,
+                                         double      scale);
 
 G_END_DECLS

@@ -13,9 +13,11 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "io/pp-io.h"
 #include "render/pp-plan.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 #include "pp-preview-private.h"
 
 /* Long side of the proxy: about a screen, so a drag re-renders a few hundred kilopixels. */
@@ -82,6 +84,105 @@ fit_pixbuf (GdkPixbuf *pixbuf,
                                   MAX (1, (int) (height * scale + 0.5)), GDK_INTERP_BILINEAR);
 }
 
+/* Proxy */
+
+/**
+ * _pp_preview_make_proxy:
+ * @full: the decoded image
+ *
+ * Scales @full down (area-averaging) so its long side is PROXY_SIZE. Any thread; reads @full
+ * only.
+ *
+ * Returns: (transfer full) (nullable): the proxy, or %NULL when @full is no larger than one
+ */
+PpImage *
+_pp_preview_make_proxy (PpImage *full)
+{
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_autoptr (GdkPixbuf) small = NULL;
+  int width = full->width;
+  int height = full->height;
+  double scale;
+
+  if (MAX (width, height) <= PROXY_SIZE)
+    return NULL;
+  scale = (double) PROXY_SIZE / MAX (width, height);
+  pixbuf = pp_image_to_pixbuf (full);
+  small = gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) (width * scale + 0.5)),
+                                   MAX (1, (int) (height * scale + 0.5)), GDK_INTERP_BILINEAR);
+  return pp_image_new_for_pixbuf (small);
+}
+
+/* Whether a parameter is a length in image pixels, which must shrink with the proxy. */
+static gboolean
+is_pixel_length (const PpParamSpec *pspec)
+{
+  return g_strcmp0 (pspec->unit, "px") == 0;
+}
+
+/**
+ * _pp_preview_scale_for_proxy:
+ * @pipeline: the chain as the user set it, for the full image
+ * @scale: proxy width / full width, in (0, 1]
+ *
+ * The chain a proxy must be rendered with to look like the full render scaled down: every
+ * pixel length (a blur's sigma, a sharpen radius, a crop's offsets and size, a fit's box)
+ * times @scale. A neighbourhood filter whose size cannot follow (the fixed 3×3 kernels of
+ * edge-detect, emboss and median, an integer radius that would round off by more than a
+ * quarter or fall below its minimum) has no faithful proxy. Main thread.
+ *
+ * Returns: (transfer full) (nullable): the scaled chain, or %NULL when the proxy would lie
+ *   and the full image must be rendered instead
+ */
+PpPipeline *
+_pp_preview_scale_for_proxy (PpPipeline *pipeline,
+                             double      scale)
+{
+  g_autoptr (PpPipeline) scaled = pp_pipeline_copy (pipeline);
+  guint n_steps = pp_pipeline_get_n_steps (pipeline);
+
+  g_return_val_if_fail (scale > 0 && scale <= 1, NULL);
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      const PpStep *step = pp_pipeline_get_step (pipeline, i);
+      gboolean local = step->info->kind == PP_FILTER_KIND_LOCAL;
+      gboolean has_length = FALSE;
+
+      if (!step->enabled)
+        continue;
+      for (guint p = 0; p < step->info->n_params; p++)
+        {
+          const PpParamSpec *pspec = &step->info->params[p];
+          double value = step->values[p] * scale;
+
+          if (!is_pixel_length (pspec))
+            continue;
+          has_length = TRUE;
+          if (pspec->type == PP_PARAM_INT)
+            {
+              double rounded = round (value);
+
+              if (local && (rounded < pspec->min || fabs (rounded - value) > 0.25 * value))
+                return NULL;
+              value = rounded;
+            }
+          if (value < pspec->min)
+            {
+              if (local)
+                return NULL;
+              /* A geometry length below its minimum (a 1 px crop) stays 1 px: sub-pixel. */
+              value = pspec->min;
+            }
+          if (!pp_pipeline_set_value (scaled, i, p, value, NULL))
+            return NULL;
+        }
+      if (local && !has_length)
+        return NULL;
+    }
+  return g_steal_pointer (&scaled);
+}
+
 /* Loading */
 
 static void
@@ -96,45 +197,30 @@ load_data_free (LoadData *data)
 
 /* On a pool worker: GdkPixbuf only. */
 static void
-load_worker (gpointer user_data)
+load_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
-  GTask *task = user_data;
-  LoadData *data = g_task_get_task_data (task);
+  LoadData *data = task_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkPixbuf) pixbuf = NULL;
   g_auto (PpImageInfo) info = { 0 };
-  int width, height;
 
   if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
   /* The batch's loader: isolated decoder, pixel limit, EXIF orientation. */
-  data->full = pp_io_load (data->path, NULL, &info, g_task_get_cancellable (task), &error);
+  data->full = pp_io_load (data->path, NULL, &info, cancellable, &error);
   if (data->full == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
       return;
     }
   /* Shares the pixels; nothing writes into the source afterwards. */
   pixbuf = pp_image_to_pixbuf (data->full);
-  width = gdk_pixbuf_get_width (pixbuf);
-  height = gdk_pixbuf_get_height (pixbuf);
   data->before = fit_pixbuf (pixbuf, data->display_size);
-  if (MAX (width, height) > PROXY_SIZE)
-    {
-      double scale = (double) PROXY_SIZE / MAX (width, height);
-      g_autoptr (GdkPixbuf) small = NULL;
-
-      small = gdk_pixbuf_scale_simple (pixbuf, MAX (1, (int) (width * scale + 0.5)),
-                                       MAX (1, (int) (height * scale + 0.5)),
-                                       GDK_INTERP_BILINEAR);
-      data->proxy = pp_image_new_for_pixbuf (small);
-    }
+  data->proxy = _pp_preview_make_proxy (data->full);
   g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
 }
 
 static void
@@ -150,10 +236,8 @@ load_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *message = g_strdup_printf ("Could not open this image: %s",
-                                                      error->message);
-
-          _pp_preview_set_status (self, message);
+          _pp_preview_set_status (self, "");
+          _pp_preview_set_error (self, error->message);
           g_clear_object (&self->after);
           gtk_widget_queue_draw (GTK_WIDGET (self));
         }
@@ -184,6 +268,7 @@ pp_preview_set_file (PpPreview *self,
   if (self->file == file || (file && self->file && g_file_equal (file, self->file)))
     return;
   g_set_object (&self->file, file);
+  _pp_preview_set_error (self, NULL);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->render_cancellable);
@@ -214,11 +299,12 @@ pp_preview_set_file (PpPreview *self,
   if (data->path == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "the file is not on a local disk");
+                               "The file is not on a local disk");
       g_object_unref (task);
       return;
     }
-  pp_scheduler_push (load_worker, task);
+  pp_scheduler_run_task (task, load_worker);
+  g_object_unref (task);
 }
 
 GFile *
@@ -295,15 +381,16 @@ fit_data_free (FitData *data)
 
 /* On a pool worker: GdkPixbuf only. */
 static void
-fit_worker (gpointer user_data)
+fit_worker (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
 {
-  GTask *task = user_data;
-  FitData *data = g_task_get_task_data (task);
+  FitData *data = task_data;
   g_autoptr (GdkPixbuf) pixbuf = pp_image_to_pixbuf (data->image);
 
   data->result = fit_pixbuf (pixbuf, data->size);
   g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
 }
 
 static void
@@ -333,6 +420,8 @@ render_cb (GObject      *source,
   g_autoptr (PpImage) image = NULL;
   g_autoptr (GError) error = NULL;
 
+  /* pp_plan_run_async() calls back on the context that started it: ours. */
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
   image = pp_plan_run_finish (data->plan, result, &stats, &error);
   self->rendering = FALSE;
   if (image != NULL && !g_cancellable_is_cancelled (data->cancellable))
@@ -358,7 +447,8 @@ render_cb (GObject      *source,
           fit->generation = self->display_generation;
           fit->proxy = data->proxy;
           g_task_set_task_data (task, fit, (GDestroyNotify) fit_data_free);
-          pp_scheduler_push (fit_worker, task);
+          pp_scheduler_run_task (task, fit_worker);
+          g_object_unref (task);
         }
       else
         {
@@ -387,7 +477,9 @@ static void
 start_render (PpPreview *self)
 {
   g_autoptr (GError) error = NULL;
-  PpImage *src;
+  g_autoptr (PpPipeline) scaled = NULL;
+  PpPipeline *pipeline = self->pipeline;
+  PpImage *src = self->full;
   RenderData *data;
   PpPlan *plan;
 
@@ -399,8 +491,25 @@ start_render (PpPreview *self)
   if (self->full == NULL || self->pipeline == NULL)
     return;
 
-  src = self->interactive && self->proxy != NULL ? self->proxy : self->full;
-  plan = pp_plan_new (self->pipeline, src->width, src->height, src->channels, &error);
+  if (self->interactive && self->proxy != NULL)
+    {
+      /* Only when the proxy can tell the truth; otherwise the full image, slower but right. */
+      scaled = _pp_preview_scale_for_proxy (self->pipeline,
+                                            (double) self->proxy->width / self->full->width);
+      if (scaled != NULL)
+        {
+          pipeline = scaled;
+          src = self->proxy;
+        }
+    }
+  plan = pp_plan_new (pipeline, src->width, src->height, src->channels, &error);
+  if (plan == NULL && src == self->proxy)
+    {
+      /* Valid for the full image but not at proxy scale (rounding): render the full one. */
+      g_clear_error (&error);
+      src = self->full;
+      plan = pp_plan_new (self->pipeline, src->width, src->height, src->channels, &error);
+    }
   if (plan == NULL)
     {
       _pp_preview_set_status (self, error->message);

@@ -14,16 +14,18 @@
 
 #include "io/pp-io.h"
 #include "render/pp-scheduler.h"
-#include "pp-thumbnail-grid.h"
+#include "pp-thumbnail-cell.h"
+#include "pp-thumbnail-grid-private.h"
 #include "pp-ui-resources.h"
 
 #define THUMBNAIL_SIZE 192
-#define ENUMERATE_CHUNK 512
 /* About 30 deliveries a second: enough to look live, few enough to cost nothing. */
 #define DELIVERY_INTERVAL_MS 33
 
 /* Shared between the grid and its workers; refcounted because workers may outlive the grid. */
-typedef struct
+typedef struct _ThumbShared ThumbShared;
+
+struct _ThumbShared
 {
   gatomicrefcount ref_count;
   GMutex lock;
@@ -33,11 +35,8 @@ typedef struct
   guint max_runners;
   GPtrArray *results; /* of ThumbJob, finished, under lock */
   GSource *source;    /* the one pending delivery, under lock */
-  /* `fit=SIZExSIZE`, made once and never changed: workers only ask it for the load size, so
-   * JPEGs decode at a DCT scale. */
-  PpPipeline *fit;
   PpThumbnailGrid *grid; /* main thread only; NULL once the grid is gone */
-} ThumbShared;
+};
 
 typedef struct
 {
@@ -49,37 +48,24 @@ typedef struct
   char *error;       /* or the reason */
 } ThumbJob;
 
-struct _PpThumbnailGrid
-{
-  GtkWidget parent_instance;
-
-  GtkGridView *grid_view;
-  GtkScrolledWindow *scrolled_window;
-  GtkSingleSelection *selection;
-
-  GListStore *store;
-  GCancellable *cancellable;
-  GPtrArray *pending; /* enumerated, not yet in the store */
-  gboolean loading;
-  guint generation;
-
-  ThumbShared *shared;
-  guint n_thumbnails;
-};
-
 G_DEFINE_FINAL_TYPE (PpThumbnailGrid, pp_thumbnail_grid, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
 
 enum
 {
-  PROP_0,
-  PROP_SELECTED_ITEM,
-  PROP_LOADING,
-  PROP_N_ITEMS,
-  PROP_N_THUMBNAILS,
-  N_PROPS
+  ACTIVATE,
+  N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+void
+_pp_thumbnail_grid_notify (PpThumbnailGrid     *self,
+                           PpThumbnailGridProp  prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
 
 static ThumbShared *
 thumb_shared_ref (ThumbShared *shared)
@@ -96,7 +82,6 @@ thumb_shared_unref (ThumbShared *shared)
   g_assert (shared->source == NULL);
   g_assert (g_queue_is_empty (&shared->pending));
   g_ptr_array_unref (shared->results);
-  g_clear_object (&shared->fit);
   g_main_context_unref (shared->context);
   g_mutex_clear (&shared->lock);
   g_free (shared);
@@ -121,6 +106,7 @@ deliver_results (gpointer data)
   PpThumbnailGrid *self = shared->grid;
   guint delivered = 0;
 
+  g_assert (g_main_context_is_owner (shared->context));
   g_mutex_lock (&shared->lock);
   results = g_steal_pointer (&shared->results);
   shared->results = g_ptr_array_new ();
@@ -170,7 +156,9 @@ decode (ThumbJob *job)
   double scale;
 
   pp_load_options_init (&options);
-  options.pipeline = job->shared->fit;
+  /* A size hint, so JPEGs decode at the smallest DCT scale that still covers a thumbnail. */
+  options.fit_width = THUMBNAIL_SIZE;
+  options.fit_height = THUMBNAIL_SIZE;
   image = pp_io_load (job->path, &options, &info, NULL, &error);
   if (image == NULL)
     {
@@ -299,19 +287,14 @@ cancel_thumbnail (PpThumbnailGrid *self,
     }
 }
 
-static void
-drop_pending (PpThumbnailGrid *self)
+void
+_pp_thumbnail_grid_drop_pending (PpThumbnailGrid *self)
 {
   GQueue dropped = G_QUEUE_INIT;
 
   g_mutex_lock (&self->shared->lock);
   dropped = self->shared->pending;
   g_queue_init (&self->shared->pending);
-  {
-    g_autofree char *spec = g_strdup_printf ("fit=%dx%d", THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-
-    self->shared->fit = pp_pipeline_new_from_spec (spec, NULL);
-  }
   g_mutex_unlock (&self->shared->lock);
   /* Freed here, on the main thread, where the items' refs may be dropped. */
   g_queue_clear_full (&dropped, (GDestroyNotify) thumb_job_free);
@@ -320,75 +303,11 @@ drop_pending (PpThumbnailGrid *self)
 /* Cells */
 
 static void
-cell_update (GtkListItem *list_item)
-{
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *stack = gtk_widget_get_first_child (box);
-  GtkWidget *label = gtk_widget_get_next_sibling (stack);
-  PpImageItem *item = gtk_list_item_get_item (list_item);
-  GtkPicture *picture = GTK_PICTURE (gtk_stack_get_child_by_name (GTK_STACK (stack), "picture"));
-  const char *error;
-
-  if (item == NULL)
-    return;
-  error = pp_image_item_get_error (item);
-  gtk_label_set_label (GTK_LABEL (label), pp_image_item_get_name (item));
-  gtk_picture_set_paintable (picture, pp_image_item_get_thumbnail (item));
-  if (error != NULL)
-    {
-      g_autofree char *tooltip = g_strdup_printf ("%s\n%s", pp_image_item_get_name (item), error);
-
-      gtk_stack_set_visible_child_name (GTK_STACK (stack), "error");
-      gtk_widget_set_tooltip_text (box, tooltip);
-    }
-  else
-    {
-      gtk_stack_set_visible_child_name (GTK_STACK (stack),
-                                        pp_image_item_get_thumbnail (item) ? "picture" : "empty");
-      gtk_widget_set_tooltip_text (box, pp_image_item_get_name (item));
-    }
-}
-
-static void
-cell_item_changed (PpImageItem *item,
-                   GParamSpec  *pspec,
-                   GtkListItem *list_item)
-{
-  cell_update (list_item);
-}
-
-static void
 factory_setup (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                PpThumbnailGrid          *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *picture = gtk_picture_new ();
-  GtkWidget *error = gtk_image_new_from_icon_name ("image-missing-symbolic");
-  GtkWidget *empty = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_widget_add_css_class (box, "thumbnail-cell");
-  gtk_widget_set_size_request (stack, 128, 96);
-  gtk_stack_set_transition_type (GTK_STACK (stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-#if GTK_CHECK_VERSION (4, 8, 0)
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
-#endif
-  gtk_widget_add_css_class (picture, "thumbnail");
-  gtk_image_set_pixel_size (GTK_IMAGE (error), 48);
-  gtk_widget_add_css_class (error, "dim-label");
-  gtk_widget_add_css_class (empty, "thumbnail-placeholder");
-  gtk_stack_add_named (GTK_STACK (stack), empty, "empty");
-  gtk_stack_add_named (GTK_STACK (stack), picture, "picture");
-  gtk_stack_add_named (GTK_STACK (stack), error, "error");
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_box_append (GTK_BOX (box), stack);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_list_item_set_child (list_item, box);
+  gtk_list_item_set_child (list_item, pp_thumbnail_cell_new ());
 }
 
 static void
@@ -398,10 +317,7 @@ factory_bind (GtkSignalListItemFactory *factory,
 {
   PpImageItem *item = gtk_list_item_get_item (list_item);
 
-  g_signal_connect_object (item, "notify::thumbnail", G_CALLBACK (cell_item_changed), list_item,
-                           0);
-  g_signal_connect_object (item, "notify::error", G_CALLBACK (cell_item_changed), list_item, 0);
-  cell_update (list_item);
+  pp_thumbnail_cell_set_item (PP_THUMBNAIL_CELL (gtk_list_item_get_child (list_item)), item);
   request_thumbnail (self, item);
 }
 
@@ -412,7 +328,7 @@ factory_unbind (GtkSignalListItemFactory *factory,
 {
   PpImageItem *item = gtk_list_item_get_item (list_item);
 
-  g_signal_handlers_disconnect_by_func (item, cell_item_changed, list_item);
+  pp_thumbnail_cell_set_item (PP_THUMBNAIL_CELL (gtk_list_item_get_child (list_item)), NULL);
   cancel_thumbnail (self, item);
 }
 
@@ -422,179 +338,25 @@ on_selection_changed (PpThumbnailGrid *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ITEM]);
 }
 
-/* Loading */
-
 static void
-reset (PpThumbnailGrid *self)
+on_activate (PpThumbnailGrid *self,
+             guint            position)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
-  drop_pending (self);
-  /* Decodes in flight still finish; their results carry an old generation and are dropped. */
-  self->generation++;
-  self->n_thumbnails = 0;
-  g_list_store_remove_all (self->store);
+  g_signal_emit (self, signals[ACTIVATE], 0, position);
 }
 
-static void
-set_loading (PpThumbnailGrid *self,
-             gboolean         loading)
-{
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-static int
-compare_items (gconstpointer a,
-               gconstpointer b)
-{
-  const char *ka = g_object_get_data (*(GObject **) a, "pp-sort-key");
-  const char *kb = g_object_get_data (*(GObject **) b, "pp-sort-key");
-
-  return strcmp (ka, kb);
-}
-
-static void
-finish_loading (PpThumbnailGrid *self)
-{
-  /* One splice, sorted like Files sorts names: the grid shows the folder in a stable order. */
-  g_ptr_array_sort (self->pending, compare_items);
-  g_list_store_splice (self->store, 0, 0, self->pending->pdata, self->pending->len);
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
-  set_loading (self, FALSE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
-    gtk_single_selection_set_selected (self->selection, 0);
-}
-
-static gboolean
-is_image (GFileInfo *info)
-{
-  const char *type = g_file_info_get_attribute_string (info,
-                                                       G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE);
-  g_autofree char *mime = NULL;
-
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || type == NULL)
-    return FALSE;
-  mime = g_content_type_get_mime_type (type);
-  return mime != NULL && g_str_has_prefix (mime, "image/");
-}
-
-static void
-add_pending (PpThumbnailGrid *self,
-             GFile           *file,
-             const char      *display_name)
-{
-  PpImageItem *item = pp_image_item_new (file, display_name);
-
-  g_object_set_data_full (G_OBJECT (item), "pp-sort-key",
-                          g_utf8_collate_key_for_filename (pp_image_item_get_name (item), -1),
-                          g_free);
-  g_ptr_array_add (self->pending, item);
-}
-
-static void next_files_cb (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static void
-next_files_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GFileEnumerator *enumerator = G_FILE_ENUMERATOR (source);
-  g_autoptr (PpThumbnailGrid) self = user_data;
-  g_autoptr (GError) error = NULL;
-  GList *infos;
-
-  infos = g_file_enumerator_next_files_finish (enumerator, result, &error);
-  if (error != NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_warning ("Could not list the folder: %s", error->message);
-          finish_loading (self);
-        }
-      return;
-    }
-  if (infos == NULL)
-    {
-      finish_loading (self);
-      return;
-    }
-  for (GList *l = infos; l != NULL; l = l->next)
-    {
-      GFileInfo *info = l->data;
-
-      if (is_image (info))
-        {
-          g_autoptr (GFile) file = g_file_enumerator_get_child (enumerator, info);
-
-          add_pending (self, file, g_file_info_get_display_name (info));
-        }
-    }
-  g_list_free_full (infos, g_object_unref);
-  g_file_enumerator_next_files_async (enumerator, ENUMERATE_CHUNK, G_PRIORITY_DEFAULT,
-                                      self->cancellable, next_files_cb, g_object_ref (self));
-}
-
-static void
-enumerate_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr (PpThumbnailGrid) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GFileEnumerator) enumerator = NULL;
-
-  enumerator = g_file_enumerate_children_finish (G_FILE (source), result, &error);
-  if (enumerator == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_warning ("Could not open the folder: %s", error->message);
-          finish_loading (self);
-        }
-      return;
-    }
-  g_file_enumerator_next_files_async (enumerator, ENUMERATE_CHUNK, G_PRIORITY_DEFAULT,
-                                      self->cancellable, next_files_cb, g_object_ref (self));
-}
-
+/**
+ * pp_thumbnail_grid_set_single_click_activate:
+ *
+ * Whether one click (instead of a double click, or Enter) opens an image: on a phone-sized
+ * window the grid is a page of its own and a tap should open the preview.
+ */
 void
-pp_thumbnail_grid_load_folder (PpThumbnailGrid *self,
-                               GFile           *folder)
+pp_thumbnail_grid_set_single_click_activate (PpThumbnailGrid *self,
+                                             gboolean         single_click)
 {
   g_return_if_fail (PP_IS_THUMBNAIL_GRID (self));
-  g_return_if_fail (G_IS_FILE (folder));
-
-  reset (self);
-  self->cancellable = g_cancellable_new ();
-  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
-  set_loading (self, TRUE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-  g_file_enumerate_children_async (folder,
-                                   G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                   G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME ","
-                                   G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                                   G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE,
-                                   G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, self->cancellable,
-                                   enumerate_cb, g_object_ref (self));
-}
-
-void
-pp_thumbnail_grid_load_files (PpThumbnailGrid *self,
-                              GFile          **files,
-                              guint            n_files)
-{
-  g_return_if_fail (PP_IS_THUMBNAIL_GRID (self));
-
-  reset (self);
-  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < n_files; i++)
-    add_pending (self, files[i], NULL);
-  finish_loading (self);
+  gtk_grid_view_set_single_click_activate (self->grid_view, single_click);
 }
 
 GListModel *
@@ -626,6 +388,30 @@ pp_thumbnail_grid_get_loading (PpThumbnailGrid *self)
   return self->loading;
 }
 
+/**
+ * pp_thumbnail_grid_get_n_other_files:
+ *
+ * Returns: how many regular, visible files of the folder are not images Parapix reads
+ */
+guint
+pp_thumbnail_grid_get_n_other_files (PpThumbnailGrid *self)
+{
+  g_return_val_if_fail (PP_IS_THUMBNAIL_GRID (self), 0);
+  return self->n_other_files;
+}
+
+/**
+ * pp_thumbnail_grid_get_sizes_known:
+ *
+ * Returns: whether every item's size has been read from its header
+ */
+gboolean
+pp_thumbnail_grid_get_sizes_known (PpThumbnailGrid *self)
+{
+  g_return_val_if_fail (PP_IS_THUMBNAIL_GRID (self), FALSE);
+  return self->sizes_known;
+}
+
 guint
 pp_thumbnail_grid_get_n_thumbnails (PpThumbnailGrid *self)
 {
@@ -640,7 +426,7 @@ pp_thumbnail_grid_dispose (GObject *object)
 
   if (self->shared != NULL)
     {
-      drop_pending (self);
+      _pp_thumbnail_grid_drop_pending (self);
       /* Deliveries still due find no grid and only free their jobs. */
       self->shared->grid = NULL;
       g_clear_pointer (&self->shared, thumb_shared_unref);
@@ -648,6 +434,7 @@ pp_thumbnail_grid_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->unknown, g_ptr_array_unref);
 #if GTK_CHECK_VERSION (4, 8, 0)
   gtk_widget_dispose_template (GTK_WIDGET (self), PP_TYPE_THUMBNAIL_GRID);
 #endif
@@ -681,9 +468,71 @@ pp_thumbnail_grid_get_property (GObject    *object,
     case PROP_N_THUMBNAILS:
       g_value_set_uint (value, self->n_thumbnails);
       break;
+    case PROP_N_OTHER_FILES:
+      g_value_set_uint (value, self->n_other_files);
+      break;
+    case PROP_SIZES_KNOWN:
+      g_value_set_boolean (value, self->sizes_known);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* A grid view asks for as many columns as it may show (twelve); beside the preview two
+ * columns are enough, the preview takes the rest. */
+#define NATURAL_WIDTH 330
+
+static void
+pp_thumbnail_grid_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  PpThumbnailGrid *self = PP_THUMBNAIL_GRID (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->scrolled_window), orientation, for_size, minimum,
+                      natural, minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, NATURAL_WIDTH);
+}
+
+static void
+pp_thumbnail_grid_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  PpThumbnailGrid *self = PP_THUMBNAIL_GRID (widget);
+
+  gtk_widget_allocate (GTK_WIDGET (self->scrolled_window), width, height, baseline, NULL);
+}
+
+/* One Tab stop for the whole grid: Tab enters at the focused (or first) thumbnail and the next
+ * Tab leaves the grid; arrows move inside it, as in Files. Otherwise a folder of 2,000 images
+ * is 2,000 Tab presses. */
+static gboolean
+pp_thumbnail_grid_focus (GtkWidget        *widget,
+                         GtkDirectionType  direction)
+{
+  PpThumbnailGrid *self = PP_THUMBNAIL_GRID (widget);
+
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return GTK_WIDGET_CLASS (pp_thumbnail_grid_parent_class)->focus (widget, direction);
+  if (gtk_widget_get_focus_child (widget) != NULL)
+    return FALSE;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
+    return FALSE;
+  return gtk_widget_grab_focus (GTK_WIDGET (self->grid_view));
+}
+
+static gboolean
+pp_thumbnail_grid_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (PP_THUMBNAIL_GRID (widget)->grid_view));
 }
 
 static void
@@ -694,6 +543,10 @@ pp_thumbnail_grid_class_init (PpThumbnailGridClass *klass)
 
   object_class->dispose = pp_thumbnail_grid_dispose;
   object_class->get_property = pp_thumbnail_grid_get_property;
+  widget_class->focus = pp_thumbnail_grid_focus;
+  widget_class->grab_focus = pp_thumbnail_grid_grab_focus;
+  widget_class->measure = pp_thumbnail_grid_measure;
+  widget_class->size_allocate = pp_thumbnail_grid_size_allocate;
 
   properties[PROP_SELECTED_ITEM] =
     g_param_spec_object ("selected-item", NULL, NULL, PP_TYPE_IMAGE_ITEM,
@@ -707,7 +560,25 @@ pp_thumbnail_grid_class_init (PpThumbnailGridClass *klass)
   properties[PROP_N_THUMBNAILS] =
     g_param_spec_uint ("n-thumbnails", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Files listed that are not images Parapix reads (a text file, a video): what an empty
+   * grid says about the folder. */
+  properties[PROP_N_OTHER_FILES] =
+    g_param_spec_uint ("n-other-files", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Every item's header size has been read (pp_image_item_get_width / _height). */
+  properties[PROP_SIZES_KNOWN] =
+    g_param_spec_boolean ("sizes-known", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PpThumbnailGrid::activate:
+   * @position: the image's position in the model
+   *
+   * The user opened an image (double click or Enter; one click when single-click-activate).
+   */
+  signals[ACTIVATE] = g_signal_new ("activate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   /* Keeps the resource object (and its registration) linked in from the static library. */
   (void) pp_ui_get_resource ();
@@ -719,8 +590,8 @@ pp_thumbnail_grid_class_init (PpThumbnailGridClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, factory_bind);
   gtk_widget_class_bind_template_callback (widget_class, factory_setup);
   gtk_widget_class_bind_template_callback (widget_class, factory_unbind);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "thumbnailgrid");
 }
 
@@ -738,10 +609,5 @@ pp_thumbnail_grid_init (PpThumbnailGrid *self)
   self->shared->results = g_ptr_array_new ();
   self->shared->grid = self;
   g_queue_init (&self->shared->pending);
-  {
-    g_autofree char *spec = g_strdup_printf ("fit=%dx%d", THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-
-    self->shared->fit = pp_pipeline_new_from_spec (spec, NULL);
-  }
   self->shared->max_runners = pp_scheduler_get_default_threads ();
 }

@@ -26,5 +26,9 @@ void         pp_thumbnail_grid_select            (PpThumbnailGrid *self,
                                                   guint            position);
 gboolean     pp_thumbnail_grid_get_loading       (PpThumbnailGrid *self);
 guint        pp_thumbnail_grid_get_n_thumbnails  (PpThumbnailGrid *self);
+guint        pp_thumbnail_grid_get_n_other_files (PpThumbnailGrid *self);
+gboolean     pp_thumbnail_grid_get_sizes_known   (PpThumbnailGrid *self);
+void         pp_thumbnail_grid_set_single_click_activate (PpThumbnailGrid *self,
+                                                          gboolean         single_click);
 
 G_END_DECLS

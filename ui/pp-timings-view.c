@@ -108,7 +108,7 @@ find_baseline (PpTimingsView *self,
 
       if (other == run)
         break;
-      if (g_strcmp0 (pp_run_get_mode (other), "serial") == 0 && pp_run_get_finished (other) &&
+      if (pp_run_get_mode (other) == PP_BATCH_MODE_SERIAL && pp_run_get_finished (other) &&
           !pp_run_get_cancelled (other) && g_strcmp0 (get_extra (other)->work, extra->work) == 0 &&
           pp_run_get_wall_us (other) > 0)
         baseline = other;
@@ -126,7 +126,7 @@ pp_timings_view_get_speedup (PpTimingsView *self,
 
   if (!pp_run_get_finished (run) || pp_run_get_cancelled (run) || pp_run_get_wall_us (run) <= 0)
     return 0.0;
-  if (g_strcmp0 (pp_run_get_mode (run), "serial") == 0)
+  if (pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL)
     return 1.0;
   baseline = find_baseline (self, run);
   if (baseline == NULL)
@@ -145,7 +145,7 @@ cell_text (PpTimingsView *self,
   switch (column)
     {
     case COL_MODE:
-      return g_strdup_printf ("%s%s", g_strcmp0 (pp_run_get_mode (run), "serial") == 0
+      return g_strdup_printf ("%s%s", pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL
                                         ? "Serial" : "Parallel",
                               pp_run_get_cancelled (run) ? " (cancelled)"
                               : !pp_run_get_finished (run) ? " (running)" : "");
@@ -354,7 +354,9 @@ pp_timings_view_to_csv (PpTimingsView *self)
 
       pp_run_get_totals (run, &totals);
       g_string_append_printf (csv, "%s,%u,%u,%s,%s,%s,%s,%s,%s,",
-                              pp_run_get_mode (run), pp_run_get_threads (run), totals.n_ok,
+                              pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL ? "serial"
+                                                                            : "parallel",
+                              pp_run_get_threads (run), totals.n_ok,
                               g_ascii_formatd (buf[0], sizeof buf[0], "%.3f", totals.megapixels),
                               g_ascii_formatd (buf[1], sizeof buf[1], "%.3f", wall),
                               wall > 0 ? g_ascii_formatd (buf[2], sizeof buf[2], "%.2f",

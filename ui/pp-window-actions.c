@@ -107,6 +107,17 @@ toggle_compare_action (GtkWidget  *widget,
 }
 
 static void
+back_to_grid_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PpWindow *self = PP_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->images_leaflet, "grid");
+  gtk_widget_grab_focus (GTK_WIDGET (self->thumbnail_grid));
+}
+
+static void
 toast_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -126,6 +137,7 @@ _pp_window_update_actions (PpWindow *self)
 void
 _pp_window_class_init_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.back-to-grid", NULL, back_to_grid_action);
   gtk_widget_class_install_action (widget_class, "win.open-files", NULL, open_files_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", NULL, open_recent_action);
@@ -140,6 +152,8 @@ _pp_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.open-files", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "win.back-to-grid", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_backslash, GDK_CONTROL_MASK,
                                        "win.toggle-compare", NULL);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The window's batch: Process runs the open folder through the chain with the header bar's
- * mode and thread count (Compare, in pp-window-compare.c, runs two of these). Progress arrives
+ * mode and thread count (Compare, in pp-window-compare.c, drives the core's PpCompare and shows
+ * each of its runs through _pp_window_follow_batch). Progress arrives
  * through the batch's one coalesced PpProgress source; nothing here blocks the main loop, so
  * the user keeps browsing and previewing while a batch runs.
  */
@@ -29,11 +30,16 @@ _pp_window_is_running (PpWindow *self)
   return get_state (self)->phase != PP_WINDOW_PHASE_IDLE;
 }
 
-static void
-update_batch_actions (PpWindow *self)
+/* Process, Compare and Cancel follow whether a run is going on. */
+void
+_pp_window_update_batch_actions (PpWindow *self)
 {
   PpWindowBatch *state = get_state (self);
-  gboolean has_input = self->folder != NULL || self->files != NULL;
+  /* Nothing to process until the list is complete and has an image: an empty folder must
+   * not give an empty processed/ folder and a 0-image run. */
+  gboolean has_input = (self->folder != NULL || self->files != NULL) &&
+                       !pp_thumbnail_grid_get_loading (self->thumbnail_grid) &&
+                       g_list_model_get_n_items (pp_thumbnail_grid_get_model (self->thumbnail_grid)) > 0;
   gboolean running = state->phase != PP_WINDOW_PHASE_IDLE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", has_input && !running);
@@ -138,11 +144,17 @@ describe_work (PpWindow *self)
   return g_string_free (work, FALSE);
 }
 
-static void
-configure_batch (PpWindow   *self,
-                 PpBatch    *batch,
-                 GFile      *output,
-                 PpBatchMode mode)
+/**
+ * _pp_window_configure_batch:
+ *
+ * Sets up @batch as the window's settings, chain and thread count say, writing into @output.
+ * Main thread only.
+ */
+void
+_pp_window_configure_batch (PpWindow   *self,
+                            PpBatch    *batch,
+                            GFile      *output,
+                            PpBatchMode mode)
 {
   g_autofree char *format_name = g_settings_get_string (self->settings, "output-format");
   g_autofree char *template = g_settings_get_string (self->settings, "output-template");
@@ -199,7 +211,11 @@ on_progress_changed (PpProgress               *progress,
   double rate = elapsed > 0 ? snapshot->done / elapsed : 0;
   g_autofree char *left = snapshot->eta_us >= 0 ? format_duration (snapshot->eta_us / 1e6) : NULL;
   g_autofree char *text = NULL;
+  g_autofree char *phase = NULL;
   guint n_failed;
+
+  /* PpProgress delivers on the main context only: GTK calls below. */
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
 
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  snapshot->total > 0 ? (double) snapshot->done / snapshot->total
@@ -211,15 +227,15 @@ on_progress_changed (PpProgress               *progress,
       (results == NULL || results->len == 0))
     goto results;
   state->labels_us = g_get_monotonic_time ();
+  phase = _pp_window_compare_phase_label (self);
   if (snapshot->done > 0 && left != NULL && snapshot->state == PP_PROGRESS_RUNNING)
-    text = g_strdup_printf ("%s%u of %u · %.1f images/s · %s left", _pp_window_compare_phase_label (state->phase),
-                            snapshot->done, snapshot->total, rate, left);
+    text = g_strdup_printf ("%s%u of %u · %.1f images/s · %s left", phase, snapshot->done,
+                            snapshot->total, rate, left);
   else if (snapshot->done > 0)
-    text = g_strdup_printf ("%s%u of %u · %.1f images/s", _pp_window_compare_phase_label (state->phase),
-                            snapshot->done, snapshot->total, rate);
+    text = g_strdup_printf ("%s%u of %u · %.1f images/s", phase, snapshot->done,
+                            snapshot->total, rate);
   else
-    text = g_strdup_printf ("%s%u of %u", _pp_window_compare_phase_label (state->phase), snapshot->done,
-                            snapshot->total);
+    text = g_strdup_printf ("%s%u of %u", phase, snapshot->done, snapshot->total);
   gtk_inscription_set_text (self->progress_label, text);
   if (snapshot->current_file != NULL)
     {
@@ -242,7 +258,7 @@ results:
       g_autofree char *label = g_strdup_printf (g_dngettext (NULL, "%u failed", "%u failed",
                                                              n_failed), n_failed);
 
-      gtk_button_set_label (self->failures_button, label);
+      gtk_label_set_label (self->failures_label, label);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), n_failed > 0);
 
@@ -283,7 +299,7 @@ _pp_window_finish (PpWindow   *self,
   state->phase = PP_WINDOW_PHASE_IDLE;
   disconnect_progress (state);
   g_clear_object (&state->cancellable);
-  update_batch_actions (self);
+  _pp_window_update_batch_actions (self);
   /* The bar stays: it now tells how the run ended (or, without a message, what is ready). */
   if (message == NULL)
     {
@@ -347,11 +363,11 @@ _pp_window_summary (PpWindow *self,
                                              totals.n_ok), totals.n_ok, wall);
   if (pp_run_get_cancelled (run))
     g_string_append (text, " · cancelled");
-  else if (g_strcmp0 (pp_run_get_mode (run), "serial") != 0 && speedup >= 1.05)
+  else if (pp_run_get_mode (run) != PP_BATCH_MODE_SERIAL && speedup >= 1.05)
     g_string_append_printf (text, " · %.1fx faster than serial", speedup);
-  else if (g_strcmp0 (pp_run_get_mode (run), "serial") != 0 && speedup > 0 && speedup <= 0.95)
+  else if (pp_run_get_mode (run) != PP_BATCH_MODE_SERIAL && speedup > 0 && speedup <= 0.95)
     g_string_append_printf (text, " · %.1fx slower than serial", 1.0 / speedup);
-  else if (g_strcmp0 (pp_run_get_mode (run), "serial") != 0 && speedup > 0)
+  else if (pp_run_get_mode (run) != PP_BATCH_MODE_SERIAL && speedup > 0)
     g_string_append (text, " · as fast as serial");
   else
     g_string_append_printf (text, " on %u thread%s", pp_run_get_threads (run),
@@ -376,18 +392,15 @@ run_done (GObject      *source,
   g_autoptr (PpRun) run = pp_batch_run_finish (PP_BATCH (source), result, &error);
   g_autofree char *message = NULL;
 
+  g_assert (g_main_context_is_owner (g_main_context_default ()));
   if (state->disposed) /* the window was destroyed while the batch ran */
-    {
-      _pp_window_compare_discard (self);
-      return;
-    }
+    return;
   if (run == NULL)
     {
       /* It never started: the record shown since Process is not a run. */
       if (state->run != NULL)
         pp_timings_view_remove_run (self->timings_view, state->run);
       g_clear_object (&state->run);
-      _pp_window_compare_discard (self);
       _pp_window_finish (self, NULL);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _pp_window_toast (self, "Cancelled before any image was processed");
@@ -405,39 +418,25 @@ run_done (GObject      *source,
     }
   pp_timings_view_update (self->timings_view, run);
 
-  if (_pp_window_compare_run_done (self, run))
-    return;
   message = _pp_window_summary (self, run);
-  _pp_window_compare_discard (self);
   _pp_window_finish (self, message);
 }
 
 /**
- * _pp_window_start_run:
- * @mode: serial or parallel
- * @output: the folder to write into
- * @scratch: %TRUE when @output is a scratch folder of our own (Compare's serial half), so
- *   nothing there can collide
+ * _pp_window_follow_batch:
+ * @batch: a batch that has just started (its run record exists)
  *
- * Configures a new batch from the window's settings and starts it. Main thread only.
+ * Shows @batch's progress in the batch bar, its failures, and its run in the timings view and
+ * the timeline, live. Process's own batch goes through here, and so does each timed run of a
+ * Compare. Main thread only.
  */
 void
-_pp_window_start_run (PpWindow    *self,
-                      PpBatchMode  mode,
-                      GFile       *output,
-                      gboolean     scratch)
+_pp_window_follow_batch (PpWindow *self,
+                         PpBatch  *batch)
 {
   PpWindowBatch *state = get_state (self);
   PpRun *run;
 
-  g_clear_object (&state->batch);
-  state->batch = pp_batch_new ();
-  configure_batch (self, state->batch, output, mode);
-  if (scratch)
-    pp_batch_set_collision (state->batch, PP_COLLISION_OVERWRITE);
-
-  if (state->cancellable == NULL)
-    state->cancellable = g_cancellable_new ();
   g_list_store_remove_all (state->failures);
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -445,24 +444,45 @@ _pp_window_start_run (PpWindow    *self,
   gtk_inscription_set_text (self->current_file_label, "");
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 1.0);
 
-  pp_batch_run_async (state->batch, state->cancellable, run_done, g_object_ref (self));
-
   disconnect_progress (state);
-  state->progress = pp_batch_get_progress (state->batch);
+  state->progress = pp_batch_get_progress (batch);
   if (state->progress != NULL)
     {
       g_object_ref (state->progress);
       state->progress_id = g_signal_connect (state->progress, "changed",
                                              G_CALLBACK (on_progress_changed), self);
     }
-  run = pp_batch_get_run (state->batch);
+  run = pp_batch_get_run (batch);
   if (run != NULL)
     {
       g_set_object (&state->run, run);
       /* Selects it, and the timeline follows the selection. */
       pp_timings_view_add_run (self->timings_view, run, state->work);
     }
-  update_batch_actions (self);
+  _pp_window_update_batch_actions (self);
+}
+
+/**
+ * _pp_window_start_run:
+ * @mode: serial or parallel
+ * @output: the folder to write into
+ *
+ * Configures a new batch from the window's settings and starts it (Process). Main thread only.
+ */
+void
+_pp_window_start_run (PpWindow    *self,
+                      PpBatchMode  mode,
+                      GFile       *output)
+{
+  PpWindowBatch *state = get_state (self);
+
+  g_clear_object (&state->batch);
+  state->batch = pp_batch_new ();
+  _pp_window_configure_batch (self, state->batch, output, mode);
+  if (state->cancellable == NULL)
+    state->cancellable = g_cancellable_new ();
+  pp_batch_run_async (state->batch, state->cancellable, run_done, g_object_ref (self));
+  _pp_window_follow_batch (self, state->batch);
 }
 
 /**
@@ -495,14 +515,13 @@ _pp_window_begin (PpWindow *self,
   state->work = describe_work (self);
   g_clear_pointer (&state->open_uri, g_free);
   state->open_uri = g_file_get_uri (output);
-  g_clear_object (&state->serial_run);
 
   if (compare)
     return _pp_window_compare_start (self, output);
   state->phase = PP_WINDOW_PHASE_SINGLE;
   _pp_window_start_run (self, _pp_window_get_parallel (self) ? PP_BATCH_MODE_PARALLEL
                                                              : PP_BATCH_MODE_SERIAL,
-                        output, FALSE);
+                        output);
   return TRUE;
 }
 
@@ -570,7 +589,18 @@ _pp_window_update_batch_bar (PpWindow *self)
   output = configured_output_folder (self);
   path = output ? g_file_get_parse_name (output) : NULL;
   text = path ? g_strdup_printf ("Writes to %s", path) : NULL;
-  gtk_inscription_set_text (self->progress_label, "Ready to process");
+  if (pp_thumbnail_grid_get_loading (self->thumbnail_grid))
+    {
+      gtk_inscription_set_text (self->progress_label, "Listing the folder…");
+      g_clear_pointer (&text, g_free);
+    }
+  else if (g_list_model_get_n_items (pp_thumbnail_grid_get_model (self->thumbnail_grid)) == 0)
+    {
+      gtk_inscription_set_text (self->progress_label, "Nothing to process");
+      g_clear_pointer (&text, g_free);
+    }
+  else
+    gtk_inscription_set_text (self->progress_label, "Ready to process");
   gtk_inscription_set_text (self->current_file_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0.0);
@@ -656,7 +686,7 @@ _pp_window_class_init_batch (GtkWidgetClass *widget_class)
 static void
 on_input_changed (PpWindow *self)
 {
-  update_batch_actions (self);
+  _pp_window_update_batch_actions (self);
 }
 
 void
@@ -667,9 +697,11 @@ _pp_window_init_batch (PpWindow *self)
   state->failures = g_list_store_new (PP_TYPE_FILE_RESULT);
   g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
                             G_CALLBACK (on_input_changed), self);
+  g_signal_connect_swapped (self->thumbnail_grid, "notify::loading",
+                            G_CALLBACK (on_input_changed), self);
   g_signal_connect_object (self->settings, "changed::output-folder",
                            G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);
-  update_batch_actions (self);
+  _pp_window_update_batch_actions (self);
 }
 
 void
@@ -687,7 +719,7 @@ _pp_window_dispose_batch (PpWindow *self)
   g_clear_object (&state->cancellable);
   g_clear_object (&state->batch);
   g_clear_object (&state->run);
-  g_clear_object (&state->serial_run);
+  g_clear_object (&state->compare);
   g_clear_object (&state->output_folder);
   g_clear_object (&state->failures);
   g_clear_pointer (&state->work, g_free);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "batch/pp-batch.h"
+#include "batch/pp-compare.h"
 #include "pp-chain-editor.h"
 #include "pp-preview.h"
 #include "pp-thumbnail-grid.h"
@@ -20,9 +21,7 @@ typedef enum
 {
   PP_WINDOW_PHASE_IDLE,
   PP_WINDOW_PHASE_SINGLE,           /* Process */
-  PP_WINDOW_PHASE_COMPARE_SERIAL,   /* Compare, first run */
-  PP_WINDOW_PHASE_COMPARE_PARALLEL, /* Compare, second run */
-  PP_WINDOW_PHASE_COMPARE_CHECK,    /* Compare: the outputs' bytes compared on the pool */
+  PP_WINDOW_PHASE_COMPARE,          /* Compare: PpCompare knows its own phase */
 } PpWindowPhase;
 
 /* The batch in progress, or the last one: owned by pp-window-batch.c; pp-window-compare.c
@@ -35,8 +34,7 @@ typedef struct
   gulong progress_id;
   PpRun *run;
   PpWindowPhase phase;
-  PpRun *serial_run;      /* Compare: the finished serial run */
-  char *scratch_dir;      /* Compare: where the serial run wrote */
+  PpCompare *compare;     /* Compare: the engine (pp-window-compare.c) */
   GFile *output_folder;   /* of the current run */
   char *work;             /* what the timings view compares runs by */
   char *open_uri;         /* the toast's "Open Folder" */
@@ -52,26 +50,36 @@ struct _PpWindow
   AdwApplicationWindow parent_instance;
 
   /* Template children, alphabetically. */
+  GtkButton *back_button;
   GtkBox *batch_bar; /* the batch's status: always there while a folder is open */
+  AdwStatusPage *broken_page;
   GtkButton *cancel_button;
   PpChainEditor *chain_editor;
   GtkButton *compare_button;
   GtkToggleButton *compare_toggle;
   GtkInscription *current_file_label;
   GtkButton *failures_button;
+  GtkLabel *failures_label;
   AdwFlap *flap;
   AdwHeaderBar *header_bar;
-  GtkPaned *images_paned;
+  AdwLeaflet *images_leaflet;
+  GtkStack *images_stack;
   GtkStack *main_stack;
   GtkBox *mode_box;
+  AdwStatusPage *no_images_page;
   GtkToggleButton *parallel_button;
   PpPreview *preview;
   GtkLabel *preview_name_label;
+  GtkStack *preview_stack;
   GtkInscription *preview_status_label;
   GtkButton *process_button;
+  GtkButton *process_icon_button; /* Process when the header is narrow */
+  AdwSqueezer *process_squeezer;
   GtkProgressBar *progress_bar;
   GtkInscription *progress_label; /* fixed size: changing it never relayouts the window */
   GtkButton *recent_button;
+  GtkMenuButton *run_menu_button;
+  AdwSqueezer *run_squeezer;
   GtkToggleButton *serial_button;
   GtkToggleButton *sidebar_button;
   AdwStatusPage *status_page;
@@ -120,8 +128,14 @@ gboolean _pp_window_begin            (PpWindow       *self,
                                       gboolean        compare);
 void     _pp_window_start_run        (PpWindow       *self,
                                       PpBatchMode     mode,
+                                      GFile          *output);
+void     _pp_window_configure_batch  (PpWindow       *self,
+                                      PpBatch        *batch,
                                       GFile          *output,
-                                      gboolean        scratch);
+                                      PpBatchMode     mode);
+void     _pp_window_follow_batch     (PpWindow       *self,
+                                      PpBatch        *batch);
+void     _pp_window_update_batch_actions (PpWindow   *self);
 void     _pp_window_finish           (PpWindow       *self,
                                       const char     *message);
 char    *_pp_window_summary          (PpWindow       *self,
@@ -131,9 +145,6 @@ char    *_pp_window_summary          (PpWindow       *self,
 void        _pp_window_class_init_compare (GtkWidgetClass *widget_class);
 gboolean    _pp_window_compare_start      (PpWindow      *self,
                                            GFile         *output);
-gboolean    _pp_window_compare_run_done   (PpWindow      *self,
-                                           PpRun         *run);
-void        _pp_window_compare_discard    (PpWindow      *self);
-const char *_pp_window_compare_phase_label (PpWindowPhase phase);
+char       *_pp_window_compare_phase_label (PpWindow     *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "render/pp-scheduler.h"
 #include "pp-ui-resources.h"
+#include "pp-ui-util.h"
 #include "pp-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PpWindow, pp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -44,16 +45,85 @@ update_preview_threads (PpWindow *self)
                           _pp_window_get_parallel (self) ? _pp_window_get_threads (self) : 1);
 }
 
+/* The header names what is open and how many images it has: "Holiday · 24 images". */
 static void
-show_content (PpWindow   *self,
-              const char *title,
-              const char *subtitle)
+update_header (PpWindow *self)
+{
+  PpThumbnailGrid *grid = self->thumbnail_grid;
+  guint n = g_list_model_get_n_items (pp_thumbnail_grid_get_model (grid));
+  g_autofree char *name = self->folder ? g_file_get_basename (self->folder) : NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->folder == NULL && self->files == NULL)
+    return;
+  if (pp_thumbnail_grid_get_loading (grid))
+    count = g_strdup ("listing…");
+  else
+    count = g_strdup_printf (g_dngettext (NULL, "%u image", "%u images", n), n);
+  if (name != NULL)
+    {
+      subtitle = g_strdup_printf ("%s · %s", name, count);
+      title = g_strdup_printf ("%s — Parapix", name);
+    }
+  else
+    {
+      subtitle = g_strdup_printf ("Opened images · %s", count);
+      title = g_strdup ("Parapix");
+    }
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+/* A folder without images says so instead of showing an empty grid, and Process stays off. */
+static void
+update_images_page (PpWindow *self)
+{
+  PpThumbnailGrid *grid = self->thumbnail_grid;
+  guint n = g_list_model_get_n_items (pp_thumbnail_grid_get_model (grid));
+  guint n_other = pp_thumbnail_grid_get_n_other_files (grid);
+  g_autofree char *name = self->folder ? g_file_get_basename (self->folder) : NULL;
+  g_autofree char *description = NULL;
+
+  if (pp_thumbnail_grid_get_loading (grid) || n > 0)
+    {
+      gtk_stack_set_visible_child_name (self->images_stack, "images");
+      return;
+    }
+  if (n_other > 0)
+    description = g_strdup_printf (g_dngettext (NULL,
+                                                "“%s” has %u file, but it is not an image "
+                                                "Parapix reads (JPEG, PNG, WebP, TIFF, GIF, "
+                                                "BMP…).",
+                                                "“%s” has %u files, but none is an image "
+                                                "Parapix reads (JPEG, PNG, WebP, TIFF, GIF, "
+                                                "BMP…).", n_other),
+                                   name ? name : "This folder", n_other);
+  else
+    description = g_strdup_printf ("“%s” is empty. Open a folder with photos in it, or drop "
+                                   "images here.", name ? name : "This folder");
+  adw_status_page_set_description (self->no_images_page, description);
+  gtk_stack_set_visible_child_name (self->images_stack, "no-images");
+}
+
+static void
+on_grid_changed (PpWindow *self)
+{
+  update_header (self);
+  update_images_page (self);
+  _pp_window_update_batch_bar (self);
+}
+
+static void
+show_content (PpWindow *self)
 {
   gtk_stack_set_visible_child_name (self->main_stack, "content");
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->batch_bar), TRUE);
-  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
-  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_leaflet_set_visible_child_name (self->images_leaflet, "grid");
+  update_header (self);
+  update_images_page (self);
   _pp_window_update_actions (self);
   _pp_window_update_batch_bar (self);
 }
@@ -62,15 +132,13 @@ void
 _pp_window_open_folder (PpWindow *self,
                         GFile    *folder)
 {
-  g_autofree char *name = g_file_get_basename (folder);
   g_autofree char *uri = g_file_get_uri (folder);
-  g_autofree char *title = g_strdup_printf ("%s — Parapix", name);
 
   g_set_object (&self->folder, folder);
   g_clear_pointer (&self->files, g_ptr_array_unref);
   pp_thumbnail_grid_load_folder (self->thumbnail_grid, folder);
   g_settings_set_string (self->settings, "recent-folder", uri);
-  show_content (self, title, name);
+  show_content (self);
 }
 
 /**
@@ -83,8 +151,6 @@ pp_window_open_files (PpWindow  *self,
                       GFile    **files,
                       guint      n_files)
 {
-  g_autofree char *subtitle = NULL;
-
   g_return_if_fail (PP_IS_WINDOW (self));
 
   if (n_files == 0)
@@ -109,9 +175,7 @@ pp_window_open_files (PpWindow  *self,
     }
   pp_thumbnail_grid_load_files (self->thumbnail_grid, (GFile **) self->files->pdata,
                                 self->files->len);
-  subtitle = g_strdup_printf (g_dngettext (NULL, "%u image", "%u images", self->files->len),
-                              self->files->len);
-  show_content (self, "Parapix", subtitle);
+  show_content (self);
 }
 
 /* Template callbacks */
@@ -128,7 +192,45 @@ on_selection_changed (PpWindow *self)
 static void
 on_preview_status (PpWindow *self)
 {
+  const char *error = pp_preview_get_error (self->preview);
+  PpImageItem *item = pp_thumbnail_grid_get_selected_item (self->thumbnail_grid);
+
   gtk_inscription_set_text (self->preview_status_label, pp_preview_get_status (self->preview));
+  if (error != NULL)
+    {
+      g_autofree char *title = g_strdup_printf ("Can’t Open “%s”",
+                                                item ? pp_image_item_get_name (item) : "");
+      g_autofree char *reason = pp_ui_reason_for_people (error);
+
+      adw_status_page_set_title (self->broken_page, title);
+      adw_status_page_set_description (self->broken_page, reason);
+      gtk_stack_set_visible_child_name (self->preview_stack, "broken");
+    }
+  else
+    gtk_stack_set_visible_child_name (self->preview_stack, "preview");
+}
+
+/* Narrow, the grid and the preview are two pages: opening an image shows its preview. */
+static void
+on_image_activated (PpWindow *self,
+                    guint     position)
+{
+  if (adw_leaflet_get_folded (self->images_leaflet))
+    adw_leaflet_set_visible_child_name (self->images_leaflet, "preview");
+}
+
+/* Folding hides the chain (it would cover the images); unfolding shows it again. */
+static void
+on_flap_folded (PpWindow *self)
+{
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_folded (self->flap));
+}
+
+static void
+on_leaflet_folded (PpWindow *self)
+{
+  pp_thumbnail_grid_set_single_click_activate (self->thumbnail_grid,
+                                               adw_leaflet_get_folded (self->images_leaflet));
 }
 
 static void
@@ -150,8 +252,8 @@ on_run_selected (PpWindow *self,
   pp_timeline_set_run (self->timeline, run);
   if (run != NULL)
     title = g_strdup_printf ("Worker Threads · %s run on %u thread%s",
-                             g_strcmp0 (pp_run_get_mode (run), "serial") == 0 ? "serial"
-                                                                              : "parallel",
+                             pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL ? "serial"
+                                                                           : "parallel",
                              pp_run_get_threads (run), pp_run_get_threads (run) == 1 ? "" : "s");
   gtk_label_set_label (self->timeline_title, title ? title : "Worker Threads");
 }
@@ -250,26 +352,36 @@ pp_window_class_init (PpWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, batch_bar);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, broken_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, chain_editor);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, compare_toggle);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, current_file_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, failures_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, failures_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, header_bar);
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, images_paned);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, images_leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, images_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, no_images_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, parallel_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, preview);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, preview_name_label);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, preview_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, preview_status_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, process_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, process_icon_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, process_squeezer);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, run_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, run_squeezer);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, serial_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, status_page);
@@ -285,6 +397,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, on_chain_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_chain_message);
+  gtk_widget_class_bind_template_callback (widget_class, on_image_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_preview_status);
   gtk_widget_class_bind_template_callback (widget_class, on_run_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
@@ -344,6 +457,14 @@ pp_window_init (PpWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), FALSE);
   update_recent_button (self);
+  g_signal_connect_swapped (self->thumbnail_grid, "notify::loading",
+                            G_CALLBACK (on_grid_changed), self);
+  g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
+                            G_CALLBACK (on_grid_changed), self);
+  g_signal_connect_swapped (self->images_leaflet, "notify::folded",
+                            G_CALLBACK (on_leaflet_folded), self);
+  g_signal_connect_swapped (self->flap, "notify::folded", G_CALLBACK (on_flap_folded), self);
+  on_leaflet_folded (self);
 
   _pp_window_init_actions (self);
   _pp_window_init_dnd (self);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Internals shared by pp-batch.c (the object and its runs) and pp-batch-plan.c (listing the
- * inputs and deciding every output name before any file is processed).
+ * Internals shared by pp-batch.c (the object), pp-batch-listing.c (listing the inputs and
+ * deciding every output name before any file is processed) and pp-batch-run.c (the workers).
  */
 #pragma once
 
@@ -9,7 +9,10 @@
 
 G_BEGIN_DECLS
 
-/* The configuration as frozen when a run starts; read-only afterwards, shared with workers. */
+typedef struct _PpBatchJournal PpBatchJournal;  /* pp-batch-journal.h */
+
+/* The configuration as frozen when a run (or a listing) starts; read-only afterwards, shared
+ * with the listing thread and the workers. */
 typedef struct
 {
   char *input_dir;        /* (nullable) absolute */
@@ -28,14 +31,18 @@ typedef struct
   double max_megapixels;
   gboolean keep_orientation;
   gboolean in_place;
+  PpMetadataPolicy metadata;
+  PpTimestamps timestamps;
+  PpColor background;
+  gboolean resume;        /* skip what the output folder's manifests say is done */
+  char *manifest;         /* (nullable) --manifest FILE */
   GStrv excluded;         /* (nullable) */
   /* Set last on the main thread, checked first by the planning thread: the hand-over goes
    * through GTask's thread pool, whose futex locks ThreadSanitizer cannot see. */
   int published;
-} Config;
+} PpBatchConfig;
 
-
-/* One file to process, decided up front. */
+/* One input of a run, its output decided up front (pp-batch-listing.c). */
 typedef struct
 {
   guint index;         /* in the sorted list, before sharding */
@@ -44,40 +51,71 @@ typedef struct
   char *output;        /* (nullable) */
   PpFormat format;
   gboolean overwrite;
-  PpFileStatus pre_status; /* SKIPPED or FAILED when decided while planning */
+  PpFileStatus pre_status; /* SKIPPED or FAILED when decided while listing */
   gboolean decided;
   char *reason;
   char *note;
-} Job;
+  gboolean resumed;    /* done by an earlier run (--resume): decided SKIPPED, not processed */
+  char *sha256;        /* (nullable) resumed: the earlier output's checksum */
+} PpBatchFile;
 
+/* What listing found: every input (for list_files) and, for a run, each file to process. */
 typedef struct
 {
-  GPtrArray *jobs;      /* of Job */
-  GPtrArray *inputs;    /* of PpBatchInput, for list_files */
+  GPtrArray *files;     /* of PpBatchFile, in input order; empty unless listed for a run */
+  GPtrArray *inputs;    /* of PpBatchInput */
   guint n_ignored;
-  /* Set last by the planning thread, read first by the main thread: GTask hands the plan over
-   * through GLib's futex-based locks, which ThreadSanitizer cannot see; this pair it can. */
+  guint n_listed;       /* inputs in the whole sorted list, before sharding */
+  PpBatchJournal *journal; /* (nullable) manifests, with resume or manifest set */
+  /* Set last by the listing thread, read first by the main thread: GTask hands the listing
+   * over through GLib's futex-based locks, which ThreadSanitizer cannot see; this pair it can. */
   int published;
-} Plan;
+} PpBatchListing;
 
 /* pp-batch.c, main thread */
-Config  *_pp_batch_freeze_config     (PpBatch       *self,
-                                      GError       **error);
-void     _pp_batch_begin_run         (PpBatch       *self,
-                                      PpRun         *run);
-void     _pp_batch_end_run           (PpBatch       *self,
-                                      gboolean       keep_run);
+PpBatchConfig  *_pp_batch_freeze_config     (PpBatch              *self,
+                                             GError              **error);
+void            _pp_batch_begin_run         (PpBatch              *self,
+                                             PpRun                *run);
+void            _pp_batch_end_run           (PpBatch              *self,
+                                             gboolean              keep_run);
 
-/* pp-batch-plan.c */
-void     _pp_batch_config_free       (Config        *config);
-gboolean _pp_batch_validate_template (const char    *tmpl,
-                                      GError       **error);
-Plan    *_pp_batch_make_plan         (const Config  *config,
-                                      gboolean       for_run,
-                                      GCancellable  *cancellable,
-                                      GError       **error);
-void     _pp_batch_plan_free         (Plan          *plan);
+/* The values of a name template's fields for one input (pp-batch-naming.c). */
+typedef struct
+{
+  const char *name;   /* the input's name without extension */
+  const char *ext;    /* the output's extension */
+  guint n;            /* 1-based position in the sorted list */
+  char *date;         /* "2023-07-14": EXIF DateTimeOriginal, else the file's time */
+  char *time;         /* "18-05-09" */
+  char *camera;       /* "Canon EOS R5" */
+  int width;          /* the output's size; 0 when unknown */
+  int height;
+} PpNameFields;
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Config, _pp_batch_config_free)
+/* pp-batch-naming.c, any thread */
+gboolean        _pp_batch_validate_template (const char           *tmpl,
+                                             GError              **error);
+gboolean        _pp_batch_template_uses     (const char           *tmpl,
+                                             const char           *field);
+char           *_pp_batch_expand_template   (const char           *tmpl,
+                                             const PpNameFields   *fields,
+                                             GError              **error);
+void            _pp_batch_name_fields_read  (const PpBatchConfig  *config,
+                                             const char           *path,
+                                             gint64                mtime,
+                                             PpNameFields         *fields);
+void            _pp_batch_name_fields_clear (PpNameFields         *fields);
+
+/* pp-batch-listing.c, any thread */
+void            _pp_batch_config_free       (PpBatchConfig        *config);
+PpBatchListing *_pp_batch_listing_new       (const PpBatchConfig  *config,
+                                             gboolean              for_run,
+                                             GCancellable         *cancellable,
+                                             GError              **error);
+void            _pp_batch_listing_free      (PpBatchListing       *listing);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBatchConfig, _pp_batch_config_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpNameFields, _pp_batch_name_fields_clear)
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Running a batch: the frozen configuration is planned on a GIO thread (pp-batch-plan.c), then
+ * Running a batch: the inputs are listed on a GIO thread (pp-batch-listing.c), then
  * min(threads, files) workers go onto the shared pool. Each takes the next file from an atomic
  * counter and runs load -> plan -> save on its own thread with pp_plan_run_here(), so at most
  * `threads` images are in memory and pools never nest. Results and counters reach the main
@@ -16,11 +16,12 @@
 
 #include <glib/gstdio.h>
 
+#include "batch/pp-batch-journal.h"
 #include "batch/pp-batch-private.h"
 #include "decoder/pp-decoder.h"
 #include "io/pp-io-private.h"
 #include "render/pp-plan.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* A run */
@@ -29,8 +30,8 @@ typedef struct
 {
   gatomicrefcount ref_count;
   PpBatch *batch;          /* main thread only */
-  Config *config;
-  Plan *plan;
+  PpBatchConfig *config;
+  PpBatchListing *listing;
   PpProgress *progress;
   PpRun *run;
   GCancellable *cancellable;
@@ -38,7 +39,7 @@ typedef struct
   GTask *task;             /* main thread only */
   gint64 start_us;
   gint64 start_cpu_us;
-  int next_job;
+  int next_file;
   int active_workers;
 } RunState;
 
@@ -58,7 +59,7 @@ run_state_unref (gpointer data)
     return;
   g_clear_object (&state->batch);
   g_clear_pointer (&state->config, _pp_batch_config_free);
-  g_clear_pointer (&state->plan, _pp_batch_plan_free);
+  g_clear_pointer (&state->listing, _pp_batch_listing_free);
   g_clear_object (&state->progress);
   g_clear_object (&state->run);
   g_clear_object (&state->cancellable);
@@ -90,12 +91,71 @@ fail_record (PpFileRecord *record,
                                                                         : error->message);
 }
 
+/* Adds @note to the file's note ("; " between notes). */
 static void
-process_job (RunState *state,
-             Job      *job,
-             guint     worker)
+add_note (PpFileRecord *record,
+          const char   *note)
 {
-  const Config *config = state->config;
+  char *joined;
+
+  if (note == NULL || *note == '\0')
+    return;
+  joined = record->note == NULL ? g_strdup (note) : g_strdup_printf ("%s; %s", record->note, note);
+  g_free (record->note);
+  record->note = joined;
+}
+
+/* Whether @format can store an alpha channel. */
+static gboolean
+format_holds_alpha (PpFormat format)
+{
+  return format != PP_FORMAT_JPEG && format != PP_FORMAT_BMP;
+}
+
+/* The pixels as @format takes them (transfer full; NULL with @error when memory runs out): an
+ * RGBA image whose alpha is 255 everywhere becomes RGB without a word (its alpha says nothing:
+ * CMYK JPEGs, many TIFFs and GIFs decode that way); a transparent one, where @format has no
+ * alpha, is laid over the background colour, and the note says so. */
+static PpImage *
+prepare_pixels (const PpBatchConfig *config,
+                PpFormat             format,
+                PpImage             *image,
+                PpFileRecord        *record,
+                GError             **error)
+{
+  g_autofree char *background = NULL;
+  PpImage *out;
+
+  if (image->channels != 4 || (!pp_image_is_opaque (image) && format_holds_alpha (format)))
+    return pp_image_ref (image);
+  if (pp_image_is_opaque (image))
+    out = pp_image_drop_alpha (image);
+  else
+    {
+      out = pp_image_composite (image, &config->background);
+      background = pp_color_to_string (&config->background);
+      if (out != NULL)
+        {
+          g_autofree char *note = g_strdup_printf ("transparent areas laid over %s: %s has no "
+                                                   "alpha channel", background,
+                                                   pp_format_to_string (format));
+
+          add_note (record, note);
+        }
+    }
+  if (out == NULL)
+    g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_ENCODE,
+                 "Not enough memory to prepare the %d × %d image for saving", image->width,
+                 image->height);
+  return out;
+}
+
+static void
+process_file (RunState    *state,
+              PpBatchFile *file,
+              guint        worker)
+{
+  const PpBatchConfig *config = state->config;
   g_auto (PpFileRecord) record = { 0 };
   g_auto (PpImageInfo) info = { 0 };
   g_autoptr (PpImage) image = NULL;
@@ -105,21 +165,28 @@ process_job (RunState *state,
   PpLoadOptions load_options;
   PpSaveOptions save_options;
   PpSaveTimes times = { 0 };
+  PpBatchJournal *journal = state->listing->journal;
   double megapixels = 0;
+  guint64 input_size = 0;
+  gint64 input_mtime_ns = 0;
   gint64 t0, t1;
 
-  record.index = job->index;
-  record.input = g_strdup (job->input);
-  record.output = g_strdup (job->output);
-  record.note = g_strdup (job->note);
+  record.index = file->index;
+  record.input = g_strdup (file->input);
+  record.output = g_strdup (file->output);
+  record.note = g_strdup (file->note);
   record.worker = worker;
   record.start_us = t0 = g_get_monotonic_time ();
+  /* The input as it was before it was read, for the manifest: a later change means redo. */
+  if (journal != NULL)
+    _pp_batch_journal_stat_input (file->input, &input_size, &input_mtime_ns);
 
-  pp_progress_begin_file (state->progress, job->display);
-  if (job->decided)
+  pp_progress_begin_file (state->progress, file->display);
+  if (file->decided)
     {
-      record.status = job->pre_status;
-      record.reason = g_strdup (job->reason);
+      record.status = file->pre_status;
+      record.reason = g_strdup (file->reason);
+      _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
       record.end_us = g_get_monotonic_time ();
       pp_progress_end_file (state->progress, record.status, 0, &record);
       return;
@@ -128,8 +195,9 @@ process_job (RunState *state,
   pp_load_options_init (&load_options);
   load_options.max_megapixels = config->max_megapixels;
   load_options.keep_orientation = config->keep_orientation;
-  load_options.pipeline = config->pipeline;
-  image = pp_io_load (job->input, &load_options, &info, state->cancellable, &error);
+  pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
+                             &load_options.fit_height);
+  image = pp_io_load (file->input, &load_options, &info, state->cancellable, &error);
   t1 = g_get_monotonic_time ();
   record.decode_us = t1 - t0;
   if (image == NULL)
@@ -152,9 +220,17 @@ process_job (RunState *state,
   g_clear_pointer (&image, pp_image_unref);
   record.out_width = result->width;
   record.out_height = result->height;
+  {
+    PpImage *prepared = prepare_pixels (config, file->format, result, &record, &error);
+
+    g_clear_pointer (&result, pp_image_unref);
+    if (prepared == NULL)
+      goto failed;
+    result = prepared;
+  }
 
   {
-    g_autofree char *dir = g_path_get_dirname (job->output);
+    g_autofree char *dir = g_path_get_dirname (file->output);
 
     if (g_mkdir_with_parents (dir, 0777) != 0)
       {
@@ -166,27 +242,27 @@ process_job (RunState *state,
       }
   }
   pp_save_options_init (&save_options);
-  save_options.format = job->format;
+  save_options.format = file->format;
   save_options.quality = config->quality;
   save_options.icc_profile = info.icc_profile;
-  save_options.overwrite = job->overwrite;
-  if (!pp_io_save (result, job->output, &save_options, &times, state->cancellable, &error))
+  save_options.overwrite = file->overwrite;
+  if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, &error))
     goto failed;
-  if (result->channels == 4 && (job->format == PP_FORMAT_JPEG || job->format == PP_FORMAT_BMP)
-      && record.note == NULL)
-    record.note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
-                                   pp_format_to_string (job->format));
   record.encode_us = times.encode_us;
   record.write_us = times.write_us;
   record.status = PP_FILE_STATUS_OK;
   /* Megapixels of the input as the user knows it, not of a shrunk decode. */
   megapixels = (double) record.source_width * record.source_height / 1e6;
+  /* Not cancellable: the output is in place, so its "done" line must be written, or a resume
+   * would do the file a second time. */
+  _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, megapixels, &record);
   return;
 
 failed:
   fail_record (&record, error);
+  _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, 0, &record);
 }
@@ -201,6 +277,9 @@ complete_on_main (gpointer user_data)
   pp_progress_finish (state->progress, cancelled);
   /* Deliver the last results and counters before anyone hears the run is over. */
   pp_progress_flush (state->progress);
+  /* Every worker is done with it: sync and compact the manifests before the run is over. */
+  if (state->listing != NULL)
+    g_clear_pointer (&state->listing->journal, _pp_batch_journal_close);
   pp_run_finish (state->run, g_get_monotonic_time () - state->start_us,
                  process_cpu_us () - state->start_cpu_us, cancelled);
   _pp_batch_end_run (self, TRUE);
@@ -219,15 +298,15 @@ worker_func (gpointer data)
 {
   WorkerArgs *args = data;
   RunState *state = args->state;
-  int n_jobs = (int) state->plan->jobs->len;
+  int n_files = (int) state->listing->files->len;
 
   while (!g_cancellable_is_cancelled (state->cancellable))
     {
-      int i = g_atomic_int_add (&state->next_job, 1);
+      int i = g_atomic_int_add (&state->next_file, 1);
 
-      if (i >= n_jobs)
+      if (i >= n_files)
         break;
-      process_job (state, g_ptr_array_index (state->plan->jobs, i), args->worker);
+      process_file (state, g_ptr_array_index (state->listing->files, i), args->worker);
     }
   g_free (args);
   /* The workers share one reference, which the last one out hands to the main context: so the
@@ -239,50 +318,50 @@ worker_func (gpointer data)
 }
 
 static void
-plan_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+listing_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
 {
-  const Config *config = task_data;
+  const PpBatchConfig *config = task_data;
   gboolean for_run = g_task_get_source_tag (task) == pp_batch_run_async;
   GError *error = NULL;
-  Plan *plan;
+  PpBatchListing *listing;
 
   g_assert (g_atomic_int_get (&config->published));
-  plan = _pp_batch_make_plan (config, for_run, cancellable, &error);
+  listing = _pp_batch_listing_new (config, for_run, cancellable, &error);
 
-  if (plan == NULL)
+  if (listing == NULL)
     g_task_return_error (task, error);
   else
     {
-      g_atomic_int_set (&plan->published, 1);
-      g_task_return_pointer (task, plan, (GDestroyNotify) _pp_batch_plan_free);
+      g_atomic_int_set (&listing->published, 1);
+      g_task_return_pointer (task, listing, (GDestroyNotify) _pp_batch_listing_free);
     }
 }
 
 static void
-on_planned (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_run_listed (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   RunState *state = user_data;
   PpBatch *self = state->batch;
   g_autoptr (GError) error = NULL;
-  Plan *plan = g_task_propagate_pointer (G_TASK (result), &error);
+  PpBatchListing *listing = g_task_propagate_pointer (G_TASK (result), &error);
   guint n_workers;
 
-  if (plan == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (listing == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Cancelled while listing: still a run, with nothing done, so callers (and --json) get
        * a record like any other cancelled run. */
       g_clear_error (&error);
-      plan = g_new0 (Plan, 1);
-      plan->jobs = g_ptr_array_new ();
-      plan->inputs = g_ptr_array_new ();
-      g_atomic_int_set (&plan->published, 1);
+      listing = g_new0 (PpBatchListing, 1);
+      listing->files = g_ptr_array_new ();
+      listing->inputs = g_ptr_array_new ();
+      g_atomic_int_set (&listing->published, 1);
     }
-  if (plan == NULL)
+  if (listing == NULL)
     {
       pp_progress_finish (state->progress, TRUE);
       _pp_batch_end_run (self, FALSE);
@@ -290,13 +369,14 @@ on_planned (GObject      *source,
       run_state_unref (state);
       return;
     }
-  g_assert (g_atomic_int_get (&plan->published));
-  state->plan = plan;
-  pp_run_set_n_planned (state->run, plan->jobs->len);
-  pp_run_set_n_ignored (state->run, plan->n_ignored);
-  pp_progress_set_total (state->progress, plan->jobs->len);
+  g_assert (g_atomic_int_get (&listing->published));
+  state->listing = listing;
+  pp_run_set_n_planned (state->run, listing->files->len);
+  pp_run_set_n_ignored (state->run, listing->n_ignored);
+  pp_run_set_n_listed (state->run, listing->n_listed);
+  pp_progress_set_total (state->progress, listing->files->len);
 
-  n_workers = MIN (state->config->threads, plan->jobs->len);
+  n_workers = MIN (state->config->threads, listing->files->len);
   if (n_workers == 0)
     {
       complete_on_main (state);
@@ -328,10 +408,10 @@ pp_batch_run_async (PpBatch             *self,
                     gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autoptr (GTask) plan_task = NULL;
+  g_autoptr (GTask) listing_task = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *spec = NULL;
-  Config *config;
+  PpBatchConfig *config;
   RunState *state;
 
   g_return_if_fail (PP_IS_BATCH (self));
@@ -363,8 +443,7 @@ pp_batch_run_async (PpBatch             *self,
   state->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   state->context = g_main_context_ref_thread_default ();
   state->task = g_steal_pointer (&task);
-  state->run = pp_run_new (config->threads > 1 || config->mode == PP_BATCH_MODE_PARALLEL
-                           ? "parallel" : "serial", config->threads);
+  state->run = pp_run_new (config->mode, config->threads);
   spec = pp_pipeline_to_spec (config->pipeline);
   pp_run_set_source (state->run, config->input_dir != NULL ? config->input_dir : NULL,
                      config->output_dir, spec, pp_format_to_string (config->format));
@@ -375,10 +454,10 @@ pp_batch_run_async (PpBatch             *self,
   _pp_batch_begin_run (self, state->run);
   pp_progress_start (state->progress, 0);
 
-  plan_task = g_task_new (NULL, state->cancellable, on_planned, state);
-  g_task_set_source_tag (plan_task, pp_batch_run_async);
-  g_task_set_task_data (plan_task, config, NULL);
-  g_task_run_in_thread (plan_task, plan_thread);
+  listing_task = g_task_new (NULL, state->cancellable, on_run_listed, state);
+  g_task_set_source_tag (listing_task, pp_batch_run_async);
+  g_task_set_task_data (listing_task, config, NULL);
+  pp_scheduler_run_task (listing_task, listing_thread);
 }
 
 PpRun *
@@ -400,16 +479,16 @@ on_listed (GObject      *source,
 {
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
-  Plan *plan = g_task_propagate_pointer (G_TASK (result), &error);
+  PpBatchListing *listing = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (plan == NULL)
+  if (listing == NULL)
     g_task_return_error (task, error);
   else
     {
-      g_assert (g_atomic_int_get (&plan->published));
-      g_task_return_pointer (task, g_steal_pointer (&plan->inputs),
+      g_assert (g_atomic_int_get (&listing->published));
+      g_task_return_pointer (task, g_steal_pointer (&listing->inputs),
                              (GDestroyNotify) g_ptr_array_unref);
-      _pp_batch_plan_free (plan);
+      _pp_batch_listing_free (listing);
     }
 }
 
@@ -420,9 +499,9 @@ pp_batch_list_files_async (PpBatch             *self,
                            gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autoptr (GTask) plan_task = NULL;
+  g_autoptr (GTask) listing_task = NULL;
   g_autoptr (GError) error = NULL;
-  Config *config;
+  PpBatchConfig *config;
 
   g_return_if_fail (PP_IS_BATCH (self));
 
@@ -435,10 +514,10 @@ pp_batch_list_files_async (PpBatch             *self,
       return;
     }
   _pp_io_init ();
-  plan_task = g_task_new (NULL, cancellable, on_listed, g_steal_pointer (&task));
-  g_task_set_source_tag (plan_task, pp_batch_list_files_async);
-  g_task_set_task_data (plan_task, config, (GDestroyNotify) _pp_batch_config_free);
-  g_task_run_in_thread (plan_task, plan_thread);
+  listing_task = g_task_new (NULL, cancellable, on_listed, g_steal_pointer (&task));
+  g_task_set_source_tag (listing_task, pp_batch_list_files_async);
+  g_task_set_task_data (listing_task, config, (GDestroyNotify) _pp_batch_config_free);
+  pp_scheduler_run_task (listing_task, listing_thread);
 }
 
 GPtrArray *

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * PpBatch: the batch engine's object — its configuration as properties (notified on change,
- * frozen into a Config when a run starts), its PpProgress and its current PpRun. Planning the
- * inputs is in pp-batch-plan.c, running them on the pool in pp-batch-run.c.
+ * frozen into a PpBatchConfig when a run starts), its PpProgress and its current PpRun. Listing
+ * the inputs is in pp-batch-listing.c, running them on the pool in pp-batch-run.c.
  */
 #define G_LOG_DOMAIN "pp-batch"
 
@@ -23,14 +23,14 @@
 
 G_DEFINE_QUARK (pp-batch-error-quark, pp_batch_error)
 
-G_DEFINE_ENUM_TYPE (PpBatchMode, pp_batch_mode,
-  G_DEFINE_ENUM_VALUE (PP_BATCH_MODE_SERIAL, "serial"),
-  G_DEFINE_ENUM_VALUE (PP_BATCH_MODE_PARALLEL, "parallel"))
-
 G_DEFINE_ENUM_TYPE (PpCollision, pp_collision,
   G_DEFINE_ENUM_VALUE (PP_COLLISION_RENAME, "rename"),
   G_DEFINE_ENUM_VALUE (PP_COLLISION_SKIP, "skip"),
   G_DEFINE_ENUM_VALUE (PP_COLLISION_OVERWRITE, "overwrite"))
+
+G_DEFINE_ENUM_TYPE (PpTimestamps, pp_timestamps,
+  G_DEFINE_ENUM_VALUE (PP_TIMESTAMPS_KEEP, "keep"),
+  G_DEFINE_ENUM_VALUE (PP_TIMESTAMPS_NOW, "now"))
 
 struct _PpBatch
 {
@@ -52,6 +52,11 @@ struct _PpBatch
   double max_megapixels;
   gboolean keep_orientation;
   gboolean in_place;
+  PpMetadataPolicy metadata;
+  PpTimestamps timestamps;
+  char *background;
+  gboolean resume;
+  GFile *manifest;
   GStrv excluded;
 
   gboolean running;
@@ -78,6 +83,11 @@ enum
   PROP_MAX_MEGAPIXELS,
   PROP_KEEP_ORIENTATION,
   PROP_IN_PLACE,
+  PROP_METADATA,
+  PROP_TIMESTAMPS,
+  PROP_BACKGROUND,
+  PROP_RESUME,
+  PROP_MANIFEST,
   PROP_RUNNING,
   N_PROPS
 };
@@ -101,11 +111,12 @@ pp_batch_get_effective_threads (PpBatch *self)
   return MIN (self->threads, PP_SCHEDULER_MAX_THREADS);
 }
 
-Config *
+PpBatchConfig *
 _pp_batch_freeze_config (PpBatch  *self,
                          GError  **error)
 {
-  g_autoptr (Config) config = g_new0 (Config, 1);
+  g_autoptr (PpBatchConfig) config = g_new0 (PpBatchConfig, 1);
+  g_autoptr (GError) local_error = NULL;
 
   if (self->input_folder == NULL && (self->files == NULL || self->files[0] == NULL))
     {
@@ -171,6 +182,16 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->max_megapixels = self->max_megapixels;
   config->keep_orientation = self->keep_orientation;
   config->in_place = self->in_place;
+  config->metadata = self->metadata;
+  config->timestamps = self->timestamps;
+  if (!pp_color_parse (self->background, &config->background, &local_error))
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID, "%s (background)",
+                   local_error->message);
+      return NULL;
+    }
+  config->resume = self->resume;
+  config->manifest = self->manifest != NULL ? g_file_get_path (self->manifest) : NULL;
   config->excluded = g_strdupv (self->excluded);
   g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
@@ -228,6 +249,7 @@ pp_batch_dispose (GObject *object)
   g_clear_object (&self->pipeline);
   g_clear_object (&self->input_folder);
   g_clear_object (&self->output_folder);
+  g_clear_object (&self->manifest);
 
   G_OBJECT_CLASS (pp_batch_parent_class)->dispose (object);
 }
@@ -240,6 +262,7 @@ pp_batch_finalize (GObject *object)
   g_strfreev (self->files);
   g_strfreev (self->excluded);
   g_free (self->name_template);
+  g_free (self->background);
 
   G_OBJECT_CLASS (pp_batch_parent_class)->finalize (object);
 }
@@ -302,6 +325,21 @@ pp_batch_get_property (GObject    *object,
     case PROP_IN_PLACE:
       g_value_set_boolean (value, self->in_place);
       break;
+    case PROP_METADATA:
+      g_value_set_enum (value, self->metadata);
+      break;
+    case PROP_TIMESTAMPS:
+      g_value_set_enum (value, self->timestamps);
+      break;
+    case PROP_BACKGROUND:
+      g_value_set_string (value, self->background);
+      break;
+    case PROP_RESUME:
+      g_value_set_boolean (value, self->resume);
+      break;
+    case PROP_MANIFEST:
+      g_value_set_object (value, self->manifest);
+      break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
       break;
@@ -309,18 +347,6 @@ pp_batch_get_property (GObject    *object,
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
-
-/* Assigns and notifies only on a change (the properties are G_PARAM_EXPLICIT_NOTIFY), so a
- * window can bind them both ways without loops. */
-#define SET_SCALAR(field, getter)                                                              \
-  G_STMT_START                                                                                 \
-  {                                                                                            \
-    __typeof__ (self->field) v = getter (value);                                               \
-    if (self->field == v)                                                                      \
-      return;                                                                                  \
-    self->field = v;                                                                           \
-  }                                                                                            \
-  G_STMT_END
 
 static void
 pp_batch_set_property (GObject      *object,
@@ -333,77 +359,72 @@ pp_batch_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_INPUT_FOLDER:
-      if (!g_set_object (&self->input_folder, g_value_get_object (value)))
-        return;
+      pp_batch_set_input_folder (self, g_value_get_object (value));
       break;
     case PROP_FILES:
-      if (self->files != NULL && g_value_get_boxed (value) != NULL
-          && g_strv_equal ((const char *const *) self->files, g_value_get_boxed (value)))
-        return;
-      g_strfreev (self->files);
-      self->files = g_value_dup_boxed (value);
+      pp_batch_set_files (self, g_value_get_boxed (value));
       break;
     case PROP_OUTPUT_FOLDER:
-      if (!g_set_object (&self->output_folder, g_value_get_object (value)))
-        return;
+      pp_batch_set_output_folder (self, g_value_get_object (value));
       break;
     case PROP_NAME_TEMPLATE:
-      {
-        const char *text = g_value_get_string (value);
-
-        if (text == NULL)
-          text = PP_BATCH_DEFAULT_TEMPLATE;
-        if (g_strcmp0 (self->name_template, text) == 0)
-          return;
-        g_free (self->name_template);
-        self->name_template = g_strdup (text);
-      }
+      pp_batch_set_name_template (self, g_value_get_string (value));
       break;
     case PROP_COLLISION:
-      SET_SCALAR (collision, g_value_get_enum);
+      pp_batch_set_collision (self, g_value_get_enum (value));
       break;
     case PROP_FORMAT:
-      SET_SCALAR (format, g_value_get_enum);
+      pp_batch_set_format (self, g_value_get_enum (value));
       break;
     case PROP_QUALITY:
-      SET_SCALAR (quality, g_value_get_int);
+      pp_batch_set_quality (self, g_value_get_int (value));
       break;
     case PROP_PIPELINE:
-      if (!g_set_object (&self->pipeline, g_value_get_object (value)))
-        return;
+      pp_batch_set_pipeline (self, g_value_get_object (value));
       break;
     case PROP_MODE:
-      SET_SCALAR (mode, g_value_get_enum);
+      pp_batch_set_mode (self, g_value_get_enum (value));
       break;
     case PROP_THREADS:
-      SET_SCALAR (threads, g_value_get_uint);
+      pp_batch_set_threads (self, g_value_get_uint (value));
       break;
     case PROP_RECURSIVE:
-      SET_SCALAR (recursive, g_value_get_boolean);
+      pp_batch_set_recursive (self, g_value_get_boolean (value));
       break;
     case PROP_SHARD_INDEX:
-      SET_SCALAR (shard_index, g_value_get_uint);
+      pp_batch_set_shard (self, g_value_get_uint (value), self->shard_count);
       break;
     case PROP_SHARD_COUNT:
-      SET_SCALAR (shard_count, g_value_get_uint);
+      pp_batch_set_shard (self, self->shard_index, g_value_get_uint (value));
       break;
     case PROP_MAX_MEGAPIXELS:
-      SET_SCALAR (max_megapixels, g_value_get_double);
+      pp_batch_set_max_megapixels (self, g_value_get_double (value));
       break;
     case PROP_KEEP_ORIENTATION:
-      SET_SCALAR (keep_orientation, g_value_get_boolean);
+      pp_batch_set_keep_orientation (self, g_value_get_boolean (value));
       break;
     case PROP_IN_PLACE:
-      SET_SCALAR (in_place, g_value_get_boolean);
+      pp_batch_set_in_place (self, g_value_get_boolean (value));
+      break;
+    case PROP_METADATA:
+      pp_batch_set_metadata (self, g_value_get_enum (value));
+      break;
+    case PROP_TIMESTAMPS:
+      pp_batch_set_timestamps (self, g_value_get_enum (value));
+      break;
+    case PROP_BACKGROUND:
+      pp_batch_set_background (self, g_value_get_string (value));
+      break;
+    case PROP_RESUME:
+      pp_batch_set_resume (self, g_value_get_boolean (value));
+      break;
+    case PROP_MANIFEST:
+      pp_batch_set_manifest (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
     }
-  g_object_notify_by_pspec (object, pspec);
 }
-
-#undef SET_SCALAR
 
 static void
 pp_batch_class_init (PpBatchClass *klass)
@@ -446,6 +467,14 @@ pp_batch_class_init (PpBatchClass *klass)
   properties[PROP_KEEP_ORIENTATION] =
     g_param_spec_boolean ("keep-orientation", NULL, NULL, FALSE, rw);
   properties[PROP_IN_PLACE] = g_param_spec_boolean ("in-place", NULL, NULL, FALSE, rw);
+  properties[PROP_METADATA] = g_param_spec_enum ("metadata", NULL, NULL, PP_TYPE_METADATA_POLICY,
+                                                 PP_METADATA_KEEP, rw);
+  properties[PROP_TIMESTAMPS] = g_param_spec_enum ("timestamps", NULL, NULL, PP_TYPE_TIMESTAMPS,
+                                                   PP_TIMESTAMPS_KEEP, rw);
+  properties[PROP_BACKGROUND] =
+    g_param_spec_string ("background", NULL, NULL, PP_BATCH_DEFAULT_BACKGROUND, rw);
+  properties[PROP_RESUME] = g_param_spec_boolean ("resume", NULL, NULL, FALSE, rw);
+  properties[PROP_MANIFEST] = g_param_spec_object ("manifest", NULL, NULL, G_TYPE_FILE, rw);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -461,6 +490,7 @@ pp_batch_init (PpBatch *self)
   self->mode = PP_BATCH_MODE_PARALLEL;
   self->shard_count = 1;
   self->max_megapixels = PP_IO_DEFAULT_MAX_MEGAPIXELS;
+  self->background = g_strdup (PP_BATCH_DEFAULT_BACKGROUND);
   self->progress = pp_progress_new ();
   g_signal_connect (self->progress, "changed", G_CALLBACK (on_progress_changed), self);
 }
@@ -506,36 +536,233 @@ pp_batch_get_output_folder (PpBatch *self)
   return self->output_folder;
 }
 
-#define DEFINE_SETTER(func, type, prop)                                                        \
-  void pp_batch_set_##func (PpBatch *self, type value)                                         \
-  {                                                                                            \
-    g_return_if_fail (PP_IS_BATCH (self));                                                     \
-    g_object_set (self, properties[prop]->name, value, NULL);                                  \
-  }
+/**
+ * pp_batch_set_input_folder:
+ * @folder: (nullable): the folder to process (or pp_batch_set_files()); a local folder
+ *
+ * Sets the "input-folder" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_input_folder (PpBatch *self,
+                           GFile   *folder)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (folder == NULL || G_IS_FILE (folder));
 
-DEFINE_SETTER (input_folder, GFile *, PROP_INPUT_FOLDER)
-DEFINE_SETTER (output_folder, GFile *, PROP_OUTPUT_FOLDER)
-DEFINE_SETTER (name_template, const char *, PROP_NAME_TEMPLATE)
-DEFINE_SETTER (collision, PpCollision, PROP_COLLISION)
-DEFINE_SETTER (format, PpFormat, PROP_FORMAT)
-DEFINE_SETTER (quality, int, PROP_QUALITY)
-DEFINE_SETTER (pipeline, PpPipeline *, PROP_PIPELINE)
-DEFINE_SETTER (mode, PpBatchMode, PROP_MODE)
-DEFINE_SETTER (threads, guint, PROP_THREADS)
-DEFINE_SETTER (recursive, gboolean, PROP_RECURSIVE)
-DEFINE_SETTER (max_megapixels, double, PROP_MAX_MEGAPIXELS)
-DEFINE_SETTER (keep_orientation, gboolean, PROP_KEEP_ORIENTATION)
-DEFINE_SETTER (in_place, gboolean, PROP_IN_PLACE)
+  if (g_set_object (&self->input_folder, folder))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INPUT_FOLDER]);
+}
 
+/**
+ * pp_batch_set_files:
+ * @paths: (nullable) (array zero-terminated=1): explicit input paths, processed in the order
+ *   given, instead of a folder; %NULL or empty: process the input folder
+ *
+ * Sets the "files" property (copied), notified only on a change. Main thread.
+ */
 void
 pp_batch_set_files (PpBatch            *self,
                     const char * const *paths)
 {
   g_return_if_fail (PP_IS_BATCH (self));
 
-  g_object_set (self, "files", paths, NULL);
+  if (self->files != NULL && paths != NULL
+      && g_strv_equal ((const char *const *) self->files, paths))
+    return;
+  g_strfreev (self->files);
+  self->files = g_strdupv ((char **) paths);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILES]);
 }
 
+/**
+ * pp_batch_set_output_folder:
+ * @folder: (nullable): where outputs go, created if missing; %NULL: "processed" inside the input
+ *   folder (the input folder itself with in-place)
+ *
+ * Sets the "output-folder" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_output_folder (PpBatch *self,
+                            GFile   *folder)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (folder == NULL || G_IS_FILE (folder));
+
+  if (g_set_object (&self->output_folder, folder))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTPUT_FOLDER]);
+}
+
+/**
+ * pp_batch_set_name_template:
+ * @name_template: (nullable): the output name, with the fields {name} {ext} {n} {date}; %NULL:
+ *   "{name}.{ext}". Checked when a run starts (PP_BATCH_ERROR_INVALID)
+ *
+ * Sets the "name-template" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_name_template (PpBatch    *self,
+                            const char *name_template)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  if (name_template == NULL)
+    name_template = PP_BATCH_DEFAULT_TEMPLATE;
+  if (g_strcmp0 (self->name_template, name_template) == 0)
+    return;
+  g_free (self->name_template);
+  self->name_template = g_strdup (name_template);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME_TEMPLATE]);
+}
+
+/**
+ * pp_batch_set_collision:
+ * @collision: what to do when an output name exists
+ *
+ * Sets the "collision" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_collision (PpBatch     *self,
+                        PpCollision  collision)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  if (self->collision == collision)
+    return;
+  self->collision = collision;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLLISION]);
+}
+
+/**
+ * pp_batch_set_format:
+ * @format: the output format; %PP_FORMAT_SAME keeps each input's (PNG where it cannot be written)
+ *
+ * Sets the "format" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_format (PpBatch  *self,
+                     PpFormat  format)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  if (self->format == format)
+    return;
+  self->format = format;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORMAT]);
+}
+
+/**
+ * pp_batch_set_quality:
+ * @quality: JPEG and WebP quality, 1..100
+ *
+ * Sets the "quality" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_quality (PpBatch *self,
+                      int      quality)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (quality >= 1 && quality <= 100);
+
+  if (self->quality == quality)
+    return;
+  self->quality = quality;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUALITY]);
+}
+
+/**
+ * pp_batch_set_pipeline:
+ * @pipeline: (nullable): the filters (referenced here, copied when a run starts); %NULL: none,
+ *   outputs are converted only
+ *
+ * Sets the "pipeline" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_pipeline (PpBatch    *self,
+                       PpPipeline *pipeline)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (pipeline == NULL || PP_IS_PIPELINE (pipeline));
+
+  if (g_set_object (&self->pipeline, pipeline))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
+}
+
+/**
+ * pp_batch_set_mode:
+ * @mode: serial (one worker) or parallel (the threads property)
+ *
+ * Sets the "mode" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_mode (PpBatch     *self,
+                   PpBatchMode  mode)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  if (self->mode == mode)
+    return;
+  self->mode = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+/**
+ * pp_batch_set_threads:
+ * @threads: workers in parallel mode, up to %PP_SCHEDULER_MAX_THREADS; 0:
+ *   pp_scheduler_get_default_threads()
+ *
+ * Sets the "threads" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_threads (PpBatch *self,
+                      guint    threads)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (threads <= PP_SCHEDULER_MAX_THREADS);
+
+  if (self->threads == threads)
+    return;
+  self->threads = threads;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THREADS]);
+}
+
+/**
+ * pp_batch_set_recursive:
+ * @recursive: descend into sub-folders, keeping their structure under the output folder
+ *
+ * Sets the "recursive" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_recursive (PpBatch  *self,
+                        gboolean  recursive)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  recursive = !!recursive;
+  if (self->recursive == recursive)
+    return;
+  self->recursive = recursive;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECURSIVE]);
+}
+
+/**
+ * pp_batch_set_shard:
+ * @index: 0-based: the K of --shard K+1/N
+ * @count: N, at least 1; 1 processes everything
+ *
+ * Processes only the files whose position in the sorted list is @index modulo @count. Sets the
+ * "shard-index" and "shard-count" properties, each notified only on a change. An @index not
+ * below @count is refused when a run starts (PP_BATCH_ERROR_INVALID). Main thread.
+ */
 void
 pp_batch_set_shard (PpBatch *self,
                     guint    index,
@@ -544,7 +771,181 @@ pp_batch_set_shard (PpBatch *self,
   g_return_if_fail (PP_IS_BATCH (self));
   g_return_if_fail (count >= 1);
 
-  g_object_set (self, "shard-index", index, "shard-count", count, NULL);
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->shard_index != index)
+    {
+      self->shard_index = index;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARD_INDEX]);
+    }
+  if (self->shard_count != count)
+    {
+      self->shard_count = count;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARD_COUNT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * pp_batch_set_max_megapixels:
+ * @max_megapixels: refuse images whose header declares more than this many millions of pixels,
+ *   before decoding; 0: no limit
+ *
+ * Sets the "max-megapixels" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_max_megapixels (PpBatch *self,
+                             double   max_megapixels)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (max_megapixels >= 0);
+
+  if (self->max_megapixels == max_megapixels)
+    return;
+  self->max_megapixels = max_megapixels;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MEGAPIXELS]);
+}
+
+/**
+ * pp_batch_set_keep_orientation:
+ * @keep_orientation: leave pixels as stored instead of applying the EXIF orientation
+ *
+ * Sets the "keep-orientation" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_keep_orientation (PpBatch  *self,
+                               gboolean  keep_orientation)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  keep_orientation = !!keep_orientation;
+  if (self->keep_orientation == keep_orientation)
+    return;
+  self->keep_orientation = keep_orientation;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEP_ORIENTATION]);
+}
+
+/**
+ * pp_batch_set_in_place:
+ * @in_place: allow an output to replace its own input (never otherwise)
+ *
+ * Sets the "in-place" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_in_place (PpBatch  *self,
+                       gboolean  in_place)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  in_place = !!in_place;
+  if (self->in_place == in_place)
+    return;
+  self->in_place = in_place;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_PLACE]);
+}
+
+/**
+ * pp_batch_set_metadata:
+ * @policy: what outputs keep of their inputs' EXIF, XMP and IPTC
+ *
+ * Sets the "metadata" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_metadata (PpBatch          *self,
+                       PpMetadataPolicy  policy)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (policy <= PP_METADATA_STRIP_GPS);
+
+  if (self->metadata == policy)
+    return;
+  self->metadata = policy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METADATA]);
+}
+
+/**
+ * pp_batch_set_timestamps:
+ * @timestamps: the modification time outputs get
+ *
+ * Sets the "timestamps" property, notified only on a change. Main thread.
+ */
+void
+pp_batch_set_timestamps (PpBatch      *self,
+                         PpTimestamps  timestamps)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (timestamps <= PP_TIMESTAMPS_NOW);
+
+  if (self->timestamps == timestamps)
+    return;
+  self->timestamps = timestamps;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMESTAMPS]);
+}
+
+/**
+ * pp_batch_set_background:
+ * @color: (nullable): what pp_color_parse() reads; %NULL for white
+ *
+ * Sets the "background" property, notified only on a change. Main thread. A colour that does
+ * not parse fails the next run with PP_BATCH_ERROR_INVALID (check it first with
+ * pp_color_parse() to tell the user at once).
+ */
+void
+pp_batch_set_background (PpBatch    *self,
+                         const char *color)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  if (color == NULL)
+    color = PP_BATCH_DEFAULT_BACKGROUND;
+  if (g_strcmp0 (self->background, color) == 0)
+    return;
+  g_free (self->background);
+  self->background = g_strdup (color);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND]);
+}
+
+/**
+ * pp_batch_set_resume:
+ * @resume: keep a manifest next to the outputs and skip what earlier runs' manifests say is
+ *   done (docs/CLUSTER.md, "Resume and manifests")
+ *
+ * Sets the "resume" property, notified only on a change. Main thread; a run in progress keeps
+ * the configuration it started with.
+ */
+void
+pp_batch_set_resume (PpBatch  *self,
+                     gboolean  resume)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  resume = !!resume;
+  if (self->resume == resume)
+    return;
+  self->resume = resume;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESUME]);
+}
+
+/**
+ * pp_batch_set_manifest:
+ * @file: (nullable): where to write the run's manifest (JSON lines, emptied when a run starts,
+ *   one line per file as it finishes); %NULL: none
+ *
+ * Sets the "manifest" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_manifest (PpBatch *self,
+                       GFile   *file)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (g_set_object (&self->manifest, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANIFEST]);
 }
 
 void

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "batch/pp-compare-check.h"
+#include "render/pp-scheduler.h"
 
 /* Enough to say what went wrong without flooding a terminal or a toast. */
 #define MAX_DIFFERENCES_LISTED 20
@@ -54,7 +55,7 @@ run_label (PpRun *run)
 {
   guint threads = pp_run_get_threads (run);
 
-  if (g_strcmp0 (pp_run_get_mode (run), "serial") == 0)
+  if (pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL)
     return g_strdup ("the serial run");
   return g_strdup_printf ("the %u-thread run", threads);
 }
@@ -349,7 +350,7 @@ pp_compare_check_run_async (PpCompareCheck      *check,
 
   g_task_set_source_tag (task, pp_compare_check_run_async);
   g_task_set_task_data (task, check, NULL);
-  g_task_run_in_thread (task, check_thread);
+  pp_scheduler_run_task (task, check_thread);
 }
 
 gboolean

@@ -97,7 +97,8 @@ pp_compare_class_init (PpCompareClass *klass)
                   NULL, G_TYPE_NONE, 0);
   /**
    * PpCompare::run-started:
-   * @batch: the batch now running (a copy of the configured one): connect to its progress
+   * @batch: the batch now running (a copy of the configured one): connect to its progress;
+   *   its run record (pp_batch_get_run()) exists and grows
    *
    * Emitted as each timed run starts (not for the warm-up); main context only.
    */
@@ -359,8 +360,8 @@ on_run_done (GObject      *source,
       pp_batch_set_excluded_folders (batch, excluded);
       g_set_object (&self->current, batch);
       set_phase (self, PP_COMPARE_PHASE_PARALLEL);
-      g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
       pp_measured_run_async (batch, self->cancellable, on_run_done, g_object_ref (self));
+      g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
     }
   else
     step_check (self);
@@ -380,8 +381,8 @@ step_serial (PpCompare *self)
   pp_batch_set_excluded_folders (batch, excluded);
   g_set_object (&self->current, batch);
   set_phase (self, PP_COMPARE_PHASE_SERIAL);
-  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
   pp_measured_run_async (batch, self->cancellable, on_run_done, g_object_ref (self));
+  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
 }
 
 static void

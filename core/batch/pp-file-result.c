@@ -66,6 +66,7 @@ pp_file_record_clear (PpFileRecord *record)
   g_clear_pointer (&record->reason, g_free);
   g_clear_pointer (&record->note, g_free);
   g_clear_pointer (&record->format, g_free);
+  g_clear_pointer (&record->sha256, g_free);
   memset (record, 0, sizeof *record);
 }
 
@@ -81,6 +82,7 @@ pp_file_record_copy (const PpFileRecord *src,
   dst->reason = g_strdup (src->reason);
   dst->note = g_strdup (src->note);
   dst->format = g_strdup (src->format);
+  dst->sha256 = g_strdup (src->sha256);
 }
 
 static void

@@ -32,6 +32,8 @@ typedef struct
   char *reason;         /* (nullable) why it failed or was skipped */
   char *note;           /* (nullable) something worth knowing for an ok file ("saved as PNG…") */
   char *format;         /* (nullable) input format name as detected */
+  char *sha256;         /* (nullable) SHA-256 of the output, hex, when a manifest is kept */
+  gboolean resumed;     /* SKIPPED because an earlier run did it (--resume) */
   int source_width;     /* input size as its header declares it (0 when unreadable) */
   int source_height;
   int width;            /* input size as decoded (after shrink-on-load) and oriented */

@@ -233,14 +233,23 @@ pp_machine_get_cpu_budget (char **how)
 /* ------------------------------------------------------------------------------------------ */
 /* The process tree's memory */
 
+/* A process's proportional set size (shared pages divided among the processes that map them,
+ * so libraries and a helper's pixel memfd are not counted once per process), from
+ * smaps_rollup (Linux 4.14); its RSS from statm where that is missing. */
 static guint64
-rss_of (const char *pid)
+memory_of (const char *pid)
 {
-  g_autofree char *path = g_build_filename ("/proc", pid, "statm", NULL);
+  g_autofree char *rollup = g_build_filename ("/proc", pid, "smaps_rollup", NULL);
+  g_autofree char *statm = g_build_filename ("/proc", pid, "statm", NULL);
   g_autofree char *text = NULL;
+  const char *pss;
   guint64 pages = 0;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL))
+  if (g_file_get_contents (rollup, &text, NULL, NULL) &&
+      (pss = strstr (text, "\nPss:")) != NULL)
+    return g_ascii_strtoull (pss + strlen ("\nPss:"), NULL, 10) * 1024;
+  g_clear_pointer (&text, g_free);
+  if (!g_file_get_contents (statm, &text, NULL, NULL))
     return 0;
   /* "size resident shared …" in pages */
   if (sscanf (text, "%*u %" G_GUINT64_FORMAT, &pages) != 1)
@@ -267,17 +276,18 @@ parent_of (const char *pid)
 }
 
 /**
- * pp_process_tree_rss:
+ * pp_process_tree_memory:
  *
- * The resident memory of this process and all its descendants (the decoder helpers, also
- * inside bubblewrap): the sum of their RSS, so pages two of them map (a helper's pixel memfd
- * while the client copies it) count twice, as `ps` would count them. Reads /proc: a few
- * milliseconds with hundreds of processes; any thread.
+ * The memory of this process and all its descendants (the decoder helpers, also inside
+ * bubblewrap): the sum of their proportional set sizes (Pss), so pages several of them share
+ * (libraries, a helper's pixel memfd while the client copies it) count once in all; RSS where
+ * the kernel has no smaps_rollup. Reads /proc: a few milliseconds with hundreds of processes;
+ * any thread.
  *
  * Returns: bytes; 0 without /proc
  */
 guint64
-pp_process_tree_rss (void)
+pp_process_tree_memory (void)
 {
   g_autoptr (GDir) dir = g_dir_open ("/proc", 0, NULL);
   g_autoptr (GHashTable) parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -287,7 +297,7 @@ pp_process_tree_rss (void)
   const char *name;
   gboolean grew = TRUE;
 
-  total = rss_of (self);
+  total = memory_of (self);
   if (dir == NULL)
     return total;
   while ((name = g_dir_read_name (dir)) != NULL)
@@ -314,7 +324,7 @@ pp_process_tree_rss (void)
             int pid = atoi (key);
 
             g_hash_table_add (tree, GINT_TO_POINTER (pid));
-            total += rss_of (key);
+            total += memory_of (key);
             g_hash_table_iter_remove (&iter);
             grew = TRUE;
           }
@@ -344,7 +354,7 @@ sampler_thread (gpointer data)
       gint64 until;
 
       g_mutex_unlock (&sampler->lock);
-      rss = pp_process_tree_rss ();
+      rss = pp_process_tree_memory ();
       g_mutex_lock (&sampler->lock);
       sampler->peak = MAX (sampler->peak, rss);
       until = g_get_monotonic_time () + sampler->interval_ms * G_TIME_SPAN_MILLISECOND;
@@ -360,7 +370,7 @@ sampler_thread (gpointer data)
  * @interval_ms: time between samples (50-100 ms is a good trade: short peaks between samples
  *   are missed, as any sampling tool misses them)
  *
- * Starts a thread that samples pp_process_tree_rss() until pp_memory_sampler_stop().
+ * Starts a thread that samples pp_process_tree_memory() until pp_memory_sampler_stop().
  *
  * Returns: (transfer full): the sampler; give it to pp_memory_sampler_stop()
  */
@@ -396,7 +406,7 @@ pp_memory_sampler_stop (PpMemorySampler *sampler)
   g_cond_signal (&sampler->cond);
   g_mutex_unlock (&sampler->lock);
   g_thread_join (sampler->thread);
-  peak = MAX (sampler->peak, pp_process_tree_rss ());
+  peak = MAX (sampler->peak, pp_process_tree_memory ());
   g_mutex_clear (&sampler->lock);
   g_cond_clear (&sampler->cond);
   g_free (sampler);

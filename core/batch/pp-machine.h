@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the machine allows a batch, for the thread choice and the benchmark report: memory
- * (MemAvailable and the cgroup's limit), the process tree's resident memory (Parapix and its
+ * (MemAvailable and the cgroup's limit), the process tree's memory (Parapix and its
  * decoder helpers) sampled during a run, and a description of the machine.
  */
 #pragma once
@@ -38,7 +38,7 @@ gboolean     pp_parse_bytes                (const char           *text,
 
 guint        pp_machine_get_cpu_budget     (char                **how);
 
-guint64      pp_process_tree_rss           (void);
+guint64      pp_process_tree_memory           (void);
 
 typedef struct _PpMemorySampler PpMemorySampler;
 

@@ -151,7 +151,7 @@ compare_names (gconstpointer a,
  * @folder: an output folder (a missing one adds nothing)
  * @error: return location for a #GError
  *
- * Adds every per-run manifest in @folder (the files named ".parapix-manifest*.jsonl", whatever
+ * Adds every per-run manifest in @folder (the files named ".parapix.manifest*.jsonl", whatever
  * shard wrote them, so a resume with a different shard count still finds earlier results), in
  * name order. Any thread; reads files.
  *

@@ -169,6 +169,11 @@ pp_manifest_entry_to_line (const PpManifestEntry *entry)
       add_text (b, "reason", entry->reason);
       add_int (b, "output_size", (gint64) entry->output_size);
       add_text (b, "sha256", entry->sha256);
+      if (entry->resumed)
+        {
+          json_builder_set_member_name (b, "resumed");
+          json_builder_add_boolean_value (b, TRUE);
+        }
     }
   add_text (b, "shard", entry->shard);
   add_text (b, "host", entry->host);
@@ -318,6 +323,12 @@ pp_manifest_entry_parse (const char      *line,
       if (get_int (o, "output_size", &out_size) && out_size >= 0)
         entry->output_size = (guint64) out_size;
       entry->sha256 = get_text (o, "sha256");
+      {
+        JsonNode *resumed = json_object_get_member (o, "resumed");
+
+        entry->resumed = resumed != NULL && json_node_get_value_type (resumed) == G_TYPE_BOOLEAN
+                         && json_node_get_boolean (resumed);
+      }
     }
   entry->shard = get_text (o, "shard");
   entry->host = get_text (o, "host");
@@ -330,8 +341,8 @@ pp_manifest_entry_parse (const char      *line,
  * @shard_index: 0-based shard
  * @shard_count: number of shards (1: no sharding)
  *
- * The name of a run's own manifest in its output folder: ".parapix-manifest.jsonl", or
- * ".parapix-manifest.3-of-4.jsonl" for shard 3 of 4, so concurrent shards never write one
+ * The name of a run's own manifest in its output folder: ".parapix.manifest.jsonl", or
+ * ".parapix.manifest.3-of-4.jsonl" for shard 3 of 4, so concurrent shards never write one
  * file.
  *
  * Returns: (transfer full): a file name (no folder)

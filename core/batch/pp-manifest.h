@@ -25,7 +25,7 @@ typedef enum
 
 /* Manifest files of per-run manifests start with this; they are hidden, so never listed as
  * inputs when the output folder is the input folder. */
-#define PP_MANIFEST_PREFIX ".parapix-manifest"
+#define PP_MANIFEST_PREFIX ".parapix.manifest"
 
 typedef enum
 {
@@ -47,6 +47,7 @@ typedef struct
   char *reason;            /* (nullable) why it failed or was skipped */
   guint64 output_size;     /* DONE and ok only */
   char *sha256;            /* (nullable) lowercase hex SHA-256 of the output, DONE and ok only */
+  gboolean resumed;        /* DONE only: done by an earlier run; this run only lists it */
   char *shard;             /* (nullable) "K/N" */
   char *host;              /* (nullable) the machine */
   char *time;              /* (nullable) ISO 8601, UTC: when the line was written */

@@ -21,6 +21,7 @@
 #include "batch/pp-scratch.h"
 #include "decoder/pp-decoder.h"
 #include "io/pp-io.h"
+#include "render/pp-scheduler.h"
 
 #define SAMPLE_INTERVAL_MS 50
 
@@ -194,7 +195,7 @@ on_measured_run_done (GObject      *source,
   GError *error = NULL;
   PpRun *run = pp_batch_run_finish (PP_BATCH (source), result, &error);
 
-  data->measure->peak_rss_bytes = pp_memory_sampler_stop (g_steal_pointer (&data->sampler));
+  data->measure->peak_memory_bytes = pp_memory_sampler_stop (g_steal_pointer (&data->sampler));
   data->measure->helper_cpu_us = pp_decoder_get_helper_cpu_us () - data->helper_cpu_start;
   if (run == NULL)
     {
@@ -452,7 +453,7 @@ pp_warm_up_async (PpBatch             *template_batch,
     }
   read_task = g_task_new (NULL, cancellable, on_inputs_read, task);
   g_task_set_task_data (read_task, data, NULL);
-  g_task_run_in_thread (read_task, read_inputs_thread);
+  pp_scheduler_run_task (read_task, read_inputs_thread);
   g_object_unref (read_task);
 }
 
@@ -600,7 +601,7 @@ pp_folder_survey_async (const char *const   *inputs,
 
   g_task_set_source_tag (task, pp_folder_survey_async);
   g_task_set_task_data (task, g_strdupv ((char **) inputs), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, survey_thread);
+  pp_scheduler_run_task (task, survey_thread);
 }
 
 /**

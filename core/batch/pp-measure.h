@@ -21,7 +21,7 @@ typedef struct
   gint64 wall_us;           /* = the run's wall time */
   gint64 cpu_us;            /* = the run's CPU time: this process and the decoder helpers */
   gint64 helper_cpu_us;     /* of which the decoder helpers */
-  guint64 peak_rss_bytes;   /* process tree (Parapix and helpers), sampled every 50 ms */
+  guint64 peak_memory_bytes; /* process tree (Parapix and helpers, Pss), sampled every 50 ms */
   gint64 busy_us;           /* sum over files of their time on a worker */
   gint64 startup_us;        /* start → first file begins: listing, planning, workers waking */
   gint64 tail_us;           /* time each worker sat idle while the last files finished, on

@@ -16,7 +16,7 @@ struct _PpRun
 {
   GObject parent_instance;
 
-  char *mode;
+  PpBatchMode mode;
   guint threads;
   char *input;
   char *output;
@@ -26,15 +26,26 @@ struct _PpRun
   guint shard_count;
   guint n_planned;
   guint n_ignored;
+  guint n_listed;
+  char *host;
+  char *shard_source;    /* (nullable) where the shard came from: "option", "slurm"… */
+  PpCpuBudget budget;
+  gboolean has_budget;
   GDateTime *started;
   gint64 wall_us;
   gint64 cpu_us;
   gboolean cancelled;
   gboolean finished;
   GPtrArray *results; /* of PpFileResult, in the order they finished */
+  char *threads_source;     /* (nullable) who chose the thread count */
+  JsonNode *threads_choice; /* (nullable) how --threads auto chose it */
 };
 
 static void pp_run_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_ENUM_TYPE (PpBatchMode, pp_batch_mode,
+  G_DEFINE_ENUM_VALUE (PP_BATCH_MODE_SERIAL, "serial"),
+  G_DEFINE_ENUM_VALUE (PP_BATCH_MODE_PARALLEL, "parallel"))
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PpRun, pp_run, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, pp_run_list_model_init))
@@ -75,11 +86,14 @@ pp_run_finalize (GObject *object)
 {
   PpRun *self = PP_RUN (object);
 
-  g_free (self->mode);
+  g_free (self->threads_source);
+  g_clear_pointer (&self->threads_choice, json_node_unref);
   g_free (self->input);
   g_free (self->output);
   g_free (self->pipeline);
   g_free (self->format);
+  g_free (self->host);
+  g_free (self->shard_source);
   g_clear_pointer (&self->started, g_date_time_unref);
   g_clear_pointer (&self->results, g_ptr_array_unref);
 
@@ -98,19 +112,21 @@ pp_run_init (PpRun *self)
   self->results = g_ptr_array_new_with_free_func (g_object_unref);
   self->started = g_date_time_new_now_utc ();
   self->shard_count = 1;
+  /* Which machine: merged records of a cluster job list each shard's. */
+  self->host = g_strdup (g_get_host_name ());
 }
 
 /**
  * pp_run_new:
- * @mode: "serial" or "parallel"
+ * @mode: how the batch runs
  */
 PpRun *
-pp_run_new (const char *mode,
+pp_run_new (PpBatchMode mode,
             guint       threads)
 {
   PpRun *self = g_object_new (PP_TYPE_RUN, NULL);
 
-  self->mode = g_strdup (mode);
+  self->mode = mode;
   self->threads = threads;
   return self;
 }
@@ -155,6 +171,46 @@ pp_run_set_n_planned (PpRun *self,
   self->n_planned = n_files;
 }
 
+/**
+ * pp_run_set_n_listed:
+ * @n_files: inputs in the batch's whole sorted list, before sharding
+ *
+ * Lets a merge of the shards' records know how many files to expect. Main thread.
+ */
+void
+pp_run_set_n_listed (PpRun *self,
+                     guint  n_files)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  self->n_listed = n_files;
+}
+
+/**
+ * pp_run_set_origin:
+ * @shard_source: (nullable): where the shard came from: "option" (K/N given), "slurm",
+ *   "kubernetes", "parallel" (pp_shard_source_to_string()); %NULL: "none", or "option" when
+ *   sharded
+ * @budget: (nullable): the CPU budget found for this process (batch/pp-cpu-budget.h), recorded
+ *   as is
+ *
+ * Records where the shard came from and what CPUs the process had (the command line knows; the
+ * batch does not); who chose the thread count is pp_run_set_threads_choice(). Main thread.
+ */
+void
+pp_run_set_origin (PpRun             *self,
+                   const char        *shard_source,
+                   const PpCpuBudget *budget)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  g_free (self->shard_source);
+  self->shard_source = g_strdup (shard_source);
+  self->has_budget = budget != NULL;
+  if (budget != NULL)
+    self->budget = *budget;
+}
+
 void
 pp_run_set_n_ignored (PpRun *self,
                       guint  n_files)
@@ -162,6 +218,44 @@ pp_run_set_n_ignored (PpRun *self,
   g_return_if_fail (PP_IS_RUN (self));
 
   self->n_ignored = n_files;
+}
+
+/**
+ * pp_run_set_threads_choice:
+ * @source: who chose the thread count: "option" (--threads N), "auto" (--threads auto), or the
+ *   CPU budget's source for the default ("affinity", "cgroup", "slurm")
+ * @details: (transfer full) (nullable): for "auto", how it chose
+ *   (pp_threads_choice_to_json(): limits, calibration, explanation, predicted wall times)
+ *
+ * Recorded in the JSON run record as "threads_source" and "threads_choice". Main thread.
+ */
+void
+pp_run_set_threads_choice (PpRun      *self,
+                           const char *source,
+                           JsonNode   *details)
+{
+  g_return_if_fail (PP_IS_RUN (self));
+
+  g_free (self->threads_source);
+  self->threads_source = g_strdup (source);
+  g_clear_pointer (&self->threads_choice, json_node_unref);
+  self->threads_choice = details;
+}
+
+/** pp_run_get_threads_source: Returns: (transfer none) (nullable): see set_threads_choice */
+const char *
+pp_run_get_threads_source (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->threads_source;
+}
+
+/** pp_run_get_threads_choice: Returns: (transfer none) (nullable): see set_threads_choice */
+JsonNode *
+pp_run_get_threads_choice (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->threads_choice;
 }
 
 /**
@@ -194,10 +288,10 @@ pp_run_finish (PpRun    *self,
   self->finished = TRUE;
 }
 
-const char *
+PpBatchMode
 pp_run_get_mode (PpRun *self)
 {
-  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  g_return_val_if_fail (PP_IS_RUN (self), PP_BATCH_MODE_SERIAL);
   return self->mode;
 }
 
@@ -227,6 +321,21 @@ pp_run_get_n_ignored (PpRun *self)
 {
   g_return_val_if_fail (PP_IS_RUN (self), 0);
   return self->n_ignored;
+}
+
+guint
+pp_run_get_n_listed (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), 0);
+  return self->n_listed;
+}
+
+/* Returns: (transfer none): the machine the run ran on */
+const char *
+pp_run_get_host (PpRun *self)
+{
+  g_return_val_if_fail (PP_IS_RUN (self), NULL);
+  return self->host;
 }
 
 gint64
@@ -284,6 +393,7 @@ pp_run_get_totals (PpRun       *self,
           break;
         case PP_FILE_STATUS_SKIPPED:
           totals->n_skipped++;
+          totals->n_resumed += r->resumed ? 1 : 0;
           break;
         case PP_FILE_STATUS_FAILED:
           totals->n_failed++;
@@ -361,6 +471,9 @@ add_file (JsonBuilder        *b,
   add_string (b, "reason", r->reason);
   add_string (b, "note", r->note);
   add_string (b, "format", r->format);
+  json_builder_set_member_name (b, "resumed");
+  json_builder_add_boolean_value (b, r->resumed);
+  add_string (b, "sha256", r->sha256);
   add_int (b, "source_width", r->source_width);
   add_int (b, "source_height", r->source_height);
   add_int (b, "width", r->width);
@@ -403,8 +516,32 @@ build_run (JsonBuilder *b,
   json_builder_begin_object (b);
   add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
   add_string (b, "kind", "run");
-  add_string (b, "mode", self->mode);
+  {
+    g_autoptr (GEnumClass) modes = g_type_class_ref (PP_TYPE_BATCH_MODE);
+
+    add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
+  }
   add_int (b, "threads", self->threads);
+  add_string (b, "threads_source", self->threads_source);
+  json_builder_set_member_name (b, "threads_choice");
+  if (self->threads_choice != NULL)
+    json_builder_add_value (b, json_node_copy (self->threads_choice));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "cpu_budget");
+  if (!self->has_budget)
+    json_builder_add_null_value (b);
+  else
+    {
+      json_builder_begin_object (b);
+      add_int (b, "count", self->budget.count);
+      add_string (b, "source", pp_cpu_budget_source_to_string (self->budget.source));
+      add_int (b, "affinity", self->budget.affinity);
+      add_double (b, "cgroup_quota", self->budget.cgroup_quota);
+      add_int (b, "slurm_cpus_per_task", self->budget.slurm_cpus);
+      json_builder_end_object (b);
+    }
+  add_string (b, "host", self->host);
   add_string (b, "started", started);
   add_string (b, "input", self->input);
   add_string (b, "output", self->output);
@@ -414,13 +551,17 @@ build_run (JsonBuilder *b,
   json_builder_begin_object (b);
   add_int (b, "index", self->shard_index + 1);
   add_int (b, "count", self->shard_count);
+  add_string (b, "source", self->shard_source != NULL ? self->shard_source
+                           : self->shard_count > 1 ? "option" : "none");
   json_builder_end_object (b);
   json_builder_set_member_name (b, "cancelled");
   json_builder_add_boolean_value (b, self->cancelled);
   add_int (b, "files_planned", self->n_planned);
+  add_int (b, "files_listed", self->n_listed);
   add_int (b, "files_ignored", self->n_ignored);
   add_int (b, "files_ok", totals.n_ok);
   add_int (b, "files_skipped", totals.n_skipped);
+  add_int (b, "files_resumed", totals.n_resumed);
   add_int (b, "files_failed", totals.n_failed);
   add_int (b, "files_cancelled", totals.n_cancelled);
   add_double (b, "megapixels", totals.megapixels);
@@ -467,38 +608,4 @@ pp_run_to_json_string (PpRun    *self,
   g_autoptr (JsonNode) node = pp_run_to_json (self);
 
   return json_to_string (node, pretty);
-}
-
-/**
- * pp_run_compare_to_json:
- * @n_compared: outputs compared byte for byte
- *
- * Returns: (transfer full): `{"kind": "compare", "serial": …, "parallel": …, "identical": …}`
- */
-JsonNode *
-pp_run_compare_to_json (PpRun    *serial,
-                        PpRun    *parallel,
-                        gboolean  identical,
-                        guint     n_compared)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  double speedup;
-
-  g_return_val_if_fail (PP_IS_RUN (serial) && PP_IS_RUN (parallel), NULL);
-
-  speedup = parallel->wall_us > 0 ? (double) serial->wall_us / parallel->wall_us : 0;
-  json_builder_begin_object (b);
-  add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
-  add_string (b, "kind", "compare");
-  json_builder_set_member_name (b, "identical");
-  json_builder_add_boolean_value (b, identical);
-  add_int (b, "files_compared", n_compared);
-  add_double (b, "speedup", speedup);
-  add_double (b, "efficiency", parallel->threads > 0 ? speedup / parallel->threads : 0);
-  json_builder_set_member_name (b, "serial");
-  build_run (b, serial);
-  json_builder_set_member_name (b, "parallel");
-  build_run (b, parallel);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
 }

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "batch/pp-scratch.h"
+#include "render/pp-scheduler.h"
 
 /**
  * pp_scratch_default_parent:
@@ -163,7 +164,7 @@ pp_scratch_make_async (const char          *parent,
   args[1] = g_strdup (prefix);
   g_task_set_source_tag (task, pp_scratch_make_async);
   g_task_set_task_data (task, args, (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, make_thread);
+  pp_scheduler_run_task (task, make_thread);
 }
 
 /**
@@ -212,7 +213,7 @@ pp_scratch_remove_async (const char          *path,
 
   g_task_set_source_tag (task, pp_scratch_remove_async);
   g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, remove_thread);
+  pp_scheduler_run_task (task, remove_thread);
 }
 
 gboolean

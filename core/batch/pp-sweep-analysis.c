@@ -188,7 +188,8 @@ find_causes (const PpSweepPoint *one,
                                            "last images finish)") };
   g_array_append_val (causes, cause);
   cause = (Cause) { top->first_file_excess_s,
-                    g_strdup ("decoder helper start-up (each worker's first image)") };
+                    g_strdup ("starting each worker (its first image took longer than in the "
+                              "1-thread run: decoder helper start-up, cold caches)") };
   g_array_append_val (causes, cause);
   for (guint k = 0; k < PP_SWEEP_N_STAGES; k++)
     {

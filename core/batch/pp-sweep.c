@@ -360,7 +360,7 @@ update_points (PpSweep *self)
 
           p->wall_min_s = MIN (p->wall_min_s, m->wall_us / 1e6);
           p->wall_max_s = MAX (p->wall_max_s, m->wall_us / 1e6);
-          p->peak_memory_bytes = MAX (p->peak_memory_bytes, m->peak_rss_bytes);
+          p->peak_memory_bytes = MAX (p->peak_memory_bytes, m->peak_memory_bytes);
         }
       p->spread_percent = p->wall_s > 0 ? 100 * (p->wall_max_s - p->wall_min_s) / 2 / p->wall_s
                                         : 0;
@@ -388,6 +388,60 @@ update_points (PpSweep *self)
       p->speedup = one != NULL && p->wall_s > 0 ? one->wall_s / p->wall_s : 0;
       p->efficiency = p->speedup / p->threads;
     }
+}
+
+/* What each worker's first file took beyond the same file in the 1-thread reference run (scaled
+ * by how much slower this run's files were on average, so contention is not counted twice),
+ * averaged over the workers: the cost of a worker's start — a decoder helper to spawn, caches to
+ * fill. Matching files by index keeps a large first file from reading as a slow start. */
+static gint64
+first_file_excess (PpRun *run,
+                   PpRun *reference)
+{
+  g_autoptr (GHashTable) ref_us = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr (GHashTable) lane_first = g_hash_table_new (NULL, NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (run));
+  guint nr = g_list_model_get_n_items (G_LIST_MODEL (reference));
+  gint64 busy = 0, ref_busy = 0, excess = 0;
+  GHashTableIter iter;
+  gpointer value;
+  double scale;
+
+  for (guint i = 0; i < nr; i++)
+    {
+      g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (reference), i);
+      const PpFileRecord *r = pp_file_result_get_record (result);
+      gint64 *us = g_new (gint64, 1);
+
+      *us = r->end_us - r->start_us;
+      g_hash_table_insert (ref_us, GUINT_TO_POINTER (r->index + 1), us);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PpFileResult) result = g_list_model_get_item (G_LIST_MODEL (run), i);
+      const PpFileRecord *r = pp_file_result_get_record (result);
+      const PpFileRecord *first = g_hash_table_lookup (lane_first, GUINT_TO_POINTER (r->worker + 1));
+      gint64 *us = g_hash_table_lookup (ref_us, GUINT_TO_POINTER (r->index + 1));
+
+      if (us == NULL)
+        continue;
+      busy += r->end_us - r->start_us;
+      ref_busy += *us;
+      if (first == NULL || r->start_us < first->start_us)
+        g_hash_table_insert (lane_first, GUINT_TO_POINTER (r->worker + 1), (gpointer) r);
+    }
+  if (ref_busy <= 0 || g_hash_table_size (lane_first) == 0)
+    return 0;
+  scale = (double) busy / ref_busy;
+  g_hash_table_iter_init (&iter, lane_first);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const PpFileRecord *r = value;
+      gint64 *us = g_hash_table_lookup (ref_us, GUINT_TO_POINTER (r->index + 1));
+
+      excess += MAX (0, (r->end_us - r->start_us) - (gint64) (*us * scale));
+    }
+  return excess / g_hash_table_size (lane_first);
 }
 
 static void step_clean_up (PpSweep *self);
@@ -526,6 +580,8 @@ on_run_done (GObject      *source,
       return;
     }
   self->step++;
+  measure->first_file_excess_us = self->reference != NULL
+                                  ? first_file_excess (measure->run, self->reference) : 0;
   g_ptr_array_add (self->measures[index], measure);
   update_points (self);
   if (self->reference == NULL)
@@ -573,8 +629,8 @@ step_next_run (PpSweep *self)
   pp_batch_set_threads (batch, threads);
   g_set_object (&self->current, batch);
   set_phase (self, PP_SWEEP_PHASE_RUNNING);
-  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
   pp_measured_run_async (batch, self->cancellable, on_run_done, g_object_ref (self));
+  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
 }
 
 /* Rounds of every thread count, each round starting one count later, so that a machine that

@@ -63,7 +63,7 @@ typedef struct
   double startup_s;          /* listing, planning, workers starting */
   double tail_s;             /* idle workers waiting for the last files */
   double finish_s;
-  double first_file_excess_s;
+  double first_file_excess_s; /* each worker's first file over the same file at 1 thread */
   guint64 peak_memory_bytes; /* highest over the repeats */
   guint n_ok;
   guint n_failed;

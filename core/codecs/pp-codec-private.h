@@ -14,6 +14,8 @@ extern const PpCodec _pp_codec_jpeg;
 extern const PpCodec _pp_codec_png;
 extern const PpCodec _pp_codec_webp;
 extern const PpCodec _pp_codec_tiff;
+extern const PpCodec _pp_codec_gif;
+extern const PpCodec _pp_codec_bmp;
 #ifdef PP_HAVE_LIBHEIF
 extern const PpCodec _pp_codec_heif;
 #endif
@@ -42,5 +44,21 @@ char     *_pp_codec_describe_missing (int                    rows_done,
                                       int                    height);
 GBytes   *_pp_codec_bytes_or_null    (const guint8          *data,
                                       gsize                  size);
+
+/* pp-codec-pixbuf.c: the GdkPixbuf loaders, for the fallback, GIF and BMP */
+void                _pp_codec_pixbuf_init                (void);
+GdkPixbufAnimation *_pp_codec_pixbuf_run                 (const guint8         *data,
+                                                          gsize                 size,
+                                                          const char           *format,
+                                                          guint                 n_frames,
+                                                          const PpDecodeParams *params,
+                                                          int                  *width,
+                                                          int                  *height,
+                                                          char                **complaint,
+                                                          GError              **error);
+PpImage            *_pp_codec_image_from_pixbuf          (GdkPixbuf            *pixbuf,
+                                                          const PpDecodeParams *params,
+                                                          GError              **error);
+GBytes             *_pp_codec_pixbuf_icc                 (GdkPixbuf            *pixbuf);
 
 G_END_DECLS

@@ -16,7 +16,6 @@ G_DEFINE_QUARK (pp-codec-error-quark, pp_codec_error)
 
 /* Signature-checked codecs first; the GdkPixbuf fallback, which guesses, last. */
 static const PpCodec *const codecs[] = {
-#ifdef PP_HAVE_CODEC_TABLE
   &_pp_codec_jpeg,
   &_pp_codec_png,
   &_pp_codec_webp,
@@ -27,8 +26,9 @@ static const PpCodec *const codecs[] = {
 #ifdef PP_HAVE_LIBJXL
   &_pp_codec_jxl,
 #endif
+  &_pp_codec_gif,
+  &_pp_codec_bmp,
   &_pp_codec_pixbuf,
-#endif
   NULL,
 };
 
@@ -200,15 +200,15 @@ _pp_codec_check_size (int      width,
   if (max_pixels > 0 && pixels > max_pixels)
     {
       g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_TOO_LARGE,
-                   "The image is %d × %d (%.0f megapixels), over the limit of %.0f megapixels "
+                   "The image is %d × %d (%.1f megapixels), over the limit of %g megapixels "
                    "(--max-megapixels)", width, height, pixels / 1e6, max_pixels / 1e6);
       return FALSE;
     }
   if (max_pixels > 0 && n_frames > 1 && pixels * n_frames > max_pixels)
     {
       g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_TOO_LARGE,
-                   "The image has %u frames of %d × %d (%.0f megapixels in all), over the limit "
-                   "of %.0f megapixels (--max-megapixels)", n_frames, width, height,
+                   "The image has %u frames of %d × %d (%.1f megapixels in all), over the limit "
+                   "of %g megapixels (--max-megapixels)", n_frames, width, height,
                    pixels * n_frames / 1e6, max_pixels / 1e6);
       return FALSE;
     }

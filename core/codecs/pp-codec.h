@@ -88,6 +88,11 @@ typedef struct
   PpMetadataBlobs metadata; /* the EXIF, XMP and IPTC blobs the file carries, raw
                              * (metadata/pp-metadata.h says each blob's form) */
   GBytes *icc;              /* (nullable) the ICC profile the file carries, whole */
+  /* From a codec: an orientation the format states natively (TIFF tag 274), 1..8; 0 when it
+   * has none (then the EXIF blob's counts; libheif and libjxl apply theirs while decoding and
+   * leave this 1). After pp_codec_load_fd(): the orientation found, 1..8, whichever said it. */
+  int orientation;
+  gboolean orientation_applied; /* the frames were turned upright (PpLoadRequest) */
   /* (nullable) damage the decoder survived, in plain words for a user, with the pixels it
    * affects: "the file ends early: the bottom 31 % of the image is missing". Pixels that could
    * not be decoded are filled (grey, or transparent). Never set together with an error. */
@@ -128,6 +133,7 @@ struct _PpCodec
   const char *const *extensions; /* lowercase, without the dot; the first is the one we write */
   const char *const *mime_types;
   PpCodecHolds holds;            /* what its encoder keeps */
+  gboolean shrinks;              /* decode honours PpDecodeParams.min_width/min_height */
 
   /* Whether @head (the first @size bytes, at least 64 when the file has them) is this format,
    * by its signature. Cheap; no allocation. */
@@ -160,6 +166,23 @@ struct _PpCodec
                       GError               **error);
 };
 
+/* What pp_codec_load_fd() is asked for: the whole load, as the decoder helper runs it. */
+typedef struct
+{
+  /* Refuse from the header when the pixels to decode exceed this; 0: no limit. */
+  double max_pixels;
+  /* Size hint: decode at least what fitting the displayed image into fit_width × fit_height
+   * needs (both orientations are allowed for, since EXIF may turn the image); 0: full size. */
+  int fit_width;
+  int fit_height;
+  gboolean all_frames;   /* every frame/page, or the first only */
+  gboolean keep_damaged; /* return a damaged image (PpDecoded.damage says how); else fail */
+  gboolean apply_orientation; /* turn the frames upright (EXIF or native orientation) */
+  const char *name;      /* (nullable) the file's base name (formats known by extension) */
+  PpImageAllocator allocate; /* (nullable) where pixels go */
+  gpointer allocate_data;
+} PpLoadRequest;
+
 GQuark          pp_codec_error_quark        (void);
 
 /* The registry (pp-codec.c): every codec compiled in, the GdkPixbuf fallback last. */
@@ -169,6 +192,33 @@ const PpCodec  *pp_codec_for_data           (const guint8          *head,
                                              gsize                  size);
 gboolean        pp_codec_holds_metadata     (const PpCodec         *codec,
                                              PpCodecHolds           what);
+
+/* The whole load (pp-codec-load.c): read, pick the codec, check, decode, orientation. */
+void            pp_load_request_init        (PpLoadRequest         *request);
+gboolean        pp_codec_load_fd            (int                    fd,
+                                             const PpLoadRequest   *request,
+                                             PpDecoded             *out,
+                                             GError               **error);
+gboolean        pp_codec_probe_fd           (int                    fd,
+                                             const char            *name,
+                                             PpCodecHeader         *header,
+                                             GError               **error);
+PpImage       *pp_codec_copy_oriented      (const guint8          *pixels,
+                                             int                    stride,
+                                             int                    width,
+                                             int                    height,
+                                             int                    channels,
+                                             int                    orientation,
+                                             GError               **error);
+void            pp_codec_init               (void);
+const char *const *pp_codec_get_allowed_pixbuf_formats (void);
+gboolean        pp_codec_mime_database_missing (void);
+void            pp_codec_get_fit_load_size  (int                    width,
+                                             int                    height,
+                                             int                    fit_width,
+                                             int                    fit_height,
+                                             int                   *min_width,
+                                             int                   *min_height);
 
 void            pp_decode_params_init       (PpDecodeParams        *params);
 void            pp_encode_options_init      (PpEncodeOptions       *options);

@@ -2,8 +2,9 @@
  *
  * PpDecoder, the client side of isolated loading: starts parapix-decoder (inside bubblewrap when
  * that works here), sends it one request per file with the opened input as a descriptor, waits
- * with a deadline and the cancellable, and maps the sealed memfd it answers with. When the helper
- * dies, the reason comes from its wait status; the next request starts a new helper.
+ * with a deadline and the cancellable, and copies the frames and blobs out of the sealed memfd
+ * it answers with, turning the pixels upright in that same copy. When the helper dies, the
+ * reason comes from its wait status; the next request starts a new helper.
  */
 #define G_LOG_DOMAIN "pp-decoder"
 
@@ -23,7 +24,7 @@
 
 #include "decoder/pp-decoder.h"
 #include "decoder/pp-decoder-private.h"
-#include "render/pp-pipeline.h"
+#include "decoder/pp-decoder-protocol.h"
 
 G_DEFINE_QUARK (pp-decoder-error-quark, pp_decoder_error)
 
@@ -44,7 +45,6 @@ struct _PpDecoder
 
   GPid pid;          /* 0: no helper running */
   guint64 helper_cpu_us; /* the running helper's CPU time at its last answer */
-  char *name_dir;        /* the helper's private folder in our /tmp (not when sandboxed) */
   int sock;
   gboolean sandboxed; /* the running helper is inside bubblewrap */
   guint n_requests;
@@ -95,8 +95,14 @@ pp_decoder_set_isolation (gboolean isolated)
   g_atomic_int_set (&isolation, isolated ? 1 : 0);
 }
 
+/**
+ * pp_decoder_get_isolation:
+ *
+ * Whether loading goes through helper processes: pp_decoder_set_isolation(), else the
+ * environment (PP_DECODER_ISOLATION=none turns it off). Thread: any.
+ */
 gboolean
-_pp_decoder_isolation_enabled (void)
+pp_decoder_get_isolation (void)
 {
   int value = g_atomic_int_get (&isolation);
 
@@ -120,7 +126,6 @@ static void
 pp_decoder_finalize (GObject *object)
 {
   g_free (PP_DECODER (object)->helper_path);
-  g_free (PP_DECODER (object)->name_dir);
 
   G_OBJECT_CLASS (pp_decoder_parent_class)->finalize (object);
 }
@@ -226,32 +231,6 @@ pp_decoder_get_n_spawns (PpDecoder *self)
   return self->n_spawns;
 }
 
-/* A helper that was killed cannot remove its folder of per-file names (and the name of the file
- * it was on): do it for it. Only a folder of ours, by its expected name. */
-static void
-remove_name_dir (PpDecoder *self)
-{
-  g_autofree char *prefix = g_build_filename (g_get_tmp_dir (), "parapix-decoder-", NULL);
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
-  if (self->name_dir == NULL)
-    return;
-  if (g_str_has_prefix (self->name_dir, prefix)
-      && strchr (self->name_dir + strlen (prefix), '/') == NULL
-      && (dir = g_dir_open (self->name_dir, 0, NULL)) != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = g_build_filename (self->name_dir, name, NULL);
-
-          g_unlink (path);
-        }
-      g_rmdir (self->name_dir);
-    }
-  g_clear_pointer (&self->name_dir, g_free);
-}
-
 static void
 kill_helper (PpDecoder *self)
 {
@@ -266,7 +245,6 @@ kill_helper (PpDecoder *self)
       close (self->sock);
       self->sock = -1;
     }
-  remove_name_dir (self);
 }
 
 /**
@@ -307,7 +285,6 @@ pp_decoder_stop (PpDecoder *self)
         g_warning ("the image decoder exited abnormally (wait status 0x%x)", status);
       self->pid = 0;
     }
-  remove_name_dir (self);
 }
 
 static char *
@@ -403,9 +380,8 @@ spawn_helper (PpDecoder  *self,
                    bwrap != NULL ? " inside bubblewrap" : "");
       return FALSE;
     }
-  hello.message[sizeof hello.message - 1] = '\0';
-  if (bwrap == NULL && hello.message[0] != '\0')
-    self->name_dir = g_strdup (hello.message);
+  if (hello_fd >= 0)
+    close (hello_fd);
   return TRUE;
 }
 
@@ -451,30 +427,18 @@ ensure_helper (PpDecoder  *self,
 static void
 fill_request (PpDecoderRequest    *req,
               const char          *path,
-              const PpLoadOptions *options)
+              const PpLoadRequest *request)
 {
   g_autofree char *base = g_path_get_basename (path);
 
   memset (req, 0, sizeof *req);
   req->magic = PP_DECODER_MAGIC;
-  req->keep_orientation = options->keep_orientation;
-  req->max_megapixels = options->max_megapixels;
+  req->max_pixels = request->max_pixels;
+  req->fit_width = request->fit_width;
+  req->fit_height = request->fit_height;
+  req->all_frames = request->all_frames;
+  req->keep_damaged = request->keep_damaged;
   g_strlcpy (req->name, base, sizeof req->name);
-  /* Only the first enabled step matters for shrink-on-load; it travels by value. */
-  for (guint i = 0; options->pipeline != NULL && i < pp_pipeline_get_n_steps (options->pipeline);
-       i++)
-    {
-      const PpStep *step = pp_pipeline_get_step (options->pipeline, i);
-
-      if (!step->enabled)
-        continue;
-      if (step->info->get_load_size != NULL)
-        {
-          g_strlcpy (req->shrink_filter, step->info->name, sizeof req->shrink_filter);
-          memcpy (req->shrink_values, step->values, sizeof req->shrink_values);
-        }
-      break;
-    }
 }
 
 static char *
@@ -516,59 +480,102 @@ set_death_error (PpDecoder   *self,
                  "The decoder quit (exit status %d)", WIFEXITED (status) ? WEXITSTATUS (status) : -1);
 }
 
-/* Trusts nothing in the reply: sizes are checked against the memfd, which must be sealed
- * against shrinking (or a helper could truncate it under our reads: SIGBUS). The pixels are
- * copied out into a PpImage of our own: the helper reuses its memfd for the next file, and one
- * memcpy into huge-page-backed memory costs less than faulting in a fresh shared mapping per
- * file (measured: docs/BENCHMARKS.md, "Cost of isolation"). */
-static PpImage *
-map_reply (const PpDecoderReply  *reply,
-           int                    memfd,
-           PpImageInfo           *info,
-           GError               **error)
+/* Whether [offset, offset + length) lies inside a file of @size bytes. */
+static gboolean
+range_ok (guint64 offset,
+          guint64 length,
+          guint64 size)
 {
+  return offset <= size && length <= size - offset;
+}
+
+/* Copies the frames and blobs out of the memfd into @out. Trusts nothing in the reply: every
+ * range is checked against the memfd, which must be sealed against shrinking (or a helper could
+ * truncate it under our reads: SIGBUS). The pixels are copied into images of our own, turned
+ * upright on the way when asked: the helper reuses its memfd for the next file, and one copy
+ * into huge-page-backed memory costs less than faulting in a fresh shared mapping per file
+ * (measured: docs/BENCHMARKS.md, "Cost of isolation"). */
+static gboolean
+map_reply (const PpDecoderReply *reply,
+           int                   memfd,
+           gboolean              apply_orientation,
+           PpDecoded            *out,
+           GError              **error)
+{
+  const PpDecoderFrame *table;
   struct stat st;
-  gsize pixels_size, total, row_bytes;
+  guint64 size;
   int seals;
   const guint8 *addr;
-  PpImage *image;
+  gboolean ok = FALSE;
 
-  if (reply->width <= 0 || reply->height <= 0 || (reply->channels != 3 && reply->channels != 4)
-      || reply->width > G_MAXINT / 4 || reply->stride < reply->width * reply->channels
-      || !g_size_checked_mul (&pixels_size, reply->stride, reply->height)
-      || !g_size_checked_add (&total, pixels_size, reply->icc_len)
-      || fstat (memfd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size < total
-      || (seals = fcntl (memfd, F_GET_SEALS)) < 0 || !(seals & F_SEAL_SHRINK) || total == 0)
-    {
-      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
-                   "The decoder sent an invalid image");
-      return NULL;
-    }
-  addr = mmap (NULL, total, PROT_READ, MAP_SHARED, memfd, 0);
+  if (fstat (memfd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size <= 0
+      || (seals = fcntl (memfd, F_GET_SEALS)) < 0 || !(seals & F_SEAL_SHRINK)
+      || reply->n_frames == 0 || reply->n_frames > PP_DECODER_MAX_FRAMES
+      || reply->frame_table % 8 != 0
+      || !range_ok (reply->frame_table, (guint64) reply->n_frames * sizeof (PpDecoderFrame),
+                    (guint64) st.st_size))
+    goto invalid;
+  size = (guint64) st.st_size;
+  for (guint i = 0; i < PP_DECODER_N_BLOBS; i++)
+    if (!range_ok (reply->blobs[i].offset, reply->blobs[i].length, size))
+      goto invalid;
+  addr = mmap (NULL, size, PROT_READ, MAP_SHARED, memfd, 0);
   if (addr == MAP_FAILED)
     {
       g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
                    "Cannot map the decoded pixels: %s", g_strerror (errno));
-      return NULL;
+      return FALSE;
     }
-  image = pp_image_new (reply->width, reply->height, reply->channels);
-  if (image == NULL)
+  table = (const PpDecoderFrame *) (addr + reply->frame_table);
+  out->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_frame_free);
+  for (guint i = 0; i < reply->n_frames; i++)
     {
-      munmap ((gpointer) addr, total);
-      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
-                   "Not enough memory for a %d × %d image", reply->width, reply->height);
-      return NULL;
+      PpDecoderFrame f = table[i]; /* copied: the helper could still be writing (it is not) */
+      int orientation = apply_orientation ? reply->orientation : 1;
+      PpImage *image;
+
+      if (f.width <= 0 || f.height <= 0 || (f.channels != 3 && f.channels != 4)
+          || f.width > G_MAXINT / 4 || f.stride < f.width * f.channels
+          || !range_ok (f.offset, (guint64) f.stride * (guint64) (f.height - 1)
+                                  + (guint64) f.width * f.channels, size))
+        {
+          munmap ((gpointer) addr, size);
+          goto invalid;
+        }
+      image = pp_codec_copy_oriented (addr + f.offset, f.stride, f.width, f.height, f.channels,
+                                      orientation, error);
+      if (image == NULL)
+        {
+          munmap ((gpointer) addr, size);
+          return FALSE;
+        }
+      g_ptr_array_add (out->frames, pp_frame_new (image, f.delay_ms));
     }
-  row_bytes = (gsize) reply->width * reply->channels;
-  for (int y = 0; y < reply->height; y++)
-    memcpy (PP_IMAGE_ROW (image, y), addr + (gsize) y * reply->stride, row_bytes);
-  if (reply->icc_len > 0)
-    info->icc_profile = g_bytes_new (addr + pixels_size, reply->icc_len);
-  munmap ((gpointer) addr, total);
-  return image;
+  {
+    GBytes **targets[] = { &out->metadata.exif, &out->metadata.xmp, &out->metadata.iptc,
+                           &out->icc };
+
+    for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+      if (reply->blobs[i].length > 0)
+        *targets[i] = g_bytes_new (addr + reply->blobs[i].offset, reply->blobs[i].length);
+    if (reply->blobs[PP_DECODER_BLOB_DAMAGE].length > 0)
+      out->damage = g_utf8_make_valid ((const char *) addr
+                                       + reply->blobs[PP_DECODER_BLOB_DAMAGE].offset,
+                                       (gssize) reply->blobs[PP_DECODER_BLOB_DAMAGE].length);
+  }
+  out->orientation_applied = apply_orientation && reply->orientation != 1;
+  munmap ((gpointer) addr, size);
+  ok = TRUE;
+  return ok;
+
+invalid:
+  g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
+               "The decoder sent an invalid image");
+  return FALSE;
 }
 
-/* What pp_io_load() would say about a path it cannot read, without parsing anything. */
+/* What pp_codec_load_fd() would say about a path it cannot read, without parsing anything. */
 static int
 open_input (const char  *path,
             GError     **error)
@@ -589,84 +596,68 @@ open_input (const char  *path,
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       close (fd);
-      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_UNSUPPORTED, "“%s” is not a regular file",
-                   path);
+      g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_UNSUPPORTED,
+                   "“%s” is not a regular file", path);
       return -1;
     }
   return fd;
 }
 
-/**
- * pp_decoder_load:
- * @path: the file; opened here, so a FIFO, a folder or an unreadable file fail at once
- * @options: (nullable): as for pp_io_load()
- * @info: (out caller-allocates) (optional): as for pp_io_load()
- *
- * pp_io_load() in this decoder's helper process.
- *
- * Returns: (transfer full): the image, or %NULL with @error set: what pp_io_load() reports
- * (PP_IO_ERROR, G_IO_ERROR; G_IO_ERROR_CANCELLED when @cancellable fired), or PP_DECODER_ERROR
- * when the helper crashed, ran out of memory or time
- */
-PpImage *
-pp_decoder_load (PpDecoder            *self,
-                 const char           *path,
-                 const PpLoadOptions  *options,
-                 PpImageInfo          *info,
-                 GCancellable         *cancellable,
+/* The helper's answer without pixels: its error, as the domain it came from. */
+static void
+set_reply_error (const PpDecoderReply *reply,
                  GError              **error)
 {
-  PpLoadOptions defaults;
-  PpImageInfo scratch = { 0 };
-  PpDecoderRequest req;
-  PpDecoderReply reply;
-  PpImage *image = NULL;
-  int memfd = -1;
-  int fd;
-  int ready;
-  gssize n;
+  if (reply->error_domain == PP_DECODER_DOMAIN_GIO)
+    g_set_error_literal (error, G_IO_ERROR, reply->error_code, reply->message);
+  else if (reply->error_domain == PP_DECODER_DOMAIN_DECODER)
+    g_set_error_literal (error, PP_DECODER_ERROR,
+                         CLAMP (reply->error_code, PP_DECODER_ERROR_FAILED,
+                                PP_DECODER_ERROR_TIMED_OUT),
+                         reply->message);
+  else
+    g_set_error_literal (error, PP_CODEC_ERROR,
+                         CLAMP (reply->error_code, PP_CODEC_ERROR_UNSUPPORTED,
+                                PP_CODEC_ERROR_NO_MEMORY),
+                         reply->message);
+}
 
-  g_return_val_if_fail (PP_IS_DECODER (self), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (info == NULL)
-    info = &scratch;
-  memset (info, 0, sizeof *info);
-  if (options == NULL)
-    {
-      pp_load_options_init (&defaults);
-      options = &defaults;
-    }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-  fd = open_input (path, error);
-  if (fd < 0)
-    return NULL;
-
-  fill_request (&req, path, options);
+/* Sends the request, restarting a helper that went away between files once. */
+static gboolean
+send_request (PpDecoder              *self,
+              const PpDecoderRequest *req,
+              int                     fd,
+              GError                **error)
+{
   for (guint attempt = 0;; attempt++)
     {
       if (!ensure_helper (self, error))
-        {
-          close (fd);
-          return NULL;
-        }
-      if (_pp_decoder_send_message (self->sock, &req, sizeof req, fd))
-        break;
-      /* The helper went away between files: not this file's fault, so try once more. */
+        return FALSE;
+      if (_pp_decoder_send_message (self->sock, req, sizeof *req, fd))
+        return TRUE;
+      /* Not this file's fault: try once more with a new helper. */
       kill_helper (self);
       if (attempt == 1)
         {
-          close (fd);
           g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
                        "Cannot talk to the image decoder: %s", g_strerror (errno));
-          return NULL;
+          return FALSE;
         }
     }
-  close (fd);
-  self->n_requests++;
+}
 
-  ready = _pp_decoder_wait_readable (self->sock, self->timeout_ms, cancellable);
+/* Waits for the answer; a time-out, a cancel or the helper's death ends it. */
+static gboolean
+receive_reply (PpDecoder      *self,
+               PpDecoderReply *reply,
+               int            *memfd,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  int ready = _pp_decoder_wait_readable (self->sock, self->timeout_ms, cancellable);
+  gssize n;
+
+  *memfd = -1;
   if (ready <= 0)
     {
       /* A running decode cannot be interrupted, only ended with its process. */
@@ -676,94 +667,137 @@ pp_decoder_load (PpDecoder            *self,
       else
         g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_TIMED_OUT,
                      "Decoding took longer than %u s", (self->timeout_ms + 999) / 1000);
-      return NULL;
+      return FALSE;
     }
-
-  n = _pp_decoder_receive_message (self->sock, &reply, sizeof reply, MSG_DONTWAIT, &memfd);
+  n = _pp_decoder_receive_message (self->sock, reply, sizeof *reply, MSG_DONTWAIT, memfd);
   if (n <= 0)
     {
       /* End of stream: the helper died on this file. */
       GPid pid = self->pid;
-      int status;
 
       close (self->sock);
       self->sock = -1;
       self->pid = 0;
-      status = _pp_decoder_reap (pid);
-      remove_name_dir (self);
-      set_death_error (self, status, error);
-      return NULL;
+      set_death_error (self, _pp_decoder_reap (pid), error);
+      return FALSE;
     }
-  if (n != sizeof reply || reply.magic != PP_DECODER_MAGIC)
+  if (n != sizeof *reply || reply->magic != PP_DECODER_MAGIC)
     {
-      if (memfd >= 0)
-        close (memfd);
+      if (*memfd >= 0)
+        close (*memfd);
       kill_helper (self);
       g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
                    "The image decoder sent a malformed answer");
-      return NULL;
+      return FALSE;
     }
-
-  if (reply.cpu_us > self->helper_cpu_us)
+  if (reply->cpu_us > self->helper_cpu_us)
     {
       G_LOCK (helper_cpu);
-      helper_cpu_total += reply.cpu_us - self->helper_cpu_us;
+      helper_cpu_total += reply->cpu_us - self->helper_cpu_us;
       G_UNLOCK (helper_cpu);
-      self->helper_cpu_us = reply.cpu_us;
+      self->helper_cpu_us = reply->cpu_us;
     }
+  return TRUE;
+}
+
+/**
+ * pp_decoder_load:
+ * @path: the file; opened here, so a FIFO, a folder or an unreadable file fail at once
+ * @request: (nullable): what to load, as for pp_codec_load_fd() (its allocator is not used)
+ * @out: (out caller-allocates): zeroed here; clear with pp_decoded_clear(), also on failure
+ *
+ * pp_codec_load_fd() in this decoder's helper process: the same frames, blobs, orientation
+ * and damage, with the pixels turned upright when @request asks. Thread: the one thread using
+ * this decoder.
+ *
+ * Returns: %TRUE, or %FALSE with @error set: what pp_codec_load_fd() reports (PP_CODEC_ERROR,
+ * G_IO_ERROR; G_IO_ERROR_CANCELLED when @cancellable fired), or PP_DECODER_ERROR when the
+ * helper crashed, ran out of memory or time
+ */
+gboolean
+pp_decoder_load (PpDecoder            *self,
+                 const char           *path,
+                 const PpLoadRequest  *request,
+                 PpDecoded            *out,
+                 GCancellable         *cancellable,
+                 GError              **error)
+{
+  PpLoadRequest defaults;
+  PpDecoderRequest req;
+  PpDecoderReply reply;
+  int memfd = -1;
+  int fd;
+  gboolean ok;
+
+  g_return_val_if_fail (PP_IS_DECODER (self), FALSE);
+  g_return_val_if_fail (path != NULL && out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  if (request == NULL)
+    {
+      pp_load_request_init (&defaults);
+      request = &defaults;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  fd = open_input (path, error);
+  if (fd < 0)
+    return FALSE;
+
+  fill_request (&req, path, request);
+  ok = send_request (self, &req, fd, error);
+  close (fd);
+  if (!ok)
+    return FALSE;
+  self->n_requests++;
+  if (!receive_reply (self, &reply, &memfd, cancellable, error))
+    return FALSE;
+
   reply.format[sizeof reply.format - 1] = '\0';
   reply.message[sizeof reply.message - 1] = '\0';
-  info->format = reply.format[0] != '\0' ? g_strdup (reply.format) : NULL;
-  info->width = reply.header_width;
-  info->height = reply.header_height;
-  info->loaded_width = reply.loaded_width;
-  info->loaded_height = reply.loaded_height;
-  info->orientation = CLAMP (reply.orientation, 1, 8);
-  info->orientation_applied = reply.orientation_applied != 0;
-
+  /* Header facts are reported on failure too (a refused bomb still has a size). */
+  out->header.format = reply.format[0] != '\0' ? g_intern_string (reply.format) : NULL;
+  out->header.width = reply.width;
+  out->header.height = reply.height;
+  out->header.n_frames = reply.n_frames_declared;
+  out->header.animated = reply.animated != 0;
+  out->header.has_alpha = reply.has_alpha != 0;
+  out->loop_count = reply.loop_count;
+  out->orientation = CLAMP (reply.orientation, 1, 8);
   if (!reply.ok)
     {
       if (memfd >= 0)
         close (memfd);
-      if (reply.error_domain == PP_DECODER_DOMAIN_GIO)
-        g_set_error_literal (error, G_IO_ERROR, reply.error_code, reply.message);
-      else if (reply.error_domain == PP_DECODER_DOMAIN_DECODER)
-        g_set_error_literal (error, PP_DECODER_ERROR,
-                             CLAMP (reply.error_code, PP_DECODER_ERROR_FAILED,
-                                    PP_DECODER_ERROR_TIMED_OUT),
-                             reply.message);
-      else
-        g_set_error_literal (error, PP_IO_ERROR,
-                             CLAMP (reply.error_code, PP_IO_ERROR_UNSUPPORTED,
-                                    PP_IO_ERROR_EXISTS),
-                             reply.message);
-      if (info == &scratch)
-        pp_image_info_clear (&scratch);
-      return NULL;
+      set_reply_error (&reply, error);
+      return FALSE;
     }
   if (memfd < 0)
     {
       kill_helper (self);
       g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
                    "The image decoder sent no pixels");
-      return NULL;
+      return FALSE;
     }
-  image = map_reply (&reply, memfd, info, error);
+  ok = map_reply (&reply, memfd, request->apply_orientation, out, error);
   close (memfd);
-  if (image == NULL)
+  if (!ok)
     kill_helper (self);
-  if (info == &scratch)
-    pp_image_info_clear (&scratch);
-  return image;
+  return ok;
 }
 
 /* One decoder, so one persistent helper, per thread that loads: the pool's workers. */
 static GPrivate thread_decoder = G_PRIVATE_INIT (g_object_unref);
 
-PpImage *
-_pp_decoder_load (const char          *path,
-                  const PpLoadOptions *options,
-                  PpImageInfo         *info,
+/**
+ * pp_decoder_load_on_this_thread:
+ *
+ * pp_decoder_load() with the calling thread's own decoder (made on first use, and with it one
+ * persistent helper per loading thread; freed when the thread exits). Thread: any.
+ */
+gboolean
+pp_decoder_load_on_this_thread (const char          *path,
+                  const PpLoadRequest *request,
+                  PpDecoded           *out,
                   GCancellable        *cancellable,
                   GError             **error)
 {
@@ -774,5 +808,5 @@ _pp_decoder_load (const char          *path,
       decoder = pp_decoder_new ();
       g_private_set (&thread_decoder, decoder);
     }
-  return pp_decoder_load (decoder, path, options, info, cancellable, error);
+  return pp_decoder_load (decoder, path, request, out, cancellable, error);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PpDecoder: runs pp_io_load()'s parsing of untrusted files (header and pixels) in a persistent
- * helper process, parapix-decoder, under memory and CPU limits, inside bubblewrap when it works
- * here, and takes the pixels back through a memfd the helper keeps (sealed against shrinking).
+ * PpDecoder: runs the parsing of untrusted files (pp_codec_load_fd(): header, pixels, metadata)
+ * in a persistent helper process, parapix-decoder, under memory and CPU limits, inside bubblewrap
+ * when it works here, and takes the results back through a memfd the helper keeps (sealed
+ * against shrinking).
  * A crash, an out-of-memory kill or a time-out of the helper is one failed file; the next file
  * gets a fresh helper. pp_io_load() keeps one PpDecoder per worker thread; a PpDecoder is not
  * meant to be used from two threads at once.
@@ -11,8 +12,7 @@
 
 #include <gio/gio.h>
 
-#include "image/pp-image.h"
-#include "io/pp-io.h"
+#include "codecs/pp-codec.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +35,12 @@ G_DECLARE_FINAL_TYPE (PpDecoder, pp_decoder, PP, DECODER, GObject)
 
 GQuark      pp_decoder_error_quark        (void);
 void        pp_decoder_set_isolation      (gboolean              isolated);
+gboolean    pp_decoder_get_isolation      (void);
+gboolean    pp_decoder_load_on_this_thread (const char          *path,
+                                           const PpLoadRequest  *request,
+                                           PpDecoded            *out,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
 gint64      pp_decoder_get_helper_cpu_us  (void);
 
 PpDecoder  *pp_decoder_new                (void);
@@ -48,10 +54,10 @@ void        pp_decoder_set_sandbox        (PpDecoder            *self,
                                            gboolean              use_bwrap);
 gboolean    pp_decoder_get_sandboxed      (PpDecoder            *self);
 guint       pp_decoder_get_n_spawns       (PpDecoder            *self);
-PpImage    *pp_decoder_load               (PpDecoder            *self,
+gboolean    pp_decoder_load               (PpDecoder            *self,
                                            const char           *path,
-                                           const PpLoadOptions  *options,
-                                           PpImageInfo          *info,
+                                           const PpLoadRequest  *request,
+                                           PpDecoded            *out,
                                            GCancellable         *cancellable,
                                            GError              **error);
 void        pp_decoder_stop               (PpDecoder            *self);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Edge detect: the Sobel gradient magnitude of each colour channel, sqrt (gx² + gy²) · scale,
- * clamp-to-edge, rounded half up; alpha carried untouched.
+ * clamp-to-edge, rounded half up; alpha carried untouched. RGBA works on premultiplied colours
+ * (c·a) and divides the result by the pixel's alpha again, so what transparent pixels hide
+ * never makes an edge.
  */
 #include "config.h"
 
@@ -44,6 +46,37 @@ sobel_row (const guint8 *restrict up,
     }
 }
 
+/* RGBA: the gradient of the premultiplied colours (c·a), divided by the pixel's alpha again:
+ * sqrt (gx² + gy²) · scale / a; what transparent pixels hide never makes an edge. */
+static void
+sobel_fix (const guint8 *up,
+           const guint8 *mid,
+           const guint8 *down,
+           int           x,
+           gconstpointer data,
+           guint8       *out)
+{
+  double scale = *(const double *) data;
+  int a = out[3];
+
+  for (int ch = 0; ch < 3; ch++)
+    {
+      int p[9];
+      double gx, gy, v;
+
+      if (a == 0)
+        {
+          out[ch] = 0;
+          continue;
+        }
+      _pp_3x3_premultiplied (up, mid, down, x, ch, p);
+      gx = (p[2] + 2 * p[5] + p[8]) - (p[0] + 2 * p[3] + p[6]);
+      gy = (p[6] + 2 * p[7] + p[8]) - (p[0] + 2 * p[1] + p[2]);
+      v = sqrt (gx * gx + gy * gy) * scale / a;
+      out[ch] = v >= 255.0 ? 255 : (guint8) (v + 0.5);
+    }
+}
+
 static void
 edge_detect_process_band (const PpFilterContext *ctx,
                            const PpImage         *src,
@@ -51,7 +84,7 @@ edge_detect_process_band (const PpFilterContext *ctx,
                            int                    y0,
                            int                    y1)
 {
-  _pp_3x3_process_band (src, dst, y0, y1, sobel_row, &ctx->values[0]);
+  _pp_3x3_process_band (src, dst, y0, y1, sobel_row, sobel_fix, 255, &ctx->values[0]);
 }
 
 const PpFilterInfo pp_filter_edge_detect = {

@@ -5,7 +5,8 @@
  *   -1  1  1
  *    0  1  2
  * applied per channel (clamp-to-edge), out = clamp(in + round(strength · (E*in - in))): strength
- * 1 is the plain kernel, smaller values blend towards the original. Alpha carried untouched.
+ * 1 is the plain kernel, smaller values blend towards the original. Alpha carried untouched;
+ * RGBA works on premultiplied colours (c·a), the result divided by the pixel's alpha again.
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@ static const PpParamSpec params[] = {
 typedef struct
 {
   gint32 offset[2 * MAX_RELIEF + 1]; /* 32-bit entries: vector gathers load 32 bits */
+  double strength;
 } Emboss;
 
 static int
@@ -40,6 +42,7 @@ emboss_prepare (const PpFilterContext *ctx)
   /* in is whole, so floor (in + s·d + 0.5) = in + floor (s·d + 0.5): tabulate the offset. */
   for (int d = -MAX_RELIEF; d <= MAX_RELIEF; d++)
     emboss->offset[d + MAX_RELIEF] = (gint32) floor (ctx->values[0] * d + 0.5);
+  emboss->strength = ctx->values[0];
   return emboss;
 }
 
@@ -52,7 +55,7 @@ emboss_row (const guint8 *restrict up,
             gconstpointer          data,
             guint8       *restrict out)
 {
-  const gint32 *offset = data;
+  const gint32 *offset = ((const Emboss *) data)->offset;
 
   for (gsize i = 0; i < n; i++)
     {
@@ -64,6 +67,36 @@ emboss_row (const guint8 *restrict up,
     }
 }
 
+/* RGBA: the relief of the premultiplied colours (c·a) divided by the pixel's alpha again,
+ * (p + strength · (E*p - p)) / a, so transparent neighbours count as black and weightless. */
+static void
+emboss_fix (const guint8 *up,
+            const guint8 *mid,
+            const guint8 *down,
+            int           x,
+            gconstpointer data,
+            guint8       *out)
+{
+  const Emboss *emboss = data;
+  int a = out[3];
+
+  for (int ch = 0; ch < 3; ch++)
+    {
+      int p[9], d;
+      double v;
+
+      if (a == 0)
+        {
+          out[ch] = 0;
+          continue;
+        }
+      _pp_3x3_premultiplied (up, mid, down, x, ch, p);
+      d = (p[5] + p[7] + 2 * p[8]) - (2 * p[0] + p[1] + p[3]);
+      v = floor ((p[4] + emboss->strength * d) / a + 0.5);
+      out[ch] = CLAMP (v, 0.0, 255.0);
+    }
+}
+
 static void
 emboss_process_band (const PpFilterContext *ctx,
                       const PpImage         *src,
@@ -71,7 +104,7 @@ emboss_process_band (const PpFilterContext *ctx,
                       int                    y0,
                       int                    y1)
 {
-  _pp_3x3_process_band (src, dst, y0, y1, emboss_row, ((const Emboss *) ctx->data)->offset);
+  _pp_3x3_process_band (src, dst, y0, y1, emboss_row, emboss_fix, 255, ctx->data);
 }
 
 const PpFilterInfo pp_filter_emboss = {

@@ -43,29 +43,20 @@ fit_get_output_size (const double *values,
     }
 }
 
-/* The decode size is the output size itself: the loader treats it as a minimum and decodes at
- * the smallest DCT scale (1/2, 1/4, 1/8 for JPEG) that is at least that big, and Lanczos3 does
- * the remaining 1x-2x reduction. Asking for twice the output (so Lanczos3 always did at least
- * a 2x reduction) was measured (bench, 16 corpus JPEGs 4000x3000 -> fit 800x800, q85) to cost
- * 27% more CPU for no gain: PSNR against an exact box reduction of the full decode 41.00 dB at
- * 1x vs 40.90 dB at 2x (vipsthumbnail 40.85): the DCT-domain scaling is itself a good low-pass
- * filter. And fitting an image of exactly the output size into the same box gives exactly that
- * size again (the limiting side stays the limiting side), so a loader that decodes at this very
- * size changes nothing but quality-neutral speed. */
+/* The loader may decode at any size that still covers the output: fitting such a decode into
+ * the same box gives the same result size (the limiting side stays the limiting side), and the
+ * JPEG loader decodes at the smallest DCT scale (M/8) that covers it, leaving Lanczos3 a 1x-2x
+ * reduction. Asking for twice the output (so Lanczos3 always did at least a 2x reduction) was
+ * measured (bench, 16 corpus JPEGs 4000x3000 -> fit 800x800, q85) to cost 27% more CPU for no
+ * gain: PSNR against an exact box reduction of the full decode 41.00 dB at 1x vs 40.90 dB at 2x
+ * (vipsthumbnail 40.85): the DCT-domain scaling is itself a good low-pass filter. */
 static gboolean
-fit_get_load_size (const double *values,
-                   int           in_width,
-                   int           in_height,
-                   int          *load_width,
-                   int          *load_height)
+fit_get_load_hint (const double *values,
+                   int          *fit_width,
+                   int          *fit_height)
 {
-  int out_w, out_h;
-
-  fit_get_output_size (values, in_width, in_height, &out_w, &out_h);
-  if (out_w >= in_width || out_h >= in_height)
-    return FALSE;
-  *load_width = out_w;
-  *load_height = out_h;
+  *fit_width = (int) values[0];
+  *fit_height = (int) values[1];
   return TRUE;
 }
 
@@ -78,7 +69,7 @@ const PpFilterInfo pp_filter_fit = {
   .params = params,
   .n_params = G_N_ELEMENTS (params),
   .get_output_size = fit_get_output_size,
-  .get_load_size = fit_get_load_size,
+  .get_load_hint = fit_get_load_hint,
   .prepare = _pp_resample_prepare,
   .release = _pp_resample_free,
   .process_band = _pp_resample_process_band,

@@ -38,17 +38,12 @@ gaussian_blur_process_band (const PpFilterContext *ctx,
                             int                    y0,
                             int                    y1)
 {
-  const PpGaussKernel *kernel = ctx->data;
-  g_autofree gpointer scratch =
-    g_malloc (_pp_gauss_scratch_size (kernel, src->width, src->channels));
+  PpGaussBand band;
 
+  _pp_gauss_band_init (&band, ctx->data, src);
   for (int y = y0; y < y1; y++)
-    {
-      guint8 *out = PP_IMAGE_ROW (dst, y);
-
-      _pp_gauss_blur_row (kernel, src, y, scratch, out);
-      _pp_restore_alpha (src, y, out);
-    }
+    _pp_gauss_band_row (&band, y, PP_IMAGE_ROW (dst, y));
+  _pp_gauss_band_clear (&band);
 }
 
 const PpFilterInfo pp_filter_gaussian_blur = {

@@ -2,7 +2,8 @@
  *
  * The registry: one line per filter, in the order --list-filters and the "Add Filter" menu show
  * (point filters, then local, then geometry). Each PP_FILTER (x) names
- * `const PpFilterInfo pp_filter_x` defined in filters/pp-filter-x.c (dashes become underscores).
+ * `const PpFilterInfo pp_filter_x` defined in filters/pp-filter-x.c (dashes become underscores);
+ * core/filters/meson.build reads these lines to build those files, so this is the only list.
  * No include guard: it is included with different definitions of PP_FILTER.
  */
 PP_FILTER (exposure)

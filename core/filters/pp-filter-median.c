@@ -2,7 +2,8 @@
  *
  * Median 3x3: each colour channel becomes the median of the 9 values around it, clamp-to-edge;
  * alpha carried untouched. A 19-exchange selection network of min/max, branch-free, which the
- * compiler turns into vector min/max over many bytes at once.
+ * compiler turns into vector min/max over many bytes at once. For RGBA, fully transparent
+ * neighbours do not vote (their colours are invisible): the lower median of the others.
  */
 #include "config.h"
 
@@ -46,6 +47,52 @@ median_row (const guint8 *restrict up,
                       down[i], down[i + c], down[i + 2 * c]);
 }
 
+/* The lower median of @n values (the middle one when @n is odd, as median9 for n = 9). */
+static guint8
+median_of (guint8 *v,
+           int     n)
+{
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && v[j - 1] > v[j]; j--)
+      {
+        guint8 t = v[j];
+
+        v[j] = v[j - 1];
+        v[j - 1] = t;
+      }
+  return v[(n - 1) / 2];
+}
+
+/* RGBA: the median of the neighbours that are not fully transparent, so the colours they
+ * hide never show (with all nine visible, median_row's result stands); 0 when none is. */
+static void
+median_fix (const guint8 *up,
+            const guint8 *mid,
+            const guint8 *down,
+            int           x,
+            gconstpointer data,
+            guint8       *out)
+{
+  const guint8 *rows[3] = { up, mid, down };
+  const guint8 *visible[9];
+  int m = 0;
+
+  for (int j = 0; j < 3; j++)
+    for (int i = 0; i < 3; i++)
+      if (rows[j][4 * (x + i) + 3] != 0)
+        visible[m++] = rows[j] + 4 * (x + i);
+  if (m == 9)
+    return;
+  for (int ch = 0; ch < 3; ch++)
+    {
+      guint8 v[9];
+
+      for (int k = 0; k < m; k++)
+        v[k] = visible[k][ch];
+      out[ch] = m > 0 ? median_of (v, m) : 0;
+    }
+}
+
 static void
 median_process_band (const PpFilterContext *ctx,
                       const PpImage         *src,
@@ -53,7 +100,7 @@ median_process_band (const PpFilterContext *ctx,
                       int                    y0,
                       int                    y1)
 {
-  _pp_3x3_process_band (src, dst, y0, y1, median_row, NULL);
+  _pp_3x3_process_band (src, dst, y0, y1, median_row, median_fix, 1, NULL);
 }
 
 const PpFilterInfo pp_filter_median = {

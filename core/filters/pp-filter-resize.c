@@ -32,7 +32,7 @@ resize_get_output_size (const double *values,
   *out_height = scale_side (in_height, values[0]);
 }
 
-/* No get_load_size: a percentage is relative to the decoded image, so decoding smaller would
+/* No get_load_hint: a percentage is relative to the decoded image, so decoding smaller would
  * change the output size, not just its quality (round (L·p) differs from round (W·p) for any
  * L < W). Shrink-on-load is for fit, whose box does not move with the decoded size. */
 

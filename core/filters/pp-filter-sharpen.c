@@ -78,17 +78,18 @@ sharpen_process_band (const PpFilterContext *ctx,
 {
   const Sharpen *sharpen = ctx->data;
   gsize n = (gsize) src->width * src->channels;
-  g_autofree gpointer scratch =
-    g_malloc (_pp_gauss_scratch_size (sharpen->kernel, src->width, src->channels));
+  PpGaussBand band;
 
+  _pp_gauss_band_init (&band, sharpen->kernel, src);
   for (int y = y0; y < y1; y++)
     {
       guint8 *out = PP_IMAGE_ROW (dst, y);
 
-      _pp_gauss_blur_row (sharpen->kernel, src, y, scratch, out);
+      _pp_gauss_band_row (&band, y, out);
       unsharp_row (PP_IMAGE_ROW (src, y), sharpen->offset, n, out);
       _pp_restore_alpha (src, y, out);
     }
+  _pp_gauss_band_clear (&band);
 }
 
 const PpFilterInfo pp_filter_sharpen = {

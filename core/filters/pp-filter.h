@@ -87,13 +87,12 @@ struct _PpFilterInfo
                                int           in_height,
                                int          *out_width,
                                int          *out_height);
-  /* GEOMETRY, optional, when first in a pipeline: the smallest decode size that still gives a
-   * full-quality result for an input of the given size, so the loader can shrink on load. */
-  gboolean (*get_load_size)   (const double *values,
-                               int           in_width,
-                               int           in_height,
-                               int          *load_width,
-                               int          *load_height);
+  /* GEOMETRY, optional, when first in a pipeline: the box the result fits in, handed to the
+   * loader as a "decode at least what fitting into W × H needs" hint, so it can shrink on load
+   * (PpLoadOptions.fit_width/fit_height). */
+  gboolean (*get_load_hint)   (const double *values,
+                               int          *fit_width,
+                               int          *fit_height);
 
   /* Optional: precompute read-only state (kernels, weights) once per image; freed by release. */
   gpointer (*prepare)         (const PpFilterContext *ctx);

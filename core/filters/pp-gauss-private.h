@@ -6,6 +6,7 @@
 #pragma once
 
 #include "image/pp-image.h"
+#include "filters/pp-premultiply-private.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,32 @@ void           _pp_gauss_blur_row       (const PpGaussKernel *kernel,
                                          int                  y,
                                          gpointer             scratch,
                                          guint8              *out);
+
+/* 4-channel images: @rows holds the source premultiplied with 7 fraction bits, in a ring of
+ * at least 2·radius + 1 rows. */
+void           _pp_gauss_blur_row_premultiplied (const PpGaussKernel *kernel,
+                                                 PpPremultipliedRows *rows,
+                                                 int                  y,
+                                                 gpointer             scratch,
+                                                 guint8              *out);
+
+/* One band's blurring of rows: the straight path for RGB, the premultiplied one for RGBA,
+ * with the scratch and the ring of premultiplied rows they need. */
+typedef struct
+{
+  const PpGaussKernel *kernel;
+  const PpImage *src;
+  gpointer scratch;
+  PpPremultipliedRows premultiplied;
+} PpGaussBand;
+
+void           _pp_gauss_band_init  (PpGaussBand         *band,
+                                     const PpGaussKernel *kernel,
+                                     const PpImage       *src);
+/* Row @y blurred into @out; RGBA rows carry the source's alpha. */
+void           _pp_gauss_band_row   (PpGaussBand         *band,
+                                     int                  y,
+                                     guint8              *out);
+void           _pp_gauss_band_clear (PpGaussBand         *band);
 
 G_END_DECLS

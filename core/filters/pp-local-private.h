@@ -64,14 +64,42 @@ typedef void (*PpRow3x3Func) (const guint8 *up,
                               gconstpointer data,
                               guint8       *out);
 
+/* RGBA, for the pixels the straight row function cannot be trusted with (some neighbour not
+ * opaque): recomputes the three colours of pixel @x of the destination row from the padded
+ * source rows (straight RGBA; index 4·x is the pixel left of the centre), with @out pointing at
+ * the destination pixel, which already holds the straight result and the source alpha. */
+typedef void (*PpFix3x3Func) (const guint8 *up,
+                              const guint8 *mid,
+                              const guint8 *down,
+                              int           x,
+                              gconstpointer data,
+                              guint8       *out);
+
+static inline guint8
+_pp_row_min_alpha (const guint8 *row,
+                   gsize         n_pixels)
+{
+  guint8 least = 255;
+
+  for (gsize x = 0; x < n_pixels; x++)
+    least = MIN (least, row[4 * x + 3]);
+  return least;
+}
+
 /* The band loop every 3x3 filter (edge-detect, emboss, median) shares: pad the three source rows
- * around each destination row (clamp to edge), run @row, put the source alpha back. */
+ * around each destination row (clamp to edge), run @row, put the source alpha back. For RGBA,
+ * @fix then redoes each pixel with a neighbour whose alpha is below @fix_below (where @row,
+ * which sees straight colours, would let hidden colours show: 255 for kernels that weigh
+ * colours by alpha, 1 for the median, which only ignores invisible pixels); rows with no such
+ * alpha are left to @row alone. */
 static inline void
 _pp_3x3_process_band (const PpImage *src,
                       PpImage       *dst,
                       int            y0,
                       int            y1,
                       PpRow3x3Func   row,
+                      PpFix3x3Func   fix,
+                      guint8         fix_below,
                       gconstpointer  data)
 {
   int c = src->channels;
@@ -81,13 +109,49 @@ _pp_3x3_process_band (const PpImage *src,
   for (int y = y0; y < y1; y++)
     {
       guint8 *out = PP_IMAGE_ROW (dst, y);
+      const guint8 *up = buf, *mid = buf + padded, *down = buf + 2 * padded;
 
       _pp_pad_row (src, y - 1, 1, buf);
       _pp_pad_row (src, y, 1, buf + padded);
       _pp_pad_row (src, y + 1, 1, buf + 2 * padded);
-      row (buf, buf + padded, buf + 2 * padded, c, n, data, out);
+      row (up, mid, down, c, n, data, out);
       _pp_restore_alpha (src, y, out);
+      if (c != 4 || (_pp_row_min_alpha (up, src->width + 2) >= fix_below &&
+                     _pp_row_min_alpha (mid, src->width + 2) >= fix_below &&
+                     _pp_row_min_alpha (down, src->width + 2) >= fix_below))
+        continue;
+      for (int x = 0; x < src->width; x++)
+        {
+          guint8 least = 255;
+
+          for (int k = 0; k < 3; k++)
+            least = MIN (least, MIN (up[4 * (x + k) + 3],
+                                     MIN (mid[4 * (x + k) + 3], down[4 * (x + k) + 3])));
+          if (least < fix_below)
+            fix (up, mid, down, x, data, out + 4 * x);
+        }
     }
+}
+
+/* The 3x3 neighbourhood of pixel @x's channel @ch premultiplied exactly: c·a, 0..65025, in
+ * reading order; for a fix function. */
+static inline void
+_pp_3x3_premultiplied (const guint8 *up,
+                       const guint8 *mid,
+                       const guint8 *down,
+                       int           x,
+                       int           ch,
+                       int           p[9])
+{
+  const guint8 *rows[3] = { up, mid, down };
+
+  for (int j = 0; j < 3; j++)
+    for (int i = 0; i < 3; i++)
+      {
+        const guint8 *px = rows[j] + 4 * (x + i);
+
+        p[j * 3 + i] = px[ch] * px[3];
+      }
 }
 
 G_END_DECLS

@@ -11,6 +11,11 @@
  * then the horizontal pass sums those under each output pixel's kernel. The vertical pass is
  * contiguous in memory and vectorises; it runs over the full input width, which is why it goes
  * first (the horizontal pass then only touches output-width work).
+ *
+ * RGBA is resampled premultiplied (filters/pp-premultiply-private.h): the vertical pass reads
+ * source rows premultiplied into 8.6 fixed point, the horizontal pass keeps its 8.20 sums, and
+ * each output colour is its alpha-weighted sum divided by the alpha sum. Opaque pixels come out
+ * exactly as on the straight path.
  */
 #define G_LOG_DOMAIN "pp-resample"
 
@@ -20,6 +25,7 @@
 #include <string.h>
 
 #include "filters/pp-local-private.h"
+#include "filters/pp-premultiply-private.h"
 #include "filters/pp-resample-private.h"
 
 #define SUPPORT 3.0
@@ -227,7 +233,129 @@ deinterleave (const gint16 *restrict in,
     }
 }
 
-/* Alpha is resampled like the colours (each pixel's alpha moves with its pixel). */
+/* The vertical pass on premultiplied 8.6 rows: 2.14 weights give 8.20 sums (at most
+ * 16320 · 1.3 · 2^14 < 2^31 with Lanczos' overshoot), back to 8.6. */
+PP_VECTOR_CLONES static void
+vertical_pass_premultiplied (const guint16 *const *rows,
+                             const gint16         *w,
+                             int                   n_taps,
+                             gsize                 n,
+                             gint16               *out)
+{
+  gsize i = 0;
+
+  for (; i + BLOCK <= n; i += BLOCK)
+    {
+      gint32 acc[BLOCK] = { 0 };
+
+      for (int k = 0; k < n_taps; k++)
+        {
+          const guint16 *row = rows[k] + i;
+          gint16 wk = w[k];
+
+          if (wk == 0)
+            continue;
+          for (int j = 0; j < BLOCK; j++)
+            acc[j] += (gint32) wk * (gint32) row[j];
+        }
+      for (int j = 0; j < BLOCK; j++)
+        out[i + j] = (acc[j] + (1 << 13)) >> 14;
+    }
+  for (; i < n; i++)
+    {
+      gint32 acc = 0;
+
+      for (int k = 0; k < n_taps; k++)
+        acc += w[k] * (gint32) rows[k][i];
+      out[i] = (acc + (1 << 13)) >> 14;
+    }
+}
+
+/* The horizontal pass's dot products, kept as 8.20 sums (one plane of n_out per channel). */
+PP_VECTOR_CLONES static void
+horizontal_sums (const PpResampleAxis *axis,
+                 const gint16 *const  *planes,
+                 int                   channels,
+                 gint32               *sums)
+{
+  int n_padded = axis->n_padded;
+
+  for (int c = 0; c < channels; c++)
+    for (int o = 0; o < axis->n_out; o++)
+      {
+        const gint16 *restrict w = axis->padded + (gsize) o * n_padded;
+        const gint16 *restrict p = planes[c] + axis->first[o];
+        gint32 acc = 0;
+
+        for (int k = 0; k < n_padded; k++)
+          acc += (gint32) w[k] * p[k];
+        sums[(gsize) c * axis->n_out + o] = acc;
+      }
+}
+
+/* Straight RGBA from the four planes of premultiplied 8.20 sums. */
+static void
+unpremultiply_row (const gint32 *sums,
+                   int           n_out,
+                   guint8       *out)
+{
+  const gint32 *r = sums, *g = sums + n_out, *b = sums + 2 * n_out, *a = sums + 3 * n_out;
+
+  for (int o = 0; o < n_out; o++)
+    {
+      double factor = _pp_unpremultiply_factor (a[o]);
+
+      out[4 * o] = _pp_unpremultiply_sum (r[o], factor);
+      out[4 * o + 1] = _pp_unpremultiply_sum (g[o], factor);
+      out[4 * o + 2] = _pp_unpremultiply_sum (b[o], factor);
+      out[4 * o + 3] = finish (a[o]);
+    }
+}
+
+static void
+resample_band_premultiplied (const PpResample *resample,
+                             const PpImage    *src,
+                             PpImage          *dst,
+                             int               y0,
+                             int               y1)
+{
+  int n_taps = resample->y.n_taps;
+  g_autofree gint16 *tmp = g_new (gint16, (gsize) src->width * 4);
+  g_autofree gint32 *sums = g_new (gint32, (gsize) resample->x.n_out * 4);
+  g_autofree const guint16 **rows = g_new (const guint16 *, n_taps);
+  gint16 *planes[4];
+  PpPremultipliedRows cache;
+
+  _pp_premultiplied_rows_init (&cache, src, n_taps, 6);
+  for (int c = 0; c < 4; c++)
+    planes[c] = g_new0 (gint16, (gsize) src->width + resample->x.n_padded);
+  for (int y = y0; y < y1; y++)
+    {
+      int first = resample->y.first[y];
+      const gint16 *w = resample->y.weights + (gsize) y * n_taps;
+
+      /* Under an opaque window the straight passes give exactly these bytes, cheaper. */
+      if (_pp_premultiplied_rows_opaque (&cache, first, first + n_taps - 1))
+        {
+          vertical_pass (src, first, w, n_taps, tmp);
+          deinterleave (tmp, src->width, 4, planes);
+          horizontal_pass (&resample->x, (const gint16 *const *) planes, 4,
+                           PP_IMAGE_ROW (dst, y));
+          continue;
+        }
+      for (int k = 0; k < n_taps; k++)
+        rows[k] = _pp_premultiplied_rows_get (&cache, first + k);
+      vertical_pass_premultiplied (rows, w, n_taps, (gsize) src->width * 4, tmp);
+      deinterleave (tmp, src->width, 4, planes);
+      horizontal_sums (&resample->x, (const gint16 *const *) planes, 4, sums);
+      unpremultiply_row (sums, resample->x.n_out, PP_IMAGE_ROW (dst, y));
+    }
+  for (int c = 0; c < 4; c++)
+    g_free (planes[c]);
+  _pp_premultiplied_rows_clear (&cache);
+}
+
+/* RGBA is resampled premultiplied, alpha included (each pixel's alpha moves with its pixel). */
 void
 _pp_resample_band (const PpResample *resample,
                    const PpImage    *src,
@@ -243,6 +371,11 @@ _pp_resample_band (const PpResample *resample,
     {
       for (int y = y0; y < y1; y++)
         memcpy (PP_IMAGE_ROW (dst, y), PP_IMAGE_ROW (src, y), (gsize) src->width * src->channels);
+      return;
+    }
+  if (src->channels == 4)
+    {
+      resample_band_premultiplied (resample, src, dst, y0, y1);
       return;
     }
 

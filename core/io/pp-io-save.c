@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Saving: encode to memory through GdkPixbuf's savers (with the ICC profile where the format can
- * hold one), then publish atomically — an unnamed O_TMPFILE linked in when complete, or a hidden
- * temporary renamed into place — so a failed, refused or cancelled save never leaves a partial
- * file and never replaces an existing one unless asked.
+ * Saving: encode to memory with the format's codec (core/codecs/), straight from the image's
+ * rows, with the ICC profile and metadata blobs where the format can hold them; then publish
+ * atomically — an unnamed O_TMPFILE linked in when complete, or a hidden temporary renamed into
+ * place — so a failed, refused or cancelled save never leaves a partial file and never replaces
+ * an existing one unless asked.
  */
 #define G_LOG_DOMAIN "pp-io"
 
@@ -18,94 +19,6 @@
 #include <glib/gstdio.h>
 
 #include "io/pp-io-private.h"
-
-static guint32
-crc32_png (const guint8 *data,
-           gsize         len,
-           guint32       crc)
-{
-  static guint32 table[256];
-  static gsize table_ready = 0;
-
-  if (g_once_init_enter (&table_ready))
-    {
-      for (guint32 n = 0; n < 256; n++)
-        {
-          guint32 c = n;
-
-          for (int k = 0; k < 8; k++)
-            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-          table[n] = c;
-        }
-      g_once_init_leave (&table_ready, 1);
-    }
-  for (gsize i = 0; i < len; i++)
-    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
-  return crc;
-}
-
-static void
-put_be32 (GByteArray *array,
-          guint32     value)
-{
-  guint8 b[4] = { value >> 24, value >> 16, value >> 8, value };
-
-  g_byte_array_append (array, b, 4);
-}
-
-/* GdkPixbuf 2.42's PNG saver hands libpng the profile before the header, and libpng then
- * rejects any RGB profile ("not permitted on grayscale PNG"). So write the PNG without it and
- * insert the iCCP chunk (zlib-compressed profile) right after IHDR ourselves. */
-static GBytes *
-png_insert_icc (const guint8 *png,
-                gsize         png_size,
-                GBytes       *icc,
-                GError      **error)
-{
-  static const char name[] = "ICC profile";
-  g_autoptr (GZlibCompressor) zlib = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
-  g_autoptr (GByteArray) chunk = g_byte_array_new ();
-  g_autoptr (GByteArray) out = NULL;
-  gsize icc_size;
-  const guint8 *icc_data = g_bytes_get_data (icc, &icc_size);
-  gsize in_done = 0;
-  guint32 crc;
-  const gsize ihdr_end = 8 + 4 + 4 + 13 + 4;
-
-  if (png_size < ihdr_end || memcmp (png + 12, "IHDR", 4) != 0)
-    {
-      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_ENCODE, "Unexpected PNG layout");
-      return NULL;
-    }
-  g_byte_array_append (chunk, (const guint8 *) "iCCP", 4);
-  g_byte_array_append (chunk, (const guint8 *) name, sizeof name); /* with its NUL */
-  g_byte_array_append (chunk, (const guint8 *) "", 1);              /* compression: deflate */
-  for (;;)
-    {
-      guint8 buf[16384];
-      gsize read = 0, written = 0;
-      GConverterResult r = g_converter_convert (G_CONVERTER (zlib), icc_data + in_done,
-                                                icc_size - in_done, buf, sizeof buf,
-                                                G_CONVERTER_INPUT_AT_END, &read, &written,
-                                                error);
-
-      if (r == G_CONVERTER_ERROR)
-        return NULL;
-      in_done += read;
-      g_byte_array_append (chunk, buf, written);
-      if (r == G_CONVERTER_FINISHED)
-        break;
-    }
-  crc = crc32_png (chunk->data, chunk->len, 0xffffffffu) ^ 0xffffffffu;
-
-  out = g_byte_array_sized_new (png_size + chunk->len + 8);
-  g_byte_array_append (out, png, ihdr_end);
-  put_be32 (out, chunk->len - 4);
-  g_byte_array_append (out, chunk->data, chunk->len);
-  put_be32 (out, crc);
-  g_byte_array_append (out, png + ihdr_end, png_size - ihdr_end);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
 
 /* "Cannot write …" for @path, from an errno. */
 static void
@@ -282,12 +195,48 @@ publish (const char *tmp,
   return FALSE;
 }
 
+/* Encodes @n_frames frames with @options' codec into a new array. */
+static GByteArray *
+encode (const PpFrame       *frames,
+        guint                n_frames,
+        const PpSaveOptions *options,
+        GError             **error)
+{
+  const PpCodec *codec = _pp_io_get_codec (options->format);
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  PpEncodeOptions encode_options;
+  GError *local_error = NULL;
+
+  if (codec == NULL || codec->encode == NULL)
+    {
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_UNSUPPORTED,
+                   "This system cannot write %s files", pp_format_to_string (options->format));
+      return NULL;
+    }
+  /* Only formats that hold several images get more than the first. */
+  if (!(codec->holds & (PP_CODEC_HOLDS_ANIMATION | PP_CODEC_HOLDS_PAGES)))
+    n_frames = 1;
+  pp_encode_options_init (&encode_options);
+  encode_options.quality = CLAMP (options->quality, 1, 100);
+  encode_options.compression = options->format == PP_FORMAT_PNG ? options->png_compression : -1;
+  encode_options.loop_count = options->loop_count;
+  encode_options.metadata = options->metadata;
+  encode_options.icc = options->icc_profile;
+  if (!codec->encode (frames, n_frames, &encode_options, out, &local_error))
+    {
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_ENCODE, "%s", local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
 /**
  * pp_io_save:
+ * @image: the pixels, read in place (never copied, never written)
  * @times_out: (out caller-allocates) (optional): encode and write times
  *
- * Encodes @image and publishes it at @path atomically: a hidden temporary file in the same
- * folder, renamed over @path only when complete. On failure or cancellation nothing is left.
+ * pp_io_save_frames() with one frame.
  */
 gboolean
 pp_io_save (PpImage              *image,
@@ -297,84 +246,54 @@ pp_io_save (PpImage              *image,
             GCancellable         *cancellable,
             GError              **error)
 {
-  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  PpFrame frame = { image, 0 };
+
+  g_return_val_if_fail (image != NULL, FALSE);
+
+  return pp_io_save_frames (&frame, 1, path, options, times_out, cancellable, error);
+}
+
+/**
+ * pp_io_save_frames:
+ * @frames: (array length=n_frames): the images (read in place) and their delays
+ * @n_frames: 1 or more; formats that hold one image get the first only
+ * @times_out: (out caller-allocates) (optional): encode and write times
+ *
+ * Encodes @frames as @options->format (an animation for WebP, pages for TIFF) with the ICC
+ * profile and metadata blobs, and publishes the file at @path atomically: nothing named exists
+ * before it is complete, and on failure or cancellation nothing is left. Thread: any.
+ * Errors: PP_IO_ERROR (UNSUPPORTED, ENCODE, WRITE, EXISTS), G_IO_ERROR_CANCELLED.
+ */
+gboolean
+pp_io_save_frames (const PpFrame        *frames,
+                   guint                 n_frames,
+                   const char           *path,
+                   const PpSaveOptions  *options,
+                   PpSaveTimes          *times_out,
+                   GCancellable         *cancellable,
+                   GError              **error)
+{
+  g_autoptr (GByteArray) encoded = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
   g_autofree char *tmp = NULL;
-  g_autofree char *quality = NULL;
-  g_autofree char *compression = NULL;
-  g_autofree char *icc = NULL;
-  g_autofree gchar *encoded = NULL;
-  gsize encoded_size = 0;
-  const char *keys[4] = { NULL };
-  const char *values[4] = { NULL };
-  guint n_opts = 0;
-  GError *local_error = NULL;
   gint64 t0, t1;
   int fd;
 
-  g_return_val_if_fail (image != NULL, FALSE);
+  g_return_val_if_fail (frames != NULL && n_frames >= 1, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (options != NULL && options->format != PP_FORMAT_SAME, FALSE);
 
   _pp_io_init ();
-  if (!pp_format_can_save (options->format))
-    {
-      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_UNSUPPORTED,
-                   "This system cannot write %s files", pp_format_to_string (options->format));
-      return FALSE;
-    }
-
   t0 = g_get_monotonic_time ();
-  if (options->format == PP_FORMAT_JPEG || options->format == PP_FORMAT_WEBP)
-    {
-      quality = g_strdup_printf ("%d", CLAMP (options->quality, 1, 100));
-      keys[n_opts] = "quality";
-      values[n_opts++] = quality;
-    }
-  if (options->format == PP_FORMAT_PNG && options->png_compression >= 0)
-    {
-      compression = g_strdup_printf ("%d", CLAMP (options->png_compression, 0, 9));
-      keys[n_opts] = "compression";
-      values[n_opts++] = compression;
-    }
-  if (options->icc_profile != NULL
-      && (options->format == PP_FORMAT_JPEG || options->format == PP_FORMAT_TIFF
-          || options->format == PP_FORMAT_WEBP))
-    {
-      icc = g_base64_encode (g_bytes_get_data (options->icc_profile, NULL),
-                             g_bytes_get_size (options->icc_profile));
-      keys[n_opts] = "icc-profile";
-      values[n_opts++] = icc;
-    }
-
-  pixbuf = pp_image_to_pixbuf (image);
-  if (!gdk_pixbuf_save_to_bufferv (pixbuf, &encoded, &encoded_size,
-                                   pp_format_to_string (options->format), (char **) keys,
-                                   (char **) values, &local_error))
-    {
-      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_ENCODE, "Cannot encode %s: %s",
-                   pp_format_to_string (options->format), local_error->message);
-      g_error_free (local_error);
-      return FALSE;
-    }
-  if (options->icc_profile != NULL && options->format == PP_FORMAT_PNG)
-    {
-      g_autoptr (GBytes) with_icc = png_insert_icc ((const guint8 *) encoded, encoded_size,
-                                                    options->icc_profile, error);
-
-      if (with_icc == NULL)
-        return FALSE;
-      g_free (encoded);
-      encoded = g_bytes_unref_to_data (g_steal_pointer (&with_icc), &encoded_size);
-    }
+  encoded = encode (frames, n_frames, options, error);
+  if (encoded == NULL)
+    return FALSE;
   t1 = g_get_monotonic_time ();
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
   dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
 
   /* First choice: an unnamed file (O_TMPFILE) given its name only once complete. Nothing named
    * exists before the commit, so a folder that turns read-only mid-write, a full disk or a kill
@@ -384,8 +303,9 @@ pp_io_save (PpImage              *image,
   fd = g_getenv ("PP_NO_O_TMPFILE") == NULL ? g_open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)
                                             : -1;
   if (fd >= 0)
-    return save_unnamed (fd, dir, path, encoded, encoded_size, _pp_io_get_file_mode (),
-                         options->overwrite, t0, t1, times_out, cancellable, error);
+    return save_unnamed (fd, dir, path, (const char *) encoded->data, encoded->len,
+                         _pp_io_get_file_mode (), options->overwrite, t0, t1, times_out,
+                         cancellable, error);
 
   tmp = g_build_filename (dir, ".parapix-XXXXXX.tmp", NULL);
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
@@ -397,7 +317,8 @@ pp_io_save (PpImage              *image,
                    g_strerror (saved));
       return FALSE;
     }
-  if (!write_contents (fd, path, encoded, encoded_size, _pp_io_get_file_mode (), error))
+  if (!write_contents (fd, path, (const char *) encoded->data, encoded->len,
+                       _pp_io_get_file_mode (), error))
     {
       close (fd);
       g_unlink (tmp);

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PpIo: loading and saving images through GdkPixbuf, safely. Loading refuses images over a pixel
- * limit from the header before decoding, shrinks JPEGs on load when the pipeline starts with a
- * downscale, applies EXIF orientation and keeps the ICC profile; saving is atomic (temporary
- * file in the destination folder, then rename). Every function here is safe on any thread.
+ * PpIo: the front door for files. Loading runs the codecs (core/codecs/) in the isolated decoder
+ * helper (core/decoder/) unless isolation is off: it refuses images over a pixel limit from the
+ * header before decoding, shrinks JPEGs on load to a size hint, turns the pixels upright by their
+ * EXIF (or native) orientation, keeps the ICC profile and the EXIF/XMP/IPTC blobs, reports
+ * frames, pages and damage. Saving encodes with the codecs straight from the image's rows and
+ * publishes atomically (an unnamed or temporary file in the destination folder, then a link or
+ * rename). Every function here is safe on any thread.
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "codecs/pp-codec.h"
 #include "image/pp-image.h"
-#include "render/pp-pipeline.h"
 #include "image/pp-types.h"
 
 G_BEGIN_DECLS
@@ -40,6 +43,26 @@ typedef enum
 
 #define PP_TYPE_FORMAT (pp_format_get_type ())
 
+/* What to do with the frames of an animation or the pages of a document (--frames). */
+typedef enum
+{
+  PP_FRAMES_ALL,   /* keep them all where the output format can hold them, else the first with a
+                    * note ("only the first of 3 frames kept") */
+  PP_FRAMES_FIRST, /* keep the first only, with that note */
+  PP_FRAMES_FAIL,  /* fail the file when the output cannot hold them all */
+} PpFramesPolicy;
+
+#define PP_TYPE_FRAMES_POLICY (pp_frames_policy_get_type ())
+
+/* What to do with a truncated or damaged file (--damaged). */
+typedef enum
+{
+  PP_DAMAGED_FAIL, /* fail it, saying what is wrong */
+  PP_DAMAGED_KEEP, /* write what could be decoded, with the damage in the file's note */
+} PpDamagedPolicy;
+
+#define PP_TYPE_DAMAGED_POLICY (pp_damaged_policy_get_type ())
+
 #define PP_IO_DEFAULT_MAX_MEGAPIXELS 128.0
 #define PP_IO_DEFAULT_JPEG_QUALITY 90
 
@@ -49,21 +72,35 @@ typedef struct
   double max_megapixels;
   /* Leave pixels as stored instead of applying the EXIF orientation. */
   gboolean keep_orientation;
-  /* (nullable) when its first enabled step is a downscale, JPEGs decode at 1/2, 1/4 or 1/8
-   * scale (exactly the DCT-scaled size, so the loader adds no resampling of its own). */
-  PpPipeline *pipeline;
+  /* Size hint, "decode at least W × H": the decode may be smaller than the image (JPEG: the
+   * smallest DCT scale M/8 that still covers it) as long as fitting the upright image into
+   * fit_width × fit_height loses nothing. 0 × 0: full size. See pp_pipeline_get_load_hint(). */
+  int fit_width;
+  int fit_height;
+  /* Decode every frame/page (PpImageInfo.frames), not only the first. */
+  gboolean all_frames;
+  /* Return a damaged image (PpImageInfo.damage says how) instead of failing. */
+  gboolean keep_damaged;
 } PpLoadOptions;
 
 typedef struct
 {
-  char *format;          /* GdkPixbuf format name: "jpeg", "png", "webp"… */
+  char *format;          /* the codec's name ("jpeg", "png", "webp", "tiff", "gif", "bmp"…) */
   int width;             /* as declared by the header, before shrink or orientation */
   int height;
   int loaded_width;      /* as decoded (after shrink-on-load, before orientation) */
   int loaded_height;
-  int orientation;       /* EXIF orientation 1..8 as found (1 when absent) */
+  int orientation;       /* EXIF (or TIFF) orientation 1..8 as found (1 when absent) */
   gboolean orientation_applied;
   GBytes *icc_profile;   /* (nullable) raw ICC profile bytes */
+  PpMetadataBlobs metadata; /* EXIF, XMP, IPTC as found (metadata/pp-metadata.h) */
+  guint n_frames;        /* frames or pages the file declares; 1 for a still */
+  gboolean animated;     /* frames of an animation (timed), not pages */
+  int loop_count;        /* animation: 0 = forever */
+  /* (nullable) every decoded frame (PpFrame*), the first included (the same pixels as the
+   * returned image), when all_frames was asked and the file has more than one */
+  GPtrArray *frames;
+  char *damage;          /* (nullable) the damage of a file kept with keep_damaged, in words */
 } PpImageInfo;
 
 typedef struct
@@ -72,6 +109,10 @@ typedef struct
   int quality;           /* JPEG and WebP, 1..100 */
   int png_compression;   /* 0..9, -1 for the saver's default */
   GBytes *icc_profile;   /* (nullable) written where the format can hold one */
+  /* (nullable) EXIF, XMP and IPTC to embed in the format's native way (normalised by
+   * core/metadata/ first); dropped where the format cannot hold them (pp_format_holds()) */
+  const PpMetadataBlobs *metadata;
+  int loop_count;        /* animations: 0 = forever */
   gboolean overwrite;    /* replace an existing file; otherwise fail with PP_IO_ERROR_EXISTS */
 } PpSaveOptions;
 
@@ -84,6 +125,8 @@ typedef struct
 
 GQuark      pp_io_error_quark         (void);
 GType       pp_format_get_type        (void) G_GNUC_CONST;
+GType       pp_frames_policy_get_type (void) G_GNUC_CONST;
+GType       pp_damaged_policy_get_type (void) G_GNUC_CONST;
 
 void        pp_load_options_init      (PpLoadOptions        *options);
 void        pp_save_options_init      (PpSaveOptions        *options);
@@ -95,12 +138,15 @@ gboolean    pp_format_from_string     (const char           *name,
 const char *pp_format_to_string       (PpFormat              format);
 const char *pp_format_get_extension   (PpFormat              format);
 gboolean    pp_format_can_save        (PpFormat              format);
+PpCodecHolds pp_format_get_holds      (PpFormat              format);
+gboolean    pp_format_holds           (PpFormat              format,
+                                       PpCodecHolds          what);
 PpFormat    pp_format_for_input       (const char           *path,
                                        gboolean             *fell_back);
 
-/* The GdkPixbuf loaders Parapix uses (NULL-terminated names); every other one is disabled
- * in this process, since it only widens what a crafted file can reach (QuickTime: a 44-byte
- * file asks for 11 GB). A helper process that decodes for us must apply the same list. */
+/* The GdkPixbuf loaders Parapix leaves enabled (NULL-terminated names); every other one is
+ * disabled in this process, since it only widens what a crafted file can reach (QuickTime: a
+ * 44-byte file asks for 11 GB). The decoder helper applies the same list. */
 const char *const *pp_io_get_allowed_formats (void);
 
 /* Whether a path names a file one of the enabled loaders reads (by extension, else by content). */
@@ -116,6 +162,13 @@ PpImage    *pp_io_load                (const char           *path,
                                        GCancellable         *cancellable,
                                        GError              **error);
 gboolean    pp_io_save                (PpImage              *image,
+                                       const char           *path,
+                                       const PpSaveOptions  *options,
+                                       PpSaveTimes          *times_out,
+                                       GCancellable         *cancellable,
+                                       GError              **error);
+gboolean    pp_io_save_frames         (const PpFrame        *frames,
+                                       guint                 n_frames,
                                        const char           *path,
                                        const PpSaveOptions  *options,
                                        PpSaveTimes          *times_out,

@@ -62,6 +62,7 @@ typedef struct
   char *date;   /* "2023-07-14": the date taken, by the camera's clock */
   char *time;   /* "18-05-09" */
   char *camera; /* "Canon EOS R5", safe inside a file name */
+  int orientation; /* EXIF orientation 1..8 (1 when absent) */
 } PpMetadataFields;
 
 GQuark      pp_metadata_error_quark        (void);
@@ -89,6 +90,13 @@ void        pp_metadata_normalize           (const PpMetadataBlobs  *source,
                                              const PpMetadataTarget *target,
                                              PpMetadataBlobs        *out,
                                              char                  **note_out);
+
+GBytes     *pp_metadata_exif_from_tiff_file (const guint8          *data,
+                                             gsize                  size);
+GBytes     *pp_metadata_tiff_embed          (GBytes                *tiff,
+                                             const PpMetadataBlobs *blobs,
+                                             char                 **note_out,
+                                             GError               **error);
 
 void        pp_metadata_read_fields         (const PpMetadataBlobs  *blobs,
                                              PpMetadataFields       *out);

@@ -495,21 +495,23 @@ pp_pipeline_set_enabled (PpPipeline *self,
 }
 
 /**
- * pp_pipeline_get_load_size:
+ * pp_pipeline_get_load_hint:
+ * @fit_width: (out): the box's width, in pixels
+ * @fit_height: (out): the box's height, in pixels
  *
- * When the first enabled step is a downscale, the smallest decode size of a @width x @height
- * image that still gives the same quality, so the loader can shrink on load.
+ * When the first enabled step is a downscale to a box (fit), that box: the loader may decode
+ * at any size that still covers what fitting into it needs (PpLoadOptions.fit_width and
+ * fit_height; JPEG shrinks in the DCT). Thread: any, on a pipeline nobody changes meanwhile.
  *
- * Returns: %TRUE when the loader may decode at @load_width x @load_height
+ * Returns: %TRUE when the pipeline gives a hint
  */
 gboolean
-pp_pipeline_get_load_size (PpPipeline *self,
-                           int         width,
-                           int         height,
-                           int        *load_width,
-                           int        *load_height)
+pp_pipeline_get_load_hint (PpPipeline *self,
+                           int        *fit_width,
+                           int        *fit_height)
 {
   g_return_val_if_fail (PP_IS_PIPELINE (self), FALSE);
+  g_return_val_if_fail (fit_width != NULL && fit_height != NULL, FALSE);
 
   for (guint i = 0; i < self->steps->len; i++)
     {
@@ -517,9 +519,9 @@ pp_pipeline_get_load_size (PpPipeline *self,
 
       if (!step->enabled)
         continue;
-      if (step->info->get_load_size == NULL)
+      if (step->info->get_load_hint == NULL)
         return FALSE;
-      return step->info->get_load_size (step->values, width, height, load_width, load_height);
+      return step->info->get_load_hint (step->values, fit_width, fit_height);
     }
   return FALSE;
 }

@@ -66,11 +66,9 @@ gboolean       pp_pipeline_set_value       (PpPipeline         *self,
 void           pp_pipeline_set_enabled     (PpPipeline         *self,
                                             guint               position,
                                             gboolean            enabled);
-gboolean       pp_pipeline_get_load_size   (PpPipeline         *self,
-                                            int                 width,
-                                            int                 height,
-                                            int                *load_width,
-                                            int                *load_height);
+gboolean       pp_pipeline_get_load_hint   (PpPipeline         *self,
+                                            int                *fit_width,
+                                            int                *fit_height);
 
 char          *pp_step_to_spec             (const PpStep       *step);
 

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One GThreadPool for the process, and the render job that runs a plan on it. A job runs stage
- * by stage: its workers take bands from an atomic counter; the last worker out of a stage starts
- * the next one (allocating its buffer and pushing the workers again), so no thread ever blocks
- * waiting inside the pool. Whatever the band split or the number of workers, each output byte
- * is computed by the same code from the same inputs: serial and parallel results are identical.
+ * One GThreadPool for the process: non-exclusive threads made on demand up to
+ * PP_SCHEDULER_MAX_THREADS, a few kept idle. Work is a function and its data, or a GTask
+ * (pp_scheduler_run_task, our g_task_run_in_thread). Nothing here blocks inside the pool; how
+ * many workers a job uses is the job's own budget (a render's n_threads, a batch's threads).
  */
 #define G_LOG_DOMAIN "pp-scheduler"
 
@@ -15,7 +14,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "render/pp-plan-private.h"
 #include "render/pp-scheduler.h"
 
 /* Niceness workers add to their own when the window asks for it (0: the command line). */
@@ -125,394 +123,45 @@ pp_scheduler_push (PpWorkFunc func,
   g_thread_pool_push (get_pool (), item, NULL);
 }
 
-void
-pp_render_stats_free (PpRenderStats *stats)
-{
-  if (stats == NULL)
-    return;
-  g_clear_pointer (&stats->spans, g_array_unref);
-  g_free (stats);
-}
-
-/* Sum of the time workers spent in bands: the CPU the render used. */
-gint64
-pp_render_stats_get_busy_us (const PpRenderStats *stats)
-{
-  gint64 busy = 0;
-
-  g_return_val_if_fail (stats != NULL, 0);
-
-  for (guint i = 0; i < stats->spans->len; i++)
-    {
-      const PpSpan *span = &g_array_index (stats->spans, PpSpan, i);
-
-      busy += span->end_us - span->start_us;
-    }
-  return busy;
-}
-
-static PpRenderStats *
-render_stats_new (PpPlan *plan,
-                  guint   n_threads)
-{
-  PpRenderStats *stats = g_new0 (PpRenderStats, 1);
-
-  stats->n_threads = n_threads;
-  stats->spans = g_array_sized_new (FALSE, TRUE, sizeof (PpSpan), _pp_plan_get_total_bands (plan));
-  g_array_set_size (stats->spans, _pp_plan_get_total_bands (plan));
-  return stats;
-}
 
 typedef struct
 {
-  PpPlan *plan;
-  PpImage *src;
-  GCancellable *cancellable;
-  guint n_threads;
-  guint n_stages;
-  PpImage **buffers; /* buffers[0] is the source, buffers[s + 1] the output of stage s */
-  PpRenderStats *stats;
-
-  /* The current stage and its band counter. Only the last worker out of a stage changes
-   * stage, after every other worker of that stage has left. */
-  guint stage;
-  guint span_offset;
-  int next_band;
-  int active;
-  int cancelled;
-  GError *error;
-
-  /* Completion: either a GTask (async), or a flag and condition (blocking). */
   GTask *task;
-  GMutex mutex;
-  GCond cond;
-  int done; /* atomic */
-} RenderJob;
-
-typedef struct
-{
-  RenderJob *job;
-  guint worker;
-} RenderWorker;
+  GTaskThreadFunc func;
+} TaskItem;
 
 static void
-render_job_free (RenderJob *job)
+task_worker (gpointer data)
 {
-  for (guint i = 0; i <= job->n_stages; i++)
-    g_clear_pointer (&job->buffers[i], pp_image_unref);
-  g_free (job->buffers);
-  g_clear_pointer (&job->stats, pp_render_stats_free);
-  g_clear_object (&job->cancellable);
-  g_clear_error (&job->error);
-  pp_plan_unref (job->plan);
-  g_mutex_clear (&job->mutex);
-  g_cond_clear (&job->cond);
-  g_free (job);
-}
+  TaskItem *item = data;
 
-typedef struct
-{
-  PpImage *image;
-  PpRenderStats *stats;
-  int published; /* atomic: set by the worker after filling, read first by the caller */
-} RenderResult;
-
-static void
-render_result_free (gpointer data)
-{
-  RenderResult *result = data;
-
-  g_clear_pointer (&result->image, pp_image_unref);
-  g_clear_pointer (&result->stats, pp_render_stats_free);
-  g_free (result);
-}
-
-static void
-render_job_complete (RenderJob *job)
-{
-  job->stats->end_us = g_get_monotonic_time ();
-
-  if (job->task != NULL)
-    {
-      GTask *task = g_steal_pointer (&job->task);
-
-      if (job->error != NULL)
-        g_task_return_error (task, g_steal_pointer (&job->error));
-      else
-        {
-          RenderResult *result = g_new0 (RenderResult, 1);
-
-          result->image = g_steal_pointer (&job->buffers[job->n_stages]);
-          result->stats = g_steal_pointer (&job->stats);
-          g_atomic_int_set (&result->published, TRUE);
-          g_task_return_pointer (task, result, render_result_free);
-        }
-      g_object_unref (task);
-      render_job_free (job);
-    }
-  else
-    {
-      g_mutex_lock (&job->mutex);
-      g_atomic_int_set (&job->done, TRUE);
-      g_cond_signal (&job->cond);
-      g_mutex_unlock (&job->mutex);
-    }
-}
-
-static void render_worker_func (gpointer data);
-
-/* Starts job->stage on min(threads, bands) workers, or completes the job. Called by the
- * submitting thread for the first stage, then by the last worker out of each stage. */
-static void
-render_job_start_stage (RenderJob *job)
-{
-  guint n_bands;
-  guint n_workers;
-
-  if (job->stage == job->n_stages || g_atomic_int_get (&job->cancelled))
-    {
-      if (g_atomic_int_get (&job->cancelled) && job->error == NULL)
-        g_set_error_literal (&job->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-      render_job_complete (job);
-      return;
-    }
-
-  job->buffers[job->stage + 1] = _pp_plan_alloc_stage (job->plan, job->stage, &job->error);
-  if (job->buffers[job->stage + 1] == NULL)
-    {
-      render_job_complete (job);
-      return;
-    }
-
-  n_bands = pp_plan_get_n_bands (job->plan, job->stage);
-  n_workers = MIN (job->n_threads, n_bands);
-  g_atomic_int_set (&job->next_band, 0);
-  g_atomic_int_set (&job->active, n_workers);
-  for (guint w = 0; w < n_workers; w++)
-    {
-      RenderWorker *worker = g_new (RenderWorker, 1);
-
-      worker->job = job;
-      worker->worker = w;
-      pp_scheduler_push (render_worker_func, worker);
-    }
-}
-
-static void
-render_worker_func (gpointer data)
-{
-  RenderWorker *worker = data;
-  RenderJob *job = worker->job;
-  guint stage = job->stage;
-  guint n_bands = pp_plan_get_n_bands (job->plan, stage);
-  const PpImage *src = job->buffers[stage];
-  PpImage *dst = job->buffers[stage + 1];
-  int band;
-
-  while ((band = g_atomic_int_add (&job->next_band, 1)) < (int) n_bands)
-    {
-      PpSpan *span = &g_array_index (job->stats->spans, PpSpan, job->span_offset + band);
-
-      if (g_cancellable_is_cancelled (job->cancellable))
-        {
-          g_atomic_int_set (&job->cancelled, TRUE);
-          break;
-        }
-      span->worker = worker->worker;
-      span->stage = stage;
-      span->item = band;
-      span->start_us = g_get_monotonic_time ();
-      _pp_plan_run_band (job->plan, stage, band, src, dst);
-      span->end_us = g_get_monotonic_time ();
-    }
-  g_free (worker);
-
-  if (g_atomic_int_dec_and_test (&job->active))
-    {
-      /* Every other worker of this stage has left: this thread owns the job now. */
-      g_clear_pointer (&job->buffers[stage], pp_image_unref);
-      job->span_offset += n_bands;
-      job->stage++;
-      render_job_start_stage (job);
-    }
-}
-
-static RenderJob *
-render_job_new (PpPlan       *plan,
-                PpImage      *src,
-                guint         n_threads,
-                GCancellable *cancellable)
-{
-  RenderJob *job = g_new0 (RenderJob, 1);
-
-  job->plan = pp_plan_ref (plan);
-  job->n_threads = CLAMP (n_threads, 1, PP_SCHEDULER_MAX_THREADS);
-  job->n_stages = pp_plan_get_n_stages (plan);
-  job->buffers = g_new0 (PpImage *, job->n_stages + 1);
-  job->buffers[0] = pp_image_ref (src);
-  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  job->stats = render_stats_new (plan, job->n_threads);
-  job->stats->start_us = g_get_monotonic_time ();
-  g_mutex_init (&job->mutex);
-  g_cond_init (&job->cond);
-  return job;
-}
-
-static gboolean
-check_source (PpPlan   *plan,
-              PpImage  *src)
-{
-  int w, h;
-
-  pp_plan_get_input_size (plan, &w, &h);
-  return src->width == w && src->height == h && src->channels == pp_plan_get_channels (plan);
+  item->func (item->task, g_task_get_source_object (item->task), g_task_get_task_data (item->task),
+              g_task_get_cancellable (item->task));
+  g_object_unref (item->task);
+  g_free (item);
 }
 
 /**
- * pp_plan_run:
- * @n_threads: workers to use: 1 is serial mode
- * @stats: (out) (optional): where each band ran, and when
+ * pp_scheduler_run_task:
+ * @task: the task; its callback runs on the main context it was created in
+ * @func: (scope async): runs on a worker of the pool with the task's source object, task data
+ *   and cancellable; it returns the task's result (g_task_return_*()) before it returns
  *
- * Runs @plan on @src using @n_threads workers of the pool and waits for the result. @src is
- * only read. Must not be called from a pool worker (use pp_plan_run_here()).
- *
- * Returns: (transfer full) (nullable): the result; with no stages, @src itself
- */
-PpImage *
-pp_plan_run (PpPlan         *plan,
-             PpImage        *src,
-             guint           n_threads,
-             GCancellable   *cancellable,
-             PpRenderStats **stats,
-             GError        **error)
-{
-  RenderJob *job;
-  PpImage *result = NULL;
-
-  g_return_val_if_fail (plan != NULL && src != NULL, NULL);
-  g_return_val_if_fail (check_source (plan, src), NULL);
-
-  job = render_job_new (plan, src, n_threads, cancellable);
-  render_job_start_stage (job);
-
-  g_mutex_lock (&job->mutex);
-  while (!g_atomic_int_get (&job->done))
-    g_cond_wait (&job->cond, &job->mutex);
-  g_mutex_unlock (&job->mutex);
-
-  if (job->error != NULL)
-    g_propagate_error (error, g_steal_pointer (&job->error));
-  else
-    {
-      result = g_steal_pointer (&job->buffers[job->n_stages]);
-      if (stats != NULL)
-        *stats = g_steal_pointer (&job->stats);
-    }
-  render_job_free (job);
-  return result;
-}
-
-/**
- * pp_plan_run_async:
- *
- * Like pp_plan_run() without blocking: @callback runs in the thread-default main context of
- * the caller when the last band is done.
+ * g_task_run_in_thread() on Parapix's pool instead of GIO's, so that everything Parapix runs off
+ * the main thread shares one pool and the window's worker niceness. The task is referenced until
+ * @func returns. @func must not block waiting for other pool work. Any thread.
  */
 void
-pp_plan_run_async (PpPlan              *plan,
-                   PpImage             *src,
-                   guint                n_threads,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+pp_scheduler_run_task (GTask           *task,
+                       GTaskThreadFunc  func)
 {
-  RenderJob *job;
+  TaskItem *item;
 
-  g_return_if_fail (plan != NULL && src != NULL);
-  g_return_if_fail (check_source (plan, src));
+  g_return_if_fail (G_IS_TASK (task));
+  g_return_if_fail (func != NULL);
 
-  job = render_job_new (plan, src, n_threads, cancellable);
-  job->task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (job->task, pp_plan_run_async);
-  /* The job's own cancelled flag reports cancellation, with nothing half-written returned. */
-  g_task_set_check_cancellable (job->task, FALSE);
-  render_job_start_stage (job);
-}
-
-PpImage *
-pp_plan_run_finish (PpPlan         *plan,
-                    GAsyncResult   *result,
-                    PpRenderStats **stats,
-                    GError        **error)
-{
-  RenderResult *res;
-  PpImage *image;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pp_plan_run_async, NULL);
-
-  res = g_task_propagate_pointer (G_TASK (result), error);
-  if (res == NULL)
-    return NULL;
-  g_assert (g_atomic_int_get (&res->published));
-  image = g_steal_pointer (&res->image);
-  if (stats != NULL)
-    *stats = g_steal_pointer (&res->stats);
-  render_result_free (res);
-  return image;
-}
-
-/**
- * pp_plan_run_here:
- * @worker: the lane this thread is in the caller's timeline
- *
- * Runs @plan band by band on the calling thread: for work that is already spread over the
- * pool (a batch runs one file per worker), so that pools never nest.
- */
-PpImage *
-pp_plan_run_here (PpPlan         *plan,
-                  PpImage        *src,
-                  guint           worker,
-                  GCancellable   *cancellable,
-                  PpRenderStats **stats,
-                  GError        **error)
-{
-  g_autoptr (PpImage) current = NULL;
-  g_autoptr (PpRenderStats) local_stats = NULL;
-  guint n_stages, span = 0;
-
-  g_return_val_if_fail (plan != NULL && src != NULL, NULL);
-  g_return_val_if_fail (check_source (plan, src), NULL);
-
-  local_stats = render_stats_new (plan, 1);
-  local_stats->start_us = g_get_monotonic_time ();
-  current = pp_image_ref (src);
-  n_stages = pp_plan_get_n_stages (plan);
-  for (guint stage = 0; stage < n_stages; stage++)
-    {
-      g_autoptr (PpImage) dst = _pp_plan_alloc_stage (plan, stage, error);
-      guint n_bands = pp_plan_get_n_bands (plan, stage);
-
-      if (dst == NULL)
-        return NULL;
-      for (guint band = 0; band < n_bands; band++, span++)
-        {
-          PpSpan *s = &g_array_index (local_stats->spans, PpSpan, span);
-
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          s->worker = worker;
-          s->stage = stage;
-          s->item = band;
-          s->start_us = g_get_monotonic_time ();
-          _pp_plan_run_band (plan, stage, band, current, dst);
-          s->end_us = g_get_monotonic_time ();
-        }
-      g_clear_pointer (&current, pp_image_unref);
-      current = g_steal_pointer (&dst);
-    }
-  local_stats->end_us = g_get_monotonic_time ();
-  if (stats != NULL)
-    *stats = g_steal_pointer (&local_stats);
-  return g_steal_pointer (&current);
+  item = g_new (TaskItem, 1);
+  item->task = g_object_ref (task);
+  item->func = func;
+  pp_scheduler_push (task_worker, item);
 }

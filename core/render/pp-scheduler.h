@@ -1,38 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The scheduler: one process-wide GThreadPool for everything. A plan runs over row bands of
- * shared buffers on N workers; serial mode is the very same code on one worker thread. Callers
- * that already are a pool worker (a batch's file workers) run a plan on their own thread, so
- * pools never nest and busy threads never exceed the chosen count.
+ * The scheduler: one process-wide GThreadPool for everything Parapix runs off the main thread —
+ * the bands of a render (pp-render.h), a batch's file workers, listing folders, thumbnails and
+ * any GTask (pp_scheduler_run_task). Serial mode is the very same code on one worker thread.
+ * Callers that already are a pool worker (a batch's file workers) run a plan on their own thread,
+ * so pools never nest and busy threads never exceed the chosen count.
  */
 #pragma once
 
 #include <gio/gio.h>
 
-#include "image/pp-image.h"
-#include "render/pp-plan.h"
-
 G_BEGIN_DECLS
 
 #define PP_SCHEDULER_MAX_THREADS 64
-
-/* What one worker did, for the timeline: a band of a stage, or a whole file in a batch. */
-typedef struct
-{
-  guint worker;   /* 0 .. n_threads - 1: the lane in the timeline */
-  guint stage;
-  guint item;     /* band number within its stage, or file index */
-  gint64 start_us; /* g_get_monotonic_time () */
-  gint64 end_us;
-} PpSpan;
-
-struct _PpRenderStats
-{
-  guint n_threads;
-  gint64 start_us;
-  gint64 end_us;
-  GArray *spans; /* of PpSpan, ordered by stage then band */
-};
 
 typedef void (*PpWorkFunc) (gpointer data);
 
@@ -40,33 +20,7 @@ guint          pp_scheduler_get_default_threads (void);
 void           pp_scheduler_set_worker_niceness (int                  niceness);
 void           pp_scheduler_push                (PpWorkFunc           func,
                                                  gpointer             data);
-
-PpImage       *pp_plan_run                      (PpPlan              *plan,
-                                                 PpImage             *src,
-                                                 guint                n_threads,
-                                                 GCancellable        *cancellable,
-                                                 PpRenderStats      **stats,
-                                                 GError             **error);
-void           pp_plan_run_async                (PpPlan              *plan,
-                                                 PpImage             *src,
-                                                 guint                n_threads,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
-PpImage       *pp_plan_run_finish               (PpPlan              *plan,
-                                                 GAsyncResult        *result,
-                                                 PpRenderStats      **stats,
-                                                 GError             **error);
-PpImage       *pp_plan_run_here                 (PpPlan              *plan,
-                                                 PpImage             *src,
-                                                 guint                worker,
-                                                 GCancellable        *cancellable,
-                                                 PpRenderStats      **stats,
-                                                 GError             **error);
-
-void           pp_render_stats_free             (PpRenderStats       *stats);
-gint64         pp_render_stats_get_busy_us      (const PpRenderStats *stats);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpRenderStats, pp_render_stats_free)
+void           pp_scheduler_run_task            (GTask               *task,
+                                                 GTaskThreadFunc      func);
 
 G_END_DECLS

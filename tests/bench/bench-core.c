@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 
 static int
 compare_gint64 (gconstpointer a,

@@ -172,7 +172,7 @@ test_enum_options (Fixture       *f,
     { "--on-collision", "overwrite", 0, NULL },
     { "--on-collision", "Skip", 2, "--on-collision: expected rename, skip or overwrite, got “Skip”" },
     { "--mode", "serial", 0, NULL },
-    { "--mode", "paralel", 2, "--mode: expected serial, parallel or compare, got “paralel”" },
+    { "--mode", "paralel", 2, "--mode: expected serial, parallel, compare or sweep, got “paralel”" },
     { "--format", "png", 0, NULL },
     { "--format", "gif", 2, "--format: expected same, jpeg, png" },
   };

@@ -7,6 +7,13 @@
  * partial or temporary output (every output file is a whole image some file reports as ok), the
  * rest of the batch done, and the inputs byte for byte unchanged.
  *
+ * --in-place, where outputs replace their inputs, under a broken input, Ctrl+C mid-run and a
+ * full disk: every input is afterwards either exactly its old bytes or a whole new image its
+ * record reports ok, with nothing temporary left. The disk-full cases also run with
+ * PP_NO_O_TMPFILE=1, the named-temporary save path of file systems without O_TMPFILE (the
+ * read-only case does not: a named temporary cannot be removed from a folder that turned
+ * read-only, which is why O_TMPFILE is the first choice).
+ *
  * Root ignores file permissions, so the permission cases run parapix as "nobody" (setuid in the
  * child); they are skipped, saying so, when the test itself is not root, and fail under CI
  * (CI=true), which runs as root (tests/pp-test-prereq.h).
@@ -16,6 +23,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -28,12 +36,16 @@ typedef struct
   char *in;
   char *out;
   GHashTable *inputs_before;
+  gboolean no_o_tmpfile; /* run parapix with PP_NO_O_TMPFILE=1 */
+  gboolean in_place;     /* --in-place instead of --output */
+  const char *pipeline;  /* NULL: exposure=0.3,fit=640x640 */
 } Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
+  f->no_o_tmpfile = GPOINTER_TO_INT (data);
   f->root = g_dir_make_tmp ("pp-faults-XXXXXX", NULL);
   f->in = g_build_filename (f->root, "in", NULL);
   f->out = g_build_filename (f->root, "out", NULL);
@@ -46,6 +58,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   umount2 (f->out, MNT_DETACH);
+  umount2 (f->in, MNT_DETACH);
   cli_remove_tree (f->root);
   g_clear_pointer (&f->inputs_before, g_hash_table_unref);
   g_free (f->root);
@@ -122,16 +135,24 @@ run_batch (Fixture    *f,
   g_ptr_array_add (argv, (gpointer) cli_parapix ());
   g_ptr_array_add (argv, "--batch");
   g_ptr_array_add (argv, f->in);
-  g_ptr_array_add (argv, "--output");
-  g_ptr_array_add (argv, f->out);
+  if (f->in_place)
+    g_ptr_array_add (argv, "--in-place");
+  else
+    {
+      g_ptr_array_add (argv, "--output");
+      g_ptr_array_add (argv, f->out);
+    }
   g_ptr_array_add (argv, "--pipeline");
-  g_ptr_array_add (argv, "exposure=0.3,fit=640x640");
+  g_ptr_array_add (argv, (gpointer) (f->pipeline != NULL ? f->pipeline
+                                                          : "exposure=0.3,fit=640x640"));
   g_ptr_array_add (argv, "--json");
   g_ptr_array_add (argv, "--quiet");
   if (extra != NULL)
     g_ptr_array_add (argv, (gpointer) extra);
   g_ptr_array_add (argv, NULL);
   envp = g_environ_setenv (envp, "G_DEBUG", "gc-friendly", TRUE);
+  if (f->no_o_tmpfile)
+    envp = g_environ_setenv (envp, "PP_NO_O_TMPFILE", "1", TRUE);
 
   if (async_pid != NULL)
     {
@@ -465,6 +486,218 @@ test_inputs_change_while_queued (Fixture       *f,
   g_assert_cmpuint (n_ok, >=, 30);
 }
 
+/* ---- --in-place ---- */
+
+/* After an in-place run: each input is its old bytes (failed, cancelled or never started) or a
+ * whole new image reported ok; no temporary, nothing added. */
+static void
+check_in_place (Fixture  *f,
+                JsonNode *json,
+                guint    *n_ok,
+                guint    *n_failed,
+                guint    *n_space)
+{
+  JsonArray *files = json_object_get_array_member (json_node_get_object (json), "files");
+  g_autoptr (GHashTable) after = cli_hash_tree (f->in);
+
+  *n_ok = *n_failed = *n_space = 0;
+  g_assert_false (cli_has_temporaries (f->in));
+  g_assert_cmpuint (g_hash_table_size (after), ==, g_hash_table_size (f->inputs_before));
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      JsonObject *file = json_array_get_object_element (files, i);
+      const char *input = json_object_get_string_member (file, "input");
+      const char *status = json_object_get_string_member (file, "status");
+      const char *reason = json_object_get_string_member (file, "reason");
+      g_autofree char *name = g_path_get_basename (input);
+      const char *old = g_hash_table_lookup (f->inputs_before, name);
+      const char *now = g_hash_table_lookup (after, name);
+
+      g_assert_nonnull (old);
+      g_assert_nonnull (now);
+      if (g_str_equal (status, "ok"))
+        {
+          g_autoptr (GdkPixbuf) pixbuf = NULL;
+          g_autoptr (GError) error = NULL;
+
+          (*n_ok)++;
+          g_assert_cmpstr (json_object_get_string_member (file, "output"), ==, input);
+          if (g_str_equal (old, now))
+            g_error ("%s: reported done in place, but its bytes did not change", name);
+          pixbuf = gdk_pixbuf_new_from_file (input, &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==,
+                           json_object_get_int_member (file, "out_width"));
+        }
+      else
+        {
+          if (!g_str_equal (old, now))
+            g_error ("%s: %s, but its bytes changed", name, status);
+          if (g_str_equal (status, "failed"))
+            {
+              (*n_failed)++;
+              g_assert_nonnull (reason);
+              *n_space += strstr (reason, g_strerror (ENOSPC)) != NULL;
+              g_test_message ("%s: %s", name, reason);
+            }
+          else
+            g_assert_cmpstr (status, ==, "cancelled");
+        }
+    }
+  /* Files the record does not list (never started after a cancel) are untouched too. */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+    guint n_changed = 0;
+
+    g_hash_table_iter_init (&iter, after);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      n_changed += !g_str_equal (value, g_hash_table_lookup (f->inputs_before, key));
+    g_assert_cmpuint (n_changed, ==, *n_ok);
+  }
+}
+
+static void
+test_in_place_failure (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr (JsonNode) json = NULL;
+  g_autofree char *broken = g_build_filename (f->in, "0-broken.jpg", NULL);
+  guint n_ok, n_failed, n_space;
+
+  add_samples (f, 1);
+  g_assert_true (g_file_set_contents (broken, "\xff\xd8\xff\xe0 not a JPEG after all", -1, NULL));
+  f->inputs_before = cli_hash_tree (f->in);
+  f->in_place = TRUE;
+  g_assert_cmpint (run_batch (f, FALSE, NULL, &json, NULL, NULL), ==, 1);
+  check_in_place (f, json, &n_ok, &n_failed, &n_space);
+  g_assert_cmpuint (n_ok, ==, 8);
+  g_assert_cmpuint (n_failed, ==, 1);
+  g_assert_nonnull (reason_of (json, "0-broken.jpg"));
+}
+
+/* Inode numbers of the files in @dir: an in-place save gives its file a new one. */
+static GHashTable *
+inodes (const char *dir)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      struct stat st;
+
+      if (g_stat (path, &st) == 0)
+        g_hash_table_insert (table, g_strdup (name), GSIZE_TO_POINTER (st.st_ino));
+    }
+  return table;
+}
+
+static gboolean
+any_replaced (GHashTable *before,
+              const char *dir)
+{
+  g_autoptr (GHashTable) now = inodes (dir);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, before);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_hash_table_lookup (now, key) != value)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_in_place_cancel (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (JsonNode) json = NULL;
+  g_autoptr (GHashTable) before = NULL;
+  guint n_ok, n_failed, n_space;
+  gint64 deadline;
+  int fd, status;
+  GPid pid;
+
+  add_samples (f, 3);
+  f->inputs_before = cli_hash_tree (f->in);
+  before = inodes (f->in);
+  f->in_place = TRUE;
+  f->pipeline = "exposure=0.3,gaussian-blur=2";
+  run_batch (f, FALSE, "--threads=2", NULL, &pid, &fd);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!any_replaced (before, f->in))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (2000);
+    }
+  kill (pid, SIGINT);
+  json = finish_async (pid, fd, &status);
+  g_assert_cmpint (status, ==, 130);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (json), "cancelled"));
+  check_in_place (f, json, &n_ok, &n_failed, &n_space);
+  g_test_message ("in place, cancelled: %u of 24 replaced", n_ok);
+  g_assert_cmpuint (n_ok, >=, 1);
+  g_assert_cmpuint (n_ok, <, 24);
+  g_assert_cmpuint (n_failed, ==, 0);
+}
+
+/* The input folder is a small tmpfs: replacements that do not fit fail, and keep the input. */
+static void
+test_in_place_disk_full (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *samples = cli_sample_dir ();
+  g_autofree char *cat = g_build_filename (samples, "cat.jpg", NULL);
+  g_autofree char *probe_dir = g_build_filename (f->root, "probe", NULL);
+  g_autofree char *probe = g_build_filename (probe_dir, "cat.jpg", NULL);
+  g_autofree char *options = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  struct stat in_st, out_st;
+  guint n_ok, n_failed, n_space;
+
+  /* How large one replacement is: the same run on one copy, on a normal disk. */
+  f->pipeline = "exposure=0.3";
+  g_assert_cmpint (g_mkdir (probe_dir, 0755), ==, 0);
+  cli_copy_file (cat, probe);
+  {
+    const char *args[] = { "--batch", probe_dir, "--in-place", "--pipeline", f->pipeline,
+                           "--quality", "100", "--quiet", NULL };
+
+    g_assert_cmpint (g_stat (cat, &in_st), ==, 0);
+    g_assert_cmpint (cli_run (args, NULL, NULL), ==, 0);
+    g_assert_cmpint (g_stat (probe, &out_st), ==, 0);
+    g_assert_cmpint (out_st.st_size, >, in_st.st_size); /* quality 100: larger than the input */
+  }
+
+  /* Six inputs, and room for about two replacements more than they take. */
+  options = g_strdup_printf ("size=%" G_GINT64_FORMAT,
+                             (gint64) (6 * in_st.st_size + 2.5 * out_st.st_size + 8192));
+  if (mount ("tmpfs", f->in, "tmpfs", 0, options) != 0)
+    {
+      pp_test_missing ("cannot mount a small tmpfs here (needs root); disk-full not exercised");
+      return;
+    }
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u-cat.jpg", i);
+      g_autofree char *to = g_build_filename (f->in, name, NULL);
+
+      cli_copy_file (cat, to);
+    }
+  f->inputs_before = cli_hash_tree (f->in);
+  f->in_place = TRUE;
+  g_assert_cmpint (run_batch (f, FALSE, "--quality=100", &json, NULL, NULL), ==, 1);
+  check_in_place (f, json, &n_ok, &n_failed, &n_space);
+  g_test_message ("in place on a full disk%s: %u replaced, %u failed (%u out of space)",
+                  f->no_o_tmpfile ? " (named temporaries)" : "", n_ok, n_failed, n_space);
+  g_assert_cmpuint (n_ok, >=, 1);
+  g_assert_cmpuint (n_space, >=, 1);
+  g_assert_cmpuint (n_ok + n_failed, ==, 6);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -472,11 +705,20 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) \
   g_test_add ("/pp/faults/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD_NAMED(path, func) \
+  g_test_add ("/pp/faults/" path "/named-temporary", Fixture, GINT_TO_POINTER (TRUE), \
+              fixture_setup, func, fixture_teardown)
   ADD ("odd-inputs", test_odd_inputs);
   ADD ("unreadable", test_unreadable);
   ADD ("readonly-mid-batch", test_readonly_mid_batch);
   ADD ("disk-full", test_disk_full);
+  ADD_NAMED ("disk-full", test_disk_full);
   ADD ("inputs-change-while-queued", test_inputs_change_while_queued);
+  ADD ("in-place/failure", test_in_place_failure);
+  ADD ("in-place/cancel", test_in_place_cancel);
+  ADD ("in-place/disk-full", test_in_place_disk_full);
+  ADD_NAMED ("in-place/disk-full", test_in_place_disk_full);
+#undef ADD_NAMED
 #undef ADD
   return g_test_run ();
 }

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-#include "decoder/pp-decoder-private.h"
+#include "decoder/pp-decoder-protocol.h"
 
 int
 main (int    argc,
@@ -47,8 +47,8 @@ main (int    argc,
   if (ftruncate (memfd, 16) != 0)
     return 1;
   reply.width = reply.height = 1000;
-  reply.channels = 3;
-  reply.stride = 3000;
+  reply.n_frames = 1;
+  reply.frame_table = 0;
   {
     char buf[CMSG_SPACE (sizeof (int))] = { 0 };
     struct iovec iov = { &reply, sizeof reply };

@@ -84,8 +84,8 @@ static void
 test_policy_identical (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr (PpRun) serial = pp_run_new ("serial", 1);
-  g_autoptr (PpRun) parallel = pp_run_new ("parallel", 4);
+  g_autoptr (PpRun) serial = pp_run_new (PP_BATCH_MODE_SERIAL, 1);
+  g_autoptr (PpRun) parallel = pp_run_new (PP_BATCH_MODE_PARALLEL, 4);
   g_autoptr (PpCompareCheck) check = NULL;
 
   add_record (f, serial, 0, PP_FILE_STATUS_OK, "s0", "same bytes", NULL);
@@ -109,8 +109,8 @@ test_policy_fails_in_one_mode (Fixture       *f,
 {
   for (guint which = 0; which < 2; which++)
     {
-      g_autoptr (PpRun) serial = pp_run_new ("serial", 1);
-      g_autoptr (PpRun) parallel = pp_run_new ("parallel", 2);
+      g_autoptr (PpRun) serial = pp_run_new (PP_BATCH_MODE_SERIAL, 1);
+      g_autoptr (PpRun) parallel = pp_run_new (PP_BATCH_MODE_PARALLEL, 2);
       g_autoptr (PpCompareCheck) check = NULL;
       const char *difference;
 
@@ -142,8 +142,8 @@ static void
 test_policy_bytes_differ (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr (PpRun) serial = pp_run_new ("serial", 1);
-  g_autoptr (PpRun) parallel = pp_run_new ("parallel", 2);
+  g_autoptr (PpRun) serial = pp_run_new (PP_BATCH_MODE_SERIAL, 1);
+  g_autoptr (PpRun) parallel = pp_run_new (PP_BATCH_MODE_PARALLEL, 2);
   g_autoptr (PpCompareCheck) check = NULL;
 
   add_record (f, serial, 0, PP_FILE_STATUS_OK, "s0", "abcdef", NULL);
@@ -164,12 +164,12 @@ static void
 test_policy_missing_and_skips (Fixture       *f,
                                gconstpointer  data)
 {
-  g_autoptr (PpRun) serial = pp_run_new ("serial", 1);
-  g_autoptr (PpRun) parallel = pp_run_new ("parallel", 2);
+  g_autoptr (PpRun) serial = pp_run_new (PP_BATCH_MODE_SERIAL, 1);
+  g_autoptr (PpRun) parallel = pp_run_new (PP_BATCH_MODE_PARALLEL, 2);
   g_autoptr (PpCompareCheck) strict = NULL;
   g_autoptr (PpCompareCheck) lenient = NULL;
-  g_autoptr (PpRun) serial2 = pp_run_new ("serial", 1);
-  g_autoptr (PpRun) parallel2 = pp_run_new ("parallel", 2);
+  g_autoptr (PpRun) serial2 = pp_run_new (PP_BATCH_MODE_SERIAL, 1);
+  g_autoptr (PpRun) parallel2 = pp_run_new (PP_BATCH_MODE_PARALLEL, 2);
   g_autoptr (PpCompareCheck) missing = NULL;
 
   /* The kept run found an output already there (skip policy). */
@@ -300,7 +300,7 @@ test_engine (Fixture       *f,
   g_assert_cmpuint (run.runs_started, ==, 2);
   g_assert_true (pp_compare_get_identical (compare));
   g_assert_cmpuint (pp_compare_check_get_n_compared (pp_compare_get_check (compare)), ==, 8);
-  g_assert_cmpstr (pp_run_get_mode (pp_compare_get_serial_run (compare)), ==, "serial");
+  g_assert_cmpint (pp_run_get_mode (pp_compare_get_serial_run (compare)), ==, PP_BATCH_MODE_SERIAL);
   g_assert_cmpuint (pp_run_get_threads (pp_compare_get_parallel_run (compare)), ==, 2);
   g_assert_cmpfloat (pp_compare_get_speedup (compare), >, 0);
   g_assert_nonnull (pp_compare_get_warm_up_text (compare));

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every file of ../shared/corpus through pp_io_load() twice: isolated (two workers, each with its
+ * Every file of ../shared/corpus through the codecs twice: isolated (two workers, each with its
  * own helper, as a batch runs) and in this process. The process survives all of them, isolation
  * changes no outcome and no pixel, no helper crashes on the corpus, every failure carries a
  * reason, and no input changes.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "decoder/pp-decoder.h"
-#include "io/pp-io-private.h"
+#include "io/pp-io.h"
 
 typedef struct
 {
@@ -56,7 +62,9 @@ worker (gpointer data)
       g_autoptr (GError) error = NULL;
       g_autoptr (PpImage) image = NULL;
       g_autofree char *path = NULL;
-      g_auto (PpImageInfo) info = { 0 };
+      g_auto (PpDecoded) decoded = { 0 };
+      PpLoadRequest request;
+      gboolean ok;
       Entry *e;
 
       g_mutex_lock (&work->lock);
@@ -65,10 +73,35 @@ worker (gpointer data)
       if (e == NULL)
         break;
       path = g_build_filename (dir, e->file, NULL);
+      pp_load_request_init (&request);
+      request.max_pixels = PP_IO_DEFAULT_MAX_MEGAPIXELS * 1e6;
+      request.apply_orientation = TRUE;
       if (work->isolated)
-        image = pp_decoder_load (decoder, path, NULL, &info, NULL, &error);
+        ok = pp_decoder_load (decoder, path, &request, &decoded, NULL, &error);
       else
-        image = _pp_io_load_here (path, NULL, &info, NULL, &error);
+        {
+          int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+
+          g_autofree char *name = g_path_get_basename (path);
+
+          request.name = name; /* as the client names it */
+          if (fd < 0)
+            {
+              int saved = errno;
+
+              /* What the client says about a file it cannot open. */
+              g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved),
+                           "Cannot open “%s”: %s", path, g_strerror (saved));
+              ok = FALSE;
+            }
+          else
+            {
+              ok = pp_codec_load_fd (fd, &request, &decoded, &error);
+              close (fd);
+            }
+        }
+      if (ok)
+        image = pp_image_ref (((PpFrame *) decoded.frames->pdata[0])->image);
       e->ok[k] = image != NULL;
       if (image != NULL)
         e->checksum[k] = pp_image_get_checksum (image);

@@ -70,28 +70,36 @@ test_load_full (void)
   g_assert_true (pp_image_equal (image, expected));
 }
 
-/* fit=200x200 on 3264 x 2448 wants a decode of at least 400 x 300 (twice the output, for the
- * resampler): the 1/8 DCT scale gives 408 x 306, exactly that and nothing bilinear on top. */
+/* A size hint of 200 x 200 on 3264 x 2448 needs a decode of at least 200 x 150: the 1/8 DCT
+ * scale gives 408 x 306, exactly that and nothing bilinear on top. 1200 x 1200 needs 1200 x 900:
+ * 3/8 gives 1224 x 918, where GdkPixbuf's 1/2, 1/4, 1/8 would have decoded 1632 x 1224. */
 static void
 test_shrink_on_load (void)
 {
   g_autofree char *path = sample_path ("leaf.jpg");
-  g_autoptr (PpPipeline) pipeline = NULL;
   g_auto (PpImageInfo) info = { 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (PpImage) image = NULL;
   PpLoadOptions options;
 
-  pipeline = pp_pipeline_new_from_spec ("fit=200x200", &error);
-  g_assert_no_error (error);
-  g_assert_true (pp_pipeline_get_load_size (pipeline, 3264, 2448, &(int) { 0 }, &(int) { 0 }));
   pp_load_options_init (&options);
-  options.pipeline = pipeline;
+  options.fit_width = 200;
+  options.fit_height = 200;
   image = pp_io_load (path, &options, &info, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (info.width, ==, 3264);
   g_assert_cmpint (image->width, ==, 408);
   g_assert_cmpint (image->height, ==, 306);
+  g_clear_pointer (&image, pp_image_unref);
+  pp_image_info_clear (&info);
+
+  options.fit_width = 1200;
+  options.fit_height = 1200;
+  image = pp_io_load (path, &options, &info, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (image->width, ==, 1224);
+  g_assert_cmpint (image->height, ==, 918);
+  g_assert_cmpint (info.loaded_width, ==, 1224);
 
   /* A PNG is never shrunk by the loader: its resampling is not ours. */
   {

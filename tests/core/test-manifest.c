@@ -89,6 +89,17 @@ test_round_trip (void)
   g_assert_cmpstr (b.shard, ==, "2/4");
   g_assert_cmpstr (b.host, ==, "node7");
   g_assert_cmpstr (b.time, ==, "2026-01-01T00:00:00.000001Z");
+  g_assert_false (b.resumed);
+  g_assert_null (strstr (line, "resumed"));
+
+  /* A file done earlier, listed again by a resuming run. */
+  pp_manifest_entry_clear (&b);
+  a.resumed = TRUE;
+  g_free (line);
+  line = pp_manifest_entry_to_line (&a);
+  g_assert_true (pp_manifest_entry_parse (line, -1, &b, &error));
+  g_assert_true (b.resumed);
+  a.resumed = FALSE;
 
   /* A planned record carries no outcome. */
   pp_manifest_entry_clear (&b);
@@ -285,8 +296,8 @@ test_file_name (void)
   g_autofree char *one = pp_manifest_file_name (0, 1);
   g_autofree char *three = pp_manifest_file_name (2, 4);
 
-  g_assert_cmpstr (one, ==, ".parapix-manifest.jsonl");
-  g_assert_cmpstr (three, ==, ".parapix-manifest.3-of-4.jsonl");
+  g_assert_cmpstr (one, ==, ".parapix.manifest.jsonl");
+  g_assert_cmpstr (three, ==, ".parapix.manifest.3-of-4.jsonl");
 }
 
 static void
@@ -370,7 +381,7 @@ resume_set_up (Resume *r)
   g_assert_cmpint (g_mkdir_with_parents (r->dir, 0755), ==, 0);
   r->input = g_build_filename (r->dir, "in.jpg", NULL);
   r->output = g_build_filename (r->dir, "out.jpg", NULL);
-  r->manifest = g_build_filename (r->dir, ".parapix-manifest.2-of-4.jsonl", NULL);
+  r->manifest = g_build_filename (r->dir, ".parapix.manifest.2-of-4.jsonl", NULL);
   write_file (r->output, "output bytes", -1);
   r->sha256 = pp_manifest_checksum_file (r->output, &r->size, NULL, &error);
   g_assert_no_error (error);
@@ -473,7 +484,7 @@ test_index_latest (void)
   Resume r;
 
   resume_set_up (&r);
-  second = g_build_filename (r.dir, ".parapix-manifest.jsonl", NULL);
+  second = g_build_filename (r.dir, ".parapix.manifest.jsonl", NULL);
   w = pp_manifest_writer_open (second, TRUE, &error);
   {
     g_auto (PpManifestEntry) older = { 0 };

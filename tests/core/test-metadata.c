@@ -576,6 +576,7 @@ test_fields_from_blobs (void)
   g_assert_cmpstr (fields.date, ==, "2023-07-14");
   g_assert_cmpstr (fields.time, ==, "18-05-09");
   g_assert_cmpstr (fields.camera, ==, "Canon EOS R5"); /* not "Canon Canon EOS R5" */
+  g_assert_cmpint (fields.orientation, ==, 6);
 }
 
 /* Built by the test: EXIF with the given make, model and date (any may be NULL). */
@@ -662,10 +663,112 @@ test_fields_from_file (void)
   g_assert_cmpstr (fields.date, ==, "2013-06-23");
   g_assert_cmpstr (fields.time, ==, "16-49-15");
   g_assert_cmpstr (fields.camera, ==, "Panasonic DMC-GF1");
+  g_assert_cmpint (fields.orientation, ==, 6);
   g_assert_true (pp_metadata_read_file_fields (cat, &fields)); /* no metadata at all */
   g_assert_null (fields.date);
   g_assert_null (fields.camera);
   g_assert_false (pp_metadata_read_file_fields ("/nonexistent/photo.jpg", &fields));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* TIFF: EXIF read from and written into the file's own directories */
+
+static GBytes *
+small_tiff (guint8 *pixel_out)
+{
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 7, 5);
+  /* A stand-in profile: a 200-byte ICC header (size, then "acsp" at 36), which is all
+   * GdkPixbuf's TIFF saver checks before storing it as tag 34675. */
+  guint8 icc[200] = { 0, 0, 0, 200 };
+  g_autofree char *icc64 = NULL;
+  g_autofree char *data = NULL;
+  gsize size;
+
+  memcpy (icc + 36, "acsp", 4);
+  icc64 = g_base64_encode (icc, sizeof icc);
+  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+  memcpy (pixel_out, gdk_pixbuf_get_pixels (pixbuf), 3);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "tiff", NULL, "icc-profile",
+                                            icc64, NULL));
+  return g_bytes_new_take (g_steal_pointer (&data), size);
+}
+
+static void
+test_tiff_embed_and_read (void)
+{
+  guint8 pixel[3];
+  g_autoptr (GBytes) tiff = small_tiff (pixel);
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_auto (PpMetadataBlobs) normalized = { 0 };
+  g_autoptr (GBytes) written = NULL;
+  g_autoptr (GBytes) exif_back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GExiv2Metadata) m = gexiv2_metadata_new ();
+  g_autoptr (GExiv2Metadata) back = NULL;
+  g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type ("tiff", NULL);
+  g_auto (GStrv) subject = NULL;
+  g_auto (GStrv) back_tags = NULL;
+  g_autofree char *model = NULL, *city = NULL, *width = NULL;
+  g_autofree char *note = NULL;
+  PpMetadataTarget target = { PP_METADATA_KEEP, 7, 5, 1, TRUE };
+  GdkPixbuf *decoded;
+
+  camera_blobs (&source, FALSE);
+  pp_metadata_normalize (&source, &target, &normalized, NULL);
+  written = pp_metadata_tiff_embed (tiff, &normalized, &note, &error);
+  g_assert_no_error (error);
+  g_assert_null (note);
+
+  /* Every kind of metadata is there for a reader of the whole file. */
+  g_assert_true (gexiv2_metadata_open_buf (m, g_bytes_get_data (written, NULL),
+                                           g_bytes_get_size (written), NULL));
+  model = tag (m, "Exif.Image.Model");
+  g_assert_cmpstr (model, ==, "Canon EOS R5");
+  g_assert_true (gexiv2_metadata_try_has_tag (m, "Exif.GPSInfo.GPSLatitude", NULL));
+  g_assert_true (gexiv2_metadata_try_has_tag (m, "Xmp.xmp.Rating", NULL));
+  city = tag (m, "Iptc.Application2.City");
+  g_assert_cmpstr (city, ==, "Berlin");
+  /* …and the pixels and the profile are untouched. */
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, written, NULL));
+  g_assert_true (gdk_pixbuf_loader_close (loader, NULL));
+  decoded = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, 7);
+  g_assert_cmpmem (gdk_pixbuf_get_pixels (decoded), 3, pixel, 3);
+  g_assert_nonnull (gdk_pixbuf_get_option (decoded, "icc-profile"));
+  width = tag (m, "Exif.Image.ImageWidth");
+  g_assert_cmpstr (width, ==, "7");
+
+  /* Reading it back gives the photo's tags, not the file's structure. */
+  exif_back = pp_metadata_exif_from_tiff_file (g_bytes_get_data (written, NULL),
+                                               g_bytes_get_size (written));
+  g_assert_nonnull (exif_back);
+  back = open_exif_blob (exif_back);
+  back_tags = gexiv2_metadata_get_exif_tags (back);
+  g_assert_cmpuint (count_tags_with (back_tags, "Exif.Image.StripOffsets"), ==, 0);
+  g_assert_cmpuint (count_tags_with (back_tags, "Exif.Image.ImageWidth"), ==, 0);
+  g_assert_cmpuint (count_tags_with (back_tags, "Exif.Image.InterColorProfile"), ==, 0);
+  g_assert_cmpuint (count_tags_with (back_tags, "Exif.Image.XMLPacket"), ==, 0);
+  g_assert_true (gexiv2_metadata_try_has_tag (back, "Exif.GPSInfo.GPSLatitude", NULL));
+  g_assert_true (gexiv2_metadata_try_has_tag (back, "Exif.Photo.DateTimeOriginal", NULL));
+
+  /* A plain TIFF has no EXIF; something that is not a TIFF neither. */
+  g_assert_null (pp_metadata_exif_from_tiff_file (g_bytes_get_data (tiff, NULL),
+                                                  g_bytes_get_size (tiff)));
+  g_assert_null (pp_metadata_exif_from_tiff_file ((const guint8 *) "GIF89a", 6));
+}
+
+static void
+test_tiff_embed_refuses_garbage (void)
+{
+  g_autoptr (GBytes) garbage = g_bytes_new_static ("II*\0garbage", 11);
+  g_auto (PpMetadataBlobs) source = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = NULL;
+
+  camera_blobs (&source, FALSE);
+  out = pp_metadata_tiff_embed (garbage, &source, NULL, &error);
+  g_assert_null (out);
+  g_assert_error (error, PP_METADATA_ERROR, PP_METADATA_ERROR_FAILED);
 }
 
 int
@@ -693,5 +796,7 @@ main (int    argc,
   g_test_add_func ("/pp/metadata/fields/camera-names", test_fields_camera_names);
   g_test_add_func ("/pp/metadata/fields/dates", test_fields_dates);
   g_test_add_func ("/pp/metadata/fields/from-file", test_fields_from_file);
+  g_test_add_func ("/pp/metadata/tiff/embed-and-read", test_tiff_embed_and_read);
+  g_test_add_func ("/pp/metadata/tiff/embed-refuses-garbage", test_tiff_embed_refuses_garbage);
   return g_test_run ();
 }

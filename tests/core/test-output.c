@@ -23,7 +23,7 @@
 
 #include "batch/pp-batch.h"
 #include "io/pp-io.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 #include "pp-test-util.h"
 
 static void
@@ -114,7 +114,7 @@ expected_output (const char *path,
   PpImage *out;
 
   pp_load_options_init (&options);
-  options.pipeline = pipeline;
+  pp_pipeline_get_load_hint (pipeline, &options.fit_width, &options.fit_height);
   decoded = pp_io_load (path, &options, NULL, NULL, &error);
   g_assert_no_error (error);
   plan = pp_plan_new (pipeline, decoded->width, decoded->height, decoded->channels, &error);

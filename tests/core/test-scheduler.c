@@ -13,7 +13,7 @@
  * many workers (asserted, with the workers the run's stats name).
  */
 #include "render/pp-plan-private.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 #include "pp-test-util.h"
 
 static const int sizes[][2] = {

@@ -19,7 +19,7 @@
 #include "io/pp-io-private.h"
 #include "render/pp-pipeline.h"
 #include "render/pp-plan.h"
-#include "render/pp-scheduler.h"
+#include "render/pp-render.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
@@ -95,7 +95,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   in_path = g_strdup_printf ("/proc/self/fd/%d", fd);
   pp_load_options_init (&load);
   load.max_megapixels = FUZZ_MAX_MEGAPIXELS;
-  load.pipeline = pipeline;
+  pp_pipeline_get_load_hint (pipeline, &load.fit_width, &load.fit_height);
   src = _pp_io_load_here (in_path, &load, &info, NULL, &error);
   close (fd);
   if (src == NULL)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Planning a batch, on a GIO worker thread before any file is processed: list the input folder
+ * Listing a batch, on a GIO worker thread before any file is processed: list the input folder
  * (sorted bytewise so every machine agrees on --shard; hidden files, FIFOs, non-images, the
  * output folder and symlink loops skipped), deal the shard, and decide every output name and
  * collision in input order. Deciding names up front is what makes serial and parallel runs
@@ -17,97 +17,24 @@
 
 #include <glib/gstdio.h>
 
+#include "batch/pp-batch-journal.h"
 #include "batch/pp-batch-private.h"
 
 void
-_pp_batch_config_free (Config *config)
+_pp_batch_config_free (PpBatchConfig *config)
 {
   g_free (config->input_dir);
   g_strfreev (config->files);
   g_free (config->output_dir);
   g_free (config->name_template);
+  g_free (config->manifest);
   g_strfreev (config->excluded);
   g_clear_object (&config->pipeline);
   g_free (config);
 }
 
-static const char *const template_fields[] = { "name", "ext", "n", "date", NULL };
-
-/* Expands {name}, {ext}, {n} and {date}; fails on an unknown field or an unclosed brace. */
-static char *
-expand_template (const char *tmpl,
-                 const char *name,
-                 const char *ext,
-                 guint       n,
-                 const char *date,
-                 GError    **error)
-{
-  GString *s = g_string_new (NULL);
-  const char *p = tmpl;
-
-  while (*p != '\0')
-    {
-      const char *close;
-      g_autofree char *field = NULL;
-
-      if (*p != '{')
-        {
-          g_string_append_c (s, *p++);
-          continue;
-        }
-      close = strchr (p, '}');
-      if (close == NULL)
-        {
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                       "name template “%s”: “{” is never closed", tmpl);
-          g_string_free (s, TRUE);
-          return NULL;
-        }
-      field = g_strndup (p + 1, close - p - 1);
-      if (g_str_equal (field, "name"))
-        g_string_append (s, name);
-      else if (g_str_equal (field, "ext"))
-        g_string_append (s, ext);
-      else if (g_str_equal (field, "n"))
-        g_string_append_printf (s, "%u", n);
-      else if (g_str_equal (field, "date"))
-        g_string_append (s, date);
-      else
-        {
-          g_autofree char *known = g_strjoinv ("}, {", (char **) template_fields);
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                       "name template “%s”: unknown field {%s} (known: {%s})", tmpl, field,
-                       known);
-          g_string_free (s, TRUE);
-          return NULL;
-        }
-      p = close + 1;
-    }
-  return g_string_free (s, FALSE);
-}
-
-gboolean
-_pp_batch_validate_template (const char *tmpl,
-                   GError    **error)
-{
-  g_autofree char *sample = expand_template (tmpl, "photo", "jpg", 1, "2024-01-01", error);
-
-  if (sample == NULL)
-    return FALSE;
-  if (*sample == '\0' || g_str_equal (sample, ".") || g_str_equal (sample, "..")
-      || strchr (sample, '/') != NULL)
-    {
-      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                   "name template “%s” must give a plain file name (no “/”), got “%s”", tmpl,
-                   sample);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ------------------------------------------------------------------------------------------ */
-/* Listing and planning (on a GIO worker thread) */
+/* Listing (on a GIO worker thread) */
 
 typedef struct
 {
@@ -179,7 +106,7 @@ stat_id (const char *path,
 
 typedef struct
 {
-  const Config *config;
+  const PpBatchConfig *config;
   GPtrArray *entries;      /* of Entry */
   GHashTable *visited;     /* FileId of folders, against symlink loops */
   GHashTable *skipped_dirs;  /* FileId: the output folder and the excluded ones */
@@ -304,10 +231,10 @@ compare_entries (gconstpointer a,
 
 /* Every candidate input, sorted (bytewise, so every machine agrees for --shard). */
 static GPtrArray *
-list_entries (const Config  *config,
-              guint         *n_ignored,
-              GCancellable  *cancellable,
-              GError       **error)
+list_entries (const PpBatchConfig  *config,
+              guint                *n_ignored,
+              GCancellable         *cancellable,
+              GError              **error)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (entry_free);
   g_autoptr (GHashTable) visited = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
@@ -330,7 +257,14 @@ list_entries (const Config  *config,
           struct stat st;
 
           entry->input.path = g_strdup (config->files[i]);
-          entry->input.relative = g_path_get_basename (config->files[i]);
+          /* A list given with an input folder (--files-from with --batch DIR) keeps the
+           * sub-folders of the files inside it, as --recursive would. */
+          if (config->input_dir != NULL && g_str_has_prefix (config->files[i], config->input_dir)
+              && config->files[i][strlen (config->input_dir)] == G_DIR_SEPARATOR
+              && !g_str_equal (config->input_dir, "/"))
+            entry->input.relative = g_strdup (config->files[i] + strlen (config->input_dir) + 1);
+          else
+            entry->input.relative = g_path_get_basename (config->files[i]);
           if (g_stat (config->files[i], &st) != 0)
             {
               int saved = errno;
@@ -377,16 +311,17 @@ list_entries (const Config  *config,
 }
 
 static void
-job_free (gpointer data)
+batch_file_free (gpointer data)
 {
-  Job *job = data;
+  PpBatchFile *file = data;
 
-  g_free (job->input);
-  g_free (job->display);
-  g_free (job->output);
-  g_free (job->reason);
-  g_free (job->note);
-  g_free (job);
+  g_free (file->input);
+  g_free (file->display);
+  g_free (file->output);
+  g_free (file->reason);
+  g_free (file->note);
+  g_free (file->sha256);
+  g_free (file);
 }
 
 static char *
@@ -428,41 +363,33 @@ input_ids_contain (GHashTable *ids,
   return g_hash_table_contains (ids, &id);
 }
 
-static void
-plan_job (const Config *config,
-          const Entry  *entry,
-          Job          *job,
-          GHashTable   *claimed,
-          GHashTable   *input_ids)
+/* Where the template puts @entry's output (before any collision is settled), and in which
+ * format; @note_out gets a note when the input's format cannot be written. */
+static char *
+desired_output (const PpBatchConfig *config,
+                const Entry         *entry,
+                guint                index,
+                PpFormat            *format_out,
+                char               **note_out)
 {
   g_autofree char *base = g_path_get_basename (entry->input.relative);
   g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
   g_autofree char *stem = NULL;
   g_autofree char *ext = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *date = NULL;
-  g_autofree char *desired = NULL;
-  g_autofree char *candidate = NULL;
-  g_autoptr (GDateTime) mtime = NULL;
+  g_auto (PpNameFields) fields = { 0 };
   const char *dot = strrchr (base, '.');
   gboolean fell_back = FALSE;
-
-  if (entry->missing)
-    {
-      job->decided = TRUE;
-      job->pre_status = PP_FILE_STATUS_FAILED;
-      job->reason = g_strdup (entry->error);
-      return;
-    }
 
   stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
   if (config->format == PP_FORMAT_SAME)
     {
-      job->format = pp_format_for_input (entry->input.path, &fell_back);
+      *format_out = pp_format_for_input (entry->input.path, &fell_back);
       if (fell_back)
         {
           ext = g_strdup ("png");
-          job->note = g_strdup ("this format cannot be written: saved as PNG");
+          if (note_out != NULL)
+            *note_out = g_strdup ("this format cannot be written: saved as PNG");
         }
       else
         /* Keep the input's own spelling (.jpeg stays .jpeg). */
@@ -470,16 +397,100 @@ plan_job (const Config *config,
     }
   else
     {
-      job->format = config->format;
+      *format_out = config->format;
       ext = g_strdup (pp_format_get_extension (config->format));
     }
-  mtime = g_date_time_new_from_unix_local (entry->mtime);
-  date = mtime != NULL ? g_date_time_format (mtime, "%Y-%m-%d") : g_strdup ("unknown-date");
-  name = expand_template (config->name_template, stem, ext, job->index + 1, date, NULL);
+  fields.name = stem;
+  fields.ext = ext;
+  fields.n = index + 1;
+  _pp_batch_name_fields_read (config, entry->input.path, entry->mtime, &fields);
+  name = _pp_batch_expand_template (config->name_template, &fields, NULL);
   g_assert (name != NULL); /* validated when the run started */
 
-  desired = g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
-                                      : g_build_filename (config->output_dir, reldir, name, NULL);
+  return g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
+                                   : g_build_filename (config->output_dir, reldir, name, NULL);
+}
+
+/* "dir/NAME (k).EXT" -> "dir/NAME.EXT", undoing with_counter(); NULL for any other name. */
+static char *
+without_counter (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+  char *end = dot != NULL && dot != base ? dot : base + strlen (base);
+  char *open;
+  g_autofree char *plain = NULL;
+
+  if (end - base < 4 || end[-1] != ')')
+    return NULL;
+  open = g_strrstr_len (base, end - base, " (");
+  if (open == NULL || open == base || open + 2 == end - 1)
+    return NULL;
+  for (char *p = open + 2; p < end - 1; p++)
+    if (!g_ascii_isdigit (*p))
+      return NULL;
+  plain = g_strdup_printf ("%.*s%s", (int) (open - base), base, end);
+  return g_build_filename (dir, plain, NULL);
+}
+
+/* With the output folder the input folder (--in-place), the outputs of earlier runs are
+ * inputs too: an input that is another input's output name (or a numbered variant of one,
+ * from --on-collision rename) was written by Parapix and is not processed again; otherwise
+ * every run would add a generation (3 files, then 6, then 12). Returns the input it was made
+ * from, or NULL. */
+static const char *
+earlier_output_of (const Entry *entry,
+                   GHashTable  *desired_by_output)
+{
+  const char *made_from = g_hash_table_lookup (desired_by_output, entry->input.path);
+  g_autofree char *plain = NULL;
+
+  if (made_from != NULL)
+    return made_from;
+  plain = without_counter (entry->input.path);
+  return plain != NULL ? g_hash_table_lookup (desired_by_output, plain) : NULL;
+}
+
+/* Decides @file's output name and what to do if it exists. With @name_only (a file of another
+ * shard) only the batch's own claims count, not the output folder: every shard then names
+ * every file as one run over the whole list would, whatever the other shards have written so
+ * far. An existing output that an earlier attempt of this batch wrote for this very input
+ * (@journal, with --resume) is replaced rather than renamed around. */
+static void
+decide_output (const PpBatchConfig *config,
+               const Entry         *entry,
+               PpBatchFile         *file,
+               GHashTable          *claimed,
+               GHashTable          *input_ids,
+               PpBatchJournal      *journal,
+               gboolean             name_only,
+               GHashTable          *desired_by_output)
+{
+  g_autofree char *desired = NULL;
+  g_autofree char *candidate = NULL;
+  const char *made_from;
+
+  if (entry->missing)
+    {
+      file->decided = TRUE;
+      file->pre_status = PP_FILE_STATUS_FAILED;
+      file->reason = g_strdup (entry->error);
+      return;
+    }
+  if (desired_by_output != NULL
+      && (made_from = earlier_output_of (entry, desired_by_output)) != NULL)
+    {
+      g_autofree char *source = g_path_get_basename (made_from);
+
+      file->decided = TRUE;
+      file->pre_status = PP_FILE_STATUS_SKIPPED;
+      file->reason = g_strdup_printf ("an output of an earlier run (from “%s”), not processed "
+                                      "again", source);
+      return;
+    }
+
+  desired = desired_output (config, entry, file->index, &file->format, &file->note);
   candidate = g_strdup (desired);
   for (guint k = 1;; k++)
     {
@@ -490,9 +501,9 @@ plan_job (const Config *config,
         {
           if (config->collision == PP_COLLISION_SKIP)
             {
-              job->decided = TRUE;
-              job->pre_status = PP_FILE_STATUS_SKIPPED;
-              job->reason = g_strdup_printf ("another input of this batch is also written to "
+              file->decided = TRUE;
+              file->pre_status = PP_FILE_STATUS_SKIPPED;
+              file->reason = g_strdup_printf ("another input of this batch is also written to "
                                              "“%s”", candidate);
               break;
             }
@@ -501,13 +512,13 @@ plan_job (const Config *config,
           candidate = with_counter (desired, k);
           continue;
         }
-      exists = g_file_test (candidate, G_FILE_TEST_EXISTS)
-               || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK);
+      exists = !name_only && (g_file_test (candidate, G_FILE_TEST_EXISTS)
+                              || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK));
       if (exists && input_ids_contain (input_ids, candidate, &existing))
         {
           if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
             {
-              job->overwrite = TRUE;
+              file->overwrite = TRUE;
               break;
             }
           if (config->collision == PP_COLLISION_RENAME)
@@ -516,10 +527,15 @@ plan_job (const Config *config,
               candidate = with_counter (desired, k);
               continue;
             }
-          job->decided = TRUE;
-          job->pre_status = PP_FILE_STATUS_SKIPPED;
-          job->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
+          file->decided = TRUE;
+          file->pre_status = PP_FILE_STATUS_SKIPPED;
+          file->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
                                          "replaced (unless --in-place)", candidate);
+          break;
+        }
+      if (exists && _pp_batch_journal_owns (journal, entry->input.path, candidate))
+        {
+          file->overwrite = TRUE;
           break;
         }
       if (exists)
@@ -532,25 +548,26 @@ plan_job (const Config *config,
             }
           if (config->collision == PP_COLLISION_SKIP)
             {
-              job->decided = TRUE;
-              job->pre_status = PP_FILE_STATUS_SKIPPED;
-              job->reason = g_strdup_printf ("“%s” already exists", candidate);
+              file->decided = TRUE;
+              file->pre_status = PP_FILE_STATUS_SKIPPED;
+              file->reason = g_strdup_printf ("“%s” already exists", candidate);
               break;
             }
-          job->overwrite = TRUE;
+          file->overwrite = TRUE;
         }
       break;
     }
   g_hash_table_add (claimed, g_strdup (candidate));
-  job->output = g_steal_pointer (&candidate);
+  file->output = g_steal_pointer (&candidate);
 }
 
 void
-_pp_batch_plan_free (Plan *plan)
+_pp_batch_listing_free (PpBatchListing *listing)
 {
-  g_clear_pointer (&plan->jobs, g_ptr_array_unref);
-  g_clear_pointer (&plan->inputs, g_ptr_array_unref);
-  g_free (plan);
+  g_clear_pointer (&listing->files, g_ptr_array_unref);
+  g_clear_pointer (&listing->inputs, g_ptr_array_unref);
+  g_clear_pointer (&listing->journal, _pp_batch_journal_close);
+  g_free (listing);
 }
 
 void
@@ -563,23 +580,39 @@ pp_batch_input_free (PpBatchInput *input)
   g_free (input);
 }
 
-Plan *
-_pp_batch_make_plan (const Config  *config,
-                     gboolean       for_run,
-                     GCancellable  *cancellable,
-                     GError       **error)
+PpBatchListing *
+_pp_batch_listing_new (const PpBatchConfig  *config,
+                       gboolean              for_run,
+                       GCancellable         *cancellable,
+                       GError              **error)
 {
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GHashTable) claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) input_ids = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
                                                             NULL);
-  Plan *plan = g_new0 (Plan, 1);
+  g_autoptr (GHashTable) desired_by_output = NULL;
+  PpBatchListing *listing = g_new0 (PpBatchListing, 1);
+  FileId input_id, output_id;
+  gboolean output_is_input = FALSE;
 
   if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
                    "The input folder “%s” does not exist or is not a folder", config->input_dir);
-      _pp_batch_plan_free (plan);
+      _pp_batch_listing_free (listing);
+      return NULL;
+    }
+  output_is_input = config->input_dir != NULL && stat_id (config->input_dir, &input_id)
+                    && stat_id (config->output_dir, &output_id)
+                    && input_id.dev == output_id.dev && input_id.ino == output_id.ino;
+  if (for_run && output_is_input && !config->in_place)
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
+                   "The output folder is the input folder “%s”: choose another output folder, "
+                   "or allow writing beside (and over) the originals with --in-place (outputs "
+                   "of earlier runs are then recognised and not processed again)",
+                   config->input_dir);
+      _pp_batch_listing_free (listing);
       return NULL;
     }
   if (for_run)
@@ -591,7 +624,7 @@ _pp_batch_make_plan (const Config  *config,
           g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
                        "Cannot create the output folder “%s”: %s", config->output_dir,
                        g_strerror (saved));
-          _pp_batch_plan_free (plan);
+          _pp_batch_listing_free (listing);
           return NULL;
         }
       if (access (config->output_dir, W_OK | X_OK) != 0)
@@ -601,15 +634,22 @@ _pp_batch_make_plan (const Config  *config,
           g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
                        "Cannot write in the output folder “%s”: %s", config->output_dir,
                        g_strerror (saved));
-          _pp_batch_plan_free (plan);
+          _pp_batch_listing_free (listing);
           return NULL;
         }
     }
 
-  entries = list_entries (config, &plan->n_ignored, cancellable, error);
+  entries = list_entries (config, &listing->n_ignored, cancellable, error);
   if (entries == NULL)
     {
-      _pp_batch_plan_free (plan);
+      _pp_batch_listing_free (listing);
+      return NULL;
+    }
+  listing->n_listed = entries->len;
+  if (for_run && (config->resume || config->manifest != NULL)
+      && (listing->journal = _pp_batch_journal_open (config, error)) == NULL)
+    {
+      _pp_batch_listing_free (listing);
       return NULL;
     }
   for (guint i = 0; i < entries->len; i++)
@@ -619,31 +659,70 @@ _pp_batch_make_plan (const Config  *config,
       if (!entry->missing)
         g_hash_table_add (input_ids, file_id_new (entry->dev, entry->ino));
     }
+  if (for_run && output_is_input)
+    {
+      /* Every input's output name, to know the earlier runs' outputs among the inputs. */
+      desired_by_output = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint i = 0; i < entries->len; i++)
+        {
+          const Entry *entry = g_ptr_array_index (entries, i);
+          PpFormat format;
+          char *desired;
 
-  plan->jobs = g_ptr_array_new_with_free_func (job_free);
-  plan->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
+          if (entry->missing)
+            continue;
+          desired = desired_output (config, entry, i, &format, NULL);
+          if (g_str_equal (desired, entry->input.path))
+            g_free (desired); /* replacing itself in place: not another file's output */
+          else
+            g_hash_table_replace (desired_by_output, desired, g_strdup (entry->input.path));
+        }
+    }
+
+  listing->files = g_ptr_array_new_with_free_func (batch_file_free);
+  listing->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
   for (guint i = 0; i < entries->len; i++)
     {
       const Entry *entry = g_ptr_array_index (entries, i);
       PpBatchInput *input;
-      Job *job;
+      PpBatchFile *file;
 
       /* Round robin over the sorted list: big and small files spread evenly over shards. */
       if (i % config->shard_count != config->shard_index)
-        continue;
+        {
+          if (for_run)
+            {
+              /* Claim the name another shard gives it, as one run over the whole list would. */
+              g_autoptr (GPtrArray) scratch = g_ptr_array_new_with_free_func (batch_file_free);
+              PpBatchFile *other = g_new0 (PpBatchFile, 1);
+
+              g_ptr_array_add (scratch, other);
+              other->index = i;
+              decide_output (config, entry, other, claimed, input_ids, NULL, TRUE,
+                             desired_by_output);
+            }
+          continue;
+        }
       input = g_new0 (PpBatchInput, 1);
       input->path = g_strdup (entry->input.path);
       input->relative = g_strdup (entry->input.relative);
-      g_ptr_array_add (plan->inputs, input);
+      g_ptr_array_add (listing->inputs, input);
       if (!for_run)
         continue;
-      job = g_new0 (Job, 1);
-      job->index = i;
-      job->input = g_strdup (entry->input.path);
-      job->display = g_strdup (entry->input.relative);
-      plan_job (config, entry, job, claimed, input_ids);
-      g_ptr_array_add (plan->jobs, job);
+      file = g_new0 (PpBatchFile, 1);
+      file->index = i;
+      file->input = g_strdup (entry->input.path);
+      file->display = g_strdup (entry->input.relative);
+      if (_pp_batch_journal_resume (listing->journal, file, cancellable))
+        g_hash_table_add (claimed, g_strdup (file->output));
+      else
+        {
+          decide_output (config, entry, file, claimed, input_ids, listing->journal, FALSE,
+                         desired_by_output);
+          _pp_batch_journal_planned (listing->journal, file);
+        }
+      g_ptr_array_add (listing->files, file);
     }
-  return plan;
+  return listing;
 }
 

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GIF through GdkPixbuf's loader, with the file's block structure read here: the frame count,
+ * the loop count, and whether the file ends inside a frame (GdkPixbuf shows what it got and says
+ * nothing). Frames come out as whole composited canvases, with the delays GdkPixbuf plays them
+ * at. GIF is not written: no GIF encoder is at hand (GdkPixbuf has none).
+ */
+#define G_LOG_DOMAIN "pp-codec"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "codecs/pp-codec-private.h"
+
+typedef struct
+{
+  int width;
+  int height;
+  guint n_frames;      /* image descriptors met */
+  guint n_complete;    /* of which all data is present */
+  int loop_count;      /* 0: forever; 1: once (no NETSCAPE2.0 extension) */
+  gboolean truncated;  /* the data ends before the trailer */
+  gboolean corrupt;    /* a block that is not a GIF block */
+} GifLayout;
+
+static guint
+le16 (const guint8 *p)
+{
+  return p[0] | p[1] << 8;
+}
+
+/* Skips data sub-blocks from *pos; FALSE when the data ends first. */
+static gboolean
+skip_sub_blocks (const guint8 *data,
+                 gsize         size,
+                 gsize        *pos)
+{
+  while (*pos < size)
+    {
+      guint len = data[(*pos)++];
+
+      if (len == 0)
+        return TRUE;
+      *pos += len;
+    }
+  return FALSE;
+}
+
+static void
+walk (const guint8 *data,
+      gsize         size,
+      GifLayout    *layout)
+{
+  gsize pos = 13;
+  guint flags;
+
+  memset (layout, 0, sizeof *layout);
+  layout->loop_count = 1;
+  if (size < 13)
+    {
+      layout->truncated = TRUE;
+      return;
+    }
+  layout->width = (int) le16 (data + 6);
+  layout->height = (int) le16 (data + 8);
+  flags = data[10];
+  if (flags & 0x80)
+    pos += 3u << ((flags & 7) + 1);
+  while (pos < size)
+    {
+      guint8 block = data[pos++];
+
+      if (block == 0x3b)
+        return; /* the trailer */
+      if (block == 0x21)
+        {
+          guint8 label = pos < size ? data[pos++] : 0;
+
+          /* NETSCAPE2.0 (or ANIMEXTS1.0): sub-block 1 holds the loop count. */
+          if (label == 0xff && pos + 16 <= size && data[pos] == 11
+              && (memcmp (data + pos + 1, "NETSCAPE2.0", 11) == 0
+                  || memcmp (data + pos + 1, "ANIMEXTS1.0", 11) == 0)
+              && data[pos + 12] >= 3 && data[pos + 13] == 1)
+            layout->loop_count = (int) le16 (data + pos + 14);
+          if (!skip_sub_blocks (data, size, &pos))
+            break;
+        }
+      else if (block == 0x2c)
+        {
+          if (pos + 9 > size)
+            {
+              layout->n_frames++;
+              break;
+            }
+          flags = data[pos + 8];
+          pos += 9;
+          if (flags & 0x80)
+            pos += 3u << ((flags & 7) + 1);
+          pos++; /* LZW minimum code size */
+          layout->n_frames++;
+          if (pos > size || !skip_sub_blocks (data, size, &pos))
+            break;
+          layout->n_complete++;
+        }
+      else
+        {
+          layout->corrupt = TRUE;
+          return;
+        }
+    }
+  /* Out of data before the trailer: harmless after the last complete frame. */
+  layout->truncated = layout->n_complete < layout->n_frames;
+}
+
+static gboolean
+gif_sniff (const guint8 *head,
+           gsize         size)
+{
+  return size >= 6 && (memcmp (head, "GIF87a", 6) == 0 || memcmp (head, "GIF89a", 6) == 0);
+}
+
+static gboolean
+gif_probe (const guint8  *data,
+           gsize          size,
+           const char    *name,
+           PpCodecHeader *header,
+           GError       **error)
+{
+  GifLayout layout;
+
+  walk (data, size, &layout);
+  if (layout.width <= 0 || layout.height <= 0)
+    {
+      g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
+                   "The GIF file declares no image size");
+      return FALSE;
+    }
+  header->format = "gif";
+  header->width = layout.width;
+  header->height = layout.height;
+  header->n_frames = MAX (layout.n_frames, 1u);
+  header->animated = layout.n_frames > 1;
+  header->has_alpha = TRUE; /* GdkPixbuf always decodes GIF with alpha */
+  return TRUE;
+}
+
+/* Every frame, as GdkPixbuf plays them: advance a clock by each frame's own delay. */
+static gboolean
+read_frames (GdkPixbufAnimation   *animation,
+             guint                 n_frames,
+             const PpDecodeParams *params,
+             PpDecoded            *out,
+             GError              **error)
+{
+  g_autoptr (GdkPixbufAnimationIter) iter = NULL;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS /* GdkPixbuf's animation clock is a GTimeVal */
+  GTimeVal clock = { 0, 0 };
+
+  iter = gdk_pixbuf_animation_get_iter (animation, &clock);
+  for (guint i = 0; i < n_frames; i++)
+    {
+      GdkPixbuf *pixbuf = gdk_pixbuf_animation_iter_get_pixbuf (iter);
+      int delay = gdk_pixbuf_animation_iter_get_delay_time (iter);
+      PpImage *image;
+
+      /* Copied now: the animation composites the next frame into the same memory. */
+      if (pixbuf == NULL)
+        break;
+      image = _pp_codec_allocate (params, gdk_pixbuf_get_width (pixbuf),
+                                  gdk_pixbuf_get_height (pixbuf),
+                                  gdk_pixbuf_get_n_channels (pixbuf), error);
+      if (image == NULL)
+        return FALSE;
+      for (int y = 0; y < image->height; y++)
+        memcpy (PP_IMAGE_ROW (image, y),
+                gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * gdk_pixbuf_get_rowstride (pixbuf),
+                (gsize) image->width * image->channels);
+      _pp_codec_add_frame (out, image, MAX (delay, 0));
+      if (delay < 0)
+        break; /* the last frame shows forever */
+      g_time_val_add (&clock, (glong) delay * 1000);
+      gdk_pixbuf_animation_iter_advance (iter, &clock);
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return TRUE;
+}
+
+static gboolean
+gif_decode (const guint8         *data,
+            gsize                 size,
+            const PpDecodeParams *params,
+            PpDecoded            *out,
+            GError              **error)
+{
+  g_autoptr (GdkPixbufAnimation) animation = NULL;
+  GifLayout layout;
+  guint n;
+  int width = 0, height = 0;
+
+  if (!gif_probe (data, size, params->name, &out->header, error))
+    return FALSE;
+  walk (data, size, &layout);
+  out->loop_count = layout.loop_count;
+  n = params->all_frames ? out->header.n_frames : 1;
+  if (!_pp_codec_check_size (out->header.width, out->header.height, n, params->max_pixels,
+                             error))
+    return FALSE;
+  animation = _pp_codec_pixbuf_run (data, size, "gif", n, params, &width, &height,
+                                    &out->damage, error);
+  if (animation == NULL)
+    return FALSE;
+  if (gdk_pixbuf_animation_is_static_image (animation) || n == 1)
+    {
+      PpImage *image = _pp_codec_image_from_pixbuf (
+        gdk_pixbuf_animation_get_static_image (animation), params, error);
+
+      if (image == NULL)
+        return FALSE;
+      _pp_codec_add_frame (out, image, 0);
+    }
+  else if (!read_frames (animation, n, params, out, error))
+    return FALSE;
+
+  if (out->damage == NULL && layout.truncated)
+    out->damage = out->header.n_frames > 1
+                  ? g_strdup_printf ("The file ends early: frame %u of %u is incomplete",
+                                     layout.n_complete + 1, out->header.n_frames)
+                  : g_strdup ("The file ends early: part of the image is missing");
+  else if (out->damage == NULL && layout.corrupt)
+    out->damage = g_strdup_printf ("The GIF data is damaged after frame %u: the rest of the "
+                                   "file is unreadable", layout.n_complete);
+  return TRUE;
+}
+
+static const char *const gif_extensions[] = { "gif", NULL };
+static const char *const gif_mime_types[] = { "image/gif", NULL };
+
+const PpCodec _pp_codec_gif = {
+  .name = "gif",
+  .extensions = gif_extensions,
+  .mime_types = gif_mime_types,
+  .holds = 0,
+  .sniff = gif_sniff,
+  .probe = gif_probe,
+  .decode = gif_decode,
+  .encode = NULL,
+};

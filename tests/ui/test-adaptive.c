@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window fits any size down to a phone's (issue 12, item 4): at 1400x900, 800x600 and
+ * 360x720 it is allocated exactly the size asked for (its minimum fits), the preview gets a
+ * useful share at 800x600 (it was 80 px), and at 360 px the sidebar folds, the run controls
+ * collapse into one button and grid and preview become pages of a leaflet.
+ */
+#include "config.h"
+
+#include "pp-ui-test-util.h"
+#include "pp-window-private.h"
+
+typedef struct
+{
+  char *tmp;
+  GSettings *settings;
+  PpWindow *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GFile) out = NULL;
+  g_autofree char *uri = NULL;
+
+  fixture->tmp = g_dir_make_tmp ("parapix-adaptive-XXXXXX", NULL);
+  fixture->settings = g_settings_new (APP_ID);
+  out = g_file_new_build_filename (fixture->tmp, "out", NULL);
+  uri = g_file_get_uri (out);
+  g_settings_set_string (fixture->settings, "output-folder", uri);
+  g_settings_set_string (fixture->settings, "pipeline", "exposure=0.5,saturation=20");
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      g_object_unref (fixture->window);
+    }
+  pp_test_run_for (50);
+  g_clear_object (&fixture->settings);
+  g_rmdir (fixture->tmp);
+  g_free (fixture->tmp);
+}
+
+/* Whether @widget lies inside the window's allocation (it is not clipped by the window edge). */
+static void
+assert_inside (PpWindow  *window,
+               GtkWidget *widget,
+               const char *what)
+{
+  graphene_rect_t bounds;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  g_test_message ("%s: %.0f,%.0f %.0f x %.0f in %d x %d", what, bounds.origin.x, bounds.origin.y,
+                  bounds.size.width, bounds.size.height, width, height);
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, width + 0.5);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, height + 0.5);
+}
+
+static void
+open_window (Fixture *fixture,
+             int      width,
+             int      height)
+{
+  const char *samples = g_getenv ("PP_SAMPLES_DIR");
+  g_autoptr (GFile) folder = g_file_new_for_path (samples);
+  GFile *files[1] = { folder };
+  PpWindow *window;
+
+  g_settings_set_int (fixture->settings, "window-width", width);
+  g_settings_set_int (fixture->settings, "window-height", height);
+  fixture->window = window = g_object_ref_sink (pp_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), 10);
+  pp_window_open_files (window, files, 1);
+  PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid) &&
+                 pp_thumbnail_grid_get_n_thumbnails (window->thumbnail_grid) > 0, 60);
+  /* Without a window manager's frame, GTK keeps a few pixels of the default size for its
+   * client-side decoration's border: the window proper is up to 10 px smaller. */
+  PP_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) >= width - 10 &&
+                 gtk_widget_get_width (GTK_WIDGET (window)) <= width &&
+                 gtk_widget_get_height (GTK_WIDGET (window)) >= height - 10, 10);
+  pp_test_run_for (300);
+}
+
+static void
+test_size (Fixture       *fixture,
+           gconstpointer  data)
+{
+  const int *size = data;
+  PpWindow *window;
+  int min_width, nat_width;
+  g_autofree char *name = NULL;
+
+  open_window (fixture, size[0], size[1]);
+  window = fixture->window;
+
+  /* What the window needs fits the phone width, so nothing is cut at the window's edge. */
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width,
+                      &nat_width, NULL, NULL);
+  g_test_message ("window minimum width %d", min_width);
+  g_assert_cmpint (min_width, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, size[0]);
+
+  assert_inside (window, adw_squeezer_get_visible_child (window->process_squeezer), "Process");
+  assert_inside (window, GTK_WIDGET (window->batch_bar), "batch bar");
+  assert_inside (window, GTK_WIDGET (window->thumbnail_grid), "grid");
+
+  if (size[0] >= 800)
+    {
+      /* Grid and preview side by side, the preview with a real share of the width. */
+      g_assert_false (adw_leaflet_get_folded (window->images_leaflet));
+      assert_inside (window, GTK_WIDGET (window->preview), "preview");
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->preview)), >=, size[0] / 3);
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window->preview)), >=, size[1] / 2);
+    }
+  if (size[0] >= 1400)
+    {
+      g_assert_true (adw_flap_get_reveal_flap (window->flap));
+      g_assert_true (adw_squeezer_get_visible_child (window->run_squeezer) ==
+                     GTK_WIDGET (window->mode_box));
+    }
+  name = g_strdup_printf ("adaptive-%dx%d", size[0], size[1]);
+  pp_test_screenshot (GTK_WIDGET (window), name);
+  if (size[0] <= 400)
+    {
+      /* Phone: sidebar folded away, run controls in one button, grid and preview as pages. */
+      g_assert_true (adw_flap_get_folded (window->flap));
+      g_assert_false (adw_flap_get_reveal_flap (window->flap));
+      g_assert_true (adw_squeezer_get_visible_child (window->run_squeezer) ==
+                     GTK_WIDGET (window->run_menu_button));
+      g_assert_true (adw_leaflet_get_folded (window->images_leaflet));
+      g_assert_cmpstr (adw_leaflet_get_visible_child_name (window->images_leaflet), ==, "grid");
+      g_signal_emit_by_name (window->thumbnail_grid, "activate", 0u);
+      PP_WAIT_UNTIL (g_strcmp0 (adw_leaflet_get_visible_child_name (window->images_leaflet),
+                                "preview") == 0, 5);
+      pp_test_run_for (400); /* the slide */
+      assert_inside (window, GTK_WIDGET (window->preview), "preview page");
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->preview)), >=, size[0] - 40);
+      assert_inside (window, GTK_WIDGET (window->back_button), "back");
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back-to-grid", NULL));
+      PP_WAIT_UNTIL (g_strcmp0 (adw_leaflet_get_visible_child_name (window->images_leaflet),
+                                "grid") == 0, 5);
+      /* The sidebar still opens (over the content). */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-sidebar",
+                                                 NULL));
+      PP_WAIT_UNTIL (adw_flap_get_reveal_flap (window->flap), 5);
+      pp_test_run_for (400);
+      assert_inside (window, GTK_WIDGET (window->chain_editor), "chain editor");
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-sidebar",
+                                                 NULL));
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const int large[2] = { 1400, 900 };
+  static const int medium[2] = { 800, 600 };
+  static const int phone[2] = { 360, 720 };
+  g_autofree char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* GNOME's title bar: a close button only. Bare Xvfb's default adds minimize and maximize,
+   * which no phone (and no default GNOME) shows. */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+
+  g_test_add ("/pp/ui/adaptive/1400x900", Fixture, large, fixture_set_up, test_size,
+              fixture_tear_down);
+  g_test_add ("/pp/ui/adaptive/800x600", Fixture, medium, fixture_set_up, test_size,
+              fixture_tear_down);
+  g_test_add ("/pp/ui/adaptive/360x720", Fixture, phone, fixture_set_up, test_size,
+              fixture_tear_down);
+  return g_test_run ();
+}
