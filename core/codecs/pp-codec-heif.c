@@ -211,6 +211,13 @@ heif_probe (const guint8   *data,
   if (!heif_file_open (&file, data, size, error))
     return FALSE;
   fill_header (header, &file, file.primary);
+  /* HEIF requires an "ispe" property; without one libheif reports 0 × 0. */
+  if (header->width <= 0 || header->height <= 0)
+    {
+      g_set_error_literal (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
+                           "The file declares no image size (HEIF without an “ispe” property)");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -414,6 +421,8 @@ heif_decode (const guint8          *data,
     }
 
   read_metadata (file.primary, out);
+  /* libheif turned the pixels upright (irot/imir): nothing is left for the EXIF tag to do. */
+  out->orientation = 1;
   for (guint i = 0; i < ids->len; i++)
     {
       struct heif_image_handle *handle = NULL;

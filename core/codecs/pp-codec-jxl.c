@@ -510,6 +510,8 @@ jxl_decode (const guint8          *data,
       out->metadata.exif = pp_metadata_exif_from_payload (exif, exif_size, NULL);
     }
   out->metadata.xmp = g_steal_pointer (&scan.xmp);
+  /* libjxl turns the pixels upright (the codestream's orientation); the EXIF tag is not used. */
+  out->orientation = 1;
   return decode_frames (data, size, &scan, params, out, error);
 }
 

@@ -161,6 +161,8 @@ test_decode_iphone (void)
 
   g_assert_nonnull (decoded.metadata.exif);
   g_assert_cmpint (pp_metadata_exif_get_orientation (decoded.metadata.exif), ==, 6);
+  /* Upright already: the loader must not apply the EXIF tag on top. */
+  g_assert_cmpint (decoded.orientation, ==, 1);
   g_assert_nonnull (decoded.icc);
   icc = codec_test_exiftool_icc (path);
   g_assert_true (g_bytes_equal (decoded.icc, icc));

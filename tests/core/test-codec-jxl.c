@@ -220,6 +220,8 @@ test_orientation (void)
 
   codec_test_assert_ok (codec_test_decode (&_pp_codec_jxl, data, FALSE, &decoded, &error), error);
   g_assert_cmpint (pp_metadata_exif_get_orientation (decoded.metadata.exif), ==, 8);
+  /* Upright already: the loader must not apply the EXIF tag on top. */
+  g_assert_cmpint (decoded.orientation, ==, 1);
   image = codec_test_frame (&decoded, 0);
   g_assert_cmpint (image->width, ==, 20);
   g_assert_cmpint (image->height, ==, 30);
