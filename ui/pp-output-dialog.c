@@ -30,7 +30,8 @@ struct _PpOutputDialog
 
 G_DEFINE_FINAL_TYPE (PpOutputDialog, pp_output_dialog, ADW_TYPE_PREFERENCES_WINDOW)
 
-static const char *const formats[] = { "same", "jpeg", "png", "webp", "tiff", "bmp", NULL };
+static const char *const formats[] = { "same", "jpeg", "png", "webp", "tiff", "bmp", "avif", "jxl",
+                                       NULL };
 static const char *const collisions[] = { "rename", "skip", "overwrite", NULL };
 
 static gboolean
