@@ -187,7 +187,7 @@ test_orientation (void)
       return;
     }
   /* Black, with a white top-left corner. */
-  memset (stored->data, 0, pp_image_get_byte_size (stored));
+  memset (stored->data, 0, (gsize) stored->stride * stored->height);
   for (int y = 0; y < 4; y++)
     memset (PP_IMAGE_ROW (stored, y), 255, 4 * 3);
   JxlEncoderInitBasicInfo (&info);
@@ -206,8 +206,10 @@ test_orientation (void)
   JxlEncoderCloseBoxes (encoder);
   settings = JxlEncoderFrameSettingsCreate (encoder, NULL);
   JxlEncoderSetFrameLossless (settings, JXL_TRUE);
+  format.align = stored->stride; /* rows are padded to the stride */
   g_assert_cmpint (JxlEncoderAddImageFrame (settings, &format, stored->data,
-                                            pp_image_get_byte_size (stored)), ==, JXL_ENC_SUCCESS);
+                                            (gsize) stored->stride * stored->height), ==,
+                   JXL_ENC_SUCCESS);
   JxlEncoderCloseInput (encoder);
   g_byte_array_set_size (out, 1 << 16);
   next = out->data;
