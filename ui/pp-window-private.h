@@ -6,10 +6,12 @@
  */
 #pragma once
 
+#include "batch/pp-auto-threads.h"
 #include "batch/pp-batch.h"
 #include "batch/pp-compare.h"
 #include "pp-chain-editor.h"
 #include "pp-preview.h"
+#include "pp-scaling-view.h"
 #include "pp-thumbnail-grid.h"
 #include "pp-timeline.h"
 #include "pp-timings-view.h"
@@ -22,6 +24,7 @@ typedef enum
   PP_WINDOW_PHASE_IDLE,
   PP_WINDOW_PHASE_SINGLE,           /* Process */
   PP_WINDOW_PHASE_COMPARE,          /* Compare: PpCompare knows its own phase */
+  PP_WINDOW_PHASE_CHOOSING,         /* Automatic: choosing the thread count first */
 } PpWindowPhase;
 
 /* The batch in progress, or the last one: owned by pp-window-batch.c; pp-window-compare.c
@@ -35,6 +38,7 @@ typedef struct
   PpRun *run;
   PpWindowPhase phase;
   PpCompare *compare;     /* Compare: the engine (pp-window-compare.c) */
+  PpThreadsChoice *choice; /* Automatic: the count chosen for this Process or Compare */
   GFile *output_folder;   /* of the current run */
   char *work;             /* what the timings view compares runs by */
   char *open_uri;         /* the toast's "Open Folder" */
@@ -43,6 +47,13 @@ typedef struct
   gboolean retry_compare; /* what to start again once another output folder is chosen */
   gint64 labels_us;       /* when the progress texts last changed */
   gboolean disposed;      /* the window is gone: a run still ending only cleans up */
+  gboolean close_when_stopped; /* "Stop and Quit": close once the cancelled run has ended */
+  /* Images opened one by one from several folders, with the default output: one run per
+   * folder, each into its own "processed" (GPtrArray of GPtrArray of GFile). */
+  GPtrArray *groups;
+  guint group;            /* the group running */
+  guint n_groups_done;
+  gboolean focus_moved;   /* Process gave the focus to Cancel; give it back at the end */
 } PpWindowBatch;
 
 struct _PpWindow
@@ -83,9 +94,11 @@ struct _PpWindow
   GtkToggleButton *serial_button;
   GtkToggleButton *sidebar_button;
   AdwStatusPage *status_page;
+  PpScalingView *scaling_view;
   AdwViewSwitcherTitle *switcher_title;
   GtkAdjustment *threads_adjustment;
   GtkSpinButton *threads_spin;
+  GtkSpinButton *threads_spin_narrow;
   PpThumbnailGrid *thumbnail_grid;
   PpTimeline *timeline;
   GtkLabel *timeline_title;
@@ -96,6 +109,7 @@ struct _PpWindow
 
   GSettings *settings;
   PpPipeline *pipeline;
+  char *chain_problem; /* why the chain cannot run on these images, or NULL */
   GFile *folder;      /* the open folder, or NULL when files were opened one by one */
   GPtrArray *files;   /* of GFile, when files were opened one by one */
 
@@ -124,6 +138,7 @@ void     _pp_window_class_init_batch (GtkWidgetClass *widget_class);
 void     _pp_window_init_batch       (PpWindow       *self);
 void     _pp_window_dispose_batch    (PpWindow       *self);
 gboolean _pp_window_is_running       (PpWindow       *self);
+void     _pp_window_update_batch_actions (PpWindow   *self);
 gboolean _pp_window_begin            (PpWindow       *self,
                                       gboolean        compare);
 void     _pp_window_start_run        (PpWindow       *self,
@@ -135,16 +150,34 @@ void     _pp_window_configure_batch  (PpWindow       *self,
                                       PpBatchMode     mode);
 void     _pp_window_follow_batch     (PpWindow       *self,
                                       PpBatch        *batch);
-void     _pp_window_update_batch_actions (PpWindow   *self);
 void     _pp_window_finish           (PpWindow       *self,
                                       const char     *message);
 char    *_pp_window_summary          (PpWindow       *self,
                                       PpRun          *run);
+
+/* pp-window-chain.c */
+void     _pp_window_class_init_chain (GtkWidgetClass *widget_class);
+void     _pp_window_init_chain       (PpWindow       *self);
+void     _pp_window_save_chain       (PpWindow       *self);
+void     _pp_window_check_chain      (PpWindow       *self);
+
+/* pp-window-threads.c */
+gboolean    _pp_window_get_automatic      (PpWindow      *self);
+void        _pp_window_init_threads       (PpWindow      *self,
+                                           GtkSpinButton **spins);
+gboolean    _pp_window_choose_threads     (PpWindow      *self,
+                                           gboolean       compare);
+guint       _pp_window_threads_for_batch  (PpWindow      *self);
+void        _pp_window_threads_note_run   (PpWindow      *self,
+                                           PpRun         *run);
+char       *_pp_window_threads_outcome    (PpWindow      *self,
+                                           PpRun         *run);
 
 /* pp-window-compare.c */
 void        _pp_window_class_init_compare (GtkWidgetClass *widget_class);
 gboolean    _pp_window_compare_start      (PpWindow      *self,
                                            GFile         *output);
 char       *_pp_window_compare_phase_label (PpWindow     *self);
+void        _pp_window_init_scaling       (PpWindow      *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "batch/pp-json-private.h"
 #include "batch/pp-run.h"
 
 struct _PpRun
@@ -119,6 +120,12 @@ pp_run_init (PpRun *self)
 /**
  * pp_run_new:
  * @mode: how the batch runs
+ * @threads: the workers it may use
+ *
+ * A run's record lives on the main thread: the batch fills it there from its coalesced progress,
+ * never from a worker.
+ *
+ * Returns: (transfer full): an empty record, started now
  */
 PpRun *
 pp_run_new (PpBatchMode mode,
@@ -131,6 +138,17 @@ pp_run_new (PpBatchMode mode,
   return self;
 }
 
+/**
+ * pp_run_set_source:
+ * @self: a run
+ * @input: (nullable): the input folder (absolute), %NULL for an explicit list of files
+ * @output: the output folder (absolute)
+ * @pipeline_spec: the pipeline as a spec (pp_pipeline_to_spec())
+ * @format: the output format's name ("same", "jpeg"…)
+ *
+ * Filled in by the batch when it starts; informative (the record says what was asked). Main
+ * thread.
+ */
 void
 pp_run_set_source (PpRun      *self,
                    const char *input,
@@ -150,6 +168,14 @@ pp_run_set_source (PpRun      *self,
   self->format = g_strdup (format);
 }
 
+/**
+ * pp_run_set_shard:
+ * @self: a run
+ * @index: 0-based shard, below @count
+ * @count: shards, 1 for a whole run
+ *
+ * Main thread.
+ */
 void
 pp_run_set_shard (PpRun *self,
                   guint  index,
@@ -162,6 +188,13 @@ pp_run_set_shard (PpRun *self,
   self->shard_count = count;
 }
 
+/**
+ * pp_run_set_n_planned:
+ * @self: a run
+ * @n_files: files this run processes (its shard's part of the listing)
+ *
+ * Main thread.
+ */
 void
 pp_run_set_n_planned (PpRun *self,
                       guint  n_files)
@@ -211,6 +244,13 @@ pp_run_set_origin (PpRun             *self,
     self->budget = *budget;
 }
 
+/**
+ * pp_run_set_n_ignored:
+ * @self: a run
+ * @n_files: entries of the input folder that are not images (left out, not failures)
+ *
+ * Main thread.
+ */
 void
 pp_run_set_n_ignored (PpRun *self,
                       guint  n_files)
@@ -242,7 +282,13 @@ pp_run_set_threads_choice (PpRun      *self,
   self->threads_choice = details;
 }
 
-/** pp_run_get_threads_source: Returns: (transfer none) (nullable): see set_threads_choice */
+/**
+ * pp_run_get_threads_source:
+ * @self: a run
+ *
+ * Returns: (transfer none) (nullable): who chose the thread count (see
+ *   pp_run_set_threads_choice()), %NULL when nobody said
+ */
 const char *
 pp_run_get_threads_source (PpRun *self)
 {
@@ -250,7 +296,12 @@ pp_run_get_threads_source (PpRun *self)
   return self->threads_source;
 }
 
-/** pp_run_get_threads_choice: Returns: (transfer none) (nullable): see set_threads_choice */
+/**
+ * pp_run_get_threads_choice:
+ * @self: a run
+ *
+ * Returns: (transfer none) (nullable): how --threads auto chose, as recorded
+ */
 JsonNode *
 pp_run_get_threads_choice (PpRun *self)
 {
@@ -260,8 +311,10 @@ pp_run_get_threads_choice (PpRun *self)
 
 /**
  * pp_run_append:
+ * @self: a run
+ * @result: a finished file (referenced)
  *
- * Adds a finished file; emits #GListModel::items-changed. Main thread only.
+ * Adds it at the end; emits GListModel::items-changed. Main thread only.
  */
 void
 pp_run_append (PpRun        *self,
@@ -274,6 +327,15 @@ pp_run_append (PpRun        *self,
   g_list_model_items_changed (G_LIST_MODEL (self), self->results->len - 1, 0, 1);
 }
 
+/**
+ * pp_run_finish:
+ * @self: a run
+ * @wall_us: the run's wall time, in microseconds
+ * @cpu_us: the CPU time of the process and its decoder helpers over the run, in microseconds
+ * @cancelled: whether it was cancelled
+ *
+ * Marks the record finished. Main thread.
+ */
 void
 pp_run_finish (PpRun    *self,
                gint64    wall_us,
@@ -288,6 +350,12 @@ pp_run_finish (PpRun    *self,
   self->finished = TRUE;
 }
 
+/**
+ * pp_run_get_mode:
+ * @self: a run
+ *
+ * Returns: serial or parallel (the record's "mode", by the GEnum's nick)
+ */
 PpBatchMode
 pp_run_get_mode (PpRun *self)
 {
@@ -295,6 +363,12 @@ pp_run_get_mode (PpRun *self)
   return self->mode;
 }
 
+/**
+ * pp_run_get_threads:
+ * @self: a run
+ *
+ * Returns: the workers the run could use
+ */
 guint
 pp_run_get_threads (PpRun *self)
 {
@@ -302,6 +376,12 @@ pp_run_get_threads (PpRun *self)
   return self->threads;
 }
 
+/**
+ * pp_run_get_output:
+ * @self: a run
+ *
+ * Returns: (transfer none) (nullable): the output folder, as set by pp_run_set_source()
+ */
 const char *
 pp_run_get_output (PpRun *self)
 {
@@ -309,6 +389,12 @@ pp_run_get_output (PpRun *self)
   return self->output;
 }
 
+/**
+ * pp_run_get_n_planned:
+ * @self: a run
+ *
+ * Returns: files this run processes
+ */
 guint
 pp_run_get_n_planned (PpRun *self)
 {
@@ -316,6 +402,12 @@ pp_run_get_n_planned (PpRun *self)
   return self->n_planned;
 }
 
+/**
+ * pp_run_get_n_ignored:
+ * @self: a run
+ *
+ * Returns: entries left out as not images
+ */
 guint
 pp_run_get_n_ignored (PpRun *self)
 {
@@ -323,6 +415,12 @@ pp_run_get_n_ignored (PpRun *self)
   return self->n_ignored;
 }
 
+/**
+ * pp_run_get_n_listed:
+ * @self: a run
+ *
+ * Returns: inputs in the whole sorted list, before sharding (pp_run_set_n_listed())
+ */
 guint
 pp_run_get_n_listed (PpRun *self)
 {
@@ -330,7 +428,12 @@ pp_run_get_n_listed (PpRun *self)
   return self->n_listed;
 }
 
-/* Returns: (transfer none): the machine the run ran on */
+/**
+ * pp_run_get_host:
+ * @self: a run
+ *
+ * Returns: (transfer none) (nullable): the machine the run ran on, as recorded
+ */
 const char *
 pp_run_get_host (PpRun *self)
 {
@@ -338,6 +441,12 @@ pp_run_get_host (PpRun *self)
   return self->host;
 }
 
+/**
+ * pp_run_get_wall_us:
+ * @self: a run
+ *
+ * Returns: the wall time, in microseconds; 0 until finished
+ */
 gint64
 pp_run_get_wall_us (PpRun *self)
 {
@@ -345,6 +454,12 @@ pp_run_get_wall_us (PpRun *self)
   return self->wall_us;
 }
 
+/**
+ * pp_run_get_cpu_us:
+ * @self: a run
+ *
+ * Returns: the CPU time (process and decoder helpers), in microseconds; 0 until finished
+ */
 gint64
 pp_run_get_cpu_us (PpRun *self)
 {
@@ -352,6 +467,12 @@ pp_run_get_cpu_us (PpRun *self)
   return self->cpu_us;
 }
 
+/**
+ * pp_run_get_cancelled:
+ * @self: a run
+ *
+ * Returns: whether the run was cancelled
+ */
 gboolean
 pp_run_get_cancelled (PpRun *self)
 {
@@ -359,6 +480,12 @@ pp_run_get_cancelled (PpRun *self)
   return self->cancelled;
 }
 
+/**
+ * pp_run_get_finished:
+ * @self: a run
+ *
+ * Returns: whether pp_run_finish() was called: the record is complete
+ */
 gboolean
 pp_run_get_finished (PpRun *self)
 {
@@ -366,13 +493,14 @@ pp_run_get_finished (PpRun *self)
   return self->finished;
 }
 
-GDateTime *
-pp_run_get_started (PpRun *self)
-{
-  g_return_val_if_fail (PP_IS_RUN (self), NULL);
-  return self->started;
-}
-
+/**
+ * pp_run_get_totals:
+ * @self: a run
+ * @totals: (out caller-allocates): counts per status, megapixels of the files done (as their
+ *   headers declare) and the stage times summed over files, in microseconds
+ *
+ * Sums the results so far (a live run gives the totals so far). Main thread.
+ */
 void
 pp_run_get_totals (PpRun       *self,
                    PpRunTotals *totals)
@@ -420,73 +548,35 @@ compare_by_index (gconstpointer a,
   return ra->index < rb->index ? -1 : ra->index > rb->index;
 }
 
-/* File names are bytes; JSON is UTF-8. A name that is not valid UTF-8 is written with U+FFFD
- * for the bad bytes rather than making the whole record invalid. */
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value == NULL)
-    json_builder_add_null_value (b);
-  else if (g_utf8_validate (value, -1, NULL))
-    json_builder_add_string_value (b, value);
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (value, -1);
-
-      json_builder_add_string_value (b, valid);
-    }
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, value);
-}
-
 static void
 add_file (JsonBuilder        *b,
           const PpFileRecord *r,
           gint64              run_start_us)
 {
   json_builder_begin_object (b);
-  add_int (b, "index", r->index);
-  add_string (b, "input", r->input);
-  add_string (b, "output", r->output);
-  add_string (b, "status", pp_file_status_to_string (r->status));
-  add_string (b, "reason", r->reason);
-  add_string (b, "note", r->note);
-  add_string (b, "format", r->format);
+  _pp_json_add_int (b, "index", r->index);
+  _pp_json_add_string (b, "input", r->input);
+  _pp_json_add_string (b, "output", r->output);
+  _pp_json_add_string (b, "status", pp_file_status_to_string (r->status));
+  _pp_json_add_string (b, "reason", r->reason);
+  _pp_json_add_string (b, "note", r->note);
+  _pp_json_add_string (b, "format", r->format);
   json_builder_set_member_name (b, "resumed");
   json_builder_add_boolean_value (b, r->resumed);
-  add_string (b, "sha256", r->sha256);
-  add_int (b, "source_width", r->source_width);
-  add_int (b, "source_height", r->source_height);
-  add_int (b, "width", r->width);
-  add_int (b, "height", r->height);
-  add_int (b, "out_width", r->out_width);
-  add_int (b, "out_height", r->out_height);
-  add_int (b, "worker", r->worker);
-  add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
-  add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
-  add_int (b, "decode_us", r->decode_us);
-  add_int (b, "filter_us", r->filter_us);
-  add_int (b, "encode_us", r->encode_us);
-  add_int (b, "write_us", r->write_us);
+  _pp_json_add_string (b, "sha256", r->sha256);
+  _pp_json_add_int (b, "source_width", r->source_width);
+  _pp_json_add_int (b, "source_height", r->source_height);
+  _pp_json_add_int (b, "width", r->width);
+  _pp_json_add_int (b, "height", r->height);
+  _pp_json_add_int (b, "out_width", r->out_width);
+  _pp_json_add_int (b, "out_height", r->out_height);
+  _pp_json_add_int (b, "worker", r->worker);
+  _pp_json_add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
+  _pp_json_add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
+  _pp_json_add_int (b, "decode_us", r->decode_us);
+  _pp_json_add_int (b, "filter_us", r->filter_us);
+  _pp_json_add_int (b, "encode_us", r->encode_us);
+  _pp_json_add_int (b, "write_us", r->write_us);
   json_builder_end_object (b);
 }
 
@@ -514,15 +604,15 @@ build_run (JsonBuilder *b,
     }
 
   json_builder_begin_object (b);
-  add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
-  add_string (b, "kind", "run");
+  _pp_json_add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
+  _pp_json_add_string (b, "kind", "run");
   {
     g_autoptr (GEnumClass) modes = g_type_class_ref (PP_TYPE_BATCH_MODE);
 
-    add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
+    _pp_json_add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
   }
-  add_int (b, "threads", self->threads);
-  add_string (b, "threads_source", self->threads_source);
+  _pp_json_add_int (b, "threads", self->threads);
+  _pp_json_add_string (b, "threads_source", self->threads_source);
   json_builder_set_member_name (b, "threads_choice");
   if (self->threads_choice != NULL)
     json_builder_add_value (b, json_node_copy (self->threads_choice));
@@ -534,47 +624,47 @@ build_run (JsonBuilder *b,
   else
     {
       json_builder_begin_object (b);
-      add_int (b, "count", self->budget.count);
-      add_string (b, "source", pp_cpu_budget_source_to_string (self->budget.source));
-      add_int (b, "affinity", self->budget.affinity);
-      add_double (b, "cgroup_quota", self->budget.cgroup_quota);
-      add_int (b, "slurm_cpus_per_task", self->budget.slurm_cpus);
+      _pp_json_add_int (b, "count", self->budget.count);
+      _pp_json_add_string (b, "source", pp_cpu_budget_source_to_string (self->budget.source));
+      _pp_json_add_int (b, "affinity", self->budget.affinity);
+      _pp_json_add_double (b, "cgroup_quota", self->budget.cgroup_quota);
+      _pp_json_add_int (b, "slurm_cpus_per_task", self->budget.slurm_cpus);
       json_builder_end_object (b);
     }
-  add_string (b, "host", self->host);
-  add_string (b, "started", started);
-  add_string (b, "input", self->input);
-  add_string (b, "output", self->output);
-  add_string (b, "pipeline", self->pipeline);
-  add_string (b, "format", self->format);
+  _pp_json_add_string (b, "host", self->host);
+  _pp_json_add_string (b, "started", started);
+  _pp_json_add_string (b, "input", self->input);
+  _pp_json_add_string (b, "output", self->output);
+  _pp_json_add_string (b, "pipeline", self->pipeline);
+  _pp_json_add_string (b, "format", self->format);
   json_builder_set_member_name (b, "shard");
   json_builder_begin_object (b);
-  add_int (b, "index", self->shard_index + 1);
-  add_int (b, "count", self->shard_count);
-  add_string (b, "source", self->shard_source != NULL ? self->shard_source
+  _pp_json_add_int (b, "index", self->shard_index + 1);
+  _pp_json_add_int (b, "count", self->shard_count);
+  _pp_json_add_string (b, "source", self->shard_source != NULL ? self->shard_source
                            : self->shard_count > 1 ? "option" : "none");
   json_builder_end_object (b);
   json_builder_set_member_name (b, "cancelled");
   json_builder_add_boolean_value (b, self->cancelled);
-  add_int (b, "files_planned", self->n_planned);
-  add_int (b, "files_listed", self->n_listed);
-  add_int (b, "files_ignored", self->n_ignored);
-  add_int (b, "files_ok", totals.n_ok);
-  add_int (b, "files_skipped", totals.n_skipped);
-  add_int (b, "files_resumed", totals.n_resumed);
-  add_int (b, "files_failed", totals.n_failed);
-  add_int (b, "files_cancelled", totals.n_cancelled);
-  add_double (b, "megapixels", totals.megapixels);
-  add_int (b, "wall_us", self->wall_us);
-  add_int (b, "cpu_us", self->cpu_us);
-  add_double (b, "images_per_s", wall_s > 0 ? totals.n_ok / wall_s : 0);
-  add_double (b, "megapixels_per_s", wall_s > 0 ? totals.megapixels / wall_s : 0);
+  _pp_json_add_int (b, "files_planned", self->n_planned);
+  _pp_json_add_int (b, "files_listed", self->n_listed);
+  _pp_json_add_int (b, "files_ignored", self->n_ignored);
+  _pp_json_add_int (b, "files_ok", totals.n_ok);
+  _pp_json_add_int (b, "files_skipped", totals.n_skipped);
+  _pp_json_add_int (b, "files_resumed", totals.n_resumed);
+  _pp_json_add_int (b, "files_failed", totals.n_failed);
+  _pp_json_add_int (b, "files_cancelled", totals.n_cancelled);
+  _pp_json_add_double (b, "megapixels", totals.megapixels);
+  _pp_json_add_int (b, "wall_us", self->wall_us);
+  _pp_json_add_int (b, "cpu_us", self->cpu_us);
+  _pp_json_add_double (b, "images_per_s", wall_s > 0 ? totals.n_ok / wall_s : 0);
+  _pp_json_add_double (b, "megapixels_per_s", wall_s > 0 ? totals.megapixels / wall_s : 0);
   json_builder_set_member_name (b, "stage_totals_us");
   json_builder_begin_object (b);
-  add_int (b, "decode", totals.decode_us);
-  add_int (b, "filter", totals.filter_us);
-  add_int (b, "encode", totals.encode_us);
-  add_int (b, "write", totals.write_us);
+  _pp_json_add_int (b, "decode", totals.decode_us);
+  _pp_json_add_int (b, "filter", totals.filter_us);
+  _pp_json_add_int (b, "encode", totals.encode_us);
+  _pp_json_add_int (b, "write", totals.write_us);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
@@ -587,8 +677,12 @@ build_run (JsonBuilder *b,
 
 /**
  * pp_run_to_json:
+ * @self: a run
  *
- * Returns: (transfer full): the run record as a JSON object (docs/run-record.md)
+ * The record as docs/run-record.md describes it and docs/run-record.schema.json checks: the
+ * run's settings, totals and timings, and one object per file in input order.
+ *
+ * Returns: (transfer full): a JSON object
  */
 JsonNode *
 pp_run_to_json (PpRun *self)
@@ -601,6 +695,13 @@ pp_run_to_json (PpRun *self)
   return json_builder_get_root (b);
 }
 
+/**
+ * pp_run_to_json_string:
+ * @self: a run
+ * @pretty: indent it
+ *
+ * Returns: (transfer full): pp_run_to_json() as text
+ */
 char *
 pp_run_to_json_string (PpRun    *self,
                        gboolean  pretty)

@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-#include "filters/pp-lut-private.h"
+#include "filters/pp-lut.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define PP_HAVE_VBMI_KERNEL 1
@@ -67,27 +67,42 @@ lookup64 (__m512i x,
   return _mm512_mask_blend_epi8 (_mm512_movepi8_mask (x), lo, hi);
 }
 
+/* The whole 64-byte blocks of @n: the looked-up byte where @colour has a bit, the source byte
+ * elsewhere. Inlined into each caller with a constant mask, so RGB pays no blend. Returns the
+ * bytes done; the caller finishes the tail with the portable loop. */
+__attribute__ ((target ("avx512f,avx512bw,avx512vbmi"), always_inline)) static inline gsize
+apply_blocks_vbmi (const guint8 *src,
+                   guint8       *dst,
+                   gsize         n,
+                   const guint8 *lut,
+                   __mmask64     colour)
+{
+  __m512i t0 = _mm512_loadu_si512 (lut);
+  __m512i t1 = _mm512_loadu_si512 (lut + 64);
+  __m512i t2 = _mm512_loadu_si512 (lut + 128);
+  __m512i t3 = _mm512_loadu_si512 (lut + 192);
+  gsize i = 0;
+
+  for (; i + 64 <= n; i += 64)
+    {
+      __m512i x = _mm512_loadu_si512 (src + i);
+      __m512i y = lookup64 (x, t0, t1, t2, t3);
+
+      _mm512_storeu_si512 (dst + i, colour == ~(__mmask64) 0 ? y
+                                                           : _mm512_mask_blend_epi8 (colour, x, y));
+    }
+  return i;
+}
+
 __attribute__ ((target ("avx512f,avx512bw,avx512vbmi"))) static void
 apply_flat_alpha_vbmi (const guint8 *src,
                        guint8       *dst,
                        gsize         n,
                        const guint8 *lut)
 {
-  __m512i t0 = _mm512_loadu_si512 (lut);
-  __m512i t1 = _mm512_loadu_si512 (lut + 64);
-  __m512i t2 = _mm512_loadu_si512 (lut + 128);
-  __m512i t3 = _mm512_loadu_si512 (lut + 192);
-  /* Take the looked-up byte except at every fourth (alpha) position. */
-  __mmask64 colour = 0x7777777777777777ULL;
-  gsize i = 0;
+  /* Every fourth byte is alpha: kept as it is. */
+  gsize i = apply_blocks_vbmi (src, dst, n, lut, 0x7777777777777777ULL);
 
-  for (; i + 64 <= n; i += 64)
-    {
-      __m512i x = _mm512_loadu_si512 (src + i);
-
-      _mm512_storeu_si512 (dst + i, _mm512_mask_blend_epi8 (colour, x,
-                                                            lookup64 (x, t0, t1, t2, t3)));
-    }
   apply_flat_alpha_portable (src + i, dst + i, n - i, lut);
 }
 
@@ -97,16 +112,8 @@ apply_flat_vbmi (const guint8 *src,
                  gsize         n,
                  const guint8 *lut)
 {
-  __m512i t0 = _mm512_loadu_si512 (lut);
-  __m512i t1 = _mm512_loadu_si512 (lut + 64);
-  __m512i t2 = _mm512_loadu_si512 (lut + 128);
-  __m512i t3 = _mm512_loadu_si512 (lut + 192);
-  gsize i = 0;
+  gsize i = apply_blocks_vbmi (src, dst, n, lut, ~(__mmask64) 0);
 
-  for (; i + 64 <= n; i += 64)
-    {
-      _mm512_storeu_si512 (dst + i, lookup64 (_mm512_loadu_si512 (src + i), t0, t1, t2, t3));
-    }
   apply_flat_portable (src + i, dst + i, n - i, lut);
 }
 #endif
@@ -137,14 +144,19 @@ choose (gboolean alpha)
 }
 
 /**
- * _pp_lut_apply_flat:
- * @n: bytes in @src and @dst
+ * pp_lut_apply_flat:
+ * @src: the input bytes, whole pixels of @channels bytes
+ * @dst: the output, @n bytes; may be @src itself (in place), must not overlap it otherwise
+ * @n: bytes in @src and @dst, a multiple of @channels
  * @channels: 3, or 4 to leave every fourth byte (alpha) as it is in @src
+ * @lut: 256 entries, one table for every colour channel
  *
- * dst[i] = lut[src[i]] for the colour bytes.
+ * dst[i] = lut[src[i]] for the colour bytes: the kernel a plan runs fused point filters with
+ * (render/pp-plan.c). The vector version (AVX-512 VBMI) is chosen on first use where the CPU has
+ * it; every version gives the same bytes (PP_NO_SIMD=1 forces the portable loop). Any thread.
  */
 void
-_pp_lut_apply_flat (const guint8 *src,
+pp_lut_apply_flat (const guint8 *src,
                     guint8       *dst,
                     gsize         n,
                     int           channels,

@@ -44,6 +44,14 @@ pp_pipeline_init (PpPipeline *self)
   self->steps = g_array_new (FALSE, TRUE, sizeof (PpStep));
 }
 
+/**
+ * pp_pipeline_new:
+ *
+ * A pipeline's thread: whichever made it; a pipeline nobody changes any more (the batch's frozen
+ * copy) may be read from any thread.
+ *
+ * Returns: (transfer full): an empty pipeline: outputs are only converted
+ */
 PpPipeline *
 pp_pipeline_new (void)
 {
@@ -115,6 +123,76 @@ list_param_names (const PpFilterInfo *info)
   return g_string_free (s, FALSE);
 }
 
+/* The main value of "name=MAIN": a size for fit/resize/crop, else the first parameter. */
+static gboolean
+parse_main_value (const PpFilterInfo *info,
+                  const char         *main_value,
+                  double             *values,
+                  GError            **error)
+{
+  GError *value_error = NULL;
+
+  if (main_value == NULL)
+    {
+      if (info->main_syntax != PP_MAIN_SIZE)
+        return TRUE;
+      set_spec_error (error, "%s needs a size, as in %s=800x600", info->name, info->name);
+      return FALSE;
+    }
+  switch (info->main_syntax)
+    {
+    case PP_MAIN_NONE:
+      set_spec_error (error, "%s takes no value, got \"%s\"", info->name, main_value);
+      return FALSE;
+    case PP_MAIN_SIZE:
+      return parse_size (info, main_value, values, error);
+    case PP_MAIN_VALUE:
+    default:
+      if (pp_param_spec_parse_value (&info->params[0], info->name, main_value, &values[0],
+                                     &value_error))
+        return TRUE;
+      propagate_as_spec_error (error, value_error);
+      return FALSE;
+    }
+}
+
+/* One ";key=value" of a step. */
+static gboolean
+parse_key_value (const PpFilterInfo *info,
+                 const char         *text,
+                 double             *values,
+                 GError            **error)
+{
+  g_autofree char *pair = g_strstrip (g_strdup (text));
+  GError *value_error = NULL;
+  char *value;
+  int index;
+
+  value = strchr (pair, '=');
+  if (value == NULL)
+    {
+      set_spec_error (error, "expected key=value after \"%s;\", got \"%s\"", info->name, pair);
+      return FALSE;
+    }
+  *value++ = '\0';
+  g_strstrip (pair);
+  g_strstrip (value);
+  index = pp_filter_info_find_param (info, pair);
+  if (index < 0)
+    {
+      g_autofree char *names = list_param_names (info);
+
+      set_spec_error (error, "unknown parameter \"%s\" for %s (expected %s)", pair,
+                      info->name, info->n_params > 0 ? names : "none");
+      return FALSE;
+    }
+  if (pp_param_spec_parse_value (&info->params[index], info->name, value, &values[index],
+                                 &value_error))
+    return TRUE;
+  propagate_as_spec_error (error, value_error);
+  return FALSE;
+}
+
 static gboolean
 parse_step (const char *text,
             PpStep     *step,
@@ -152,67 +230,11 @@ parse_step (const char *text,
   step->info = info;
   step->enabled = TRUE;
   pp_filter_info_get_defaults (info, step->values);
-
-  if (main_value != NULL)
-    {
-      switch (info->main_syntax)
-        {
-        case PP_MAIN_NONE:
-          set_spec_error (error, "%s takes no value, got \"%s\"", info->name, main_value);
-          return FALSE;
-        case PP_MAIN_SIZE:
-          if (!parse_size (info, main_value, step->values, error))
-            return FALSE;
-          break;
-        case PP_MAIN_VALUE:
-        default:
-          if (!pp_param_spec_parse_value (&info->params[0], info->name, main_value,
-                                          &step->values[0], &value_error))
-            {
-              propagate_as_spec_error (error, value_error);
-              return FALSE;
-            }
-          break;
-        }
-    }
-  else if (info->main_syntax == PP_MAIN_SIZE)
-    {
-      set_spec_error (error, "%s needs a size, as in %s=800x600", info->name, info->name);
-      return FALSE;
-    }
-
+  if (!parse_main_value (info, main_value, step->values, error))
+    return FALSE;
   for (guint i = 1; parts[i] != NULL; i++)
-    {
-      g_autofree char *pair = g_strstrip (g_strdup (parts[i]));
-      char *value;
-      int index;
-
-      value = strchr (pair, '=');
-      if (value == NULL)
-        {
-          set_spec_error (error, "expected key=value after \"%s;\", got \"%s\"", info->name, pair);
-          return FALSE;
-        }
-      *value++ = '\0';
-      g_strstrip (pair);
-      g_strstrip (value);
-      index = pp_filter_info_find_param (info, pair);
-      if (index < 0)
-        {
-          g_autofree char *names = list_param_names (info);
-
-          set_spec_error (error, "unknown parameter \"%s\" for %s (expected %s)", pair,
-                          info->name, info->n_params > 0 ? names : "none");
-          return FALSE;
-        }
-      if (!pp_param_spec_parse_value (&info->params[index], info->name, value,
-                                      &step->values[index], &value_error))
-        {
-          propagate_as_spec_error (error, value_error);
-          return FALSE;
-        }
-    }
-
+    if (!parse_key_value (info, parts[i], step->values, error))
+      return FALSE;
   if (!pp_filter_info_validate (info, step->values, &value_error))
     {
       propagate_as_spec_error (error, value_error);
@@ -223,11 +245,15 @@ parse_step (const char *text,
 
 /**
  * pp_pipeline_new_from_spec:
- * @spec: steps separated by commas: `name`, `name=MAIN` or `name=MAIN;key=value;…`
+ * @spec: steps separated by commas: `name`, `name=MAIN` or `name=MAIN;key=value;…` (MAIN is
+ *   the first parameter, or a size WxH for fit, resize and crop); white space around tokens is
+ *   ignored
+ * @error: PP_PIPELINE_ERROR_INVALID_SPEC, its message naming the bad token ("unknown filter
+ *   \"blurr\" (did you mean \"box-blur\"?)", "gamma must be between 0.1 and 10, got 40")
  *
  * An empty spec is a pipeline with no steps (images are only converted).
  *
- * Returns: (transfer full) (nullable): the pipeline, or %NULL with @error naming the bad token
+ * Returns: (transfer full) (nullable): the pipeline, or %NULL with @error
  */
 PpPipeline *
 pp_pipeline_new_from_spec (const char *spec,
@@ -265,8 +291,10 @@ pp_pipeline_new_from_spec (const char *spec,
 
 /**
  * pp_step_to_spec:
+ * @step: a step
  *
  * Returns: (transfer full): the step's text form, leaving out parameters at their default
+ *   ("sharpen=1.5;radius=2")
  */
 char *
 pp_step_to_spec (const PpStep *step)
@@ -309,8 +337,10 @@ pp_step_to_spec (const PpStep *step)
 
 /**
  * pp_pipeline_to_spec:
+ * @self: a pipeline
  *
- * Returns: (transfer full): the enabled steps as a spec that parses back to them
+ * Returns: (transfer full): the enabled steps as a spec that parses back to the same steps and
+ *   values (pp_pipeline_new_from_spec()); "" with none
  */
 char *
 pp_pipeline_to_spec (PpPipeline *self)
@@ -332,6 +362,13 @@ pp_pipeline_to_spec (PpPipeline *self)
   return g_string_free (s, FALSE);
 }
 
+/**
+ * pp_pipeline_copy:
+ * @self: a pipeline
+ *
+ * Returns: (transfer full): an independent copy: the same steps, values and enabled flags (what
+ *   a batch freezes when a run starts)
+ */
 PpPipeline *
 pp_pipeline_copy (PpPipeline *self)
 {
@@ -344,6 +381,14 @@ pp_pipeline_copy (PpPipeline *self)
   return copy;
 }
 
+/**
+ * pp_pipeline_equal:
+ * @a: a pipeline
+ * @b: another
+ *
+ * Returns: whether both have the same steps, in the same order, with the same enabled flags and
+ *   parameter values (bit for bit)
+ */
 gboolean
 pp_pipeline_equal (PpPipeline *a,
                    PpPipeline *b)
@@ -366,6 +411,12 @@ pp_pipeline_equal (PpPipeline *a,
   return TRUE;
 }
 
+/**
+ * pp_pipeline_get_n_steps:
+ * @self: a pipeline
+ *
+ * Returns: the number of steps, enabled or not
+ */
 guint
 pp_pipeline_get_n_steps (PpPipeline *self)
 {
@@ -374,6 +425,13 @@ pp_pipeline_get_n_steps (PpPipeline *self)
   return self->steps->len;
 }
 
+/**
+ * pp_pipeline_get_step:
+ * @self: a pipeline
+ * @position: 0 .. pp_pipeline_get_n_steps() - 1
+ *
+ * Returns: (transfer none): the step; valid until the pipeline changes
+ */
 const PpStep *
 pp_pipeline_get_step (PpPipeline *self,
                       guint       position)
@@ -384,6 +442,12 @@ pp_pipeline_get_step (PpPipeline *self,
   return &g_array_index (self->steps, PpStep, position);
 }
 
+/**
+ * pp_pipeline_get_n_enabled:
+ * @self: a pipeline
+ *
+ * Returns: the number of enabled steps (0: outputs are only converted)
+ */
 guint
 pp_pipeline_get_n_enabled (PpPipeline *self)
 {
@@ -398,8 +462,13 @@ pp_pipeline_get_n_enabled (PpPipeline *self)
 
 /**
  * pp_pipeline_insert:
- * @position: where to insert, or -1 to append
- * @values: (nullable): PP_MAX_PARAMS values, or %NULL for the defaults
+ * @self: a pipeline
+ * @position: where the step goes, or -1 (or anything past the end) to append
+ * @info: the filter
+ * @values: (nullable) (array fixed-size=8): PP_MAX_PARAMS values (copied, not checked: use
+ *   pp_filter_info_validate() first), or %NULL for the defaults
+ *
+ * Adds an enabled step.
  */
 void
 pp_pipeline_insert (PpPipeline         *self,
@@ -421,6 +490,14 @@ pp_pipeline_insert (PpPipeline         *self,
   g_array_insert_val (self->steps, position, step);
 }
 
+/**
+ * pp_pipeline_append:
+ * @self: a pipeline
+ * @info: the filter
+ * @values: (nullable) (array fixed-size=8): as for pp_pipeline_insert()
+ *
+ * Adds an enabled step at the end.
+ */
 void
 pp_pipeline_append (PpPipeline         *self,
                     const PpFilterInfo *info,
@@ -429,6 +506,13 @@ pp_pipeline_append (PpPipeline         *self,
   pp_pipeline_insert (self, -1, info, values);
 }
 
+/**
+ * pp_pipeline_remove:
+ * @self: a pipeline
+ * @position: a step's position
+ *
+ * Removes the step; the ones after it move up.
+ */
 void
 pp_pipeline_remove (PpPipeline *self,
                     guint       position)
@@ -439,6 +523,12 @@ pp_pipeline_remove (PpPipeline *self,
   g_array_remove_index (self->steps, position);
 }
 
+/**
+ * pp_pipeline_move:
+ * @self: a pipeline
+ * @from: the step's position
+ * @to: its new position (after the removal from @from)
+ */
 void
 pp_pipeline_move (PpPipeline *self,
                   guint       from,
@@ -454,6 +544,12 @@ pp_pipeline_move (PpPipeline *self,
   g_array_insert_val (self->steps, to, step);
 }
 
+/**
+ * pp_pipeline_clear:
+ * @self: a pipeline
+ *
+ * Removes every step.
+ */
 void
 pp_pipeline_clear (PpPipeline *self)
 {
@@ -462,6 +558,17 @@ pp_pipeline_clear (PpPipeline *self)
   g_array_set_size (self->steps, 0);
 }
 
+/**
+ * pp_pipeline_set_value:
+ * @self: a pipeline
+ * @position: a step's position
+ * @param: the parameter's index in the step's filter
+ * @value: its new value
+ * @error: PP_FILTER_ERROR_OUT_OF_RANGE or PP_FILTER_ERROR_BAD_VALUE, as
+ *   pp_param_spec_check_value() says; the step is left unchanged
+ *
+ * Returns: %TRUE when set
+ */
 gboolean
 pp_pipeline_set_value (PpPipeline *self,
                        guint       position,
@@ -483,6 +590,13 @@ pp_pipeline_set_value (PpPipeline *self,
   return TRUE;
 }
 
+/**
+ * pp_pipeline_set_enabled:
+ * @self: a pipeline
+ * @position: a step's position
+ * @enabled: whether the step runs (a disabled step stays in the list and in the editor, but not in
+ *   plans or specs)
+ */
 void
 pp_pipeline_set_enabled (PpPipeline *self,
                          guint       position,
