@@ -15,14 +15,17 @@ struct _PpOutputDialog
 {
   AdwPreferencesWindow parent_instance;
 
+  GtkColorButton *background_button;
   AdwComboRow *collision_row;
   AdwActionRow *folder_row;
   AdwComboRow *format_row;
+  AdwComboRow *metadata_row;
   GtkSwitch *orientation_switch;
   GtkAdjustment *quality_adjustment;
   AdwActionRow *quality_row;
   GtkButton *reset_folder_button;
   AdwEntryRow *template_row;
+  AdwComboRow *timestamps_row;
 
   GSettings *settings;
   GFile *default_folder;
@@ -32,6 +35,8 @@ G_DEFINE_FINAL_TYPE (PpOutputDialog, pp_output_dialog, ADW_TYPE_PREFERENCES_WIND
 
 static const char *const formats[] = { "same", "jpeg", "png", "webp", "tiff", "bmp", NULL };
 static const char *const collisions[] = { "rename", "skip", "overwrite", NULL };
+static const char *const metadata_policies[] = { "keep", "strip", "strip-gps", NULL };
+static const char *const timestamps[] = { "keep", "now", NULL };
 
 static gboolean
 nick_to_index (GValue   *value,
@@ -61,6 +66,35 @@ index_to_nick (const GValue       *value,
   if (index >= g_strv_length ((char **) nicks))
     return NULL;
   return g_variant_new_string (nicks[index]);
+}
+
+/* The background setting ("#rrggbb") and the colour button's GdkRGBA. */
+static gboolean
+color_string_to_rgba (GValue   *value,
+                      GVariant *variant,
+                      gpointer  user_data)
+{
+  GdkRGBA rgba;
+
+  if (!gdk_rgba_parse (&rgba, g_variant_get_string (variant, NULL)))
+    rgba = (GdkRGBA) { 1, 1, 1, 1 };
+  g_value_set_boxed (value, &rgba);
+  return TRUE;
+}
+
+static GVariant *
+rgba_to_color_string (const GValue       *value,
+                      const GVariantType *expected_type,
+                      gpointer            user_data)
+{
+  const GdkRGBA *rgba = g_value_get_boxed (value);
+
+  if (rgba == NULL)
+    return NULL;
+  return g_variant_new_take_string (g_strdup_printf ("#%02x%02x%02x",
+                                                     (int) (rgba->red * 255 + 0.5),
+                                                     (int) (rgba->green * 255 + 0.5),
+                                                     (int) (rgba->blue * 255 + 0.5)));
 }
 
 static void
@@ -158,14 +192,17 @@ pp_output_dialog_class_init (PpOutputDialogClass *klass)
   (void) pp_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-output-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, background_button);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, collision_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, format_row);
+  gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, metadata_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, orientation_switch);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, quality_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, quality_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, reset_folder_button);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, template_row);
+  gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, timestamps_row);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reset_folder_clicked);
 }
@@ -201,6 +238,15 @@ pp_output_dialog_new (GtkWindow *parent,
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "apply-orientation", self->orientation_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "output-metadata", self->metadata_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
+                                (gpointer) metadata_policies, NULL);
+  g_settings_bind_with_mapping (settings, "output-timestamps", self->timestamps_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
+                                (gpointer) timestamps, NULL);
+  g_settings_bind_with_mapping (settings, "output-background", self->background_button, "rgba",
+                                G_SETTINGS_BIND_DEFAULT, color_string_to_rgba,
+                                rgba_to_color_string, NULL, NULL);
   g_signal_connect_object (settings, "changed::output-folder", G_CALLBACK (update_folder_row),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::output-format", G_CALLBACK (update_quality_row),
