@@ -514,7 +514,11 @@ decide_output (const PpBatchConfig *config,
         }
       exists = !name_only && (g_file_test (candidate, G_FILE_TEST_EXISTS)
                               || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK));
-      if (exists && input_ids_contain (input_ids, candidate, &existing))
+      /* An earlier run's output among the inputs is not an input to protect: it is replaced
+       * or renamed around like any existing output. */
+      if (exists && input_ids_contain (input_ids, candidate, &existing)
+          && !(desired_by_output != NULL
+               && g_hash_table_contains (desired_by_output, candidate)))
         {
           if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
             {
