@@ -54,7 +54,9 @@ write_contents (int                  fd,
                 const PpSaveOptions *options,
                 GError             **error)
 {
-  mode_t mode = options->mode >= 0 ? (mode_t) (options->mode & 0777) : _pp_io_get_file_mode ();
+  mode_t mode = options->mode >= 0 ? (mode_t) (options->mode & 0777)
+                                    : _pp_io_get_file_mode ()
+                                        & (options->mode_limit >= 0 ? options->mode_limit : 0777);
 
   while (size > 0)
     {
@@ -293,7 +295,7 @@ pp_io_save_frames (const PpFrame        *frames,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (options != NULL && options->format != PP_FORMAT_SAME, FALSE);
 
-  _pp_io_init ();
+  pp_io_init ();
   t0 = g_get_monotonic_time ();
   encoded = encode (frames, n_frames, options, error);
   if (encoded == NULL)

@@ -70,6 +70,7 @@ pp_save_options_init (PpSaveOptions *options)
   options->quality = PP_IO_DEFAULT_JPEG_QUALITY;
   options->png_compression = -1;
   options->mode = -1;
+  options->mode_limit = -1;
 }
 
 /**

@@ -117,9 +117,11 @@ typedef struct
   int loop_count;        /* animations: 0 = forever */
   gboolean overwrite;    /* replace an existing file; otherwise fail with PP_IO_ERROR_EXISTS */
   /* File attributes, set before the file gets its name (so it never has others, even for a
-   * moment): permission bits (0..0777), or -1 for a new file's (0666 less the umask); and the
-   * modification time when set_mtime, else the time of writing. */
+   * moment): permission bits (0..0777), or -1 for a new file's (0666 less the umask) within
+   * mode_limit (-1: no limit); and the modification time when set_mtime, else the time of
+   * writing. */
   int mode;
+  int mode_limit;
   gboolean set_mtime;
   struct timespec mtime;
 } PpSaveOptions;
@@ -156,6 +158,8 @@ PpFormat    pp_format_for_input       (const char           *path,
  * disabled in this process, since it only widens what a crafted file can reach (QuickTime: a
  * 44-byte file asks for 11 GB). The decoder helper applies the same list. */
 const char *const *pp_io_get_allowed_formats (void);
+
+void        pp_io_init                (void);
 
 /* Whether a path names a file one of the enabled loaders reads (by extension, else by content). */
 gboolean    pp_io_is_supported        (const char           *path,
