@@ -195,6 +195,28 @@ _pp_batch_freeze_config (PpBatch  *self,
   return g_steal_pointer (&config);
 }
 
+/**
+ * pp_batch_check:
+ *
+ * Checks the configuration the way a run does when it starts (inputs set, shard, name
+ * template, output format, local folders), without touching the disk, so a window can refuse
+ * a run before it creates an output folder. Main thread.
+ *
+ * Returns: %FALSE with @error set (PP_BATCH_ERROR_INVALID, naming what is wrong) when a run
+ *   would not start
+ */
+gboolean
+pp_batch_check (PpBatch  *self,
+                GError  **error)
+{
+  g_autoptr (PpBatchConfig) config = NULL;
+
+  g_return_val_if_fail (PP_IS_BATCH (self), FALSE);
+
+  config = _pp_batch_freeze_config (self, error);
+  return config != NULL;
+}
+
 static void
 on_progress_changed (PpProgress               *progress,
                      const PpProgressSnapshot *snapshot,
