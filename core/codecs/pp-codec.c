@@ -95,21 +95,6 @@ pp_codec_for_data (const guint8 *head,
 }
 
 /**
- * pp_codec_holds_metadata:
- * @what: one or more of the PP_CODEC_HOLDS_* flags
- *
- * Whether @codec's encoder keeps all of @what. Thread: any.
- */
-gboolean
-pp_codec_holds_metadata (const PpCodec *codec,
-                         PpCodecHolds   what)
-{
-  g_return_val_if_fail (codec != NULL, FALSE);
-
-  return codec->encode != NULL && (codec->holds & what) == what;
-}
-
-/**
  * pp_decode_params_init:
  *
  * Full size, first frame only, no pixel limit, pixels from pp_image_new().
@@ -155,6 +140,12 @@ pp_frame_new (PpImage *image,
   return frame;
 }
 
+/**
+ * pp_frame_free:
+ * @frame: (nullable) (transfer full): a frame from pp_frame_new()
+ *
+ * Drops the frame's image reference and frees the frame. Thread: any.
+ */
 void
 pp_frame_free (PpFrame *frame)
 {

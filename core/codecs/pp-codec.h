@@ -107,7 +107,7 @@ typedef struct
   int compression;      /* PNG/TIFF deflate level 0..9; -1: the codec's default */
   int loop_count;       /* animation output: 0 = forever */
   /* (nullable) blobs to embed, already normalised (core/metadata/), each in the format's
-   * native place; a format that cannot hold one drops it (pp_codec_holds_metadata()) */
+   * native place; a format that cannot hold one drops it (its codec's .holds) */
   const PpMetadataBlobs *metadata;
   GBytes *icc;          /* (nullable) an ICC profile to embed */
   /* (nullable) where an encoder says, in words, what it had to leave out ("the 70 KiB EXIF
@@ -193,8 +193,6 @@ const PpCodec *const *pp_codec_list         (guint                 *n_codecs);
 const PpCodec  *pp_codec_lookup             (const char            *name);
 const PpCodec  *pp_codec_for_data           (const guint8          *head,
                                              gsize                  size);
-gboolean        pp_codec_holds_metadata     (const PpCodec         *codec,
-                                             PpCodecHolds           what);
 
 /* The whole load (pp-codec-load.c): read, pick the codec, check, decode, orientation. */
 void            pp_load_request_init        (PpLoadRequest         *request);
