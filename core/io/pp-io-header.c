@@ -59,44 +59,61 @@ append_holds (GString      *out,
     g_string_append (out, "the pixels only");
 }
 
+/* Whether the GdkPixbuf loader @name ("heif/avif", "svg"…) is shadowed by a codec of ours. */
+static gboolean
+has_own_codec (const char *loader)
+{
+  g_autofree char *first = g_strndup (loader, strcspn (loader, "/"));
+
+  return pp_codec_lookup (first) != NULL || g_str_equal (first, "jpeg")
+         || g_str_equal (first, "png") || g_str_equal (first, "tiff")
+         || g_str_equal (first, "webp");
+}
+
 /**
  * pp_io_describe_formats:
  *
- * What `parapix --list-formats` prints: every codec with the extensions it reads, whether it
- * writes and what its files keep, then the formats read through the GdkPixbuf fallback.
+ * What `parapix --list-formats` prints: every codec with the extensions it reads (by content,
+ * whatever the name says), the formats read through the GdkPixbuf fallback, then every output
+ * format `--format` takes ("avif   writes .avif, keeping alpha, EXIF, XMP, ICC": the line
+ * starts with the name to give `--format`) with what its files keep. Thread: any.
  *
- * Returns: (transfer full): lines of text
+ * Returns: (transfer full): lines of text, each ending in a newline
  */
 char *
 pp_io_describe_formats (void)
 {
   const PpCodec *const *codecs = pp_codec_list (NULL);
   const char *const *allowed = pp_codec_get_allowed_pixbuf_formats ();
-  GString *out = g_string_new ("Read (recognised by content) and written (--format NAME):\n");
+  g_autoptr (GEnumClass) formats = g_type_class_ref (PP_TYPE_FORMAT);
+  GString *out = g_string_new ("Read (recognised by content, whatever the extension):\n");
 
   for (guint i = 0; codecs[i] != NULL; i++)
     {
       if (codecs[i]->extensions[0] == NULL)
         continue; /* the fallback, below */
-      g_string_append_printf (out, "  %-6s reads", codecs[i]->name);
+      g_string_append_printf (out, "  %-6s", codecs[i]->name);
       for (guint k = 0; codecs[i]->extensions[k] != NULL; k++)
         g_string_append_printf (out, " .%s", codecs[i]->extensions[k]);
-      if (codecs[i]->encode != NULL)
-        {
-          g_string_append (out, "; writes, keeping ");
-          append_holds (out, codecs[i]->holds);
-        }
-      else
-        g_string_append (out, "; not written");
       g_string_append_c (out, '\n');
     }
-  g_string_append (out, "Read through GdkPixbuf (not written):");
+  g_string_append (out, "  through GdkPixbuf:");
   for (guint i = 0; allowed[i] != NULL; i++)
-    if (pp_codec_lookup (allowed[i]) == NULL && !g_str_equal (allowed[i], "jpeg")
-        && !g_str_equal (allowed[i], "png") && !g_str_equal (allowed[i], "tiff")
-        && !g_str_equal (allowed[i], "webp"))
+    if (!has_own_codec (allowed[i]))
       g_string_append_printf (out, " %s", allowed[i]);
-  g_string_append (out, "\nWhere the output cannot keep something, the file's note says so.\n");
+  g_string_append (out, "\nWritten (--format NAME):\n");
+  for (guint i = 0; i < formats->n_values; i++)
+    {
+      PpFormat format = formats->values[i].value;
+
+      if (format == PP_FORMAT_SAME || !pp_format_can_save (format))
+        continue;
+      g_string_append_printf (out, "  %-6s writes .%s, keeping ", pp_format_to_string (format),
+                              pp_format_get_extension (format));
+      append_holds (out, pp_format_get_holds (format));
+      g_string_append_c (out, '\n');
+    }
+  g_string_append (out, "Where the output cannot keep something, the file's note says so.\n");
   return g_string_free (out, FALSE);
 }
 

@@ -266,6 +266,7 @@ test_round_trip (Fixture       *f,
   g_autofree char *name = g_strdup_printf ("camera.%s", fc->extension);
   JsonObject *file, *tags;
   const char *note;
+  gboolean by_gexiv2;
 
   if (!have_tools ())
     return;
@@ -288,8 +289,16 @@ test_round_trip (Fixture       *f,
       return;
     }
 
-  g_assert_true (gexiv2_metadata_open_path (m, out, NULL));
-  if (fc->exif)
+  /* Debian 12's exiv2 0.27 reads ISO-BMFF files (AVIF, JPEG XL) only in programs that call
+   * Exiv2::enableBMFF(), which gexiv2 does not; there exiftool and the exiv2 tool check
+   * alone. */
+  by_gexiv2 = !g_str_equal (fc->format, "avif") && !g_str_equal (fc->format, "jxl");
+  if (by_gexiv2)
+    g_assert_true (gexiv2_metadata_open_path (m, out, NULL));
+  else
+    g_test_message ("%s: checked with exiftool and exiv2 only (gexiv2 reads no BMFF here)",
+                    fc->format);
+  if (fc->exif && by_gexiv2)
     {
       g_autofree char *model = gexiv2_metadata_try_get_tag_string (m, "Exif.Image.Model", NULL);
       g_autofree char *software = gexiv2_metadata_try_get_tag_string (m, "Exif.Image.Software",
@@ -312,8 +321,13 @@ test_round_trip (Fixture       *f,
       g_assert_true (gexiv2_metadata_try_has_tag (m, "Exif.GPSInfo.GPSLatitude", NULL));
       g_assert_false (gexiv2_metadata_get_exif_thumbnail (m, &thumb, &thumb_size));
       g_free (thumb);
+    }
+  if (fc->exif)
+    {
       /* exiftool, independently */
       g_assert_cmpstr (json_object_get_string_member (tags, "IFD0:Model"), ==, "Canon EOS R5");
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (tags, "IFD0:Software"),
+                                       "Parapix"));
       g_assert_cmpint (json_object_get_int_member (tags, "IFD0:Orientation"), ==, 1);
       g_assert_cmpint (json_object_get_int_member (tags, "ExifIFD:ExifImageWidth"), ==, 24);
       g_assert_cmpstr (json_object_get_string_member (tags, "ExifIFD:DateTimeOriginal"), ==,
@@ -324,7 +338,8 @@ test_round_trip (Fixture       *f,
     }
   if (fc->xmp)
     {
-      g_assert_cmpint (gexiv2_metadata_try_get_tag_long (m, "Xmp.xmp.Rating", NULL), ==, 4);
+      if (by_gexiv2)
+        g_assert_cmpint (gexiv2_metadata_try_get_tag_long (m, "Xmp.xmp.Rating", NULL), ==, 4);
       g_assert_cmpint (json_object_get_int_member (tags, "XMP-xmp:Rating"), ==, 4);
       g_assert_cmpstr (json_object_get_string_member (tags, "XMP-dc:Title"), ==, "Evening");
     }
@@ -339,9 +354,13 @@ test_round_trip (Fixture       *f,
   else if (fc->iptc == IPTC_IN_XMP)
     {
       /* No place for IPTC-IIM: its IPTC Core fields are in the XMP. */
-      g_auto (GStrv) subject = gexiv2_metadata_try_get_tag_multiple (m, "Xmp.dc.subject", NULL);
+      g_auto (GStrv) subject = by_gexiv2 ? gexiv2_metadata_try_get_tag_multiple (m,
+                                                                                 "Xmp.dc.subject",
+                                                                                 NULL)
+                                         : NULL;
 
-      g_assert_cmpuint (g_strv_length (subject), ==, 2);
+      if (by_gexiv2)
+        g_assert_cmpuint (g_strv_length (subject), ==, 2);
       g_assert_cmpstr (json_object_get_string_member (tags, "XMP-photoshop:City"), ==, "Berlin");
     }
   /* exiv2's own listing agrees on the essentials. */
