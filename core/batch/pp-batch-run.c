@@ -2,8 +2,9 @@
  *
  * Running a batch: the inputs are listed on a GIO thread (pp-batch-listing.c), then
  * min(threads, files) workers go onto the shared pool. Each takes the next file from an atomic
- * counter and runs load -> plan -> save on its own thread with pp_plan_run_here(), so at most
- * `threads` images are in memory and pools never nest. Results and counters reach the main
+ * counter and runs load -> plan -> save on its own thread, so at most `threads` images are in
+ * memory and pools never nest; with fewer files in flight than threads, the spare threads help
+ * with their bands (pp_plan_run_shared()). Results and counters reach the main
  * context through PpProgress; the last worker out completes the run there.
  */
 #define G_LOG_DOMAIN "pp-batch"
@@ -150,6 +151,18 @@ prepare_pixels (const PpBatchConfig *config,
   return out;
 }
 
+/* Threads beyond one per file in flight help with the bands of the files in flight: with fewer
+ * files than threads (a few very large images, or the last files of any batch, when workers
+ * run out of files and leave) the spare threads would otherwise idle. Files in flight times
+ * (1 + helpers) stays within the thread budget. */
+static guint
+band_helpers (RunState *state)
+{
+  int active = g_atomic_int_get (&state->active_workers);
+
+  return active > 0 ? state->config->threads / (guint) active - 1 : 0;
+}
+
 static void
 process_file (RunState    *state,
               PpBatchFile *file,
@@ -211,7 +224,7 @@ process_file (RunState    *state,
   t0 = t1;
   plan = pp_plan_new (config->pipeline, image->width, image->height, image->channels, &error);
   if (plan != NULL)
-    result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, &error);
+    result = pp_plan_run_shared (plan, image, band_helpers (state), state->cancellable, &error);
   t1 = g_get_monotonic_time ();
   record.filter_us = t1 - t0;
   if (result == NULL)
