@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "batch/pp-json-private.h"
 #include "batch/pp-run.h"
 
 struct _PpRun
@@ -366,13 +367,6 @@ pp_run_get_finished (PpRun *self)
   return self->finished;
 }
 
-GDateTime *
-pp_run_get_started (PpRun *self)
-{
-  g_return_val_if_fail (PP_IS_RUN (self), NULL);
-  return self->started;
-}
-
 void
 pp_run_get_totals (PpRun       *self,
                    PpRunTotals *totals)
@@ -420,73 +414,35 @@ compare_by_index (gconstpointer a,
   return ra->index < rb->index ? -1 : ra->index > rb->index;
 }
 
-/* File names are bytes; JSON is UTF-8. A name that is not valid UTF-8 is written with U+FFFD
- * for the bad bytes rather than making the whole record invalid. */
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value == NULL)
-    json_builder_add_null_value (b);
-  else if (g_utf8_validate (value, -1, NULL))
-    json_builder_add_string_value (b, value);
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (value, -1);
-
-      json_builder_add_string_value (b, valid);
-    }
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, value);
-}
-
 static void
 add_file (JsonBuilder        *b,
           const PpFileRecord *r,
           gint64              run_start_us)
 {
   json_builder_begin_object (b);
-  add_int (b, "index", r->index);
-  add_string (b, "input", r->input);
-  add_string (b, "output", r->output);
-  add_string (b, "status", pp_file_status_to_string (r->status));
-  add_string (b, "reason", r->reason);
-  add_string (b, "note", r->note);
-  add_string (b, "format", r->format);
+  _pp_json_add_int (b, "index", r->index);
+  _pp_json_add_string (b, "input", r->input);
+  _pp_json_add_string (b, "output", r->output);
+  _pp_json_add_string (b, "status", pp_file_status_to_string (r->status));
+  _pp_json_add_string (b, "reason", r->reason);
+  _pp_json_add_string (b, "note", r->note);
+  _pp_json_add_string (b, "format", r->format);
   json_builder_set_member_name (b, "resumed");
   json_builder_add_boolean_value (b, r->resumed);
-  add_string (b, "sha256", r->sha256);
-  add_int (b, "source_width", r->source_width);
-  add_int (b, "source_height", r->source_height);
-  add_int (b, "width", r->width);
-  add_int (b, "height", r->height);
-  add_int (b, "out_width", r->out_width);
-  add_int (b, "out_height", r->out_height);
-  add_int (b, "worker", r->worker);
-  add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
-  add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
-  add_int (b, "decode_us", r->decode_us);
-  add_int (b, "filter_us", r->filter_us);
-  add_int (b, "encode_us", r->encode_us);
-  add_int (b, "write_us", r->write_us);
+  _pp_json_add_string (b, "sha256", r->sha256);
+  _pp_json_add_int (b, "source_width", r->source_width);
+  _pp_json_add_int (b, "source_height", r->source_height);
+  _pp_json_add_int (b, "width", r->width);
+  _pp_json_add_int (b, "height", r->height);
+  _pp_json_add_int (b, "out_width", r->out_width);
+  _pp_json_add_int (b, "out_height", r->out_height);
+  _pp_json_add_int (b, "worker", r->worker);
+  _pp_json_add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
+  _pp_json_add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
+  _pp_json_add_int (b, "decode_us", r->decode_us);
+  _pp_json_add_int (b, "filter_us", r->filter_us);
+  _pp_json_add_int (b, "encode_us", r->encode_us);
+  _pp_json_add_int (b, "write_us", r->write_us);
   json_builder_end_object (b);
 }
 
@@ -514,15 +470,15 @@ build_run (JsonBuilder *b,
     }
 
   json_builder_begin_object (b);
-  add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
-  add_string (b, "kind", "run");
+  _pp_json_add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
+  _pp_json_add_string (b, "kind", "run");
   {
     g_autoptr (GEnumClass) modes = g_type_class_ref (PP_TYPE_BATCH_MODE);
 
-    add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
+    _pp_json_add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
   }
-  add_int (b, "threads", self->threads);
-  add_string (b, "threads_source", self->threads_source);
+  _pp_json_add_int (b, "threads", self->threads);
+  _pp_json_add_string (b, "threads_source", self->threads_source);
   json_builder_set_member_name (b, "threads_choice");
   if (self->threads_choice != NULL)
     json_builder_add_value (b, json_node_copy (self->threads_choice));
@@ -534,47 +490,47 @@ build_run (JsonBuilder *b,
   else
     {
       json_builder_begin_object (b);
-      add_int (b, "count", self->budget.count);
-      add_string (b, "source", pp_cpu_budget_source_to_string (self->budget.source));
-      add_int (b, "affinity", self->budget.affinity);
-      add_double (b, "cgroup_quota", self->budget.cgroup_quota);
-      add_int (b, "slurm_cpus_per_task", self->budget.slurm_cpus);
+      _pp_json_add_int (b, "count", self->budget.count);
+      _pp_json_add_string (b, "source", pp_cpu_budget_source_to_string (self->budget.source));
+      _pp_json_add_int (b, "affinity", self->budget.affinity);
+      _pp_json_add_double (b, "cgroup_quota", self->budget.cgroup_quota);
+      _pp_json_add_int (b, "slurm_cpus_per_task", self->budget.slurm_cpus);
       json_builder_end_object (b);
     }
-  add_string (b, "host", self->host);
-  add_string (b, "started", started);
-  add_string (b, "input", self->input);
-  add_string (b, "output", self->output);
-  add_string (b, "pipeline", self->pipeline);
-  add_string (b, "format", self->format);
+  _pp_json_add_string (b, "host", self->host);
+  _pp_json_add_string (b, "started", started);
+  _pp_json_add_string (b, "input", self->input);
+  _pp_json_add_string (b, "output", self->output);
+  _pp_json_add_string (b, "pipeline", self->pipeline);
+  _pp_json_add_string (b, "format", self->format);
   json_builder_set_member_name (b, "shard");
   json_builder_begin_object (b);
-  add_int (b, "index", self->shard_index + 1);
-  add_int (b, "count", self->shard_count);
-  add_string (b, "source", self->shard_source != NULL ? self->shard_source
+  _pp_json_add_int (b, "index", self->shard_index + 1);
+  _pp_json_add_int (b, "count", self->shard_count);
+  _pp_json_add_string (b, "source", self->shard_source != NULL ? self->shard_source
                            : self->shard_count > 1 ? "option" : "none");
   json_builder_end_object (b);
   json_builder_set_member_name (b, "cancelled");
   json_builder_add_boolean_value (b, self->cancelled);
-  add_int (b, "files_planned", self->n_planned);
-  add_int (b, "files_listed", self->n_listed);
-  add_int (b, "files_ignored", self->n_ignored);
-  add_int (b, "files_ok", totals.n_ok);
-  add_int (b, "files_skipped", totals.n_skipped);
-  add_int (b, "files_resumed", totals.n_resumed);
-  add_int (b, "files_failed", totals.n_failed);
-  add_int (b, "files_cancelled", totals.n_cancelled);
-  add_double (b, "megapixels", totals.megapixels);
-  add_int (b, "wall_us", self->wall_us);
-  add_int (b, "cpu_us", self->cpu_us);
-  add_double (b, "images_per_s", wall_s > 0 ? totals.n_ok / wall_s : 0);
-  add_double (b, "megapixels_per_s", wall_s > 0 ? totals.megapixels / wall_s : 0);
+  _pp_json_add_int (b, "files_planned", self->n_planned);
+  _pp_json_add_int (b, "files_listed", self->n_listed);
+  _pp_json_add_int (b, "files_ignored", self->n_ignored);
+  _pp_json_add_int (b, "files_ok", totals.n_ok);
+  _pp_json_add_int (b, "files_skipped", totals.n_skipped);
+  _pp_json_add_int (b, "files_resumed", totals.n_resumed);
+  _pp_json_add_int (b, "files_failed", totals.n_failed);
+  _pp_json_add_int (b, "files_cancelled", totals.n_cancelled);
+  _pp_json_add_double (b, "megapixels", totals.megapixels);
+  _pp_json_add_int (b, "wall_us", self->wall_us);
+  _pp_json_add_int (b, "cpu_us", self->cpu_us);
+  _pp_json_add_double (b, "images_per_s", wall_s > 0 ? totals.n_ok / wall_s : 0);
+  _pp_json_add_double (b, "megapixels_per_s", wall_s > 0 ? totals.megapixels / wall_s : 0);
   json_builder_set_member_name (b, "stage_totals_us");
   json_builder_begin_object (b);
-  add_int (b, "decode", totals.decode_us);
-  add_int (b, "filter", totals.filter_us);
-  add_int (b, "encode", totals.encode_us);
-  add_int (b, "write", totals.write_us);
+  _pp_json_add_int (b, "decode", totals.decode_us);
+  _pp_json_add_int (b, "filter", totals.filter_us);
+  _pp_json_add_int (b, "encode", totals.encode_us);
+  _pp_json_add_int (b, "write", totals.write_us);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
