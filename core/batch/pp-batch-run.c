@@ -2,8 +2,9 @@
  *
  * Running a batch: the inputs are listed on a GIO thread (pp-batch-listing.c), then
  * min(threads, files) workers go onto the shared pool. Each takes the next file from an atomic
- * counter and runs load -> plan -> save on its own thread with pp_plan_run_here(), so at most
- * `threads` images are in memory and pools never nest. Results and counters reach the main
+ * counter and runs load -> plan -> save on its own thread, so at most `threads` images are in
+ * memory and pools never nest; with fewer files in flight than threads, the spare threads help
+ * with their bands (pp_plan_run_shared()). Results and counters reach the main
  * context through PpProgress; the last worker out completes the run there.
  */
 #define G_LOG_DOMAIN "pp-batch"
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -149,6 +151,90 @@ prepare_pixels (const PpBatchConfig *config,
   return out;
 }
 
+/* Threads beyond one per file in flight help with the bands of the files in flight: with fewer
+ * files than threads (a few very large images, or the last files of any batch, when workers
+ * run out of files and leave) the spare threads would otherwise idle. Files in flight times
+ * (1 + helpers) stays within the thread budget. */
+static guint
+band_helpers (RunState *state)
+{
+  int active = g_atomic_int_get (&state->active_workers);
+
+  return active > 0 ? state->config->threads / (guint) active - 1 : 0;
+}
+
+/* The metadata @file's output carries: the input's, by the run's policy, made true for the
+ * output (pp_metadata_normalize()); the note says what could not be kept, also what the
+ * output format has no place for ("bmp cannot hold metadata: the EXIF and XMP were left
+ * out"). */
+static void
+prepare_metadata (const PpBatchConfig *config,
+                  const PpBatchFile   *file,
+                  const PpImageInfo   *info,
+                  const PpImage       *result,
+                  PpMetadataBlobs     *out,
+                  PpFileRecord        *record)
+{
+  PpMetadataTarget target = {
+    .policy = config->metadata,
+    .width = result->width,
+    .height = result->height,
+    .orientation = info->orientation_applied ? 1 : CLAMP (info->orientation, 1, 8),
+    .holds_iptc = pp_format_holds (file->format, PP_CODEC_HOLDS_IPTC),
+  };
+  g_autofree char *note = NULL;
+  g_autoptr (GPtrArray) lost = g_ptr_array_new ();
+
+  pp_metadata_normalize (&info->metadata, &target, out, &note);
+  add_note (record, note);
+  if (out->exif != NULL && !pp_format_holds (file->format, PP_CODEC_HOLDS_EXIF))
+    g_ptr_array_add (lost, "EXIF");
+  if (out->xmp != NULL && !pp_format_holds (file->format, PP_CODEC_HOLDS_XMP))
+    g_ptr_array_add (lost, "XMP");
+  if (out->iptc != NULL && !pp_format_holds (file->format, PP_CODEC_HOLDS_IPTC))
+    g_ptr_array_add (lost, "IPTC");
+  if (lost->len > 0)
+    {
+      g_autofree char *kinds = NULL;
+      g_autofree char *lost_note = NULL;
+      gboolean none = !pp_format_holds (file->format, PP_CODEC_HOLDS_EXIF)
+                      && !pp_format_holds (file->format, PP_CODEC_HOLDS_XMP)
+                      && !pp_format_holds (file->format, PP_CODEC_HOLDS_IPTC);
+
+      g_ptr_array_add (lost, NULL);
+      kinds = g_strjoinv (" and ", (char **) lost->pdata);
+      lost_note = none ? g_strdup_printf ("%s cannot hold metadata: the %s %s left out",
+                                          pp_format_to_string (file->format), kinds,
+                                          lost->len > 2 ? "were" : "was")
+                       : g_strdup_printf ("%s cannot hold %s: left out",
+                                          pp_format_to_string (file->format), kinds);
+      add_note (record, lost_note);
+    }
+}
+
+/* The output's permissions and modification time, from its input: never wider permissions
+ * than the input's (a 0600 original stays private), the input's own when it replaces it
+ * (--in-place), and the input's modification time unless --timestamps now. */
+static void
+set_file_attributes (const PpBatchConfig *config,
+                     const PpBatchFile   *file,
+                     PpSaveOptions       *options)
+{
+  GStatBuf st;
+
+  if (g_stat (file->input, &st) != 0)
+    return; /* gone since it was read: a new file's attributes */
+  if (g_str_equal (file->output, file->input))
+    options->mode = st.st_mode & 0777;
+  else
+    options->mode_limit = st.st_mode & 0777;
+  if (config->timestamps == PP_TIMESTAMPS_KEEP)
+    {
+      options->set_mtime = TRUE;
+      options->mtime = st.st_mtim;
+    }
+}
+
 /* Load: the decoded image (at least the size the pipeline needs), its source facts in @record. */
 static PpImage *
 load_file (RunState     *state,
@@ -177,7 +263,8 @@ load_file (RunState     *state,
   return image;
 }
 
-/* Filter: the pipeline on this worker's own thread (pools never nest). */
+/* Filter: the pipeline on this worker's own thread (pools never nest), with the band helpers
+ * the thread budget leaves for it. */
 static PpImage *
 filter_image (RunState     *state,
               PpImage      *image,
@@ -191,7 +278,7 @@ filter_image (RunState     *state,
 
   if (plan == NULL)
     return NULL;
-  result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, error);
+  result = pp_plan_run_shared (plan, image, band_helpers (state), state->cancellable, error);
   if (result == NULL)
     return NULL;
   record->out_width = result->width;
@@ -210,6 +297,7 @@ save_image (RunState          *state,
             GError           **error)
 {
   g_autofree char *dir = g_path_get_dirname (file->output);
+  g_auto (PpMetadataBlobs) metadata = { 0 };
   PpSaveOptions save_options;
   PpSaveTimes times = { 0 };
 
@@ -226,6 +314,9 @@ save_image (RunState          *state,
   save_options.quality = state->config->quality;
   save_options.icc_profile = info->icc_profile;
   save_options.overwrite = file->overwrite;
+  prepare_metadata (state->config, file, info, result, &metadata, record);
+  save_options.metadata = &metadata;
+  set_file_attributes (state->config, file, &save_options);
   if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, error))
     return FALSE;
   record->encode_us = times.encode_us;
