@@ -95,15 +95,16 @@ _pp_batch_decide_frames (const PpBatchConfig *config,
  * @first_result: the pipeline's result for the first frame
  * @out: (out): the processed frames with their delays (free with g_array_unref)
  *
- * Runs @pipeline over the frames after the first, on this worker (a plan per frame size: pages
- * may differ). Thread: the worker's.
+ * Runs @pipeline over the frames after the first, on this worker with up to @n_helpers pool
+ * workers taking bands, as for the first (a plan per frame size: pages may differ). Thread: a
+ * pool worker's.
  */
 gboolean
 _pp_batch_run_frames (PpPipeline    *pipeline,
                       PpPlan        *first_plan,
                       GPtrArray     *frames,
                       PpImage       *first_result,
-                      guint          worker,
+                      guint          n_helpers,
                       GCancellable  *cancellable,
                       GArray       **out,
                       GError       **error)
@@ -130,7 +131,7 @@ _pp_batch_run_frames (PpPipeline    *pipeline,
             return FALSE;
           plan = own;
         }
-      result = pp_plan_run_here (plan, frame->image, worker, cancellable, NULL, error);
+      result = pp_plan_run_shared (plan, frame->image, n_helpers, cancellable, error);
       if (result == NULL)
         return FALSE;
       g_array_append_val (results, ((PpFrame) { result, frame->delay_ms }));

@@ -197,7 +197,7 @@ gboolean        _pp_batch_run_frames        (PpPipeline           *pipeline,
                                              PpPlan               *first_plan,
                                              GPtrArray            *frames,
                                              PpImage              *first_result,
-                                             guint                 worker,
+                                             guint                 n_helpers,
                                              GCancellable         *cancellable,
                                              GArray              **out,
                                              GError              **error);
