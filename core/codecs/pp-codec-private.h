@@ -59,8 +59,11 @@ GdkPixbufAnimation *_pp_codec_pixbuf_run                 (const guint8         *
                                                           int                  *height,
                                                           char                **complaint,
                                                           GError              **error);
-PpImage            *_pp_codec_image_from_pixbuf          (GdkPixbuf            *pixbuf,
+PpImage            *_pp_codec_pixbuf_add_frame           (GdkPixbuf            *pixbuf,
+                                                          int                   delay_ms,
+                                                          gboolean              copy,
                                                           const PpDecodeParams *params,
+                                                          PpDecoded            *out,
                                                           GError              **error);
 GBytes             *_pp_codec_pixbuf_icc                 (GdkPixbuf            *pixbuf);
 
