@@ -646,6 +646,29 @@ test_merge (Fixture       *f,
   g_assert_cmpint (folder.status, ==, 2);
 }
 
+/* --resume and --manifest belong to one plain run: a compare's or a sweep's runs would skip
+ * and record differently. */
+static void
+test_combinations (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *a = out_path (f, "a");
+  g_autofree char *m = out_path (f, "m.jsonl");
+  g_auto (Run) compare = { 0 };
+  g_auto (Run) sweep = { 0 };
+
+  run_with (&compare, NULL, NULL,
+            ARGS ("--batch", f->input, "--output", a, "--pipeline", "", "--mode", "compare",
+                  "--resume"));
+  g_assert_cmpint (compare.status, ==, 2);
+  g_assert_nonnull (strstr (compare.err, "--resume works with --mode parallel or serial"));
+  run_with (&sweep, NULL, NULL,
+            ARGS ("--batch", f->input, "--pipeline", "", "--mode", "sweep", "--manifest", m));
+  g_assert_cmpint (sweep.status, ==, 2);
+  g_assert_false (g_file_test (a, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (m, G_FILE_TEST_EXISTS));
+}
+
 /* Not on a terminal: a first line with the shard and threads, then one line per file. */
 static void
 test_log_lines (Fixture       *f,
@@ -681,6 +704,7 @@ main (int   argc,
   ADD ("files-from", test_files_from);
   ADD ("shard-names", test_shard_names);
   ADD ("merge", test_merge);
+  ADD ("combinations", test_combinations);
   ADD ("log-lines", test_log_lines);
 #undef ADD
   return g_test_run ();
