@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "batch/pp-json.h"
 #include "batch/pp-manifest.h"
 
 G_DEFINE_QUARK (pp-manifest-error-quark, pp_manifest_error)
@@ -90,24 +91,6 @@ pp_manifest_entry_copy (const PpManifestEntry *src,
   dst->time = g_strdup (src->time);
 }
 
-static void
-add_text (JsonBuilder *b,
-          const char  *name,
-          const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value == NULL)
-    json_builder_add_null_value (b);
-  else if (g_utf8_validate (value, -1, NULL))
-    json_builder_add_string_value (b, value);
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (value, -1);
-
-      json_builder_add_string_value (b, valid);
-    }
-}
-
 /* A path must come back byte for byte to be found again; JSON strings are UTF-8, so a path that
  * is not gets its bytes in base64 beside the readable form. */
 static void
@@ -115,7 +98,7 @@ add_path (JsonBuilder *b,
           const char  *name,
           const char  *path)
 {
-  add_text (b, name, path);
+  pp_json_add_string (b, name, path);
   if (path != NULL && !g_utf8_validate (path, -1, NULL))
     {
       g_autofree char *member = g_strconcat (name, "_base64", NULL);
@@ -124,15 +107,6 @@ add_path (JsonBuilder *b,
       json_builder_set_member_name (b, member);
       json_builder_add_string_value (b, encoded);
     }
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
 }
 
 /**
@@ -155,29 +129,26 @@ pp_manifest_entry_to_line (const PpManifestEntry *entry)
   g_return_val_if_fail (entry != NULL, NULL);
 
   json_builder_begin_object (b);
-  add_text (b, "event", entry->event == PP_MANIFEST_EVENT_PLANNED ? "planned" : "done");
-  add_int (b, "index", entry->index);
+  pp_json_add_string (b, "event", entry->event == PP_MANIFEST_EVENT_PLANNED ? "planned" : "done");
+  pp_json_add_int (b, "index", entry->index);
   add_path (b, "input", entry->input);
-  add_int (b, "input_size", (gint64) entry->input_size);
-  add_int (b, "input_mtime_ns", entry->input_mtime_ns);
-  add_text (b, "pipeline", entry->pipeline);
-  add_text (b, "settings", entry->settings);
+  pp_json_add_int (b, "input_size", (gint64) entry->input_size);
+  pp_json_add_int (b, "input_mtime_ns", entry->input_mtime_ns);
+  pp_json_add_string (b, "pipeline", entry->pipeline);
+  pp_json_add_string (b, "settings", entry->settings);
   add_path (b, "output", entry->output);
   if (entry->event == PP_MANIFEST_EVENT_DONE)
     {
-      add_text (b, "status", pp_file_status_to_string (entry->status));
-      add_text (b, "reason", entry->reason);
-      add_int (b, "output_size", (gint64) entry->output_size);
-      add_text (b, "sha256", entry->sha256);
+      pp_json_add_string (b, "status", pp_file_status_to_string (entry->status));
+      pp_json_add_string (b, "reason", entry->reason);
+      pp_json_add_int (b, "output_size", (gint64) entry->output_size);
+      pp_json_add_string (b, "sha256", entry->sha256);
       if (entry->resumed)
-        {
-          json_builder_set_member_name (b, "resumed");
-          json_builder_add_boolean_value (b, TRUE);
-        }
+        pp_json_add_boolean (b, "resumed", TRUE);
     }
-  add_text (b, "shard", entry->shard);
-  add_text (b, "host", entry->host);
-  add_text (b, "time", entry->time);
+  pp_json_add_string (b, "shard", entry->shard);
+  pp_json_add_string (b, "host", entry->host);
+  pp_json_add_string (b, "time", entry->time);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -7,49 +7,11 @@
 
 #include "config.h"
 
+#include "batch/pp-json.h"
 #include "batch/pp-record-merge-private.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* The merged record */
-
-static void
-set_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-set_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-set_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, value);
-}
-
-static void
-set_bool (JsonBuilder *b,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
-}
 
 static void
 build_shard (JsonBuilder *b,
@@ -61,25 +23,25 @@ build_shard (JsonBuilder *b,
   gint64 ok = _pp_json_get_int_or (o, "files_ok", 0);
 
   json_builder_begin_object (b);
-  set_string (b, "record", shard->origin);
-  set_int (b, "index", shard->shard_index);
-  set_int (b, "count", shard->shard_count);
-  set_string (b, "source", _pp_json_get_string (shard_object, "source"));
-  set_string (b, "host", _pp_json_get_string (o, "host"));
-  set_int (b, "threads", _pp_json_get_int_or (o, "threads", 0));
-  set_string (b, "threads_source", _pp_json_get_string (o, "threads_source"));
-  set_string (b, "started", _pp_json_get_string (o, "started"));
-  set_bool (b, "cancelled", _pp_json_get_bool (o, "cancelled"));
-  set_int (b, "files_planned", _pp_json_get_int_or (o, "files_planned", 0));
-  set_int (b, "files_ok", ok);
-  set_int (b, "files_resumed", _pp_json_get_int_or (o, "files_resumed", 0));
-  set_int (b, "files_skipped", _pp_json_get_int_or (o, "files_skipped", 0));
-  set_int (b, "files_failed", _pp_json_get_int_or (o, "files_failed", 0));
-  set_int (b, "files_cancelled", _pp_json_get_int_or (o, "files_cancelled", 0));
-  set_int (b, "wall_us", shard->wall_us);
-  set_int (b, "cpu_us", _pp_json_get_int_or (o, "cpu_us", 0));
-  set_double (b, "images_per_s", wall_s > 0 ? ok / wall_s : 0);
-  set_double (b, "megapixels", _pp_json_get_double_or (o, "megapixels", 0));
+  pp_json_add_string (b, "record", shard->origin);
+  pp_json_add_int (b, "index", shard->shard_index);
+  pp_json_add_int (b, "count", shard->shard_count);
+  pp_json_add_string (b, "source", _pp_json_get_string (shard_object, "source"));
+  pp_json_add_string (b, "host", _pp_json_get_string (o, "host"));
+  pp_json_add_int (b, "threads", _pp_json_get_int_or (o, "threads", 0));
+  pp_json_add_string (b, "threads_source", _pp_json_get_string (o, "threads_source"));
+  pp_json_add_string (b, "started", _pp_json_get_string (o, "started"));
+  pp_json_add_boolean (b, "cancelled", _pp_json_get_bool (o, "cancelled"));
+  pp_json_add_int (b, "files_planned", _pp_json_get_int_or (o, "files_planned", 0));
+  pp_json_add_int (b, "files_ok", ok);
+  pp_json_add_int (b, "files_resumed", _pp_json_get_int_or (o, "files_resumed", 0));
+  pp_json_add_int (b, "files_skipped", _pp_json_get_int_or (o, "files_skipped", 0));
+  pp_json_add_int (b, "files_failed", _pp_json_get_int_or (o, "files_failed", 0));
+  pp_json_add_int (b, "files_cancelled", _pp_json_get_int_or (o, "files_cancelled", 0));
+  pp_json_add_int (b, "wall_us", shard->wall_us);
+  pp_json_add_int (b, "cpu_us", _pp_json_get_int_or (o, "cpu_us", 0));
+  pp_json_add_double (b, "images_per_s", wall_s > 0 ? ok / wall_s : 0);
+  pp_json_add_double (b, "megapixels", _pp_json_get_double_or (o, "megapixels", 0));
   json_builder_end_object (b);
 }
 
@@ -160,26 +122,26 @@ pp_record_merge_to_json (PpRecordMerge *self)
     }
 
   json_builder_begin_object (b);
-  set_int (b, "schema_version", 1);
-  set_string (b, "kind", "merge");
+  pp_json_add_int (b, "schema_version", 1);
+  pp_json_add_string (b, "kind", "merge");
   for (guint i = 0; i < N_COMMON; i++)
-    set_string (b, self->common[i].name, self->common[i].mixed ? NULL : self->common[i].value);
-  set_int (b, "shard_count", self->count_mixed ? 0 : self->shard_count);
-  set_int (b, "records", summary.records);
-  set_bool (b, "exactly_once", summary.exactly_once);
-  set_bool (b, "consistent", summary.exactly_once && summary.conflicts == 0);
-  set_int (b, "files_listed", summary.files_listed);
-  set_int (b, "files_ok", summary.files_ok);
-  set_int (b, "files_failed", summary.files_failed);
-  set_int (b, "files_skipped", summary.files_skipped);
-  set_int (b, "files_missing", summary.files_missing);
-  set_int (b, "files_duplicated", summary.files_duplicated);
-  set_int (b, "files_processed", processed);
-  set_double (b, "megapixels", megapixels);
-  set_int (b, "wall_us", span_us);
-  set_int (b, "cpu_us", cpu_us);
-  set_double (b, "images_per_s", span_us > 0 ? processed / (span_us / 1e6) : 0);
-  set_double (b, "megapixels_per_s", span_us > 0 ? megapixels / (span_us / 1e6) : 0);
+    pp_json_add_string (b, self->common[i].name, self->common[i].mixed ? NULL : self->common[i].value);
+  pp_json_add_int (b, "shard_count", self->count_mixed ? 0 : self->shard_count);
+  pp_json_add_int (b, "records", summary.records);
+  pp_json_add_boolean (b, "exactly_once", summary.exactly_once);
+  pp_json_add_boolean (b, "consistent", summary.exactly_once && summary.conflicts == 0);
+  pp_json_add_int (b, "files_listed", summary.files_listed);
+  pp_json_add_int (b, "files_ok", summary.files_ok);
+  pp_json_add_int (b, "files_failed", summary.files_failed);
+  pp_json_add_int (b, "files_skipped", summary.files_skipped);
+  pp_json_add_int (b, "files_missing", summary.files_missing);
+  pp_json_add_int (b, "files_duplicated", summary.files_duplicated);
+  pp_json_add_int (b, "files_processed", processed);
+  pp_json_add_double (b, "megapixels", megapixels);
+  pp_json_add_int (b, "wall_us", span_us);
+  pp_json_add_int (b, "cpu_us", cpu_us);
+  pp_json_add_double (b, "images_per_s", span_us > 0 ? processed / (span_us / 1e6) : 0);
+  pp_json_add_double (b, "megapixels_per_s", span_us > 0 ? megapixels / (span_us / 1e6) : 0);
 
   json_builder_set_member_name (b, "shards_missing");
   json_builder_begin_array (b);
@@ -229,19 +191,19 @@ pp_record_merge_to_json (PpRecordMerge *self)
                                             : NULL;
 
       json_builder_begin_object (b);
-      set_int (b, "index", i);
-      set_string (b, "input", v.chosen != NULL ? v.chosen->input : NULL);
-      set_string (b, "output", v.chosen != NULL ? v.chosen->output : NULL);
-      set_string (b, "status", final_to_string (v.final));
-      set_bool (b, "resumed", v.chosen != NULL && v.chosen->resumed);
-      set_string (b, "sha256", v.chosen != NULL ? v.chosen->sha256 : NULL);
+      pp_json_add_int (b, "index", i);
+      pp_json_add_string (b, "input", v.chosen != NULL ? v.chosen->input : NULL);
+      pp_json_add_string (b, "output", v.chosen != NULL ? v.chosen->output : NULL);
+      pp_json_add_string (b, "status", final_to_string (v.final));
+      pp_json_add_boolean (b, "resumed", v.chosen != NULL && v.chosen->resumed);
+      pp_json_add_string (b, "sha256", v.chosen != NULL ? v.chosen->sha256 : NULL);
       /* The shard that owns this position by the deal, whether or not a record came back. */
-      set_int (b, "shard", self->count_mixed || self->shard_count == 0
+      pp_json_add_int (b, "shard", self->count_mixed || self->shard_count == 0
                            ? (shard != NULL ? shard->shard_index : 0)
                            : i % self->shard_count + 1);
-      set_string (b, "host", shard != NULL ? _pp_json_get_string (shard->record, "host") : NULL);
-      set_string (b, "record", shard != NULL ? shard->origin : NULL);
-      set_int (b, "times_processed", v.processed);
+      pp_json_add_string (b, "host", shard != NULL ? _pp_json_get_string (shard->record, "host") : NULL);
+      pp_json_add_string (b, "record", shard != NULL ? shard->origin : NULL);
+      pp_json_add_int (b, "times_processed", v.processed);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
