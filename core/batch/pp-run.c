@@ -324,6 +324,11 @@ pp_run_get_n_ignored (PpRun *self)
   return self->n_ignored;
 }
 
+/**
+ * pp_run_get_n_listed:
+ *
+ * Returns: inputs in the batch's whole sorted list, before sharding (0 until listed)
+ */
 guint
 pp_run_get_n_listed (PpRun *self)
 {
@@ -331,7 +336,11 @@ pp_run_get_n_listed (PpRun *self)
   return self->n_listed;
 }
 
-/* Returns: (transfer none): the machine the run ran on */
+/**
+ * pp_run_get_host:
+ *
+ * Returns: (transfer none): the name of the machine the run ran on (g_get_host_name())
+ */
 const char *
 pp_run_get_host (PpRun *self)
 {
