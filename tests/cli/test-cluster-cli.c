@@ -484,6 +484,35 @@ test_resume_after_kill (Fixture       *f,
   cli_remove_tree (in);
 }
 
+/* In place, a resume must not apply the pipeline a second time to what it already wrote. */
+static void
+test_resume_in_place (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GHashTable) after_first = NULL;
+  g_autoptr (GHashTable) after_second = NULL;
+  g_auto (Run) first = { 0 };
+  g_auto (Run) second = { 0 };
+  GHashTableIter iter;
+  gpointer name, sum;
+
+  run_with (&first, NULL, NULL,
+            ARGS ("--batch", f->input, "--in-place", "--on-collision", "overwrite", "--pipeline",
+                  "gamma=1.5", "--resume", "--json", "--quiet"));
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpint (member_int (&first, "files_ok"), ==, n_inputs (f));
+  after_first = output_sums (f->input);
+  run_with (&second, NULL, NULL,
+            ARGS ("--batch", f->input, "--in-place", "--on-collision", "overwrite", "--pipeline",
+                  "gamma=1.5", "--resume", "--json", "--quiet"));
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_cmpint (member_int (&second, "files_resumed"), ==, n_inputs (f));
+  after_second = output_sums (f->input);
+  g_hash_table_iter_init (&iter, after_first);
+  while (g_hash_table_iter_next (&iter, &name, &sum))
+    g_assert_cmpstr (g_hash_table_lookup (after_second, name), ==, sum);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static void
@@ -701,6 +730,7 @@ main (int   argc,
   ADD ("threads-budget", test_threads_budget);
   ADD ("resume", test_resume);
   ADD ("resume-after-kill", test_resume_after_kill);
+  ADD ("resume-in-place", test_resume_in_place);
   ADD ("files-from", test_files_from);
   ADD ("shard-names", test_shard_names);
   ADD ("merge", test_merge);

@@ -464,6 +464,28 @@ test_index_verdicts (void)
   g_assert_cmpint (check (index, &r, "gamma=1.2", settings, 1234, mtime), ==,
                    PP_RESUME_OUTPUT_CHANGED);
 
+  /* Written in place: the input is now the output; done while it holds those bytes, whatever
+   * its new size and time, never processed twice. */
+  {
+    g_autoptr (PpManifestIndex) in_place = pp_manifest_index_new ();
+    g_auto (PpManifestEntry) e = { 0 };
+    g_autofree char *path = g_build_filename (r.dir, "in-place.jpg", NULL);
+    g_autofree char *sha = NULL;
+    guint64 size = 0;
+
+    write_file (path, "processed bytes", -1);
+    sha = pp_manifest_checksum_file (path, &size, NULL, NULL);
+    fill_done (&e, path, path, sha, size);
+    pp_manifest_index_add (in_place, &e);
+    g_assert_cmpint (pp_manifest_index_check (in_place, path, size, mtime + 99, "gamma=1.2",
+                                              settings, NULL, NULL), ==, PP_RESUME_DONE);
+    write_file (path, "PROCESSED BYTES", -1);
+    g_assert_cmpint (pp_manifest_index_check (in_place, path, size, mtime + 99, "gamma=1.2",
+                                              settings, NULL, NULL), ==,
+                     PP_RESUME_OUTPUT_CHANGED);
+    g_unlink (path);
+  }
+
   g_assert_true (pp_manifest_index_owns_output (index, r.input, r.output));
   g_assert_false (pp_manifest_index_owns_output (index, r.input, "/out/other.jpg"));
   g_assert_false (pp_manifest_index_owns_output (index, "/other", r.output));
