@@ -17,6 +17,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "batch/pp-file-list.h"
 #include "batch/pp-shard.h"
@@ -60,6 +63,7 @@ static gboolean parse_mode (const CliOption *, PpCliOptions *, const char *, GEr
 static gboolean parse_threads (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_format (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_shard (const CliOption *, PpCliOptions *, const char *, GError **);
+static gboolean parse_background (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_files_from (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_max_megapixels (const CliOption *, PpCliOptions *, const char *, GError **);
 static gboolean parse_threads_list (const CliOption *, PpCliOptions *, const char *, GError **);
@@ -98,7 +102,8 @@ static const CliOption cli_options[] = {
     PARSE (parse_format) },
   { "quality", "Q", "JPEG and WebP quality, 1-100 (default 90)", PROPERTY ("quality") },
   { "name", "TEMPLATE",
-    "Output name template with {name} {ext} {n} {date} (default \"{name}.{ext}\")",
+    "Output name template with {name} {ext} {n} {date} {time} {camera} {width} {height} "
+    "(default \"{name}.{ext}\")",
     PROPERTY ("name-template") },
   { "on-collision", "POLICY", "When the output exists: rename (default), skip or overwrite",
     PROPERTY ("collision") },
@@ -123,6 +128,14 @@ static const CliOption cli_options[] = {
   { "keep-orientation", NULL, "Leave pixels as stored instead of applying the EXIF orientation",
     PROPERTY ("keep-orientation") },
   { "in-place", NULL, "Allow outputs to replace their own inputs", PROPERTY ("in-place") },
+  { "metadata", "POLICY",
+    "EXIF, XMP and IPTC in outputs: keep (default, brought up to date), strip or strip-gps",
+    PROPERTY ("metadata") },
+  { "timestamps", "WHEN", "Outputs' modification time: keep (the input's, default) or now",
+    PROPERTY ("timestamps") },
+  { "background", "COLOR",
+    "Colour under transparent pixels in formats without alpha (JPEG, BMP); default white",
+    PARSE (parse_background) },
   { "version", NULL, "Print the version and exit", FIELD (version) },
   { "list-filters", NULL, "List every filter with its parameters and ranges",
     FIELD (list_filters) },
@@ -189,6 +202,22 @@ get_batch_value (const PpCliOptions *options,
     if (g_str_equal (g_ptr_array_index (options->batch_names, i), property))
       return &g_array_index (options->batch_values, GValue, i);
   return NULL;
+}
+
+/* Whether the --output value @folder (a GFile, or unset) is the folder @input itself, by
+ * device and inode, so "." and a symbolic link to it count too. */
+static gboolean
+is_input_folder (const GValue *folder,
+                 const char   *input)
+{
+  g_autofree char *path = NULL;
+  GStatBuf a, b;
+
+  if (folder == NULL || g_value_get_object (folder) == NULL)
+    return FALSE;
+  path = g_file_get_path (g_value_get_object (folder));
+  return path != NULL && g_stat (path, &a) == 0 && g_stat (input, &b) == 0
+         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static GParamSpec *
@@ -513,6 +542,25 @@ parse_max_megapixels (const CliOption *option,
   return TRUE;
 }
 
+/* A colour pp_color_parse() reads, for the "background" property. */
+static gboolean
+parse_background (const CliOption *option,
+                  PpCliOptions    *options,
+                  const char      *text,
+                  GError         **error)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) local_error = NULL;
+  PpColor color;
+
+  if (!pp_color_parse (text, &color, &local_error))
+    return bad_value (error, "%s", local_error->message);
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text);
+  set_batch_value (options, "background", &value);
+  return TRUE;
+}
+
 static gboolean
 parse_threads_list (const CliOption *option,
                     PpCliOptions    *options,
@@ -659,6 +707,12 @@ check_combinations (PpCliOptions    *options,
                                 "count of --threads-list");
   if (options->input != NULL && !g_file_test (options->input, G_FILE_TEST_IS_DIR))
     return _pp_cli_usage_error ("--batch: “%s” is not a folder", options->input);
+  if (options->input != NULL
+      && is_input_folder (get_batch_value (options, "output-folder"), options->input)
+      && (in_place == NULL || !g_value_get_boolean (in_place)))
+    return _pp_cli_usage_error ("--output is the input folder: choose another folder, or add "
+                                "--in-place to write beside (and over) the originals (outputs of "
+                                "earlier runs are then recognised and not processed again)");
   set_default_threads (options);
   return PP_CLI_EXIT_OK;
 }

@@ -33,81 +33,6 @@ _pp_batch_config_free (PpBatchConfig *config)
   g_free (config);
 }
 
-static const char *const template_fields[] = { "name", "ext", "n", "date", NULL };
-
-/* Expands {name}, {ext}, {n} and {date}; fails on an unknown field or an unclosed brace. */
-static char *
-expand_template (const char *tmpl,
-                 const char *name,
-                 const char *ext,
-                 guint       n,
-                 const char *date,
-                 GError    **error)
-{
-  GString *s = g_string_new (NULL);
-  const char *p = tmpl;
-
-  while (*p != '\0')
-    {
-      const char *close;
-      g_autofree char *field = NULL;
-
-      if (*p != '{')
-        {
-          g_string_append_c (s, *p++);
-          continue;
-        }
-      close = strchr (p, '}');
-      if (close == NULL)
-        {
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                       "name template “%s”: “{” is never closed", tmpl);
-          g_string_free (s, TRUE);
-          return NULL;
-        }
-      field = g_strndup (p + 1, close - p - 1);
-      if (g_str_equal (field, "name"))
-        g_string_append (s, name);
-      else if (g_str_equal (field, "ext"))
-        g_string_append (s, ext);
-      else if (g_str_equal (field, "n"))
-        g_string_append_printf (s, "%u", n);
-      else if (g_str_equal (field, "date"))
-        g_string_append (s, date);
-      else
-        {
-          g_autofree char *known = g_strjoinv ("}, {", (char **) template_fields);
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                       "name template “%s”: unknown field {%s} (known: {%s})", tmpl, field,
-                       known);
-          g_string_free (s, TRUE);
-          return NULL;
-        }
-      p = close + 1;
-    }
-  return g_string_free (s, FALSE);
-}
-
-gboolean
-_pp_batch_validate_template (const char  *tmpl,
-                             GError     **error)
-{
-  g_autofree char *sample = expand_template (tmpl, "photo", "jpg", 1, "2024-01-01", error);
-
-  if (sample == NULL)
-    return FALSE;
-  if (*sample == '\0' || g_str_equal (sample, ".") || g_str_equal (sample, "..")
-      || strchr (sample, '/') != NULL)
-    {
-      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
-                   "name template “%s” must give a plain file name (no “/”), got “%s”", tmpl,
-                   sample);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Listing (on a GIO worker thread) */
 
@@ -438,6 +363,95 @@ input_ids_contain (GHashTable *ids,
   return g_hash_table_contains (ids, &id);
 }
 
+/* Where the template puts @entry's output (before any collision is settled), and in which
+ * format; @note_out gets a note when the input's format cannot be written. */
+static char *
+desired_output (const PpBatchConfig *config,
+                const Entry         *entry,
+                guint                index,
+                PpFormat            *format_out,
+                char               **note_out)
+{
+  g_autofree char *base = g_path_get_basename (entry->input.relative);
+  g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
+  g_autofree char *stem = NULL;
+  g_autofree char *ext = NULL;
+  g_autofree char *name = NULL;
+  g_auto (PpNameFields) fields = { 0 };
+  const char *dot = strrchr (base, '.');
+  gboolean fell_back = FALSE;
+
+  stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
+  if (config->format == PP_FORMAT_SAME)
+    {
+      *format_out = pp_format_for_input (entry->input.path, &fell_back);
+      if (fell_back)
+        {
+          ext = g_strdup ("png");
+          if (note_out != NULL)
+            *note_out = g_strdup ("this format cannot be written: saved as PNG");
+        }
+      else
+        /* Keep the input's own spelling (.jpeg stays .jpeg). */
+        ext = g_strdup (dot + 1);
+    }
+  else
+    {
+      *format_out = config->format;
+      ext = g_strdup (pp_format_get_extension (config->format));
+    }
+  fields.name = stem;
+  fields.ext = ext;
+  fields.n = index + 1;
+  _pp_batch_name_fields_read (config, entry->input.path, entry->mtime, &fields);
+  name = _pp_batch_expand_template (config->name_template, &fields, NULL);
+  g_assert (name != NULL); /* validated when the run started */
+
+  return g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
+                                   : g_build_filename (config->output_dir, reldir, name, NULL);
+}
+
+/* "dir/NAME (k).EXT" -> "dir/NAME.EXT", undoing with_counter(); NULL for any other name. */
+static char *
+without_counter (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+  char *end = dot != NULL && dot != base ? dot : base + strlen (base);
+  char *open;
+  g_autofree char *plain = NULL;
+
+  if (end - base < 4 || end[-1] != ')')
+    return NULL;
+  open = g_strrstr_len (base, end - base, " (");
+  if (open == NULL || open == base || open + 2 == end - 1)
+    return NULL;
+  for (char *p = open + 2; p < end - 1; p++)
+    if (!g_ascii_isdigit (*p))
+      return NULL;
+  plain = g_strdup_printf ("%.*s%s", (int) (open - base), base, end);
+  return g_build_filename (dir, plain, NULL);
+}
+
+/* With the output folder the input folder (--in-place), the outputs of earlier runs are
+ * inputs too: an input that is another input's output name (or a numbered variant of one,
+ * from --on-collision rename) was written by Parapix and is not processed again; otherwise
+ * every run would add a generation (3 files, then 6, then 12). Returns the input it was made
+ * from, or NULL. */
+static const char *
+earlier_output_of (const Entry *entry,
+                   GHashTable  *desired_by_output)
+{
+  const char *made_from = g_hash_table_lookup (desired_by_output, entry->input.path);
+  g_autofree char *plain = NULL;
+
+  if (made_from != NULL)
+    return made_from;
+  plain = without_counter (entry->input.path);
+  return plain != NULL ? g_hash_table_lookup (desired_by_output, plain) : NULL;
+}
+
 /* Decides @file's output name and what to do if it exists. With @name_only (a file of another
  * shard) only the batch's own claims count, not the output folder: every shard then names
  * every file as one run over the whole list would, whatever the other shards have written so
@@ -450,19 +464,12 @@ decide_output (const PpBatchConfig *config,
                GHashTable          *claimed,
                GHashTable          *input_ids,
                PpBatchJournal      *journal,
-               gboolean             name_only)
+               gboolean             name_only,
+               GHashTable          *desired_by_output)
 {
-  g_autofree char *base = g_path_get_basename (entry->input.relative);
-  g_autofree char *reldir = g_path_get_dirname (entry->input.relative);
-  g_autofree char *stem = NULL;
-  g_autofree char *ext = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *date = NULL;
   g_autofree char *desired = NULL;
   g_autofree char *candidate = NULL;
-  g_autoptr (GDateTime) mtime = NULL;
-  const char *dot = strrchr (base, '.');
-  gboolean fell_back = FALSE;
+  const char *made_from;
 
   if (entry->missing)
     {
@@ -471,32 +478,19 @@ decide_output (const PpBatchConfig *config,
       file->reason = g_strdup (entry->error);
       return;
     }
-
-  stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
-  if (config->format == PP_FORMAT_SAME)
+  if (desired_by_output != NULL
+      && (made_from = earlier_output_of (entry, desired_by_output)) != NULL)
     {
-      file->format = pp_format_for_input (entry->input.path, &fell_back);
-      if (fell_back)
-        {
-          ext = g_strdup ("png");
-          file->note = g_strdup ("this format cannot be written: saved as PNG");
-        }
-      else
-        /* Keep the input's own spelling (.jpeg stays .jpeg). */
-        ext = g_strdup (dot + 1);
-    }
-  else
-    {
-      file->format = config->format;
-      ext = g_strdup (pp_format_get_extension (config->format));
-    }
-  mtime = g_date_time_new_from_unix_local (entry->mtime);
-  date = mtime != NULL ? g_date_time_format (mtime, "%Y-%m-%d") : g_strdup ("unknown-date");
-  name = expand_template (config->name_template, stem, ext, file->index + 1, date, NULL);
-  g_assert (name != NULL); /* validated when the run started */
+      g_autofree char *source = g_path_get_basename (made_from);
 
-  desired = g_str_equal (reldir, ".") ? g_build_filename (config->output_dir, name, NULL)
-                                      : g_build_filename (config->output_dir, reldir, name, NULL);
+      file->decided = TRUE;
+      file->pre_status = PP_FILE_STATUS_SKIPPED;
+      file->reason = g_strdup_printf ("an output of an earlier run (from “%s”), not processed "
+                                      "again", source);
+      return;
+    }
+
+  desired = desired_output (config, entry, file->index, &file->format, &file->note);
   candidate = g_strdup (desired);
   for (guint k = 1;; k++)
     {
@@ -596,12 +590,28 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
   g_autoptr (GHashTable) claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) input_ids = g_hash_table_new_full (file_id_hash, file_id_equal, g_free,
                                                             NULL);
+  g_autoptr (GHashTable) desired_by_output = NULL;
   PpBatchListing *listing = g_new0 (PpBatchListing, 1);
+  FileId input_id, output_id;
+  gboolean output_is_input = FALSE;
 
   if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
                    "The input folder “%s” does not exist or is not a folder", config->input_dir);
+      _pp_batch_listing_free (listing);
+      return NULL;
+    }
+  output_is_input = config->input_dir != NULL && stat_id (config->input_dir, &input_id)
+                    && stat_id (config->output_dir, &output_id)
+                    && input_id.dev == output_id.dev && input_id.ino == output_id.ino;
+  if (for_run && output_is_input && !config->in_place)
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
+                   "The output folder is the input folder “%s”: choose another output folder, "
+                   "or allow writing beside (and over) the originals with --in-place (outputs "
+                   "of earlier runs are then recognised and not processed again)",
+                   config->input_dir);
       _pp_batch_listing_free (listing);
       return NULL;
     }
@@ -649,6 +659,25 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       if (!entry->missing)
         g_hash_table_add (input_ids, file_id_new (entry->dev, entry->ino));
     }
+  if (for_run && output_is_input)
+    {
+      /* Every input's output name, to know the earlier runs' outputs among the inputs. */
+      desired_by_output = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint i = 0; i < entries->len; i++)
+        {
+          const Entry *entry = g_ptr_array_index (entries, i);
+          PpFormat format;
+          char *desired;
+
+          if (entry->missing)
+            continue;
+          desired = desired_output (config, entry, i, &format, NULL);
+          if (g_str_equal (desired, entry->input.path))
+            g_free (desired); /* replacing itself in place: not another file's output */
+          else
+            g_hash_table_replace (desired_by_output, desired, g_strdup (entry->input.path));
+        }
+    }
 
   listing->files = g_ptr_array_new_with_free_func (batch_file_free);
   listing->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
@@ -669,7 +698,8 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
 
               g_ptr_array_add (scratch, other);
               other->index = i;
-              decide_output (config, entry, other, claimed, input_ids, NULL, TRUE);
+              decide_output (config, entry, other, claimed, input_ids, NULL, TRUE,
+                             desired_by_output);
             }
           continue;
         }
@@ -687,7 +717,8 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
         g_hash_table_add (claimed, g_strdup (file->output));
       else
         {
-          decide_output (config, entry, file, claimed, input_ids, listing->journal, FALSE);
+          decide_output (config, entry, file, claimed, input_ids, listing->journal, FALSE,
+                         desired_by_output);
           _pp_batch_journal_planned (listing->journal, file);
         }
       g_ptr_array_add (listing->files, file);

@@ -31,6 +31,9 @@ typedef struct
   double max_megapixels;
   gboolean keep_orientation;
   gboolean in_place;
+  PpMetadataPolicy metadata;
+  PpTimestamps timestamps;
+  PpColor background;
   gboolean resume;        /* skip what the output folder's manifests say is done */
   char *manifest;         /* (nullable) --manifest FILE */
   GStrv excluded;         /* (nullable) */
@@ -77,10 +80,35 @@ void            _pp_batch_begin_run         (PpBatch              *self,
 void            _pp_batch_end_run           (PpBatch              *self,
                                              gboolean              keep_run);
 
-/* pp-batch-listing.c, any thread */
-void            _pp_batch_config_free       (PpBatchConfig        *config);
+/* The values of a name template's fields for one input (pp-batch-naming.c). */
+typedef struct
+{
+  const char *name;   /* the input's name without extension */
+  const char *ext;    /* the output's extension */
+  guint n;            /* 1-based position in the sorted list */
+  char *date;         /* "2023-07-14": EXIF DateTimeOriginal, else the file's time */
+  char *time;         /* "18-05-09" */
+  char *camera;       /* "Canon EOS R5" */
+  int width;          /* the output's size; 0 when unknown */
+  int height;
+} PpNameFields;
+
+/* pp-batch-naming.c, any thread */
 gboolean        _pp_batch_validate_template (const char           *tmpl,
                                              GError              **error);
+gboolean        _pp_batch_template_uses     (const char           *tmpl,
+                                             const char           *field);
+char           *_pp_batch_expand_template   (const char           *tmpl,
+                                             const PpNameFields   *fields,
+                                             GError              **error);
+void            _pp_batch_name_fields_read  (const PpBatchConfig  *config,
+                                             const char           *path,
+                                             gint64                mtime,
+                                             PpNameFields         *fields);
+void            _pp_batch_name_fields_clear (PpNameFields         *fields);
+
+/* pp-batch-listing.c, any thread */
+void            _pp_batch_config_free       (PpBatchConfig        *config);
 PpBatchListing *_pp_batch_listing_new       (const PpBatchConfig  *config,
                                              gboolean              for_run,
                                              GCancellable         *cancellable,
@@ -88,5 +116,6 @@ PpBatchListing *_pp_batch_listing_new       (const PpBatchConfig  *config,
 void            _pp_batch_listing_free      (PpBatchListing       *listing);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBatchConfig, _pp_batch_config_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpNameFields, _pp_batch_name_fields_clear)
 
 G_END_DECLS

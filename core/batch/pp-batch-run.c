@@ -91,6 +91,65 @@ fail_record (PpFileRecord *record,
                                                                         : error->message);
 }
 
+/* Adds @note to the file's note ("; " between notes). */
+static void
+add_note (PpFileRecord *record,
+          const char   *note)
+{
+  char *joined;
+
+  if (note == NULL || *note == '\0')
+    return;
+  joined = record->note == NULL ? g_strdup (note) : g_strdup_printf ("%s; %s", record->note, note);
+  g_free (record->note);
+  record->note = joined;
+}
+
+/* Whether @format can store an alpha channel. */
+static gboolean
+format_holds_alpha (PpFormat format)
+{
+  return format != PP_FORMAT_JPEG && format != PP_FORMAT_BMP;
+}
+
+/* The pixels as @format takes them (transfer full; NULL with @error when memory runs out): an
+ * RGBA image whose alpha is 255 everywhere becomes RGB without a word (its alpha says nothing:
+ * CMYK JPEGs, many TIFFs and GIFs decode that way); a transparent one, where @format has no
+ * alpha, is laid over the background colour, and the note says so. */
+static PpImage *
+prepare_pixels (const PpBatchConfig *config,
+                PpFormat             format,
+                PpImage             *image,
+                PpFileRecord        *record,
+                GError             **error)
+{
+  g_autofree char *background = NULL;
+  PpImage *out;
+
+  if (image->channels != 4 || (!pp_image_is_opaque (image) && format_holds_alpha (format)))
+    return pp_image_ref (image);
+  if (pp_image_is_opaque (image))
+    out = pp_image_drop_alpha (image);
+  else
+    {
+      out = pp_image_composite (image, &config->background);
+      background = pp_color_to_string (&config->background);
+      if (out != NULL)
+        {
+          g_autofree char *note = g_strdup_printf ("transparent areas laid over %s: %s has no "
+                                                   "alpha channel", background,
+                                                   pp_format_to_string (format));
+
+          add_note (record, note);
+        }
+    }
+  if (out == NULL)
+    g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_ENCODE,
+                 "Not enough memory to prepare the %d × %d image for saving", image->width,
+                 image->height);
+  return out;
+}
+
 static void
 process_file (RunState    *state,
               PpBatchFile *file,
@@ -161,6 +220,14 @@ process_file (RunState    *state,
   g_clear_pointer (&image, pp_image_unref);
   record.out_width = result->width;
   record.out_height = result->height;
+  {
+    PpImage *prepared = prepare_pixels (config, file->format, result, &record, &error);
+
+    g_clear_pointer (&result, pp_image_unref);
+    if (prepared == NULL)
+      goto failed;
+    result = prepared;
+  }
 
   {
     g_autofree char *dir = g_path_get_dirname (file->output);
@@ -181,10 +248,6 @@ process_file (RunState    *state,
   save_options.overwrite = file->overwrite;
   if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, &error))
     goto failed;
-  if (result->channels == 4 && (file->format == PP_FORMAT_JPEG || file->format == PP_FORMAT_BMP)
-      && record.note == NULL)
-    record.note = g_strdup_printf ("transparency dropped: %s has no alpha channel",
-                                   pp_format_to_string (file->format));
   record.encode_us = times.encode_us;
   record.write_us = times.write_us;
   record.status = PP_FILE_STATUS_OK;

@@ -28,6 +28,10 @@ G_DEFINE_ENUM_TYPE (PpCollision, pp_collision,
   G_DEFINE_ENUM_VALUE (PP_COLLISION_SKIP, "skip"),
   G_DEFINE_ENUM_VALUE (PP_COLLISION_OVERWRITE, "overwrite"))
 
+G_DEFINE_ENUM_TYPE (PpTimestamps, pp_timestamps,
+  G_DEFINE_ENUM_VALUE (PP_TIMESTAMPS_KEEP, "keep"),
+  G_DEFINE_ENUM_VALUE (PP_TIMESTAMPS_NOW, "now"))
+
 struct _PpBatch
 {
   GObject parent_instance;
@@ -48,6 +52,9 @@ struct _PpBatch
   double max_megapixels;
   gboolean keep_orientation;
   gboolean in_place;
+  PpMetadataPolicy metadata;
+  PpTimestamps timestamps;
+  char *background;
   gboolean resume;
   GFile *manifest;
   GStrv excluded;
@@ -76,6 +83,9 @@ enum
   PROP_MAX_MEGAPIXELS,
   PROP_KEEP_ORIENTATION,
   PROP_IN_PLACE,
+  PROP_METADATA,
+  PROP_TIMESTAMPS,
+  PROP_BACKGROUND,
   PROP_RESUME,
   PROP_MANIFEST,
   PROP_RUNNING,
@@ -106,6 +116,7 @@ _pp_batch_freeze_config (PpBatch  *self,
                          GError  **error)
 {
   g_autoptr (PpBatchConfig) config = g_new0 (PpBatchConfig, 1);
+  g_autoptr (GError) local_error = NULL;
 
   if (self->input_folder == NULL && (self->files == NULL || self->files[0] == NULL))
     {
@@ -171,6 +182,14 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->max_megapixels = self->max_megapixels;
   config->keep_orientation = self->keep_orientation;
   config->in_place = self->in_place;
+  config->metadata = self->metadata;
+  config->timestamps = self->timestamps;
+  if (!pp_color_parse (self->background, &config->background, &local_error))
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID, "%s (background)",
+                   local_error->message);
+      return NULL;
+    }
   config->resume = self->resume;
   config->manifest = self->manifest != NULL ? g_file_get_path (self->manifest) : NULL;
   config->excluded = g_strdupv (self->excluded);
@@ -243,6 +262,7 @@ pp_batch_finalize (GObject *object)
   g_strfreev (self->files);
   g_strfreev (self->excluded);
   g_free (self->name_template);
+  g_free (self->background);
 
   G_OBJECT_CLASS (pp_batch_parent_class)->finalize (object);
 }
@@ -304,6 +324,15 @@ pp_batch_get_property (GObject    *object,
       break;
     case PROP_IN_PLACE:
       g_value_set_boolean (value, self->in_place);
+      break;
+    case PROP_METADATA:
+      g_value_set_enum (value, self->metadata);
+      break;
+    case PROP_TIMESTAMPS:
+      g_value_set_enum (value, self->timestamps);
+      break;
+    case PROP_BACKGROUND:
+      g_value_set_string (value, self->background);
       break;
     case PROP_RESUME:
       g_value_set_boolean (value, self->resume);
@@ -377,6 +406,15 @@ pp_batch_set_property (GObject      *object,
     case PROP_IN_PLACE:
       pp_batch_set_in_place (self, g_value_get_boolean (value));
       break;
+    case PROP_METADATA:
+      pp_batch_set_metadata (self, g_value_get_enum (value));
+      break;
+    case PROP_TIMESTAMPS:
+      pp_batch_set_timestamps (self, g_value_get_enum (value));
+      break;
+    case PROP_BACKGROUND:
+      pp_batch_set_background (self, g_value_get_string (value));
+      break;
     case PROP_RESUME:
       pp_batch_set_resume (self, g_value_get_boolean (value));
       break;
@@ -429,6 +467,12 @@ pp_batch_class_init (PpBatchClass *klass)
   properties[PROP_KEEP_ORIENTATION] =
     g_param_spec_boolean ("keep-orientation", NULL, NULL, FALSE, rw);
   properties[PROP_IN_PLACE] = g_param_spec_boolean ("in-place", NULL, NULL, FALSE, rw);
+  properties[PROP_METADATA] = g_param_spec_enum ("metadata", NULL, NULL, PP_TYPE_METADATA_POLICY,
+                                                 PP_METADATA_KEEP, rw);
+  properties[PROP_TIMESTAMPS] = g_param_spec_enum ("timestamps", NULL, NULL, PP_TYPE_TIMESTAMPS,
+                                                   PP_TIMESTAMPS_KEEP, rw);
+  properties[PROP_BACKGROUND] =
+    g_param_spec_string ("background", NULL, NULL, PP_BATCH_DEFAULT_BACKGROUND, rw);
   properties[PROP_RESUME] = g_param_spec_boolean ("resume", NULL, NULL, FALSE, rw);
   properties[PROP_MANIFEST] = g_param_spec_object ("manifest", NULL, NULL, G_TYPE_FILE, rw);
   properties[PROP_RUNNING] =
@@ -446,6 +490,7 @@ pp_batch_init (PpBatch *self)
   self->mode = PP_BATCH_MODE_PARALLEL;
   self->shard_count = 1;
   self->max_megapixels = PP_IO_DEFAULT_MAX_MEGAPIXELS;
+  self->background = g_strdup (PP_BATCH_DEFAULT_BACKGROUND);
   self->progress = pp_progress_new ();
   g_signal_connect (self->progress, "changed", G_CALLBACK (on_progress_changed), self);
 }
@@ -799,6 +844,68 @@ pp_batch_set_in_place (PpBatch  *self,
     return;
   self->in_place = in_place;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_PLACE]);
+}
+
+/**
+ * pp_batch_set_metadata:
+ * @policy: what outputs keep of their inputs' EXIF, XMP and IPTC
+ *
+ * Sets the "metadata" property, notified only on a change. Main thread; a run in progress
+ * keeps the configuration it started with.
+ */
+void
+pp_batch_set_metadata (PpBatch          *self,
+                       PpMetadataPolicy  policy)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (policy <= PP_METADATA_STRIP_GPS);
+
+  if (self->metadata == policy)
+    return;
+  self->metadata = policy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METADATA]);
+}
+
+/**
+ * pp_batch_set_timestamps:
+ * @timestamps: the modification time outputs get
+ *
+ * Sets the "timestamps" property, notified only on a change. Main thread.
+ */
+void
+pp_batch_set_timestamps (PpBatch      *self,
+                         PpTimestamps  timestamps)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (timestamps <= PP_TIMESTAMPS_NOW);
+
+  if (self->timestamps == timestamps)
+    return;
+  self->timestamps = timestamps;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMESTAMPS]);
+}
+
+/**
+ * pp_batch_set_background:
+ * @color: (nullable): what pp_color_parse() reads; %NULL for white
+ *
+ * Sets the "background" property, notified only on a change. Main thread. A colour that does
+ * not parse fails the next run with PP_BATCH_ERROR_INVALID (check it first with
+ * pp_color_parse() to tell the user at once).
+ */
+void
+pp_batch_set_background (PpBatch    *self,
+                         const char *color)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+
+  if (color == NULL)
+    color = PP_BATCH_DEFAULT_BACKGROUND;
+  if (g_strcmp0 (self->background, color) == 0)
+    return;
+  g_free (self->background);
+  self->background = g_strdup (color);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND]);
 }
 
 /**

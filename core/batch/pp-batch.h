@@ -10,7 +10,9 @@
 
 #include <gio/gio.h>
 
+#include "image/pp-image-alpha.h"
 #include "io/pp-io.h"
+#include "metadata/pp-metadata.h"
 #include "render/pp-pipeline.h"
 #include "batch/pp-progress.h"
 #include "batch/pp-run.h"
@@ -37,6 +39,16 @@ typedef enum
 
 #define PP_TYPE_COLLISION (pp_collision_get_type ())
 
+/* The modification time an output gets (--timestamps). */
+typedef enum
+{
+  PP_TIMESTAMPS_KEEP,         /* its input's, so the folder still sorts by when photos were taken */
+  PP_TIMESTAMPS_NOW,          /* the time it was written */
+} PpTimestamps;
+
+#define PP_TYPE_TIMESTAMPS (pp_timestamps_get_type ())
+#define PP_BATCH_DEFAULT_BACKGROUND "#ffffff"
+
 #define PP_BATCH_DEFAULT_TEMPLATE "{name}.{ext}"
 #define PP_BATCH_DEFAULT_OUTPUT_NAME "processed"
 
@@ -53,6 +65,7 @@ G_DECLARE_FINAL_TYPE (PpBatch, pp_batch, PP, BATCH, GObject)
 
 GQuark       pp_batch_error_quark          (void);
 GType        pp_collision_get_type         (void) G_GNUC_CONST;
+GType        pp_timestamps_get_type        (void) G_GNUC_CONST;
 
 PpBatch     *pp_batch_new                  (void);
 
@@ -74,6 +87,11 @@ PpBatch     *pp_batch_new                  (void);
  *   max-megapixels  double       refuse larger images from the header; default 128, 0 = none
  *   keep-orientation gboolean    do not apply EXIF orientation
  *   in-place        gboolean     allow an output to replace its own input
+ *   metadata        PpMetadataPolicy  keep (default: EXIF, XMP, IPTC normalised), strip,
+ *                                strip-gps
+ *   timestamps      PpTimestamps keep (default: the input's modification time), now
+ *   background      char*        the colour transparent pixels are laid over where the output
+ *                                format has no alpha (pp_color_parse()); default "#ffffff"
  *   resume          gboolean     skip what the output folder's manifests say is done, and
  *                                keep this run's manifest there (docs/CLUSTER.md)
  *   manifest        GFile*       also write the run's manifest (JSON lines) here; default none
@@ -112,6 +130,12 @@ void         pp_batch_set_keep_orientation (PpBatch             *self,
                                             gboolean             keep_orientation);
 void         pp_batch_set_in_place         (PpBatch             *self,
                                             gboolean             in_place);
+void         pp_batch_set_metadata         (PpBatch             *self,
+                                            PpMetadataPolicy     policy);
+void         pp_batch_set_timestamps       (PpBatch             *self,
+                                            PpTimestamps         timestamps);
+void         pp_batch_set_background       (PpBatch             *self,
+                                            const char          *color);
 void         pp_batch_set_resume           (PpBatch             *self,
                                             gboolean             resume);
 void         pp_batch_set_manifest         (PpBatch             *self,

@@ -24,6 +24,7 @@ pp_metadata_fields_clear (PpMetadataFields *fields)
   g_clear_pointer (&fields->date, g_free);
   g_clear_pointer (&fields->time, g_free);
   g_clear_pointer (&fields->camera, g_free);
+  fields->orientation = 1;
 }
 
 /* "2023:07:14 18:05:09" (EXIF 2.32, 4.6.5) or ISO 8601 "2023-07-14T18:05:09+02:00" (XMP):
@@ -150,6 +151,12 @@ read_fields (GExiv2Metadata   *exif,
       model = get_text (xmp, "Xmp.tiff.Model");
     }
   out->camera = camera_name (make, model);
+  if (exif != NULL && gexiv2_metadata_try_has_tag (exif, "Exif.Image.Orientation", NULL))
+    {
+      glong orientation = gexiv2_metadata_try_get_tag_long (exif, "Exif.Image.Orientation", NULL);
+
+      out->orientation = orientation >= 1 && orientation <= 8 ? (int) orientation : 1;
+    }
 }
 
 /**
@@ -161,7 +168,7 @@ read_fields (GExiv2Metadata   *exif,
  * EXIF DateTimeOriginal, else XMP exif:DateTimeOriginal or photoshop:DateCreated, as the
  * camera's clock showed them; @out->camera from EXIF Make and Model (else XMP tiff:Make and
  * tiff:Model), without the maker's name twice ("Canon EOS R5"), with no "/" or control
- * characters.
+ * characters; @out->orientation from EXIF (1 when absent).
  *
  * Thread-safe.
  */

@@ -62,6 +62,7 @@ typedef struct
   char *date;   /* "2023-07-14": the date taken, by the camera's clock */
   char *time;   /* "18-05-09" */
   char *camera; /* "Canon EOS R5", safe inside a file name */
+  int orientation; /* EXIF orientation 1..8 (1 when absent) */
 } PpMetadataFields;
 
 GQuark      pp_metadata_error_quark        (void);

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "filters/pp-filter.h"
+#include "image/pp-image-alpha.h"
 #include "pp-test-util.h"
 #include "render/pp-pipeline.h"
 #include "render/pp-plan.h"
@@ -222,6 +223,99 @@ test_rgba_threads_identical (void)
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Writing RGBA where alpha has no place */
+
+/* The alpha-png-to-jpeg case: a 50 % blue band over white is (127,127,255); transparent areas
+ * take the background (never black), opaque ones keep their colour; any background colour. */
+static void
+test_composite (void)
+{
+  g_autoptr (PpImage) src = pp_image_new (3, 1, 4);
+  guint8 *p = PP_IMAGE_ROW (src, 0);
+  static const guint8 pixels[12] = { 0, 0, 255, 128, 0, 0, 0, 0, 200, 0, 0, 255 };
+  PpColor white = PP_COLOR_WHITE, grey = { 100, 120, 140 };
+  g_autoptr (PpImage) on_white = NULL;
+  g_autoptr (PpImage) on_grey = NULL;
+  g_autoptr (PpImage) random = pp_test_image_new (37, 11, 4, 5, 3);
+  g_autoptr (PpImage) random_out = NULL;
+
+  memcpy (p, pixels, sizeof pixels);
+  on_white = pp_image_composite (src, &white);
+  g_assert_cmpint (on_white->channels, ==, 3);
+  g_assert_cmpmem (PP_IMAGE_ROW (on_white, 0), 9,
+                   ((const guint8[]) { 127, 127, 255, 255, 255, 255, 200, 0, 0 }), 9);
+  on_grey = pp_image_composite (src, &grey);
+  g_assert_cmpmem (PP_IMAGE_ROW (on_grey, 0) + 3, 3, ((const guint8[]) { 100, 120, 140 }), 3);
+
+  /* Against the formula in double, everywhere. */
+  random_out = pp_image_composite (random, &grey);
+  for (int y = 0; y < random->height; y++)
+    for (int x = 0; x < random->width; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          const guint8 *in = PP_IMAGE_ROW (random, y) + 4 * x;
+          const guint8 bg[3] = { grey.red, grey.green, grey.blue };
+          double want = (in[c] * in[3] + bg[c] * (255.0 - in[3])) / 255.0;
+
+          g_assert_cmpint (PP_IMAGE_ROW (random_out, y)[3 * x + c], ==, (int) floor (want + 0.5));
+        }
+}
+
+/* The opaque-4channel-to-jpeg kind: alpha all 255 is no transparency at all. */
+static void
+test_opaque_detection (void)
+{
+  g_autoptr (PpImage) rgba = pp_test_image_new (9, 7, 4, 3, 1);
+  g_autoptr (PpImage) rgb = NULL;
+
+  for (int y = 0; y < rgba->height; y++)
+    for (int x = 0; x < rgba->width; x++)
+      PP_IMAGE_ROW (rgba, y)[4 * x + 3] = 255;
+  g_assert_true (pp_image_is_opaque (rgba));
+  rgb = pp_image_drop_alpha (rgba);
+  g_assert_cmpint (rgb->channels, ==, 3);
+  for (int y = 0; y < rgba->height; y++)
+    for (int x = 0; x < rgba->width; x++)
+      g_assert_cmpmem (PP_IMAGE_ROW (rgb, y) + 3 * x, 3, PP_IMAGE_ROW (rgba, y) + 4 * x, 3);
+  /* One pixel of 254 is transparency. */
+  PP_IMAGE_ROW (rgba, 6)[4 * 8 + 3] = 254;
+  g_assert_false (pp_image_is_opaque (rgba));
+  g_assert_true (pp_image_is_opaque (rgb));
+}
+
+static void
+test_color_parse (void)
+{
+  static const struct { const char *text; PpColor color; } good[] = {
+    { "white", { 255, 255, 255 } }, { "#FF8000", { 255, 128, 0 } }, { "#0f8", { 0, 255, 136 } },
+    { " Grey ", { 128, 128, 128 } }, { "rgb(1, 2,3)", { 1, 2, 3 } }, { "black", { 0, 0, 0 } },
+  };
+  static const char *const bad[] = { "", "#12345", "#ggg", "rgb(256,0,0)", "whitish", "rgb(1,2)" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      PpColor c;
+      g_autofree char *text = NULL;
+      PpColor back;
+
+      g_assert_true (pp_color_parse (good[i].text, &c, NULL));
+      g_assert_cmpmem (&c, sizeof c, &good[i].color, sizeof c);
+      text = pp_color_to_string (&c);
+      g_assert_true (pp_color_parse (text, &back, NULL));
+      g_assert_cmpmem (&back, sizeof back, &c, sizeof c);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      PpColor c;
+
+      g_assert_false (pp_color_parse (bad[i], &c, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, "#rrggbb"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -231,5 +325,8 @@ main (int    argc,
   g_test_add_func ("/pp/alpha/opaque-rgba-matches-rgb", test_opaque_rgba_matches_rgb);
   g_test_add_func ("/pp/alpha/no-halo", test_no_halo);
   g_test_add_func ("/pp/alpha/threads-identical", test_rgba_threads_identical);
+  g_test_add_func ("/pp/alpha/composite", test_composite);
+  g_test_add_func ("/pp/alpha/opaque-detection", test_opaque_detection);
+  g_test_add_func ("/pp/alpha/color-parse", test_color_parse);
   return g_test_run ();
 }

@@ -576,6 +576,7 @@ test_fields_from_blobs (void)
   g_assert_cmpstr (fields.date, ==, "2023-07-14");
   g_assert_cmpstr (fields.time, ==, "18-05-09");
   g_assert_cmpstr (fields.camera, ==, "Canon EOS R5"); /* not "Canon Canon EOS R5" */
+  g_assert_cmpint (fields.orientation, ==, 6);
 }
 
 /* Built by the test: EXIF with the given make, model and date (any may be NULL). */
@@ -662,6 +663,7 @@ test_fields_from_file (void)
   g_assert_cmpstr (fields.date, ==, "2013-06-23");
   g_assert_cmpstr (fields.time, ==, "16-49-15");
   g_assert_cmpstr (fields.camera, ==, "Panasonic DMC-GF1");
+  g_assert_cmpint (fields.orientation, ==, 6);
   g_assert_true (pp_metadata_read_file_fields (cat, &fields)); /* no metadata at all */
   g_assert_null (fields.date);
   g_assert_null (fields.camera);

@@ -101,10 +101,18 @@ pp_thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* A gap's main-thread CPU time splits into making frames (from the frame clock's update phase,
+ * where the probe's tick runs, to after-paint: layout, snapshots and, with the cairo renderer
+ * the ui tests use, software drawing) and everything else: Parapix's own work, which the
+ * 16 ms budget is about (tests/ui/pp-ui-budget.h). */
 typedef struct
 {
   gint64 last_cpu_us;
-  gint64 max_busy_us; /* main-thread CPU time within the longest-busy gap */
+  gint64 max_busy_us;     /* main-thread CPU time within the longest-busy gap */
+  gint64 max_own_busy_us; /* the same, frames left out */
+  gint64 frame_start_cpu_us;
+  gint64 frames_in_gap_us;
+  gint64 max_frame_us;    /* main-thread CPU time of the costliest frame */
   gint64 last_timeout_us;
   gint64 max_timeout_gap_us;
   gint64 last_tick_us;
@@ -113,6 +121,8 @@ typedef struct
   guint n_ticks;
   guint timeout_id;
   guint tick_id;
+  gulong after_paint_id;
+  GdkFrameClock *clock;
   GtkWidget *widget;
 } PpStallProbe;
 
@@ -130,12 +140,16 @@ pp_stall_probe_timeout (gpointer data)
     {
       probe->max_timeout_gap_us = MAX (probe->max_timeout_gap_us, now - probe->last_timeout_us);
       probe->max_busy_us = MAX (probe->max_busy_us, cpu - probe->last_cpu_us);
+      probe->max_own_busy_us = MAX (probe->max_own_busy_us,
+                                    cpu - probe->last_cpu_us - probe->frames_in_gap_us);
       if (now - probe->last_timeout_us > 30000 && g_getenv ("PP_STALL_DEBUG"))
-        g_printerr ("gap %.1f ms, main thread busy %.1f ms of it\n",
-                    (now - probe->last_timeout_us) / 1e3, (cpu - probe->last_cpu_us) / 1e3);
+        g_printerr ("gap %.1f ms, main thread busy %.1f ms of it, %.1f ms making frames\n",
+                    (now - probe->last_timeout_us) / 1e3, (cpu - probe->last_cpu_us) / 1e3,
+                    probe->frames_in_gap_us / 1e3);
     }
   probe->last_timeout_us = now;
   probe->last_cpu_us = cpu;
+  probe->frames_in_gap_us = 0;
   probe->n_timeouts++;
   return G_SOURCE_CONTINUE;
 }
@@ -152,7 +166,23 @@ pp_stall_probe_tick (GtkWidget     *widget,
     probe->max_tick_gap_us = MAX (probe->max_tick_gap_us, now - probe->last_tick_us);
   probe->last_tick_us = now;
   probe->n_ticks++;
+  probe->frame_start_cpu_us = pp_thread_cpu_us ();
   return G_SOURCE_CONTINUE;
+}
+
+static void
+pp_stall_probe_after_paint (GdkFrameClock *clock,
+                            gpointer       data)
+{
+  PpStallProbe *probe = data;
+  gint64 frame_us;
+
+  if (probe->frame_start_cpu_us == 0)
+    return;
+  frame_us = pp_thread_cpu_us () - probe->frame_start_cpu_us;
+  probe->frame_start_cpu_us = 0;
+  probe->frames_in_gap_us += frame_us;
+  probe->max_frame_us = MAX (probe->max_frame_us, frame_us);
 }
 
 static inline void
@@ -164,6 +194,10 @@ pp_stall_probe_start (PpStallProbe *probe,
   probe->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 5, pp_stall_probe_timeout, probe,
                                           NULL);
   probe->tick_id = gtk_widget_add_tick_callback (widget, pp_stall_probe_tick, probe, NULL);
+  probe->clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (probe->clock);
+  probe->after_paint_id = g_signal_connect (probe->clock, "after-paint",
+                                            G_CALLBACK (pp_stall_probe_after_paint), probe);
 }
 
 static inline void
@@ -173,4 +207,53 @@ pp_stall_probe_stop (PpStallProbe *probe)
   if (probe->tick_id != 0)
     gtk_widget_remove_tick_callback (probe->widget, probe->tick_id);
   probe->tick_id = 0;
+  g_clear_signal_handler (&probe->after_paint_id, probe->clock);
+}
+
+static int
+pp_compare_gint64 (gconstpointer a,
+                   gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Main-thread CPU time of drawing the whole of @widget's window from scratch with its renderer
+ * (the median of 5): what a frame costs this renderer on this machine, to read the frame
+ * figures against. Partial redraws cost less; a frame that costs much more draws something
+ * much larger than the window (an unscaled 12-megapixel texture). */
+static inline gint64
+pp_test_full_frame_us (GtkWidget *widget)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (root));
+  int width = gtk_widget_get_width (root), height = gtk_widget_get_height (root);
+  gint64 frames[5];
+
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+    {
+      g_autoptr (GskRenderNode) node = NULL;
+      g_autoptr (GdkTexture) texture = NULL;
+      gint64 cpu = 0;
+
+      /* A widget paintable is empty while its widget waits for a relayout: try again. */
+      for (guint attempt = 0; node == NULL; attempt++)
+        {
+          g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (root);
+          GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+          g_assert_cmpuint (attempt, <, 200);
+          if (attempt > 0)
+            pp_test_run_for (10);
+          cpu = pp_thread_cpu_us ();
+          gdk_paintable_snapshot (paintable, snapshot, width, height);
+          node = gtk_snapshot_free_to_node (snapshot);
+        }
+      texture = gsk_renderer_render_texture (renderer, node,
+                                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+      frames[i] = pp_thread_cpu_us () - cpu;
+    }
+  qsort (frames, G_N_ELEMENTS (frames), sizeof frames[0], pp_compare_gint64);
+  return frames[G_N_ELEMENTS (frames) / 2];
 }

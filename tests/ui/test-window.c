@@ -2,13 +2,19 @@
  *
  * The real window driven through its actions under Xvfb: open the sample folder, build a chain,
  * preview, run serially then in parallel, Compare; check the progress bar, the timings table
- * and the outputs; and on a folder of 12-megapixel JPEGs, measure the longest main-loop stall
- * during a batch. Screenshots of each state go to $G_TEST_BUILDDIR/screenshots.
+ * and the outputs; and on a folder of 12-megapixel JPEGs, hold the main loop to the
+ * responsiveness budget (tests/ui/pp-ui-budget.h) during a Compare and while browsing during a
+ * Process, and the preview asked for meanwhile to arrive in time. Screenshots of each state go
+ * to $G_TEST_BUILDDIR/screenshots.
  */
 #include "config.h"
 
+#include <malloc.h>
+
 #include "batch/pp-batch.h"
 #include "render/pp-presets.h"
+#include "render/pp-scheduler.h"
+#include "pp-ui-budget.h"
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
@@ -643,6 +649,20 @@ make_big_jpegs (const char *dir,
     }
 }
 
+/* Keeps the worst of each figure of @from in @into. */
+static void
+merge_probe (PpStallProbe       *into,
+             const PpStallProbe *from)
+{
+  into->max_timeout_gap_us = MAX (into->max_timeout_gap_us, from->max_timeout_gap_us);
+  into->max_tick_gap_us = MAX (into->max_tick_gap_us, from->max_tick_gap_us);
+  into->max_busy_us = MAX (into->max_busy_us, from->max_busy_us);
+  into->max_own_busy_us = MAX (into->max_own_busy_us, from->max_own_busy_us);
+  into->max_frame_us = MAX (into->max_frame_us, from->max_frame_us);
+  into->n_timeouts += from->n_timeouts;
+  into->n_ticks += from->n_ticks;
+}
+
 static void
 test_stall (Fixture       *fixture,
             gconstpointer  data)
@@ -653,12 +673,16 @@ test_stall (Fixture       *fixture,
   g_autofree char *report = NULL;
   g_autofree char *loadavg = NULL;
   const char *builddir = g_getenv ("G_TEST_BUILDDIR");
-  PpStallProbe probe, batch_probe = { 0 };
+  PpStallProbe probe, idle, batch_probe = { 0 };
   gboolean shot = FALSE;
   guint n_files = 8;
-  gint64 start, idle_gap_us, rendered_during_run = 0;
+  gint64 start, full_frame_us, selected_at, rendered_at = 0;
   guint renders_before = 0;
 
+  /* meson sets MALLOC_PERTURB_ for tests: glibc then fills every block it hands out or takes
+   * back, 48 MB at a time for these images, on whichever thread frees it. Users do not run
+   * with it; the budget is about what they get. */
+  mallopt (M_PERTURB, 0);
   make_big_jpegs (big, n_files);
   g_settings_set_string (fixture->settings, "output-format", "jpeg");
   open_folder (fixture, big, n_files);
@@ -670,12 +694,13 @@ test_stall (Fixture       *fixture,
   PP_WAIT_UNTIL (pp_thumbnail_grid_get_n_thumbnails (window->thumbnail_grid) == n_files, 60);
   pp_test_screenshot (GTK_WIDGET (window), "main");
 
-  /* The same probe with nothing running, for scale: on a shared machine the main thread also
-   * waits for other processes. */
-  pp_stall_probe_start (&probe, GTK_WIDGET (window));
+  /* For scale: what one whole frame of this window costs this renderer on this machine, and
+   * the probe with nothing running (on a shared machine the main thread also waits for other
+   * processes). */
+  full_frame_us = pp_test_full_frame_us (GTK_WIDGET (window));
+  pp_stall_probe_start (&idle, GTK_WIDGET (window));
   pp_test_run_for (2000);
-  pp_stall_probe_stop (&probe);
-  idle_gap_us = probe.max_timeout_gap_us;
+  pp_stall_probe_stop (&idle);
 
   /* Measure over the whole Compare, a serial run then a parallel one, untouched (so the
    * comparison stays fair); the probe pauses for the screenshot, which renders on this thread. */
@@ -688,7 +713,7 @@ test_stall (Fixture       *fixture,
       if (!shot && parallel_done (window) >= 3)
         {
           pp_stall_probe_stop (&probe);
-          batch_probe = probe;
+          merge_probe (&batch_probe, &probe);
           pp_test_screenshot (GTK_WIDGET (window), "batch");
           shot = TRUE;
           pp_stall_probe_start (&probe, GTK_WIDGET (window));
@@ -697,10 +722,7 @@ test_stall (Fixture       *fixture,
     }
   pp_stall_probe_stop (&probe);
   g_assert_true (shot);
-  batch_probe.max_timeout_gap_us = MAX (batch_probe.max_timeout_gap_us, probe.max_timeout_gap_us);
-  batch_probe.max_tick_gap_us = MAX (batch_probe.max_tick_gap_us, probe.max_tick_gap_us);
-  batch_probe.max_busy_us = MAX (batch_probe.max_busy_us, probe.max_busy_us);
-  batch_probe.n_timeouts += probe.n_timeouts;
+  merge_probe (&batch_probe, &probe);
   /* The probe really ran through the batch. */
   g_assert_cmpuint (batch_probe.n_timeouts, >, 20);
   g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 2);
@@ -716,40 +738,54 @@ test_stall (Fixture       *fixture,
   pp_stall_probe_start (&probe, GTK_WIDGET (window));
   activate (GTK_WIDGET (window), "win.process", NULL);
   PP_WAIT_UNTIL (parallel_done (window) >= 1 || !_pp_window_is_running (window), 120);
+  g_assert_true (_pp_window_is_running (window));
   renders_before = pp_preview_get_n_renders (window->preview);
+  selected_at = g_get_monotonic_time ();
   pp_thumbnail_grid_select (window->thumbnail_grid, 3);
   while (_pp_window_is_running (window))
     {
       pp_test_iterate ();
-      if (rendered_during_run == 0 && pp_preview_get_n_renders (window->preview) > renders_before)
-        rendered_during_run = g_get_monotonic_time ();
+      if (rendered_at == 0 && pp_preview_get_n_renders (window->preview) > renders_before)
+        rendered_at = g_get_monotonic_time ();
     }
   pp_stall_probe_stop (&probe);
   g_test_message ("preview of another image during the run: %s",
-                  rendered_during_run ? "rendered before the run ended" : "after the run");
+                  rendered_at ? "rendered before the run ended" : "after the run");
   PP_WAIT_UNTIL (pp_preview_get_n_renders (window->preview) > renders_before, 60);
 
   if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
     *strchr (loadavg, ' ') = '\0';
   else
     loadavg = g_strdup ("unknown");
-  report = g_strdup_printf ("longest main-loop stall during a Compare of %u 12-megapixel JPEGs "
-                            "(serial, then parallel on 2 threads): %.1f ms between 5 ms timeouts, "
-                            "%.1f ms between frame-clock ticks, main thread busy at most %.1f ms "
-                            "of a gap; during a Process while browsing to another image: %.1f ms "
-                            "(busy %.1f ms); idle baseline %.1f ms (load average %s, renderer "
-                            "%s)\n",
-                            n_files, batch_probe.max_timeout_gap_us / 1e3,
-                            batch_probe.max_tick_gap_us / 1e3, batch_probe.max_busy_us / 1e3,
-                            probe.max_timeout_gap_us / 1e3, probe.max_busy_us / 1e3,
-                            idle_gap_us / 1e3, loadavg,
-                            G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
+  report = g_strdup_printf (
+    "during a Compare of %u 12-megapixel JPEGs (serial, then parallel on 2 threads): longest "
+    "gap %.1f ms between 5 ms timeouts, %.1f ms between frame-clock ticks; main thread busy at "
+    "most %.1f ms of a gap, %.1f ms of it its own work outside frames; costliest frame %.1f ms\n"
+    "during a Process while browsing to another image: longest gap %.1f ms, %.1f ms between "
+    "ticks; busy %.1f ms, own work %.1f ms; costliest frame %.1f ms; the preview rendered %.0f "
+    "ms after the click%s\n"
+    "for scale: one whole frame of the window %.1f ms; idle: longest gap %.1f ms, busy %.1f ms "
+    "(load average %s, renderer %s)\n",
+    n_files, batch_probe.max_timeout_gap_us / 1e3, batch_probe.max_tick_gap_us / 1e3,
+    batch_probe.max_busy_us / 1e3, batch_probe.max_own_busy_us / 1e3,
+    batch_probe.max_frame_us / 1e3, probe.max_timeout_gap_us / 1e3,
+    probe.max_tick_gap_us / 1e3, probe.max_busy_us / 1e3, probe.max_own_busy_us / 1e3,
+    probe.max_frame_us / 1e3, rendered_at ? (rendered_at - selected_at) / 1e3 : -1.0,
+    rendered_at ? "" : " (only after the run ended)", full_frame_us / 1e3,
+    idle.max_timeout_gap_us / 1e3, idle.max_busy_us / 1e3, loadavg,
+    G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_test_message ("%s", report);
   report_path = g_build_filename (builddir ? builddir : ".", "stall.txt", NULL);
   g_file_set_contents (report_path, report, -1, NULL);
-  /* Not a speed assertion: a batch that ran on the main thread would stall for whole seconds. */
-  g_assert_cmpint (batch_probe.max_timeout_gap_us, <, 500 * 1000);
-  g_assert_cmpint (probe.max_timeout_gap_us, <, 500 * 1000);
+
+  /* The budget, tests/ui/pp-ui-budget.h. */
+  pp_budget_assert (&batch_probe, "during a Compare", full_frame_us);
+  pp_budget_assert (&probe, "during a Process while browsing", full_frame_us);
+  if (rendered_at == 0)
+    g_error ("the preview of another image only came after the run ended");
+  if (rendered_at - selected_at > PP_BUDGET_PREVIEW_US)
+    g_error ("the preview of another image took %.1f s during a run, over %.0f s",
+             (rendered_at - selected_at) / 1e6, PP_BUDGET_PREVIEW_US / 1e6);
 }
 
 int
@@ -764,6 +800,9 @@ main (int    argc,
   g_setenv ("XDG_CACHE_HOME", home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* As the application does at startup (app/pp-application.c), before the pool has threads:
+   * workers yield to the main thread, which is what the stall test measures. */
+  pp_scheduler_set_worker_niceness (5);
 
   g_test_add ("/pp/ui/window/workflow", Fixture, NULL, fixture_set_up, test_workflow,
               fixture_tear_down);
