@@ -34,11 +34,7 @@ main (int    argc,
 
 #ifdef PP_WITH_GUI
   if (have_display ())
-    {
-      g_autoptr (PpApplication) app = pp_application_new ();
-
-      return g_application_run (G_APPLICATION (app), argc, argv);
-    }
+    return pp_application_main (argc, argv);
 #endif
   return pp_cli_run (argc, argv);
 }

@@ -126,6 +126,55 @@ pp_application_init (PpApplication *self)
 {
 }
 
+/* The window keeps its settings (output, threads, window size) in GSettings, which aborts the
+ * whole process on a schema it cannot find: say what to do instead. */
+static gboolean
+check_settings_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    return TRUE;
+  g_printerr ("parapix: the window cannot start: its settings schema (%s) is not installed.\n"
+              "  From a build tree, start it with “meson devenv -C build parapix” (or tools/demo),\n"
+              "  or point GSETTINGS_SCHEMA_DIR at build/data; otherwise install Parapix.\n"
+              "  The command line (parapix --batch DIR --pipeline SPEC) needs no schema.\n",
+              APP_ID);
+  return FALSE;
+}
+
+/**
+ * pp_application_main:
+ * @argc: as main() got it
+ * @argv: as main() got it
+ *
+ * Runs the window (a single instance: a second launch hands its files to the first). Main
+ * thread. Checks first that the settings schema is installed, and explains how to start Parapix
+ * when it is not, instead of GLib's abort.
+ *
+ * Returns: the exit status: 0, or 1 when the window could not start
+ */
+int
+pp_application_main (int    argc,
+                     char **argv)
+{
+  g_autoptr (PpApplication) app = NULL;
+
+  if (!check_settings_schema ())
+    return 1;
+  app = pp_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
+
+/**
+ * pp_application_new:
+ *
+ * Returns: (transfer full): the application; run it with g_application_run(), or use
+ *   pp_application_main()
+ */
 PpApplication *
 pp_application_new (void)
 {

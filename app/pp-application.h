@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 #define PP_TYPE_APPLICATION (pp_application_get_type ())
 G_DECLARE_FINAL_TYPE (PpApplication, pp_application, PP, APPLICATION, AdwApplication)
 
-PpApplication *pp_application_new (void);
+PpApplication *pp_application_new  (void);
+int            pp_application_main (int    argc,
+                                    char **argv);
 
 G_END_DECLS

@@ -21,10 +21,12 @@
 
 #include <glib/gstdio.h>
 
+#include <gobject/gvaluecollector.h>
+
 #include "batch/pp-file-list.h"
 #include "batch/pp-shard.h"
-#include "filters/pp-filter.h"
 #include "batch/pp-sweep.h"
+#include "filters/pp-filter.h"
 #include "pp-cli-private.h"
 #include "render/pp-presets.h"
 #include "render/pp-scheduler.h"
@@ -230,6 +232,24 @@ batch_property (const char *property)
   return pspec;
 }
 
+/* Sets the value a PpBatch property will get, given as to g_object_set() (copied). */
+static void
+set_batch_property (PpCliOptions *options,
+                    const char   *property,
+                    ...)
+{
+  GParamSpec *pspec = batch_property (property);
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autofree char *collect_error = NULL;
+  va_list args;
+
+  va_start (args, property);
+  G_VALUE_COLLECT_INIT (&value, pspec->value_type, args, 0, &collect_error);
+  va_end (args);
+  g_assert (collect_error == NULL);
+  set_batch_value (options, property, &value);
+}
+
 /* "a, b or c" from an enum's nicks, for messages. */
 static char *
 enum_nicks (GType type)
@@ -361,14 +381,11 @@ set_pipeline (PpCliOptions *options,
               const char   *spec,
               GError      **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
-  PpPipeline *pipeline = pp_pipeline_new_from_spec (spec, error);
+  g_autoptr (PpPipeline) pipeline = pp_pipeline_new_from_spec (spec, error);
 
   if (pipeline == NULL)
     return FALSE;
-  g_value_init (&value, PP_TYPE_PIPELINE);
-  g_value_take_object (&value, pipeline);
-  set_batch_value (options, "pipeline", &value);
+  set_batch_property (options, "pipeline", pipeline);
   return TRUE;
 }
 
@@ -419,7 +436,6 @@ parse_threads (const CliOption *option,
                const char      *text,
                GError         **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
   guint threads;
 
   if (g_str_equal (text, "auto"))
@@ -433,9 +449,7 @@ parse_threads (const CliOption *option,
     return bad_value (error, "expected auto or a whole number from 1 to %d, got “%s”",
                       PP_SCHEDULER_MAX_THREADS, text);
   options->threads_auto = FALSE;
-  g_value_init (&value, G_TYPE_UINT);
-  g_value_set_uint (&value, threads);
-  set_batch_value (options, "threads", &value);
+  set_batch_property (options, "threads", threads);
   options->threads_source = "option";
   return TRUE;
 }
@@ -448,22 +462,16 @@ parse_files_from (const CliOption *option,
                   const char      *text,
                   GError         **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *base = options->input != NULL ? g_canonicalize_filename (options->input, NULL)
                                                  : NULL;
-  GStrv paths = pp_file_list_read_path (text, base, NULL, NULL, &local_error);
+  g_auto (GStrv) paths = pp_file_list_read_path (text, base, NULL, NULL, &local_error);
 
   if (paths == NULL)
     return bad_value (error, "%s", local_error->message);
   if (paths[0] == NULL)
-    {
-      g_strfreev (paths);
-      return bad_value (error, "the list “%s” names no files", text);
-    }
-  g_value_init (&value, G_TYPE_STRV);
-  g_value_take_boxed (&value, paths);
-  set_batch_value (options, "files", &value);
+    return bad_value (error, "the list “%s” names no files", text);
+  set_batch_property (options, "files", paths);
   return TRUE;
 }
 
@@ -473,7 +481,6 @@ parse_format (const CliOption *option,
               const char      *text,
               GError         **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
   PpFormat format;
   int nick_value;
 
@@ -484,9 +491,7 @@ parse_format (const CliOption *option,
     return parse_enum (PP_TYPE_FORMAT, text, &nick_value, error);
   if (format != PP_FORMAT_SAME && !pp_format_can_save (format))
     return bad_value (error, "this system cannot write %s files", text);
-  g_value_init (&value, PP_TYPE_FORMAT);
-  g_value_set_enum (&value, format);
-  set_batch_value (options, "format", &value);
+  set_batch_property (options, "format", format);
   return TRUE;
 }
 
@@ -498,8 +503,6 @@ parse_shard (const CliOption *option,
              const char      *text,
              GError         **error)
 {
-  g_auto (GValue) index = G_VALUE_INIT;
-  g_auto (GValue) count = G_VALUE_INIT;
   g_autoptr (GError) local_error = NULL;
   PpShard shard;
 
@@ -515,12 +518,8 @@ parse_shard (const CliOption *option,
       return bad_value (error, "%s", message);
     }
   options->shard = shard;
-  g_value_init (&index, G_TYPE_UINT);
-  g_value_set_uint (&index, shard.index);
-  g_value_init (&count, G_TYPE_UINT);
-  g_value_set_uint (&count, shard.count);
-  set_batch_value (options, "shard-count", &count);
-  set_batch_value (options, "shard-index", &index);
+  set_batch_property (options, "shard-count", shard.count);
+  set_batch_property (options, "shard-index", shard.index);
   return TRUE;
 }
 
@@ -530,15 +529,12 @@ parse_max_megapixels (const CliOption *option,
                       const char      *text,
                       GError         **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
   char *end = NULL;
   double megapixels = g_ascii_strtod (text, &end);
 
   if (end == text || *end != '\0' || !(megapixels >= 0) || megapixels > 1e6)
     return bad_value (error, "expected a number of megapixels (0 for no limit), got “%s”", text);
-  g_value_init (&value, G_TYPE_DOUBLE);
-  g_value_set_double (&value, megapixels);
-  set_batch_value (options, "max-megapixels", &value);
+  set_batch_property (options, "max-megapixels", megapixels);
   return TRUE;
 }
 
@@ -657,16 +653,13 @@ check_values (PpCliOptions       *options,
 static void
 set_default_threads (PpCliOptions *options)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
-
   pp_cpu_budget_query (&options->budget);
   if (options->mode == PP_CLI_MODE_SERIAL)
     options->threads_source = "serial";
   if (get_batch_value (options, "threads") != NULL)
     return;
-  g_value_init (&value, G_TYPE_UINT);
-  g_value_set_uint (&value, MIN (options->budget.count, PP_SCHEDULER_MAX_THREADS));
-  set_batch_value (options, "threads", &value);
+  set_batch_property (options, "threads",
+                      (guint) MIN (options->budget.count, PP_SCHEDULER_MAX_THREADS));
   if (options->threads_source == NULL)
     options->threads_source = pp_cpu_budget_source_to_string (options->budget.source);
 }

@@ -185,7 +185,7 @@ _pp_window_configure_batch (PpWindow   *self,
                                  !g_settings_get_boolean (self->settings, "apply-orientation"));
   pp_batch_set_pipeline (batch, self->pipeline);
   pp_batch_set_mode (batch, mode);
-  pp_batch_set_threads (batch, _pp_window_get_threads (self));
+  pp_batch_set_threads (batch, _pp_window_threads_for_batch (self));
 }
 
 /* Progress */
@@ -299,6 +299,7 @@ _pp_window_finish (PpWindow   *self,
   state->phase = PP_WINDOW_PHASE_IDLE;
   disconnect_progress (state);
   g_clear_object (&state->cancellable);
+  g_clear_pointer (&state->choice, pp_threads_choice_free);
   _pp_window_update_batch_actions (self);
   /* The bar stays: it now tells how the run ended (or, without a message, what is ready). */
   if (message == NULL)
@@ -374,6 +375,12 @@ _pp_window_summary (PpWindow *self,
                             pp_run_get_threads (run) == 1 ? "" : "s");
   if (totals.n_failed > 0)
     g_string_append_printf (text, " · %u failed", totals.n_failed);
+  {
+    g_autofree char *outcome = _pp_window_threads_outcome (self, run);
+
+    if (outcome != NULL)
+      g_string_append (text, outcome);
+  }
   return g_string_free (text, FALSE);
 }
 
@@ -458,6 +465,7 @@ _pp_window_follow_batch (PpWindow *self,
       g_set_object (&state->run, run);
       /* Selects it, and the timeline follows the selection. */
       pp_timings_view_add_run (self->timings_view, run, state->work);
+      _pp_window_threads_note_run (self, run);
     }
   _pp_window_update_batch_actions (self);
 }
@@ -510,6 +518,10 @@ _pp_window_begin (PpWindow *self,
       ask_for_output_folder (self, error->message);
       return FALSE;
     }
+  /* Automatic: choose the count first (pp-window-threads.c), which begins again with it. */
+  if (state->choice == NULL && _pp_window_get_automatic (self) &&
+      (compare || _pp_window_get_parallel (self)))
+    return _pp_window_choose_threads (self, compare);
   g_set_object (&state->output_folder, output);
   g_free (state->work);
   state->work = describe_work (self);
@@ -720,6 +732,7 @@ _pp_window_dispose_batch (PpWindow *self)
   g_clear_object (&state->batch);
   g_clear_object (&state->run);
   g_clear_object (&state->compare);
+  g_clear_pointer (&state->choice, pp_threads_choice_free);
   g_clear_object (&state->output_folder);
   g_clear_object (&state->failures);
   g_clear_pointer (&state->work, g_free);

@@ -174,6 +174,34 @@ _pp_window_compare_phase_label (PpWindow *self)
   return *phase != '\0' ? g_strconcat (phase, " · ", NULL) : g_strdup ("");
 }
 
+/* The Scaling page sweeps what Process would run: the open folder, chain and output settings
+ * (its runs write into a scratch folder of the sweep's own). */
+static PpBatch *
+on_scaling_request_batch (PpScalingView *view,
+                          PpWindow      *self)
+{
+  g_autoptr (GFile) scratch = g_file_new_for_path (g_get_tmp_dir ());
+  PpBatch *batch;
+
+  if (self->folder == NULL && self->files == NULL)
+    return NULL;
+  batch = pp_batch_new ();
+  _pp_window_configure_batch (self, batch, scratch, PP_BATCH_MODE_PARALLEL);
+  return batch;
+}
+
+/**
+ * _pp_window_init_scaling:
+ *
+ * Connects the Scaling page to the window's folder and settings. Main thread, from init.
+ */
+void
+_pp_window_init_scaling (PpWindow *self)
+{
+  g_signal_connect_object (self->scaling_view, "request-batch",
+                           G_CALLBACK (on_scaling_request_batch), self, 0);
+}
+
 static void
 compare_action (GtkWidget  *widget,
                 const char *action_name,

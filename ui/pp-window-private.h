@@ -6,10 +6,12 @@
  */
 #pragma once
 
+#include "batch/pp-auto-threads.h"
 #include "batch/pp-batch.h"
 #include "batch/pp-compare.h"
 #include "pp-chain-editor.h"
 #include "pp-preview.h"
+#include "pp-scaling-view.h"
 #include "pp-thumbnail-grid.h"
 #include "pp-timeline.h"
 #include "pp-timings-view.h"
@@ -22,6 +24,7 @@ typedef enum
   PP_WINDOW_PHASE_IDLE,
   PP_WINDOW_PHASE_SINGLE,           /* Process */
   PP_WINDOW_PHASE_COMPARE,          /* Compare: PpCompare knows its own phase */
+  PP_WINDOW_PHASE_CHOOSING,         /* Automatic: choosing the thread count first */
 } PpWindowPhase;
 
 /* The batch in progress, or the last one: owned by pp-window-batch.c; pp-window-compare.c
@@ -35,6 +38,7 @@ typedef struct
   PpRun *run;
   PpWindowPhase phase;
   PpCompare *compare;     /* Compare: the engine (pp-window-compare.c) */
+  PpThreadsChoice *choice; /* Automatic: the count chosen for this Process or Compare */
   GFile *output_folder;   /* of the current run */
   char *work;             /* what the timings view compares runs by */
   char *open_uri;         /* the toast's "Open Folder" */
@@ -83,9 +87,11 @@ struct _PpWindow
   GtkToggleButton *serial_button;
   GtkToggleButton *sidebar_button;
   AdwStatusPage *status_page;
+  PpScalingView *scaling_view;
   AdwViewSwitcherTitle *switcher_title;
   GtkAdjustment *threads_adjustment;
   GtkSpinButton *threads_spin;
+  GtkSpinButton *threads_spin_narrow;
   PpThumbnailGrid *thumbnail_grid;
   PpTimeline *timeline;
   GtkLabel *timeline_title;
@@ -141,10 +147,23 @@ void     _pp_window_finish           (PpWindow       *self,
 char    *_pp_window_summary          (PpWindow       *self,
                                       PpRun          *run);
 
+/* pp-window-threads.c */
+gboolean    _pp_window_get_automatic      (PpWindow      *self);
+void        _pp_window_init_threads       (PpWindow      *self,
+                                           GtkSpinButton **spins);
+gboolean    _pp_window_choose_threads     (PpWindow      *self,
+                                           gboolean       compare);
+guint       _pp_window_threads_for_batch  (PpWindow      *self);
+void        _pp_window_threads_note_run   (PpWindow      *self,
+                                           PpRun         *run);
+char       *_pp_window_threads_outcome    (PpWindow      *self,
+                                           PpRun         *run);
+
 /* pp-window-compare.c */
 void        _pp_window_class_init_compare (GtkWidgetClass *widget_class);
 gboolean    _pp_window_compare_start      (PpWindow      *self,
                                            GFile         *output);
 char       *_pp_window_compare_phase_label (PpWindow     *self);
+void        _pp_window_init_scaling       (PpWindow      *self);
 
 G_END_DECLS

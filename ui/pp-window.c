@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "batch/pp-machine.h"
 #include "render/pp-scheduler.h"
 #include "pp-ui-resources.h"
 #include "pp-ui-util.h"
@@ -26,10 +27,14 @@ _pp_window_toast (PpWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* The spin buttons' count; with "Automatic" (0), what the preview uses: the CPU budget (a
+ * batch asks pp-window-threads.c for its own count). */
 guint
 _pp_window_get_threads (PpWindow *self)
 {
-  return (guint) gtk_adjustment_get_value (self->threads_adjustment);
+  guint threads = (guint) gtk_adjustment_get_value (self->threads_adjustment);
+
+  return threads > 0 ? threads : pp_machine_get_cpu_budget (NULL);
 }
 
 gboolean
@@ -344,6 +349,7 @@ pp_window_class_init (PpWindowClass *klass)
 
   g_type_ensure (PP_TYPE_CHAIN_EDITOR);
   g_type_ensure (PP_TYPE_PREVIEW);
+  g_type_ensure (PP_TYPE_SCALING_VIEW);
   g_type_ensure (PP_TYPE_THUMBNAIL_GRID);
   g_type_ensure (PP_TYPE_TIMELINE);
   g_type_ensure (PP_TYPE_TIMINGS_VIEW);
@@ -382,12 +388,14 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, run_menu_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, run_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, scaling_view);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, serial_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_spin);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, threads_spin_narrow);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, thumbnail_grid);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, timeline_title);
@@ -433,9 +441,11 @@ pp_window_init (PpWindow *self)
   pp_preview_set_pipeline (self->preview, self->pipeline);
 
   gtk_adjustment_set_upper (self->threads_adjustment, n_cpus);
+  _pp_window_init_threads (self, (GtkSpinButton *[]) { self->threads_spin,
+                                                       self->threads_spin_narrow, NULL });
+  /* 0 is "Automatic", the default. */
   threads = g_settings_get_uint (self->settings, "threads");
-  gtk_adjustment_set_value (self->threads_adjustment,
-                            threads == 0 ? n_cpus : MIN (threads, n_cpus));
+  gtk_adjustment_set_value (self->threads_adjustment, MIN (threads, n_cpus));
   if (g_settings_get_boolean (self->settings, "parallel"))
     gtk_toggle_button_set_active (self->parallel_button, TRUE);
   else
@@ -444,6 +454,7 @@ pp_window_init (PpWindow *self)
   g_signal_connect_swapped (self->threads_adjustment, "value-changed",
                             G_CALLBACK (on_threads_changed), self);
   update_preview_threads (self);
+  _pp_window_init_scaling (self);
 
   /* Tabular digits, so counters and timings do not wobble as they change. */
   {

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "batch/pp-auto-threads.h"
+#include "batch/pp-json-private.h"
 #include "batch/pp-machine.h"
 #include "batch/pp-measure.h"
 #include "batch/pp-sweep.h"
@@ -199,27 +200,18 @@ pp_threads_choice_to_json (const PpThreadsChoice *choice)
   g_return_val_if_fail (choice != NULL, NULL);
 
   json_builder_begin_object (b);
-#define INT(name, value) json_builder_set_member_name (b, name); \
-  json_builder_add_int_value (b, (gint64) (value))
-#define DOUBLE(name, value) json_builder_set_member_name (b, name); \
-  json_builder_add_double_value (b, value)
-#define STRING(name, value) json_builder_set_member_name (b, name); \
-  json_builder_add_string_value (b, (value) != NULL ? (value) : "")
-  INT ("threads", choice->threads);
-  INT ("cpu_budget", choice->cpu_budget);
-  STRING ("cpu_source", choice->cpu_how);
-  INT ("memory_budget_bytes", choice->memory_budget);
-  STRING ("memory_source", choice->memory_how);
-  INT ("bytes_per_worker", choice->bytes_per_worker);
-  INT ("memory_cap", choice->memory_cap);
-  INT ("calibrated_best", choice->calibrated_best);
-  DOUBLE ("calibration_s", choice->calibration_s);
-  STRING ("explanation", choice->explanation);
-  DOUBLE ("predicted_serial_s", choice->predicted_serial_s);
-  DOUBLE ("predicted_s", choice->predicted_s);
-#undef INT
-#undef DOUBLE
-#undef STRING
+  _pp_json_add_int (b, "threads", choice->threads);
+  _pp_json_add_int (b, "cpu_budget", choice->cpu_budget);
+  _pp_json_add_string (b, "cpu_source", choice->cpu_how != NULL ? choice->cpu_how : "");
+  _pp_json_add_int (b, "memory_budget_bytes", choice->memory_budget);
+  _pp_json_add_string (b, "memory_source", choice->memory_how != NULL ? choice->memory_how : "");
+  _pp_json_add_int (b, "bytes_per_worker", choice->bytes_per_worker);
+  _pp_json_add_int (b, "memory_cap", choice->memory_cap);
+  _pp_json_add_int (b, "calibrated_best", choice->calibrated_best);
+  _pp_json_add_double (b, "calibration_s", choice->calibration_s);
+  _pp_json_add_string (b, "explanation", choice->explanation != NULL ? choice->explanation : "");
+  _pp_json_add_double (b, "predicted_serial_s", choice->predicted_serial_s);
+  _pp_json_add_double (b, "predicted_s", choice->predicted_s);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -452,11 +452,95 @@ earlier_output_of (const Entry *entry,
   return plain != NULL ? g_hash_table_lookup (desired_by_output, plain) : NULL;
 }
 
-/* Decides @file's output name and what to do if it exists. With @name_only (a file of another
- * shard) only the batch's own claims count, not the output folder: every shard then names
- * every file as one run over the whole list would, whatever the other shards have written so
- * far. An existing output that an earlier attempt of this batch wrote for this very input
- * (@journal, with --resume) is replaced rather than renamed around. */
+static void
+skip_file (PpBatchFile *file,
+           char        *reason)
+{
+  file->decided = TRUE;
+  file->pre_status = PP_FILE_STATUS_SKIPPED;
+  file->reason = reason;
+}
+
+static void
+next_candidate (char      **candidate,
+                const char *desired,
+                guint       k)
+{
+  g_free (*candidate);
+  *candidate = with_counter (desired, k);
+}
+
+/* The collision policy for @desired: it, or "name (k).ext" for the first free k, or overwrite,
+ * or skip (@file decided; the name is still returned, and claimed). Never an output this batch
+ * already claimed, never an input (unless in-place, and then only the file's own input). With
+ * @name_only (a file of another shard) only the batch's own claims count, not the output
+ * folder: every shard then names every file as one run over the whole list would, whatever the
+ * other shards have written so far. An existing output that an earlier attempt of this batch
+ * wrote for this very input (@journal, with --resume) is replaced rather than renamed around. */
+static char *
+resolve_collision (const PpBatchConfig *config,
+                   const Entry         *entry,
+                   PpBatchFile         *file,
+                   const char          *desired,
+                   GHashTable          *claimed,
+                   GHashTable          *input_ids,
+                   PpBatchJournal      *journal,
+                   gboolean             name_only)
+{
+  g_autofree char *candidate = g_strdup (desired);
+
+  for (guint k = 1;; k++)
+    {
+      FileId existing;
+      gboolean exists;
+
+      if (g_hash_table_contains (claimed, candidate))
+        {
+          if (config->collision == PP_COLLISION_SKIP)
+            {
+              skip_file (file, g_strdup_printf ("another input of this batch is also written "
+                                                "to “%s”", candidate));
+              break;
+            }
+          /* Even with overwrite, never replace what this batch itself wrote. */
+          next_candidate (&candidate, desired, k);
+          continue;
+        }
+      exists = !name_only && (g_file_test (candidate, G_FILE_TEST_EXISTS)
+                              || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK));
+      if (exists && input_ids_contain (input_ids, candidate, &existing))
+        {
+          if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
+            file->overwrite = TRUE;
+          else if (config->collision == PP_COLLISION_RENAME)
+            {
+              next_candidate (&candidate, desired, k);
+              continue;
+            }
+          else
+            skip_file (file, g_strdup_printf ("the output “%s” is an input file; inputs are "
+                                              "never replaced (unless --in-place)", candidate));
+          break;
+        }
+      if (exists && _pp_batch_journal_owns (journal, entry->input.path, candidate))
+        file->overwrite = TRUE;
+      else if (exists && config->collision == PP_COLLISION_RENAME)
+        {
+          next_candidate (&candidate, desired, k);
+          continue;
+        }
+      else if (exists && config->collision == PP_COLLISION_SKIP)
+        skip_file (file, g_strdup_printf ("“%s” already exists", candidate));
+      else if (exists)
+        file->overwrite = TRUE;
+      break;
+    }
+  return g_steal_pointer (&candidate);
+}
+
+/* Decides @file's output name, or that it fails or is skipped, and claims the name; @journal
+ * and @name_only as for resolve_collision(). With @desired_by_output (in-place runs), the
+ * outputs of earlier runs among the inputs are skipped. */
 static void
 decide_output (const PpBatchConfig *config,
                const Entry         *entry,
@@ -468,7 +552,6 @@ decide_output (const PpBatchConfig *config,
                GHashTable          *desired_by_output)
 {
   g_autofree char *desired = NULL;
-  g_autofree char *candidate = NULL;
   const char *made_from;
 
   if (entry->missing)
@@ -483,82 +566,15 @@ decide_output (const PpBatchConfig *config,
     {
       g_autofree char *source = g_path_get_basename (made_from);
 
-      file->decided = TRUE;
-      file->pre_status = PP_FILE_STATUS_SKIPPED;
-      file->reason = g_strdup_printf ("an output of an earlier run (from “%s”), not processed "
-                                      "again", source);
+      skip_file (file, g_strdup_printf ("an output of an earlier run (from “%s”), not processed "
+                                        "again", source));
       return;
     }
 
   desired = desired_output (config, entry, file->index, &file->format, &file->note);
-  candidate = g_strdup (desired);
-  for (guint k = 1;; k++)
-    {
-      FileId existing;
-      gboolean exists;
-
-      if (g_hash_table_contains (claimed, candidate))
-        {
-          if (config->collision == PP_COLLISION_SKIP)
-            {
-              file->decided = TRUE;
-              file->pre_status = PP_FILE_STATUS_SKIPPED;
-              file->reason = g_strdup_printf ("another input of this batch is also written to "
-                                             "“%s”", candidate);
-              break;
-            }
-          /* Even with overwrite, never replace what this batch itself wrote. */
-          g_free (candidate);
-          candidate = with_counter (desired, k);
-          continue;
-        }
-      exists = !name_only && (g_file_test (candidate, G_FILE_TEST_EXISTS)
-                              || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK));
-      if (exists && input_ids_contain (input_ids, candidate, &existing))
-        {
-          if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
-            {
-              file->overwrite = TRUE;
-              break;
-            }
-          if (config->collision == PP_COLLISION_RENAME)
-            {
-              g_free (candidate);
-              candidate = with_counter (desired, k);
-              continue;
-            }
-          file->decided = TRUE;
-          file->pre_status = PP_FILE_STATUS_SKIPPED;
-          file->reason = g_strdup_printf ("the output “%s” is an input file; inputs are never "
-                                         "replaced (unless --in-place)", candidate);
-          break;
-        }
-      if (exists && _pp_batch_journal_owns (journal, entry->input.path, candidate))
-        {
-          file->overwrite = TRUE;
-          break;
-        }
-      if (exists)
-        {
-          if (config->collision == PP_COLLISION_RENAME)
-            {
-              g_free (candidate);
-              candidate = with_counter (desired, k);
-              continue;
-            }
-          if (config->collision == PP_COLLISION_SKIP)
-            {
-              file->decided = TRUE;
-              file->pre_status = PP_FILE_STATUS_SKIPPED;
-              file->reason = g_strdup_printf ("“%s” already exists", candidate);
-              break;
-            }
-          file->overwrite = TRUE;
-        }
-      break;
-    }
-  g_hash_table_add (claimed, g_strdup (candidate));
-  file->output = g_steal_pointer (&candidate);
+  file->output = resolve_collision (config, entry, file, desired, claimed, input_ids, journal,
+                                    name_only);
+  g_hash_table_add (claimed, g_strdup (file->output));
 }
 
 void
@@ -580,6 +596,94 @@ pp_batch_input_free (PpBatchInput *input)
   g_free (input);
 }
 
+/* The input folder exists; for a run, the output folder exists (made if missing) and can be
+ * written, and is not the input folder unless in-place (@output_is_input says whether it is). */
+static gboolean
+check_folders (const PpBatchConfig  *config,
+               gboolean              for_run,
+               gboolean             *output_is_input,
+               GError              **error)
+{
+  const char *problem = NULL;
+  FileId input_id, output_id;
+
+  if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
+                   "The input folder “%s” does not exist or is not a folder", config->input_dir);
+      return FALSE;
+    }
+  *output_is_input = config->input_dir != NULL && stat_id (config->input_dir, &input_id)
+                     && stat_id (config->output_dir, &output_id)
+                     && input_id.dev == output_id.dev && input_id.ino == output_id.ino;
+  if (!for_run)
+    return TRUE;
+  if (*output_is_input && !config->in_place)
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
+                   "The output folder is the input folder “%s”: choose another output folder, "
+                   "or allow writing beside (and over) the originals with --in-place (outputs "
+                   "of earlier runs are then recognised and not processed again)",
+                   config->input_dir);
+      return FALSE;
+    }
+  if (g_mkdir_with_parents (config->output_dir, 0777) != 0)
+    problem = "Cannot create the output folder";
+  else if (access (config->output_dir, W_OK | X_OK) != 0)
+    problem = "Cannot write in the output folder";
+  if (problem != NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT, "%s “%s”: %s", problem,
+                   config->output_dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every input's output name -> that input, to know the earlier runs' outputs among the inputs
+ * of an in-place run. */
+static GHashTable *
+map_desired_outputs (const PpBatchConfig *config,
+                     GPtrArray           *entries)
+{
+  GHashTable *desired_by_output = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         g_free);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *entry = g_ptr_array_index (entries, i);
+      PpFormat format;
+      char *desired;
+
+      if (entry->missing)
+        continue;
+      desired = desired_output (config, entry, i, &format, NULL);
+      if (g_str_equal (desired, entry->input.path))
+        g_free (desired); /* replacing itself in place: not another file's output */
+      else
+        g_hash_table_replace (desired_by_output, desired, g_strdup (entry->input.path));
+    }
+  return desired_by_output;
+}
+
+/* Claims the name another shard gives @entry, as one run over the whole list would. */
+static void
+claim_other_shards_name (const PpBatchConfig *config,
+                         const Entry         *entry,
+                         guint                index,
+                         GHashTable          *claimed,
+                         GHashTable          *input_ids,
+                         GHashTable          *desired_by_output)
+{
+  PpBatchFile *other = g_new0 (PpBatchFile, 1);
+
+  other->index = index;
+  decide_output (config, entry, other, claimed, input_ids, NULL, TRUE, desired_by_output);
+  batch_file_free (other);
+}
+
 PpBatchListing *
 _pp_batch_listing_new (const PpBatchConfig  *config,
                        gboolean              for_run,
@@ -592,51 +696,12 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
                                                             NULL);
   g_autoptr (GHashTable) desired_by_output = NULL;
   PpBatchListing *listing = g_new0 (PpBatchListing, 1);
-  FileId input_id, output_id;
   gboolean output_is_input = FALSE;
 
-  if (config->input_dir != NULL && !g_file_test (config->input_dir, G_FILE_TEST_IS_DIR))
+  if (!check_folders (config, for_run, &output_is_input, error))
     {
-      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
-                   "The input folder “%s” does not exist or is not a folder", config->input_dir);
       _pp_batch_listing_free (listing);
       return NULL;
-    }
-  output_is_input = config->input_dir != NULL && stat_id (config->input_dir, &input_id)
-                    && stat_id (config->output_dir, &output_id)
-                    && input_id.dev == output_id.dev && input_id.ino == output_id.ino;
-  if (for_run && output_is_input && !config->in_place)
-    {
-      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                   "The output folder is the input folder “%s”: choose another output folder, "
-                   "or allow writing beside (and over) the originals with --in-place (outputs "
-                   "of earlier runs are then recognised and not processed again)",
-                   config->input_dir);
-      _pp_batch_listing_free (listing);
-      return NULL;
-    }
-  if (for_run)
-    {
-      if (g_mkdir_with_parents (config->output_dir, 0777) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                       "Cannot create the output folder “%s”: %s", config->output_dir,
-                       g_strerror (saved));
-          _pp_batch_listing_free (listing);
-          return NULL;
-        }
-      if (access (config->output_dir, W_OK | X_OK) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_OUTPUT,
-                       "Cannot write in the output folder “%s”: %s", config->output_dir,
-                       g_strerror (saved));
-          _pp_batch_listing_free (listing);
-          return NULL;
-        }
     }
 
   entries = list_entries (config, &listing->n_ignored, cancellable, error);
@@ -660,24 +725,7 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
         g_hash_table_add (input_ids, file_id_new (entry->dev, entry->ino));
     }
   if (for_run && output_is_input)
-    {
-      /* Every input's output name, to know the earlier runs' outputs among the inputs. */
-      desired_by_output = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      for (guint i = 0; i < entries->len; i++)
-        {
-          const Entry *entry = g_ptr_array_index (entries, i);
-          PpFormat format;
-          char *desired;
-
-          if (entry->missing)
-            continue;
-          desired = desired_output (config, entry, i, &format, NULL);
-          if (g_str_equal (desired, entry->input.path))
-            g_free (desired); /* replacing itself in place: not another file's output */
-          else
-            g_hash_table_replace (desired_by_output, desired, g_strdup (entry->input.path));
-        }
-    }
+    desired_by_output = map_desired_outputs (config, entries);
 
   listing->files = g_ptr_array_new_with_free_func (batch_file_free);
   listing->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_batch_input_free);
@@ -691,16 +739,7 @@ _pp_batch_listing_new (const PpBatchConfig  *config,
       if (i % config->shard_count != config->shard_index)
         {
           if (for_run)
-            {
-              /* Claim the name another shard gives it, as one run over the whole list would. */
-              g_autoptr (GPtrArray) scratch = g_ptr_array_new_with_free_func (batch_file_free);
-              PpBatchFile *other = g_new0 (PpBatchFile, 1);
-
-              g_ptr_array_add (scratch, other);
-              other->index = i;
-              decide_output (config, entry, other, claimed, input_ids, NULL, TRUE,
-                             desired_by_output);
-            }
+            claim_other_shards_name (config, entry, i, claimed, input_ids, desired_by_output);
           continue;
         }
       input = g_new0 (PpBatchInput, 1);

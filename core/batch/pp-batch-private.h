@@ -37,9 +37,6 @@ typedef struct
   gboolean resume;        /* skip what the output folder's manifests say is done */
   char *manifest;         /* (nullable) --manifest FILE */
   GStrv excluded;         /* (nullable) */
-  /* Set last on the main thread, checked first by the planning thread: the hand-over goes
-   * through GTask's thread pool, whose futex locks ThreadSanitizer cannot see. */
-  int published;
 } PpBatchConfig;
 
 /* One input of a run, its output decided up front (pp-batch-listing.c). */
@@ -67,9 +64,6 @@ typedef struct
   guint n_ignored;
   guint n_listed;       /* inputs in the whole sorted list, before sharding */
   PpBatchJournal *journal; /* (nullable) manifests, with resume or manifest set */
-  /* Set last by the listing thread, read first by the main thread: GTask hands the listing
-   * over through GLib's futex-based locks, which ThreadSanitizer cannot see; this pair it can. */
-  int published;
 } PpBatchListing;
 
 /* pp-batch.c, main thread */

@@ -19,7 +19,6 @@
 #include "batch/pp-batch-journal.h"
 #include "batch/pp-batch-private.h"
 #include "decoder/pp-decoder.h"
-#include "io/pp-io-private.h"
 #include "render/pp-plan.h"
 #include "render/pp-render.h"
 
@@ -150,21 +149,102 @@ prepare_pixels (const PpBatchConfig *config,
   return out;
 }
 
+/* Load: the decoded image (at least the size the pipeline needs), its source facts in @record. */
+static PpImage *
+load_file (RunState     *state,
+           PpBatchFile  *file,
+           PpImageInfo  *info,
+           PpFileRecord *record,
+           GError      **error)
+{
+  const PpBatchConfig *config = state->config;
+  PpLoadOptions load_options;
+  PpImage *image;
+
+  pp_load_options_init (&load_options);
+  load_options.max_megapixels = config->max_megapixels;
+  load_options.keep_orientation = config->keep_orientation;
+  pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
+                             &load_options.fit_height);
+  image = pp_io_load (file->input, &load_options, info, state->cancellable, error);
+  if (image == NULL)
+    return NULL;
+  record->format = g_strdup (info->format);
+  record->source_width = info->width;
+  record->source_height = info->height;
+  record->width = image->width;
+  record->height = image->height;
+  return image;
+}
+
+/* Filter: the pipeline on this worker's own thread (pools never nest). */
+static PpImage *
+filter_image (RunState     *state,
+              PpImage      *image,
+              guint         worker,
+              PpFileRecord *record,
+              GError      **error)
+{
+  g_autoptr (PpPlan) plan = pp_plan_new (state->config->pipeline, image->width, image->height,
+                                         image->channels, error);
+  PpImage *result;
+
+  if (plan == NULL)
+    return NULL;
+  result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, error);
+  if (result == NULL)
+    return NULL;
+  record->out_width = result->width;
+  record->out_height = result->height;
+  return result;
+}
+
+/* Save: into the output's folder (made if missing), atomically; encode and write times in
+ * @record. */
+static gboolean
+save_image (RunState          *state,
+            PpBatchFile       *file,
+            PpImage           *result,
+            const PpImageInfo *info,
+            PpFileRecord      *record,
+            GError           **error)
+{
+  g_autofree char *dir = g_path_get_dirname (file->output);
+  PpSaveOptions save_options;
+  PpSaveTimes times = { 0 };
+
+  if (g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot create the folder “%s”: %s",
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+  pp_save_options_init (&save_options);
+  save_options.format = file->format;
+  save_options.quality = state->config->quality;
+  save_options.icc_profile = info->icc_profile;
+  save_options.overwrite = file->overwrite;
+  if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, error))
+    return FALSE;
+  record->encode_us = times.encode_us;
+  record->write_us = times.write_us;
+  return TRUE;
+}
+
+/* One file, start to end on this worker: load -> filter -> save, each stage timed, and the
+ * record handed to the progress (which delivers it to the main context). */
 static void
 process_file (RunState    *state,
               PpBatchFile *file,
               guint        worker)
 {
-  const PpBatchConfig *config = state->config;
   g_auto (PpFileRecord) record = { 0 };
   g_auto (PpImageInfo) info = { 0 };
   g_autoptr (PpImage) image = NULL;
   g_autoptr (PpImage) result = NULL;
-  g_autoptr (PpPlan) plan = NULL;
   g_autoptr (GError) error = NULL;
-  PpLoadOptions load_options;
-  PpSaveOptions save_options;
-  PpSaveTimes times = { 0 };
   PpBatchJournal *journal = state->listing->journal;
   double megapixels = 0;
   guint64 input_size = 0;
@@ -186,85 +266,43 @@ process_file (RunState    *state,
     {
       record.status = file->pre_status;
       record.reason = g_strdup (file->reason);
-      _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
-      record.end_us = g_get_monotonic_time ();
-      pp_progress_end_file (state->progress, record.status, 0, &record);
-      return;
     }
+  else
+    {
+      image = load_file (state, file, &info, &record, &error);
+      t1 = g_get_monotonic_time ();
+      record.decode_us = t1 - t0;
+      if (image != NULL)
+        {
+          result = filter_image (state, image, worker, &record, &error);
+          t0 = t1;
+          t1 = g_get_monotonic_time ();
+          record.filter_us = t1 - t0;
+          /* Only one image per worker in memory from here on. */
+          g_clear_pointer (&image, pp_image_unref);
+        }
+      if (result != NULL)
+        {
+          PpImage *prepared = prepare_pixels (state->config, file->format, result, &record,
+                                              &error);
 
-  pp_load_options_init (&load_options);
-  load_options.max_megapixels = config->max_megapixels;
-  load_options.keep_orientation = config->keep_orientation;
-  pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
-                             &load_options.fit_height);
-  image = pp_io_load (file->input, &load_options, &info, state->cancellable, &error);
-  t1 = g_get_monotonic_time ();
-  record.decode_us = t1 - t0;
-  if (image == NULL)
-    goto failed;
-  record.format = g_strdup (info.format);
-  record.source_width = info.width;
-  record.source_height = info.height;
-  record.width = image->width;
-  record.height = image->height;
-
-  t0 = t1;
-  plan = pp_plan_new (config->pipeline, image->width, image->height, image->channels, &error);
-  if (plan != NULL)
-    result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, &error);
-  t1 = g_get_monotonic_time ();
-  record.filter_us = t1 - t0;
-  if (result == NULL)
-    goto failed;
-  /* Only one image per worker in memory from here on. */
-  g_clear_pointer (&image, pp_image_unref);
-  record.out_width = result->width;
-  record.out_height = result->height;
-  {
-    PpImage *prepared = prepare_pixels (config, file->format, result, &record, &error);
-
-    g_clear_pointer (&result, pp_image_unref);
-    if (prepared == NULL)
-      goto failed;
-    result = prepared;
-  }
-
-  {
-    g_autofree char *dir = g_path_get_dirname (file->output);
-
-    if (g_mkdir_with_parents (dir, 0777) != 0)
-      {
-        int saved = errno;
-
-        g_set_error (&error, PP_IO_ERROR, PP_IO_ERROR_WRITE, "Cannot create the folder “%s”: %s",
-                     dir, g_strerror (saved));
-        goto failed;
-      }
-  }
-  pp_save_options_init (&save_options);
-  save_options.format = file->format;
-  save_options.quality = config->quality;
-  save_options.icc_profile = info.icc_profile;
-  save_options.overwrite = file->overwrite;
-  if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, &error))
-    goto failed;
-  record.encode_us = times.encode_us;
-  record.write_us = times.write_us;
-  record.status = PP_FILE_STATUS_OK;
-  /* Megapixels of the input as the user knows it, not of a shrunk decode. */
-  megapixels = (double) record.source_width * record.source_height / 1e6;
-  /* Not cancellable: the output is in place, so its "done" line must be written, or a resume
-   * would do the file a second time. */
+          g_clear_pointer (&result, pp_image_unref);
+          result = prepared;
+        }
+      if (result != NULL && save_image (state, file, result, &info, &record, &error))
+        {
+          record.status = PP_FILE_STATUS_OK;
+          /* Megapixels of the input as the user knows it, not of a shrunk decode. */
+          megapixels = (double) record.source_width * record.source_height / 1e6;
+        }
+      else
+        fail_record (&record, error);
+    }
+  /* Whatever happened (and not cancellable: an output in place needs its "done" line, or a
+   * resume would do the file a second time). */
   _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
   record.end_us = g_get_monotonic_time ();
   pp_progress_end_file (state->progress, record.status, megapixels, &record);
-  return;
-
-failed:
-  fail_record (&record, error);
-  _pp_batch_journal_done (journal, file, &record, input_size, input_mtime_ns, NULL);
-  record.end_us = g_get_monotonic_time ();
-  pp_progress_end_file (state->progress, record.status, 0, &record);
 }
 
 static gboolean
@@ -273,6 +311,8 @@ complete_on_main (gpointer user_data)
   RunState *state = user_data;
   gboolean cancelled = g_cancellable_is_cancelled (state->cancellable);
   PpBatch *self = state->batch;
+
+  g_assert (g_main_context_is_owner (state->context));
 
   pp_progress_finish (state->progress, cancelled);
   /* Deliver the last results and counters before anyone hears the run is over. */
@@ -328,14 +368,12 @@ listing_thread (GTask        *task,
   GError *error = NULL;
   PpBatchListing *listing;
 
-  g_assert (g_atomic_int_get (&config->published));
   listing = _pp_batch_listing_new (config, for_run, cancellable, &error);
 
   if (listing == NULL)
     g_task_return_error (task, error);
   else
     {
-      g_atomic_int_set (&listing->published, 1);
       g_task_return_pointer (task, listing, (GDestroyNotify) _pp_batch_listing_free);
     }
 }
@@ -351,6 +389,8 @@ on_run_listed (GObject      *source,
   PpBatchListing *listing = g_task_propagate_pointer (G_TASK (result), &error);
   guint n_workers;
 
+  g_assert (g_main_context_is_owner (state->context));
+
   if (listing == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Cancelled while listing: still a run, with nothing done, so callers (and --json) get
@@ -359,7 +399,6 @@ on_run_listed (GObject      *source,
       listing = g_new0 (PpBatchListing, 1);
       listing->files = g_ptr_array_new ();
       listing->inputs = g_ptr_array_new ();
-      g_atomic_int_set (&listing->published, 1);
     }
   if (listing == NULL)
     {
@@ -369,7 +408,6 @@ on_run_listed (GObject      *source,
       run_state_unref (state);
       return;
     }
-  g_assert (g_atomic_int_get (&listing->published));
   state->listing = listing;
   pp_run_set_n_planned (state->run, listing->files->len);
   pp_run_set_n_ignored (state->run, listing->n_ignored);
@@ -433,7 +471,7 @@ pp_batch_run_async (PpBatch             *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  _pp_io_init ();
+  pp_io_init ();
 
   state = g_new0 (RunState, 1);
   g_atomic_ref_count_init (&state->ref_count);
@@ -485,8 +523,7 @@ on_listed (GObject      *source,
     g_task_return_error (task, error);
   else
     {
-      g_assert (g_atomic_int_get (&listing->published));
-      g_task_return_pointer (task, g_steal_pointer (&listing->inputs),
+          g_task_return_pointer (task, g_steal_pointer (&listing->inputs),
                              (GDestroyNotify) g_ptr_array_unref);
       _pp_batch_listing_free (listing);
     }
@@ -513,7 +550,7 @@ pp_batch_list_files_async (PpBatch             *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  _pp_io_init ();
+  pp_io_init ();
   listing_task = g_task_new (NULL, cancellable, on_listed, g_steal_pointer (&task));
   g_task_set_source_tag (listing_task, pp_batch_list_files_async);
   g_task_set_task_data (listing_task, config, (GDestroyNotify) _pp_batch_config_free);

@@ -17,7 +17,6 @@
 #include <glib/gstdio.h>
 
 #include "batch/pp-batch-private.h"
-#include "io/pp-io-private.h"
 #include "render/pp-plan.h"
 #include "render/pp-scheduler.h"
 
@@ -193,7 +192,6 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->resume = self->resume;
   config->manifest = self->manifest != NULL ? g_file_get_path (self->manifest) : NULL;
   config->excluded = g_strdupv (self->excluded);
-  g_atomic_int_set (&config->published, 1);
   return g_steal_pointer (&config);
 }
 
@@ -520,13 +518,6 @@ pp_batch_get_running (PpBatch *self)
 {
   g_return_val_if_fail (PP_IS_BATCH (self), FALSE);
   return self->running;
-}
-
-GFile *
-pp_batch_get_input_folder (PpBatch *self)
-{
-  g_return_val_if_fail (PP_IS_BATCH (self), NULL);
-  return self->input_folder;
 }
 
 GFile *

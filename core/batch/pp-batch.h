@@ -99,7 +99,6 @@ PpBatch     *pp_batch_new                  (void);
  */
 void         pp_batch_set_input_folder     (PpBatch             *self,
                                             GFile               *folder);
-GFile       *pp_batch_get_input_folder     (PpBatch             *self);
 void         pp_batch_set_files            (PpBatch             *self,
                                             const char * const  *paths);
 void         pp_batch_set_output_folder    (PpBatch             *self,

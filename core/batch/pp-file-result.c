@@ -70,21 +70,6 @@ pp_file_record_clear (PpFileRecord *record)
   memset (record, 0, sizeof *record);
 }
 
-void
-pp_file_record_copy (const PpFileRecord *src,
-                     PpFileRecord       *dst)
-{
-  g_return_if_fail (src != NULL && dst != NULL);
-
-  *dst = *src;
-  dst->input = g_strdup (src->input);
-  dst->output = g_strdup (src->output);
-  dst->reason = g_strdup (src->reason);
-  dst->note = g_strdup (src->note);
-  dst->format = g_strdup (src->format);
-  dst->sha256 = g_strdup (src->sha256);
-}
-
 static void
 pp_file_result_finalize (GObject *object)
 {

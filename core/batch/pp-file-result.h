@@ -50,8 +50,6 @@ typedef struct
 } PpFileRecord;
 
 void          pp_file_record_clear        (PpFileRecord *record);
-void          pp_file_record_copy         (const PpFileRecord *src,
-                                           PpFileRecord       *dst);
 const char   *pp_file_status_to_string    (PpFileStatus status);
 
 #define PP_TYPE_FILE_RESULT (pp_file_result_get_type ())

@@ -17,7 +17,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "batch/pp-json.h"
+#include "batch/pp-json-private.h"
 #include "batch/pp-manifest.h"
 
 G_DEFINE_QUARK (pp-manifest-error-quark, pp_manifest_error)
@@ -98,7 +98,7 @@ add_path (JsonBuilder *b,
           const char  *name,
           const char  *path)
 {
-  pp_json_add_string (b, name, path);
+  _pp_json_add_string (b, name, path);
   if (path != NULL && !g_utf8_validate (path, -1, NULL))
     {
       g_autofree char *member = g_strconcat (name, "_base64", NULL);
@@ -129,26 +129,26 @@ pp_manifest_entry_to_line (const PpManifestEntry *entry)
   g_return_val_if_fail (entry != NULL, NULL);
 
   json_builder_begin_object (b);
-  pp_json_add_string (b, "event", entry->event == PP_MANIFEST_EVENT_PLANNED ? "planned" : "done");
-  pp_json_add_int (b, "index", entry->index);
+  _pp_json_add_string (b, "event", entry->event == PP_MANIFEST_EVENT_PLANNED ? "planned" : "done");
+  _pp_json_add_int (b, "index", entry->index);
   add_path (b, "input", entry->input);
-  pp_json_add_int (b, "input_size", (gint64) entry->input_size);
-  pp_json_add_int (b, "input_mtime_ns", entry->input_mtime_ns);
-  pp_json_add_string (b, "pipeline", entry->pipeline);
-  pp_json_add_string (b, "settings", entry->settings);
+  _pp_json_add_int (b, "input_size", (gint64) entry->input_size);
+  _pp_json_add_int (b, "input_mtime_ns", entry->input_mtime_ns);
+  _pp_json_add_string (b, "pipeline", entry->pipeline);
+  _pp_json_add_string (b, "settings", entry->settings);
   add_path (b, "output", entry->output);
   if (entry->event == PP_MANIFEST_EVENT_DONE)
     {
-      pp_json_add_string (b, "status", pp_file_status_to_string (entry->status));
-      pp_json_add_string (b, "reason", entry->reason);
-      pp_json_add_int (b, "output_size", (gint64) entry->output_size);
-      pp_json_add_string (b, "sha256", entry->sha256);
+      _pp_json_add_string (b, "status", pp_file_status_to_string (entry->status));
+      _pp_json_add_string (b, "reason", entry->reason);
+      _pp_json_add_int (b, "output_size", (gint64) entry->output_size);
+      _pp_json_add_string (b, "sha256", entry->sha256);
       if (entry->resumed)
-        pp_json_add_boolean (b, "resumed", TRUE);
+        _pp_json_add_boolean (b, "resumed", TRUE);
     }
-  pp_json_add_string (b, "shard", entry->shard);
-  pp_json_add_string (b, "host", entry->host);
-  pp_json_add_string (b, "time", entry->time);
+  _pp_json_add_string (b, "shard", entry->shard);
+  _pp_json_add_string (b, "host", entry->host);
+  _pp_json_add_string (b, "time", entry->time);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -4,15 +4,11 @@
  * and arm one GSource by its ready time; the source fires on the captured main context, copies
  * and clears the state under the lock, then emits "changed" outside it. Ordinary updates are at
  * least PP_PROGRESS_INTERVAL_US apart; start and finish make the source ready at once.
- *
- * The lock is a pthread mutex, not a GMutex: GLib's futex-based GMutex is invisible to
- * ThreadSanitizer, which would then see every hand-over here as a race.
  */
 #define G_LOG_DOMAIN "pp-progress"
 
 #include "config.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #include "batch/pp-progress.h"
@@ -24,7 +20,7 @@ struct _PpProgress
   GMainContext *context;
   GSource *source;
 
-  pthread_mutex_t mutex;
+  GMutex mutex;
   /* Guarded by mutex: */
   PpProgressSnapshot state;
   gint64 start_us;
@@ -96,12 +92,15 @@ dispatch_update (PpProgress *self)
   g_autoptr (GPtrArray) records = NULL;
   g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
 
-  pthread_mutex_lock (&self->mutex);
+  /* "changed" is emitted on the progress's main context only: a window connects to it. */
+  g_assert (g_main_context_is_owner (self->context));
+
+  g_mutex_lock (&self->mutex);
   self->armed = FALSE;
   g_source_set_ready_time (self->source, -1);
   if (!self->dirty)
     {
-      pthread_mutex_unlock (&self->mutex);
+      g_mutex_unlock (&self->mutex);
       return;
     }
   self->dirty = FALSE;
@@ -109,7 +108,7 @@ dispatch_update (PpProgress *self)
   copy_state_locked (self, &snapshot);
   records = g_steal_pointer (&self->pending);
   self->pending = g_ptr_array_new_with_free_func (record_free);
-  pthread_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->mutex);
 
   for (guint i = 0; i < records->len; i++)
     g_ptr_array_add (results, pp_file_result_new_take (g_ptr_array_index (records, i)));
@@ -180,7 +179,7 @@ pp_progress_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   pp_progress_snapshot_clear (&self->state);
   g_clear_pointer (&self->context, g_main_context_unref);
-  pthread_mutex_destroy (&self->mutex);
+  g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (pp_progress_parent_class)->finalize (object);
 }
@@ -201,7 +200,7 @@ pp_progress_class_init (PpProgressClass *klass)
 static void
 pp_progress_init (PpProgress *self)
 {
-  pthread_mutex_init (&self->mutex, NULL);
+  g_mutex_init (&self->mutex);
   self->pending = g_ptr_array_new_with_free_func (record_free);
   self->context = g_main_context_ref_thread_default ();
   self->source = g_source_new (&source_funcs, sizeof (GSource));
@@ -225,7 +224,7 @@ pp_progress_start (PpProgress *self,
 {
   g_return_if_fail (PP_IS_PROGRESS (self));
 
-  pthread_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->mutex);
   pp_progress_snapshot_clear (&self->state);
   memset (&self->state, 0, sizeof self->state);
   self->state.state = PP_PROGRESS_RUNNING;
@@ -233,7 +232,7 @@ pp_progress_start (PpProgress *self,
   self->start_us = g_get_monotonic_time ();
   self->end_us = 0;
   schedule_locked (self, TRUE);
-  pthread_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -242,10 +241,10 @@ pp_progress_set_total (PpProgress *self,
 {
   g_return_if_fail (PP_IS_PROGRESS (self));
 
-  pthread_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->mutex);
   self->state.total = total;
   schedule_locked (self, FALSE);
-  pthread_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -254,12 +253,12 @@ pp_progress_begin_file (PpProgress *self,
 {
   g_return_if_fail (PP_IS_PROGRESS (self));
 
-  pthread_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->mutex);
   g_free (self->state.current_file);
   self->state.current_file = g_strdup (name);
   self->state.in_flight++;
   schedule_locked (self, FALSE);
-  pthread_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -279,7 +278,7 @@ pp_progress_end_file (PpProgress   *self,
       memset (record, 0, sizeof *record);
     }
 
-  pthread_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->mutex);
   if (self->state.in_flight > 0)
     self->state.in_flight--;
   self->state.done++;
@@ -303,7 +302,7 @@ pp_progress_end_file (PpProgress   *self,
   if (copy != NULL)
     g_ptr_array_add (self->pending, copy);
   schedule_locked (self, FALSE);
-  pthread_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -312,12 +311,12 @@ pp_progress_finish (PpProgress *self,
 {
   g_return_if_fail (PP_IS_PROGRESS (self));
 
-  pthread_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->mutex);
   self->state.state = cancelled ? PP_PROGRESS_CANCELLED : PP_PROGRESS_FINISHED;
   self->state.in_flight = 0;
   self->end_us = g_get_monotonic_time ();
   schedule_locked (self, TRUE);
-  pthread_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -327,9 +326,9 @@ pp_progress_get_snapshot (PpProgress         *self,
   g_return_if_fail (PP_IS_PROGRESS (self));
   g_return_if_fail (snapshot != NULL);
 
-  pthread_mutex_lock (&self->mutex);
+  g_mutex_lock (&self->mutex);
   copy_state_locked (self, snapshot);
-  pthread_mutex_unlock (&self->mutex);
+  g_mutex_unlock (&self->mutex);
 }
 
 /**
@@ -343,7 +342,15 @@ pp_progress_flush (PpProgress *self)
 {
   g_return_if_fail (PP_IS_PROGRESS (self));
 
+  /* Succeeds on the thread that runs the context (it is owned recursively) or when nobody runs
+   * it; fails on any other thread while the context's own thread runs it. */
+  if (!g_main_context_acquire (self->context))
+    {
+      g_critical ("pp_progress_flush() called off the progress's main context");
+      return;
+    }
   dispatch_update (self);
+  g_main_context_release (self->context);
 }
 
 guint

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "batch/pp-json.h"
+#include "batch/pp-json-private.h"
 #include "batch/pp-record-merge-private.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -23,25 +23,25 @@ build_shard (JsonBuilder *b,
   gint64 ok = _pp_json_get_int_or (o, "files_ok", 0);
 
   json_builder_begin_object (b);
-  pp_json_add_string (b, "record", shard->origin);
-  pp_json_add_int (b, "index", shard->shard_index);
-  pp_json_add_int (b, "count", shard->shard_count);
-  pp_json_add_string (b, "source", _pp_json_get_string (shard_object, "source"));
-  pp_json_add_string (b, "host", _pp_json_get_string (o, "host"));
-  pp_json_add_int (b, "threads", _pp_json_get_int_or (o, "threads", 0));
-  pp_json_add_string (b, "threads_source", _pp_json_get_string (o, "threads_source"));
-  pp_json_add_string (b, "started", _pp_json_get_string (o, "started"));
-  pp_json_add_boolean (b, "cancelled", _pp_json_get_bool (o, "cancelled"));
-  pp_json_add_int (b, "files_planned", _pp_json_get_int_or (o, "files_planned", 0));
-  pp_json_add_int (b, "files_ok", ok);
-  pp_json_add_int (b, "files_resumed", _pp_json_get_int_or (o, "files_resumed", 0));
-  pp_json_add_int (b, "files_skipped", _pp_json_get_int_or (o, "files_skipped", 0));
-  pp_json_add_int (b, "files_failed", _pp_json_get_int_or (o, "files_failed", 0));
-  pp_json_add_int (b, "files_cancelled", _pp_json_get_int_or (o, "files_cancelled", 0));
-  pp_json_add_int (b, "wall_us", shard->wall_us);
-  pp_json_add_int (b, "cpu_us", _pp_json_get_int_or (o, "cpu_us", 0));
-  pp_json_add_double (b, "images_per_s", wall_s > 0 ? ok / wall_s : 0);
-  pp_json_add_double (b, "megapixels", _pp_json_get_double_or (o, "megapixels", 0));
+  _pp_json_add_string (b, "record", shard->origin);
+  _pp_json_add_int (b, "index", shard->shard_index);
+  _pp_json_add_int (b, "count", shard->shard_count);
+  _pp_json_add_string (b, "source", _pp_json_get_string (shard_object, "source"));
+  _pp_json_add_string (b, "host", _pp_json_get_string (o, "host"));
+  _pp_json_add_int (b, "threads", _pp_json_get_int_or (o, "threads", 0));
+  _pp_json_add_string (b, "threads_source", _pp_json_get_string (o, "threads_source"));
+  _pp_json_add_string (b, "started", _pp_json_get_string (o, "started"));
+  _pp_json_add_boolean (b, "cancelled", _pp_json_get_bool (o, "cancelled"));
+  _pp_json_add_int (b, "files_planned", _pp_json_get_int_or (o, "files_planned", 0));
+  _pp_json_add_int (b, "files_ok", ok);
+  _pp_json_add_int (b, "files_resumed", _pp_json_get_int_or (o, "files_resumed", 0));
+  _pp_json_add_int (b, "files_skipped", _pp_json_get_int_or (o, "files_skipped", 0));
+  _pp_json_add_int (b, "files_failed", _pp_json_get_int_or (o, "files_failed", 0));
+  _pp_json_add_int (b, "files_cancelled", _pp_json_get_int_or (o, "files_cancelled", 0));
+  _pp_json_add_int (b, "wall_us", shard->wall_us);
+  _pp_json_add_int (b, "cpu_us", _pp_json_get_int_or (o, "cpu_us", 0));
+  _pp_json_add_double (b, "images_per_s", wall_s > 0 ? ok / wall_s : 0);
+  _pp_json_add_double (b, "megapixels", _pp_json_get_double_or (o, "megapixels", 0));
   json_builder_end_object (b);
 }
 
@@ -122,26 +122,26 @@ pp_record_merge_to_json (PpRecordMerge *self)
     }
 
   json_builder_begin_object (b);
-  pp_json_add_int (b, "schema_version", 1);
-  pp_json_add_string (b, "kind", "merge");
+  _pp_json_add_int (b, "schema_version", 1);
+  _pp_json_add_string (b, "kind", "merge");
   for (guint i = 0; i < N_COMMON; i++)
-    pp_json_add_string (b, self->common[i].name, self->common[i].mixed ? NULL : self->common[i].value);
-  pp_json_add_int (b, "shard_count", self->count_mixed ? 0 : self->shard_count);
-  pp_json_add_int (b, "records", summary.records);
-  pp_json_add_boolean (b, "exactly_once", summary.exactly_once);
-  pp_json_add_boolean (b, "consistent", summary.exactly_once && summary.conflicts == 0);
-  pp_json_add_int (b, "files_listed", summary.files_listed);
-  pp_json_add_int (b, "files_ok", summary.files_ok);
-  pp_json_add_int (b, "files_failed", summary.files_failed);
-  pp_json_add_int (b, "files_skipped", summary.files_skipped);
-  pp_json_add_int (b, "files_missing", summary.files_missing);
-  pp_json_add_int (b, "files_duplicated", summary.files_duplicated);
-  pp_json_add_int (b, "files_processed", processed);
-  pp_json_add_double (b, "megapixels", megapixels);
-  pp_json_add_int (b, "wall_us", span_us);
-  pp_json_add_int (b, "cpu_us", cpu_us);
-  pp_json_add_double (b, "images_per_s", span_us > 0 ? processed / (span_us / 1e6) : 0);
-  pp_json_add_double (b, "megapixels_per_s", span_us > 0 ? megapixels / (span_us / 1e6) : 0);
+    _pp_json_add_string (b, self->common[i].name, self->common[i].mixed ? NULL : self->common[i].value);
+  _pp_json_add_int (b, "shard_count", self->count_mixed ? 0 : self->shard_count);
+  _pp_json_add_int (b, "records", summary.records);
+  _pp_json_add_boolean (b, "exactly_once", summary.exactly_once);
+  _pp_json_add_boolean (b, "consistent", summary.exactly_once && summary.conflicts == 0);
+  _pp_json_add_int (b, "files_listed", summary.files_listed);
+  _pp_json_add_int (b, "files_ok", summary.files_ok);
+  _pp_json_add_int (b, "files_failed", summary.files_failed);
+  _pp_json_add_int (b, "files_skipped", summary.files_skipped);
+  _pp_json_add_int (b, "files_missing", summary.files_missing);
+  _pp_json_add_int (b, "files_duplicated", summary.files_duplicated);
+  _pp_json_add_int (b, "files_processed", processed);
+  _pp_json_add_double (b, "megapixels", megapixels);
+  _pp_json_add_int (b, "wall_us", span_us);
+  _pp_json_add_int (b, "cpu_us", cpu_us);
+  _pp_json_add_double (b, "images_per_s", span_us > 0 ? processed / (span_us / 1e6) : 0);
+  _pp_json_add_double (b, "megapixels_per_s", span_us > 0 ? megapixels / (span_us / 1e6) : 0);
 
   json_builder_set_member_name (b, "shards_missing");
   json_builder_begin_array (b);
@@ -191,19 +191,19 @@ pp_record_merge_to_json (PpRecordMerge *self)
                                             : NULL;
 
       json_builder_begin_object (b);
-      pp_json_add_int (b, "index", i);
-      pp_json_add_string (b, "input", v.chosen != NULL ? v.chosen->input : NULL);
-      pp_json_add_string (b, "output", v.chosen != NULL ? v.chosen->output : NULL);
-      pp_json_add_string (b, "status", final_to_string (v.final));
-      pp_json_add_boolean (b, "resumed", v.chosen != NULL && v.chosen->resumed);
-      pp_json_add_string (b, "sha256", v.chosen != NULL ? v.chosen->sha256 : NULL);
+      _pp_json_add_int (b, "index", i);
+      _pp_json_add_string (b, "input", v.chosen != NULL ? v.chosen->input : NULL);
+      _pp_json_add_string (b, "output", v.chosen != NULL ? v.chosen->output : NULL);
+      _pp_json_add_string (b, "status", final_to_string (v.final));
+      _pp_json_add_boolean (b, "resumed", v.chosen != NULL && v.chosen->resumed);
+      _pp_json_add_string (b, "sha256", v.chosen != NULL ? v.chosen->sha256 : NULL);
       /* The shard that owns this position by the deal, whether or not a record came back. */
-      pp_json_add_int (b, "shard", self->count_mixed || self->shard_count == 0
+      _pp_json_add_int (b, "shard", self->count_mixed || self->shard_count == 0
                            ? (shard != NULL ? shard->shard_index : 0)
                            : i % self->shard_count + 1);
-      pp_json_add_string (b, "host", shard != NULL ? _pp_json_get_string (shard->record, "host") : NULL);
-      pp_json_add_string (b, "record", shard != NULL ? shard->origin : NULL);
-      pp_json_add_int (b, "times_processed", v.processed);
+      _pp_json_add_string (b, "host", shard != NULL ? _pp_json_get_string (shard->record, "host") : NULL);
+      _pp_json_add_string (b, "record", shard != NULL ? shard->origin : NULL);
+      _pp_json_add_int (b, "times_processed", v.processed);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "batch/pp-json.h"
+#include "batch/pp-json-private.h"
 #include "batch/pp-run.h"
 
 struct _PpRun
@@ -376,13 +376,6 @@ pp_run_get_finished (PpRun *self)
   return self->finished;
 }
 
-GDateTime *
-pp_run_get_started (PpRun *self)
-{
-  g_return_val_if_fail (PP_IS_RUN (self), NULL);
-  return self->started;
-}
-
 void
 pp_run_get_totals (PpRun       *self,
                    PpRunTotals *totals)
@@ -436,28 +429,29 @@ add_file (JsonBuilder        *b,
           gint64              run_start_us)
 {
   json_builder_begin_object (b);
-  pp_json_add_int (b, "index", r->index);
-  pp_json_add_string (b, "input", r->input);
-  pp_json_add_string (b, "output", r->output);
-  pp_json_add_string (b, "status", pp_file_status_to_string (r->status));
-  pp_json_add_string (b, "reason", r->reason);
-  pp_json_add_string (b, "note", r->note);
-  pp_json_add_string (b, "format", r->format);
-  pp_json_add_boolean (b, "resumed", r->resumed);
-  pp_json_add_string (b, "sha256", r->sha256);
-  pp_json_add_int (b, "source_width", r->source_width);
-  pp_json_add_int (b, "source_height", r->source_height);
-  pp_json_add_int (b, "width", r->width);
-  pp_json_add_int (b, "height", r->height);
-  pp_json_add_int (b, "out_width", r->out_width);
-  pp_json_add_int (b, "out_height", r->out_height);
-  pp_json_add_int (b, "worker", r->worker);
-  pp_json_add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
-  pp_json_add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
-  pp_json_add_int (b, "decode_us", r->decode_us);
-  pp_json_add_int (b, "filter_us", r->filter_us);
-  pp_json_add_int (b, "encode_us", r->encode_us);
-  pp_json_add_int (b, "write_us", r->write_us);
+  _pp_json_add_int (b, "index", r->index);
+  _pp_json_add_string (b, "input", r->input);
+  _pp_json_add_string (b, "output", r->output);
+  _pp_json_add_string (b, "status", pp_file_status_to_string (r->status));
+  _pp_json_add_string (b, "reason", r->reason);
+  _pp_json_add_string (b, "note", r->note);
+  _pp_json_add_string (b, "format", r->format);
+  json_builder_set_member_name (b, "resumed");
+  json_builder_add_boolean_value (b, r->resumed);
+  _pp_json_add_string (b, "sha256", r->sha256);
+  _pp_json_add_int (b, "source_width", r->source_width);
+  _pp_json_add_int (b, "source_height", r->source_height);
+  _pp_json_add_int (b, "width", r->width);
+  _pp_json_add_int (b, "height", r->height);
+  _pp_json_add_int (b, "out_width", r->out_width);
+  _pp_json_add_int (b, "out_height", r->out_height);
+  _pp_json_add_int (b, "worker", r->worker);
+  _pp_json_add_int (b, "start_us", r->start_us > 0 ? r->start_us - run_start_us : 0);
+  _pp_json_add_int (b, "end_us", r->end_us > 0 ? r->end_us - run_start_us : 0);
+  _pp_json_add_int (b, "decode_us", r->decode_us);
+  _pp_json_add_int (b, "filter_us", r->filter_us);
+  _pp_json_add_int (b, "encode_us", r->encode_us);
+  _pp_json_add_int (b, "write_us", r->write_us);
   json_builder_end_object (b);
 }
 
@@ -485,15 +479,15 @@ build_run (JsonBuilder *b,
     }
 
   json_builder_begin_object (b);
-  pp_json_add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
-  pp_json_add_string (b, "kind", "run");
+  _pp_json_add_int (b, "schema_version", PP_RUN_SCHEMA_VERSION);
+  _pp_json_add_string (b, "kind", "run");
   {
     g_autoptr (GEnumClass) modes = g_type_class_ref (PP_TYPE_BATCH_MODE);
 
-    pp_json_add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
+    _pp_json_add_string (b, "mode", g_enum_get_value (modes, self->mode)->value_nick);
   }
-  pp_json_add_int (b, "threads", self->threads);
-  pp_json_add_string (b, "threads_source", self->threads_source);
+  _pp_json_add_int (b, "threads", self->threads);
+  _pp_json_add_string (b, "threads_source", self->threads_source);
   json_builder_set_member_name (b, "threads_choice");
   if (self->threads_choice != NULL)
     json_builder_add_value (b, json_node_copy (self->threads_choice));
@@ -505,46 +499,47 @@ build_run (JsonBuilder *b,
   else
     {
       json_builder_begin_object (b);
-      pp_json_add_int (b, "count", self->budget.count);
-      pp_json_add_string (b, "source", pp_cpu_budget_source_to_string (self->budget.source));
-      pp_json_add_int (b, "affinity", self->budget.affinity);
-      pp_json_add_double (b, "cgroup_quota", self->budget.cgroup_quota);
-      pp_json_add_int (b, "slurm_cpus_per_task", self->budget.slurm_cpus);
+      _pp_json_add_int (b, "count", self->budget.count);
+      _pp_json_add_string (b, "source", pp_cpu_budget_source_to_string (self->budget.source));
+      _pp_json_add_int (b, "affinity", self->budget.affinity);
+      _pp_json_add_double (b, "cgroup_quota", self->budget.cgroup_quota);
+      _pp_json_add_int (b, "slurm_cpus_per_task", self->budget.slurm_cpus);
       json_builder_end_object (b);
     }
-  pp_json_add_string (b, "host", self->host);
-  pp_json_add_string (b, "started", started);
-  pp_json_add_string (b, "input", self->input);
-  pp_json_add_string (b, "output", self->output);
-  pp_json_add_string (b, "pipeline", self->pipeline);
-  pp_json_add_string (b, "format", self->format);
+  _pp_json_add_string (b, "host", self->host);
+  _pp_json_add_string (b, "started", started);
+  _pp_json_add_string (b, "input", self->input);
+  _pp_json_add_string (b, "output", self->output);
+  _pp_json_add_string (b, "pipeline", self->pipeline);
+  _pp_json_add_string (b, "format", self->format);
   json_builder_set_member_name (b, "shard");
   json_builder_begin_object (b);
-  pp_json_add_int (b, "index", self->shard_index + 1);
-  pp_json_add_int (b, "count", self->shard_count);
-  pp_json_add_string (b, "source", self->shard_source != NULL ? self->shard_source
+  _pp_json_add_int (b, "index", self->shard_index + 1);
+  _pp_json_add_int (b, "count", self->shard_count);
+  _pp_json_add_string (b, "source", self->shard_source != NULL ? self->shard_source
                            : self->shard_count > 1 ? "option" : "none");
   json_builder_end_object (b);
-  pp_json_add_boolean (b, "cancelled", self->cancelled);
-  pp_json_add_int (b, "files_planned", self->n_planned);
-  pp_json_add_int (b, "files_listed", self->n_listed);
-  pp_json_add_int (b, "files_ignored", self->n_ignored);
-  pp_json_add_int (b, "files_ok", totals.n_ok);
-  pp_json_add_int (b, "files_skipped", totals.n_skipped);
-  pp_json_add_int (b, "files_resumed", totals.n_resumed);
-  pp_json_add_int (b, "files_failed", totals.n_failed);
-  pp_json_add_int (b, "files_cancelled", totals.n_cancelled);
-  pp_json_add_double (b, "megapixels", totals.megapixels);
-  pp_json_add_int (b, "wall_us", self->wall_us);
-  pp_json_add_int (b, "cpu_us", self->cpu_us);
-  pp_json_add_double (b, "images_per_s", wall_s > 0 ? totals.n_ok / wall_s : 0);
-  pp_json_add_double (b, "megapixels_per_s", wall_s > 0 ? totals.megapixels / wall_s : 0);
+  json_builder_set_member_name (b, "cancelled");
+  json_builder_add_boolean_value (b, self->cancelled);
+  _pp_json_add_int (b, "files_planned", self->n_planned);
+  _pp_json_add_int (b, "files_listed", self->n_listed);
+  _pp_json_add_int (b, "files_ignored", self->n_ignored);
+  _pp_json_add_int (b, "files_ok", totals.n_ok);
+  _pp_json_add_int (b, "files_skipped", totals.n_skipped);
+  _pp_json_add_int (b, "files_resumed", totals.n_resumed);
+  _pp_json_add_int (b, "files_failed", totals.n_failed);
+  _pp_json_add_int (b, "files_cancelled", totals.n_cancelled);
+  _pp_json_add_double (b, "megapixels", totals.megapixels);
+  _pp_json_add_int (b, "wall_us", self->wall_us);
+  _pp_json_add_int (b, "cpu_us", self->cpu_us);
+  _pp_json_add_double (b, "images_per_s", wall_s > 0 ? totals.n_ok / wall_s : 0);
+  _pp_json_add_double (b, "megapixels_per_s", wall_s > 0 ? totals.megapixels / wall_s : 0);
   json_builder_set_member_name (b, "stage_totals_us");
   json_builder_begin_object (b);
-  pp_json_add_int (b, "decode", totals.decode_us);
-  pp_json_add_int (b, "filter", totals.filter_us);
-  pp_json_add_int (b, "encode", totals.encode_us);
-  pp_json_add_int (b, "write", totals.write_us);
+  _pp_json_add_int (b, "decode", totals.decode_us);
+  _pp_json_add_int (b, "filter", totals.filter_us);
+  _pp_json_add_int (b, "encode", totals.encode_us);
+  _pp_json_add_int (b, "write", totals.write_us);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);

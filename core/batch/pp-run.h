@@ -91,7 +91,6 @@ gint64       pp_run_get_wall_us     (PpRun             *self);
 gint64       pp_run_get_cpu_us      (PpRun             *self);
 gboolean     pp_run_get_cancelled   (PpRun             *self);
 gboolean     pp_run_get_finished    (PpRun             *self);
-GDateTime   *pp_run_get_started     (PpRun             *self);
 void         pp_run_get_totals      (PpRun             *self,
                                      PpRunTotals       *totals);
 

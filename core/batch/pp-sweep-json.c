@@ -8,85 +8,49 @@
 
 #include <math.h>
 
+#include "batch/pp-json-private.h"
 #include "batch/pp-machine.h"
 #include "batch/pp-sweep-private.h"
 
 static const char *const stage_keys[PP_SWEEP_N_STAGES] = { "decode", "filter", "encode", "write" };
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value == NULL)
-    json_builder_add_null_value (b);
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (value, -1);
-
-      json_builder_add_string_value (b, valid);
-    }
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_point (JsonBuilder        *b,
            const PpSweepPoint *p)
 {
   json_builder_begin_object (b);
-  add_int (b, "threads", p->threads);
-  add_int (b, "runs", p->n_runs);
+  _pp_json_add_int (b, "threads", p->threads);
+  _pp_json_add_int (b, "runs", p->n_runs);
   json_builder_set_member_name (b, "wall_s");
   json_builder_begin_object (b);
-  add_double (b, "median", p->wall_s);
-  add_double (b, "min", p->n_runs > 0 ? p->wall_min_s : 0);
-  add_double (b, "max", p->wall_max_s);
+  _pp_json_add_double (b, "median", p->wall_s);
+  _pp_json_add_double (b, "min", p->n_runs > 0 ? p->wall_min_s : 0);
+  _pp_json_add_double (b, "max", p->wall_max_s);
   json_builder_end_object (b);
-  add_double (b, "spread_percent", p->spread_percent);
-  add_double (b, "images_per_s", p->images_per_s);
-  add_double (b, "megapixels_per_s", p->megapixels_per_s);
-  add_double (b, "speedup", p->speedup);
-  add_double (b, "efficiency", p->efficiency);
-  add_double (b, "cpu_s", p->cpu_s);
-  add_double (b, "helper_cpu_s", p->helper_cpu_s);
+  _pp_json_add_double (b, "spread_percent", p->spread_percent);
+  _pp_json_add_double (b, "images_per_s", p->images_per_s);
+  _pp_json_add_double (b, "megapixels_per_s", p->megapixels_per_s);
+  _pp_json_add_double (b, "speedup", p->speedup);
+  _pp_json_add_double (b, "efficiency", p->efficiency);
+  _pp_json_add_double (b, "cpu_s", p->cpu_s);
+  _pp_json_add_double (b, "helper_cpu_s", p->helper_cpu_s);
   json_builder_set_member_name (b, "stage_s");
   json_builder_begin_object (b);
   for (guint k = 0; k < PP_SWEEP_N_STAGES; k++)
-    add_double (b, stage_keys[k], p->stage_s[k]);
+    _pp_json_add_double (b, stage_keys[k], p->stage_s[k]);
   json_builder_end_object (b);
-  add_double (b, "busy_per_image_s", p->busy_per_image_s);
-  add_double (b, "startup_s", p->startup_s);
-  add_double (b, "tail_s", p->tail_s);
-  add_double (b, "finish_s", p->finish_s);
-  add_double (b, "first_file_excess_s", p->first_file_excess_s);
-  add_int (b, "peak_memory_bytes", (gint64) p->peak_memory_bytes);
-  add_int (b, "files_ok", p->n_ok);
-  add_int (b, "files_failed", p->n_failed);
+  _pp_json_add_double (b, "busy_per_image_s", p->busy_per_image_s);
+  _pp_json_add_double (b, "startup_s", p->startup_s);
+  _pp_json_add_double (b, "tail_s", p->tail_s);
+  _pp_json_add_double (b, "finish_s", p->finish_s);
+  _pp_json_add_double (b, "first_file_excess_s", p->first_file_excess_s);
+  _pp_json_add_int (b, "peak_memory_bytes", (gint64) p->peak_memory_bytes);
+  _pp_json_add_int (b, "files_ok", p->n_ok);
+  _pp_json_add_int (b, "files_failed", p->n_failed);
   json_builder_set_member_name (b, "identical");
   json_builder_add_boolean_value (b, p->identical);
-  add_int (b, "files_compared", p->n_compared);
-  add_string (b, "difference", p->difference);
+  _pp_json_add_int (b, "files_compared", p->n_compared);
+  _pp_json_add_string (b, "difference", p->difference);
   json_builder_end_object (b);
 }
 
@@ -112,22 +76,22 @@ pp_sweep_to_json (PpSweep *self)
   survey = pp_sweep_get_survey (self);
   fit = pp_sweep_get_fit (self);
   json_builder_begin_object (b);
-  add_int (b, "schema_version", PP_SWEEP_SCHEMA_VERSION);
-  add_string (b, "kind", "sweep");
-  add_string (b, "started", started);
+  _pp_json_add_int (b, "schema_version", PP_SWEEP_SCHEMA_VERSION);
+  _pp_json_add_string (b, "kind", "sweep");
+  _pp_json_add_string (b, "started", started);
   json_builder_set_member_name (b, "machine");
   json_builder_add_value (b, pp_machine_describe ());
-  add_string (b, "input", pp_sweep_get_input (self));
-  add_string (b, "pipeline", pp_sweep_get_pipeline_spec (self));
-  add_string (b, "format", _pp_sweep_get_format (self));
-  add_int (b, "files_listed", pp_sweep_get_n_files_listed (self));
-  add_int (b, "files_sampled", survey->n_files);
-  add_int (b, "bytes_sampled", (gint64) survey->total_bytes);
-  add_double (b, "megapixels_sampled", survey->total_megapixels);
-  add_double (b, "largest_megapixels", survey->largest_megapixels);
-  add_int (b, "repeat", _pp_sweep_get_repeat (self));
-  add_int (b, "cpu_budget", pp_sweep_get_cpu_budget (self));
-  add_string (b, "warm_up", pp_sweep_get_warm_up_text (self));
+  _pp_json_add_string (b, "input", pp_sweep_get_input (self));
+  _pp_json_add_string (b, "pipeline", pp_sweep_get_pipeline_spec (self));
+  _pp_json_add_string (b, "format", _pp_sweep_get_format (self));
+  _pp_json_add_int (b, "files_listed", pp_sweep_get_n_files_listed (self));
+  _pp_json_add_int (b, "files_sampled", survey->n_files);
+  _pp_json_add_int (b, "bytes_sampled", (gint64) survey->total_bytes);
+  _pp_json_add_double (b, "megapixels_sampled", survey->total_megapixels);
+  _pp_json_add_double (b, "largest_megapixels", survey->largest_megapixels);
+  _pp_json_add_int (b, "repeat", _pp_sweep_get_repeat (self));
+  _pp_json_add_int (b, "cpu_budget", pp_sweep_get_cpu_budget (self));
+  _pp_json_add_string (b, "warm_up", pp_sweep_get_warm_up_text (self));
   json_builder_set_member_name (b, "cancelled");
   json_builder_add_boolean_value (b, pp_sweep_get_cancelled (self));
   json_builder_set_member_name (b, "identical");
@@ -141,18 +105,18 @@ pp_sweep_to_json (PpSweep *self)
   if (fit != NULL)
     {
       json_builder_begin_object (b);
-      add_double (b, "serial_fraction", fit->serial_fraction);
-      add_double (b, "max_speedup", fit->max_speedup);
-      add_double (b, "t1_s", fit->t1);
-      add_double (b, "rms_relative_error", fit->rms_relative_error);
-      add_int (b, "points_used", fit->n_points);
+      _pp_json_add_double (b, "serial_fraction", fit->serial_fraction);
+      _pp_json_add_double (b, "max_speedup", fit->max_speedup);
+      _pp_json_add_double (b, "t1_s", fit->t1);
+      _pp_json_add_double (b, "rms_relative_error", fit->rms_relative_error);
+      _pp_json_add_int (b, "points_used", fit->n_points);
       json_builder_end_object (b);
     }
   else
     json_builder_add_null_value (b);
-  add_string (b, "limit", pp_sweep_get_limit (self));
-  add_int (b, "recommended_threads", pp_sweep_get_recommended_threads (self));
-  add_string (b, "recommendation", pp_sweep_get_recommendation (self));
+  _pp_json_add_string (b, "limit", pp_sweep_get_limit (self));
+  _pp_json_add_int (b, "recommended_threads", pp_sweep_get_recommended_threads (self));
+  _pp_json_add_string (b, "recommendation", pp_sweep_get_recommendation (self));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -928,6 +928,22 @@ pp_sweep_get_point (PpSweep *self,
   return &self->points[index];
 }
 
+/**
+ * pp_sweep_get_points:
+ * @n_points: (out): pp_sweep_get_n_points()
+ *
+ * Returns: (transfer none) (array length=n_points) (nullable): every point, ascending thread
+ *   counts, as pp_sweep_analyse() takes them; updated in place after each run
+ */
+const PpSweepPoint *
+pp_sweep_get_points (PpSweep *self,
+                     guint   *n_points)
+{
+  g_return_val_if_fail (PP_IS_SWEEP (self) && n_points != NULL, NULL);
+  *n_points = pp_sweep_get_n_points (self);
+  return self->points;
+}
+
 /** pp_sweep_find_point: Returns: (transfer none) (nullable): the point for @threads */
 const PpSweepPoint *
 pp_sweep_find_point (PpSweep *self,

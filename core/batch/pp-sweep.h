@@ -119,6 +119,8 @@ gboolean        pp_sweep_get_cancelled          (PpSweep             *self);
 guint           pp_sweep_get_n_points           (PpSweep             *self);
 const PpSweepPoint *pp_sweep_get_point          (PpSweep             *self,
                                                  guint                index);
+const PpSweepPoint *pp_sweep_get_points         (PpSweep             *self,
+                                                 guint               *n_points);
 const PpSweepPoint *pp_sweep_find_point         (PpSweep             *self,
                                                  guint                threads);
 gboolean        pp_sweep_get_identical          (PpSweep             *self);

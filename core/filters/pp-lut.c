@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-#include "filters/pp-lut-private.h"
+#include "filters/pp-lut.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define PP_HAVE_VBMI_KERNEL 1
@@ -137,14 +137,19 @@ choose (gboolean alpha)
 }
 
 /**
- * _pp_lut_apply_flat:
- * @n: bytes in @src and @dst
+ * pp_lut_apply_flat:
+ * @src: the input bytes, whole pixels of @channels bytes
+ * @dst: the output, @n bytes; may be @src itself (in place), must not overlap it otherwise
+ * @n: bytes in @src and @dst, a multiple of @channels
  * @channels: 3, or 4 to leave every fourth byte (alpha) as it is in @src
+ * @lut: 256 entries, one table for every colour channel
  *
- * dst[i] = lut[src[i]] for the colour bytes.
+ * dst[i] = lut[src[i]] for the colour bytes: the kernel a plan runs fused point filters with
+ * (render/pp-plan.c). The vector version (AVX-512 VBMI) is chosen on first use where the CPU has
+ * it; every version gives the same bytes (PP_NO_SIMD=1 forces the portable loop). Any thread.
  */
 void
-_pp_lut_apply_flat (const guint8 *src,
+pp_lut_apply_flat (const guint8 *src,
                     guint8       *dst,
                     gsize         n,
                     int           channels,

@@ -242,15 +242,6 @@ pp_image_equal (const PpImage *a,
   return TRUE;
 }
 
-/* Bytes of pixels, without row padding. */
-gsize
-pp_image_get_byte_size (const PpImage *image)
-{
-  g_return_val_if_fail (image != NULL, 0);
-
-  return (gsize) image->width * image->height * image->channels;
-}
-
 /**
  * pp_image_get_checksum:
  *

@@ -53,7 +53,6 @@ PpImage   *pp_image_copy            (const PpImage  *image);
 GdkPixbuf *pp_image_to_pixbuf       (PpImage        *image);
 gboolean   pp_image_equal           (const PpImage  *a,
                                      const PpImage  *b);
-gsize      pp_image_get_byte_size   (const PpImage  *image);
 guint64    pp_image_get_checksum    (const PpImage  *image);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpImage, pp_image_unref)

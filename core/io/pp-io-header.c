@@ -42,8 +42,17 @@ add_all (GHashTable        *table,
     g_hash_table_add (table, g_ascii_strdown (names[i], -1));
 }
 
+/**
+ * pp_io_init:
+ *
+ * Applies the loader allow-list (pp_io_get_allowed_formats()) to GdkPixbuf, builds the tables
+ * of known extensions and MIME types, and reads the umask that outputs' permissions follow. Once
+ * per process; every pp_io_*() function calls it. Call it on the main thread before starting
+ * workers (a batch run does): the umask can only be read by setting it, which must not happen
+ * while another thread creates files.
+ */
 void
-_pp_io_init (void)
+pp_io_init (void)
 {
   static gsize initialized = 0;
 
@@ -92,7 +101,7 @@ _pp_io_init (void)
 mode_t
 _pp_io_get_file_mode (void)
 {
-  _pp_io_init ();
+  pp_io_init ();
   return file_mode;
 }
 
@@ -112,7 +121,7 @@ pp_io_is_supported (const char *path,
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  _pp_io_init ();
+  pp_io_init ();
   ext = _pp_io_get_extension (path);
   if (ext != NULL && g_hash_table_contains (known_extensions, ext))
     return TRUE;
@@ -145,7 +154,7 @@ pp_io_read_header (const char  *path,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (info_out != NULL, FALSE);
 
-  _pp_io_init ();
+  pp_io_init ();
   memset (info_out, 0, sizeof *info_out);
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
   if (fd < 0)

@@ -18,8 +18,7 @@ PpImage       *_pp_io_load_here       (const char          *path,
                                        GCancellable        *cancellable,
                                        GError             **error);
 
-/* The loader allow-list and the extension tables, once per process. */
-void           _pp_io_init            (void);
+/* The extension tables and the file mode (pp_io_init() fills them). */
 char          *_pp_io_get_extension   (const char          *path);
 mode_t         _pp_io_get_file_mode   (void);
 const PpCodec *_pp_io_get_codec       (PpFormat             format);

@@ -283,7 +283,7 @@ pp_io_save_frames (const PpFrame        *frames,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (options != NULL && options->format != PP_FORMAT_SAME, FALSE);
 
-  _pp_io_init ();
+  pp_io_init ();
   t0 = g_get_monotonic_time ();
   encoded = encode (frames, n_frames, options, error);
   if (encoded == NULL)

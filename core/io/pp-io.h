@@ -149,6 +149,8 @@ PpFormat    pp_format_for_input       (const char           *path,
  * 44-byte file asks for 11 GB). The decoder helper applies the same list. */
 const char *const *pp_io_get_allowed_formats (void);
 
+void        pp_io_init                (void);
+
 /* Whether a path names a file one of the enabled loaders reads (by extension, else by content). */
 gboolean    pp_io_is_supported        (const char           *path,
                                        const char           *content_type);

@@ -115,6 +115,76 @@ list_param_names (const PpFilterInfo *info)
   return g_string_free (s, FALSE);
 }
 
+/* The main value of "name=MAIN": a size for fit/resize/crop, else the first parameter. */
+static gboolean
+parse_main_value (const PpFilterInfo *info,
+                  const char         *main_value,
+                  double             *values,
+                  GError            **error)
+{
+  GError *value_error = NULL;
+
+  if (main_value == NULL)
+    {
+      if (info->main_syntax != PP_MAIN_SIZE)
+        return TRUE;
+      set_spec_error (error, "%s needs a size, as in %s=800x600", info->name, info->name);
+      return FALSE;
+    }
+  switch (info->main_syntax)
+    {
+    case PP_MAIN_NONE:
+      set_spec_error (error, "%s takes no value, got \"%s\"", info->name, main_value);
+      return FALSE;
+    case PP_MAIN_SIZE:
+      return parse_size (info, main_value, values, error);
+    case PP_MAIN_VALUE:
+    default:
+      if (pp_param_spec_parse_value (&info->params[0], info->name, main_value, &values[0],
+                                     &value_error))
+        return TRUE;
+      propagate_as_spec_error (error, value_error);
+      return FALSE;
+    }
+}
+
+/* One ";key=value" of a step. */
+static gboolean
+parse_key_value (const PpFilterInfo *info,
+                 const char         *text,
+                 double             *values,
+                 GError            **error)
+{
+  g_autofree char *pair = g_strstrip (g_strdup (text));
+  GError *value_error = NULL;
+  char *value;
+  int index;
+
+  value = strchr (pair, '=');
+  if (value == NULL)
+    {
+      set_spec_error (error, "expected key=value after \"%s;\", got \"%s\"", info->name, pair);
+      return FALSE;
+    }
+  *value++ = '\0';
+  g_strstrip (pair);
+  g_strstrip (value);
+  index = pp_filter_info_find_param (info, pair);
+  if (index < 0)
+    {
+      g_autofree char *names = list_param_names (info);
+
+      set_spec_error (error, "unknown parameter \"%s\" for %s (expected %s)", pair,
+                      info->name, info->n_params > 0 ? names : "none");
+      return FALSE;
+    }
+  if (pp_param_spec_parse_value (&info->params[index], info->name, value, &values[index],
+                                 &value_error))
+    return TRUE;
+  propagate_as_spec_error (error, value_error);
+  return FALSE;
+}
+
 static gboolean
 parse_step (const char *text,
             PpStep     *step,
@@ -152,67 +222,11 @@ parse_step (const char *text,
   step->info = info;
   step->enabled = TRUE;
   pp_filter_info_get_defaults (info, step->values);
-
-  if (main_value != NULL)
-    {
-      switch (info->main_syntax)
-        {
-        case PP_MAIN_NONE:
-          set_spec_error (error, "%s takes no value, got \"%s\"", info->name, main_value);
-          return FALSE;
-        case PP_MAIN_SIZE:
-          if (!parse_size (info, main_value, step->values, error))
-            return FALSE;
-          break;
-        case PP_MAIN_VALUE:
-        default:
-          if (!pp_param_spec_parse_value (&info->params[0], info->name, main_value,
-                                          &step->values[0], &value_error))
-            {
-              propagate_as_spec_error (error, value_error);
-              return FALSE;
-            }
-          break;
-        }
-    }
-  else if (info->main_syntax == PP_MAIN_SIZE)
-    {
-      set_spec_error (error, "%s needs a size, as in %s=800x600", info->name, info->name);
-      return FALSE;
-    }
-
+  if (!parse_main_value (info, main_value, step->values, error))
+    return FALSE;
   for (guint i = 1; parts[i] != NULL; i++)
-    {
-      g_autofree char *pair = g_strstrip (g_strdup (parts[i]));
-      char *value;
-      int index;
-
-      value = strchr (pair, '=');
-      if (value == NULL)
-        {
-          set_spec_error (error, "expected key=value after \"%s;\", got \"%s\"", info->name, pair);
-          return FALSE;
-        }
-      *value++ = '\0';
-      g_strstrip (pair);
-      g_strstrip (value);
-      index = pp_filter_info_find_param (info, pair);
-      if (index < 0)
-        {
-          g_autofree char *names = list_param_names (info);
-
-          set_spec_error (error, "unknown parameter \"%s\" for %s (expected %s)", pair,
-                          info->name, info->n_params > 0 ? names : "none");
-          return FALSE;
-        }
-      if (!pp_param_spec_parse_value (&info->params[index], info->name, value,
-                                      &step->values[index], &value_error))
-        {
-          propagate_as_spec_error (error, value_error);
-          return FALSE;
-        }
-    }
-
+    if (!parse_key_value (info, parts[i], step->values, error))
+      return FALSE;
   if (!pp_filter_info_validate (info, step->values, &value_error))
     {
       propagate_as_spec_error (error, value_error);

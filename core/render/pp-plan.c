@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "filters/pp-lut-private.h"
+#include "filters/pp-lut.h"
 #include "render/pp-plan-private.h"
 
 /* A band writes about this many bytes: small enough to stay in L2 with its source rows, large
@@ -367,15 +367,6 @@ _pp_plan_get_total_bands (PpPlan *plan)
   return n;
 }
 
-const char *
-pp_plan_get_stage_label (PpPlan *plan,
-                         guint   stage)
-{
-  g_return_val_if_fail (plan != NULL && stage < plan->stages->len, NULL);
-
-  return ((Stage *) g_ptr_array_index (plan->stages, stage))->label;
-}
-
 /**
  * pp_plan_describe:
  *
@@ -454,7 +445,7 @@ run_point_ops (const Stage  *stage,
         {
           if (memcmp (op->lut[0], op->lut[1], 256) == 0 &&
               memcmp (op->lut[0], op->lut[2], 256) == 0)
-            _pp_lut_apply_flat (in, dst_row, (gsize) width * channels, channels, op->lut[0]);
+            pp_lut_apply_flat (in, dst_row, (gsize) width * channels, channels, op->lut[0]);
           else
             apply_lut_row (in, dst_row, width, channels, op->lut);
         }

@@ -31,8 +31,6 @@ int         pp_plan_get_channels    (PpPlan     *plan);
 guint       pp_plan_get_n_stages    (PpPlan     *plan);
 guint       pp_plan_get_n_bands     (PpPlan     *plan,
                                      guint       stage);
-const char *pp_plan_get_stage_label (PpPlan     *plan,
-                                     guint       stage);
 char       *pp_plan_describe        (PpPlan     *plan);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpPlan, pp_plan_unref)

@@ -75,7 +75,7 @@ typedef struct
   GTask *task;
   GMutex mutex;
   GCond cond;
-  int done; /* atomic */
+  gboolean done; /* under mutex */
 } Render;
 
 /* A worker's ticket for one stage: the render and its lane in the timeline. */
@@ -104,7 +104,6 @@ typedef struct
 {
   PpImage *image;
   PpRenderStats *stats;
-  int published; /* atomic: set by the worker after filling, read first by the caller */
 } RenderResult;
 
 static void
@@ -134,7 +133,6 @@ render_complete (Render *render)
 
           result->image = g_steal_pointer (&render->buffers[render->n_stages]);
           result->stats = g_steal_pointer (&render->stats);
-          g_atomic_int_set (&result->published, TRUE);
           g_task_return_pointer (task, result, render_result_free);
         }
       g_object_unref (task);
@@ -143,7 +141,7 @@ render_complete (Render *render)
   else
     {
       g_mutex_lock (&render->mutex);
-      g_atomic_int_set (&render->done, TRUE);
+      render->done = TRUE;
       g_cond_signal (&render->cond);
       g_mutex_unlock (&render->mutex);
     }
@@ -287,7 +285,7 @@ pp_plan_run (PpPlan         *plan,
   render_start_stage (render);
 
   g_mutex_lock (&render->mutex);
-  while (!g_atomic_int_get (&render->done))
+  while (!render->done)
     g_cond_wait (&render->cond, &render->mutex);
   g_mutex_unlock (&render->mutex);
 
@@ -345,7 +343,6 @@ pp_plan_run_finish (PpPlan         *plan,
   res = g_task_propagate_pointer (G_TASK (result), error);
   if (res == NULL)
     return NULL;
-  g_assert (g_atomic_int_get (&res->published));
   image = g_steal_pointer (&res->image);
   if (stats != NULL)
     *stats = g_steal_pointer (&res->stats);

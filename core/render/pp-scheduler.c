@@ -19,12 +19,9 @@
 /* Niceness workers add to their own when the window asks for it (0: the command line). */
 static int worker_niceness;
 
-/* GLib's GMutex, GCond and GAsyncQueue use futexes that ThreadSanitizer cannot see, so every
- * hand-over between threads here also goes through an atomic (release on one side, acquire on
- * the other). That costs nothing measurable and lets TSan check the real ordering. */
 typedef struct
 {
-  PpWorkFunc func; /* published atomically: the push's release, the worker's acquire */
+  PpWorkFunc func;
   gpointer data;
 } PoolItem;
 
@@ -70,10 +67,8 @@ pool_func (gpointer data,
            gpointer user_data)
 {
   PoolItem *item = data;
-  PpWorkFunc func = (PpWorkFunc) g_atomic_pointer_get (&item->func);
-
   lower_worker_priority ();
-  func (item->data);
+  item->func (item->data);
   g_free (item);
 }
 
@@ -118,8 +113,8 @@ pp_scheduler_push (PpWorkFunc func,
   g_return_if_fail (func != NULL);
 
   item = g_new (PoolItem, 1);
+  item->func = func;
   item->data = data;
-  g_atomic_pointer_set (&item->func, func);
   g_thread_pool_push (get_pool (), item, NULL);
 }
 

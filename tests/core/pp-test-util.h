@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Small helpers the core tests share: deterministic test images with awkward strides.
+ * Small helpers the core tests share: deterministic test images with awkward strides, and
+ * scratch trees of files.
  */
 #pragma once
 
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "image/pp-image.h"
 
@@ -76,4 +79,36 @@ pp_test_padding_intact (const PpImage *image,
           return FALSE;
     }
   return TRUE;
+}
+
+/* Writes @contents to @root/@relative, making the folders on the way. */
+static inline void
+pp_test_write_file (const char *root,
+                    const char *relative,
+                    const char *contents)
+{
+  g_autofree char *path = g_build_filename (root, relative, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+/* Removes a scratch tree (not following links); every removal must succeed. */
+static inline void
+pp_test_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        pp_test_remove_tree (child);
+      else
+        g_assert_cmpint (g_unlink (child), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
 }

@@ -42,14 +42,14 @@ quiet_log (GLogLevelFlags   level,
 }
 
 /* One-time state (GIO's MIME tables, the loader list) is made before libFuzzer starts
- * counting allocations per input (see tools/sanitizers/lsan.supp). */
+ * counting allocations per input (see build-aux/sanitizers/lsan.supp). */
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
   g_free (g_content_type_guess ("x.png", (const guchar *) "\x89PNG", 4, NULL));
   g_log_set_writer_func (quiet_log, NULL, NULL);
-  _pp_io_init ();
+  pp_io_init ();
   out_dir = g_dir_make_tmp ("pp-fuzz-load-XXXXXX", NULL);
   g_assert_nonnull (out_dir);
   return 0;

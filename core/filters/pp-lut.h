@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-void _pp_lut_apply_flat (const guint8 *src,
+void pp_lut_apply_flat (const guint8 *src,
                          guint8       *dst,
                          gsize         n,
                          int           channels,
