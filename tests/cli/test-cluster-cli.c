@@ -314,8 +314,10 @@ count_lines (const char *path,
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return 0;
   lines = g_strsplit (text, "\n", -1);
+  /* Whole records only, as parapix reads them: a line still being written (or cut by a kill)
+   * does not end its JSON object yet. */
   for (guint i = 0; lines[i] != NULL; i++)
-    n += lines[i][0] != '\0' && (needle == NULL || strstr (lines[i], needle) != NULL);
+    n += g_str_has_suffix (lines[i], "}") && (needle == NULL || strstr (lines[i], needle) != NULL);
   return n;
 }
 

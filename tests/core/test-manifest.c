@@ -243,6 +243,26 @@ test_torn_line (void)
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpuint (bad, ==, 2);
 
+  /* Appending after a line cut short starts a line of its own; the cut line stays bad. */
+  {
+    PpManifestWriter *w = pp_manifest_writer_open (path, FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (pp_manifest_writer_append (w, &e, &error));
+    pp_manifest_writer_close (w);
+    g_clear_pointer (&entries, g_ptr_array_unref);
+    entries = pp_manifest_read_file (path, &bad, &error);
+    g_assert_cmpuint (entries->len, ==, 2);
+    g_assert_cmpuint (bad, ==, 2);
+  }
+
+  /* A whole record whose newline never came (the writer died right before it) is a record. */
+  g_assert_true (g_file_set_contents (path, line, strlen (line) - 1, NULL));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = pp_manifest_read_file (path, &bad, &error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpuint (bad, ==, 0);
+
   g_clear_pointer (&entries, g_ptr_array_unref);
   g_free (path);
   path = tmp_path ("never-written.jsonl");
