@@ -545,15 +545,12 @@ parse_background (const CliOption *option,
                   const char      *text,
                   GError         **error)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
   g_autoptr (GError) local_error = NULL;
   PpColor color;
 
   if (!pp_color_parse (text, &color, &local_error))
     return bad_value (error, "%s", local_error->message);
-  g_value_init (&value, G_TYPE_STRING);
-  g_value_set_string (&value, text);
-  set_batch_value (options, "background", &value);
+  set_batch_property (options, "background", text);
   return TRUE;
 }
 

@@ -54,8 +54,21 @@ on_name_dialog_response (AdwMessageDialog *dialog,
       const char *text = gtk_editable_get_text (GTK_EDITABLE (data->entry));
       g_autofree char *name = g_strstrip (g_strdup (text));
 
+      /* The response is off while the name is empty; Enter must not get around that. */
+      if (*name == '\0')
+        return;
       data->callback (data->self, data->old_name, name);
     }
+}
+
+/* Save stays off while the name is empty or only spaces: a preset needs a name to be found. */
+static void
+on_name_changed (GtkEditable      *entry,
+                 AdwMessageDialog *dialog)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "save", *name != '\0');
 }
 
 static void
@@ -87,6 +100,8 @@ ask_name (PpChainEditor *self,
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (entry, "changed", G_CALLBACK (on_name_changed), dialog, 0);
+  on_name_changed (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_name_dialog_response), data,
                          (GClosureNotify) (void (*) (void)) name_dialog_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "render/pp-pipeline.h"
+#include "pp-step-row.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,15 @@ gboolean    pp_chain_editor_set_spec     (PpChainEditor *self,
 gboolean    pp_chain_editor_load_preset  (PpChainEditor *self,
                                           const char    *name,
                                           GError       **error);
+gboolean    pp_chain_editor_undo         (PpChainEditor *self);
+gboolean    pp_chain_editor_redo         (PpChainEditor *self);
+void        pp_chain_editor_set_image_size (PpChainEditor *self,
+                                            int            width,
+                                            int            height);
+PpStepRow  *pp_chain_editor_get_step_row (PpChainEditor *self,
+                                          guint          position);
+void        pp_chain_editor_set_problem  (PpChainEditor *self,
+                                          guint          position,
+                                          const char    *problem);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "batch/pp-batch.h"
+#include "io/pp-io.h"
 #include "pp-file-chooser.h"
 #include "pp-output-dialog.h"
 #include "pp-ui-resources.h"
@@ -22,6 +24,7 @@ struct _PpOutputDialog
   GtkAdjustment *quality_adjustment;
   AdwActionRow *quality_row;
   GtkButton *reset_folder_button;
+  AdwActionRow *template_example_row;
   AdwEntryRow *template_row;
 
   GSettings *settings;
@@ -30,19 +33,53 @@ struct _PpOutputDialog
 
 G_DEFINE_FINAL_TYPE (PpOutputDialog, pp_output_dialog, ADW_TYPE_PREFERENCES_WINDOW)
 
-static const char *const formats[] = { "same", "jpeg", "png", "webp", "tiff", "bmp", NULL };
-static const char *const collisions[] = { "rename", "skip", "overwrite", NULL };
+/* Words for the enums' nicks; a value not listed here (a format added to PpFormat later) shows
+ * its nick in capitals. */
+static const struct
+{
+  const char *nick;
+  const char *label;
+} labels[] = {
+  { "same", "Same as the original" },
+  { "webp", "WebP" },
+  { "rename", "Keep Both" },
+  { "skip", "Skip" },
+  { "overwrite", "Replace" },
+};
+
+/* A combo row lists an enum's values in value order, so "selected" is the value's index. */
+static GListModel *
+enum_model (GType type)
+{
+  g_autoptr (GEnumClass) klass = g_type_class_ref (type);
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    {
+      const char *nick = klass->values[i].value_nick;
+      g_autofree char *label = g_ascii_strup (nick, -1);
+
+      for (guint j = 0; j < G_N_ELEMENTS (labels); j++)
+        if (g_strcmp0 (labels[j].nick, nick) == 0)
+          {
+            g_free (label);
+            label = g_strdup (labels[j].label);
+          }
+      gtk_string_list_append (list, label);
+    }
+  return G_LIST_MODEL (list);
+}
 
 static gboolean
 nick_to_index (GValue   *value,
                GVariant *variant,
                gpointer  user_data)
 {
-  const char *const *nicks = user_data;
+  g_autoptr (GEnumClass) klass = g_type_class_ref (GPOINTER_TO_SIZE (user_data));
   const char *nick = g_variant_get_string (variant, NULL);
 
-  for (guint i = 0; nicks[i] != NULL; i++)
-    if (g_strcmp0 (nicks[i], nick) == 0)
+  for (guint i = 0; i < klass->n_values; i++)
+    if (g_strcmp0 (klass->values[i].value_nick, nick) == 0)
       {
         g_value_set_uint (value, i);
         return TRUE;
@@ -55,12 +92,12 @@ index_to_nick (const GValue       *value,
                const GVariantType *expected_type,
                gpointer            user_data)
 {
-  const char *const *nicks = user_data;
+  g_autoptr (GEnumClass) klass = g_type_class_ref (GPOINTER_TO_SIZE (user_data));
   guint index = g_value_get_uint (value);
 
-  if (index >= g_strv_length ((char **) nicks))
+  if (index >= klass->n_values)
     return NULL;
-  return g_variant_new_string (nicks[index]);
+  return g_variant_new_string (klass->values[index].value_nick);
 }
 
 static void
@@ -83,12 +120,12 @@ update_folder_row (PpOutputDialog *self)
 static void
 update_quality_row (PpOutputDialog *self)
 {
-  g_autofree char *format = g_settings_get_string (self->settings, "output-format");
+  PpFormat format = g_settings_get_enum (self->settings, "output-format");
 
   /* Quality means something for lossy formats only; "same" may be JPEG. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->quality_row),
-                            g_strcmp0 (format, "png") != 0 && g_strcmp0 (format, "tiff") != 0 &&
-                            g_strcmp0 (format, "bmp") != 0);
+                            format != PP_FORMAT_PNG && format != PP_FORMAT_TIFF &&
+                            format != PP_FORMAT_BMP);
 }
 
 static void
@@ -118,6 +155,68 @@ pp_output_dialog_choose_folder (PpOutputDialog *self)
 
   pp_file_chooser_select_folder (GTK_WINDOW (self), "Choose the Output Folder", "_Select", NULL,
                                  NULL, folder_chosen, g_object_ref (self));
+}
+
+/**
+ * pp_output_dialog_check_template:
+ * @template: a name template as typed
+ * @example: (out) (optional): what "IMG_1234.jpg" would be written as, when it works
+ *
+ * Checks a name template the way a batch does when it starts (pp_batch_check), so the dialog
+ * can say at once what is wrong instead of the batch refusing at Process.
+ *
+ * Returns: (transfer full) (nullable): why the template cannot work, or %NULL when it can
+ */
+char *
+pp_output_dialog_check_template (const char  *template,
+                                 char       **example)
+{
+  static const char *const files[] = { "/photos/IMG_1234.jpg", NULL };
+  g_autoptr (PpBatch) probe = pp_batch_new ();
+  g_autoptr (GFile) output = g_file_new_for_path ("/photos/processed");
+  g_autoptr (GError) error = NULL;
+
+  pp_batch_set_files (probe, files);
+  pp_batch_set_output_folder (probe, output);
+  pp_batch_set_name_template (probe, *template ? template : PP_BATCH_DEFAULT_TEMPLATE);
+  if (!pp_batch_check (probe, &error))
+    return g_strdup (error->message);
+  if (example != NULL)
+    {
+      /* The fields as the batch fills them in; {date} is the file's modification date. */
+      g_autoptr (GString) name = g_string_new (*template ? template : PP_BATCH_DEFAULT_TEMPLATE);
+
+      g_string_replace (name, "{name}", "IMG_1234", 0);
+      g_string_replace (name, "{ext}", "jpg", 0);
+      g_string_replace (name, "{n}", "1", 0);
+      g_string_replace (name, "{date}", "2024-05-17", 0);
+      *example = g_strdup_printf ("IMG_1234.jpg is written as %s", name->str);
+    }
+  return NULL;
+}
+
+static void
+template_changed (PpOutputDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->template_row));
+  g_autofree char *example = NULL;
+  g_autofree char *problem = pp_output_dialog_check_template (text, &example);
+
+  if (problem != NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->template_example_row),
+                                     "This Template Cannot Work");
+      adw_action_row_set_subtitle (self->template_example_row, problem);
+      gtk_widget_add_css_class (GTK_WIDGET (self->template_row), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->template_example_row), "error");
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->template_example_row), "Example");
+      adw_action_row_set_subtitle (self->template_example_row, example);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->template_row), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->template_example_row), "error");
+    }
 }
 
 static void
@@ -165,15 +264,23 @@ pp_output_dialog_class_init (PpOutputDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, quality_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, quality_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, reset_folder_button);
+  gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, template_example_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, template_row);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reset_folder_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, template_changed);
 }
 
 static void
 pp_output_dialog_init (PpOutputDialog *self)
 {
+  g_autoptr (GListModel) formats = enum_model (PP_TYPE_FORMAT);
+  g_autoptr (GListModel) collisions = enum_model (PP_TYPE_COLLISION);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* From the enums, so a format added to PpFormat (and the schema) appears here by itself. */
+  adw_combo_row_set_model (self->format_row, formats);
+  adw_combo_row_set_model (self->collision_row, collisions);
 }
 
 PpOutputDialog *
@@ -191,10 +298,10 @@ pp_output_dialog_new (GtkWindow *parent,
 
   g_settings_bind_with_mapping (settings, "output-format", self->format_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
-                                (gpointer) formats, NULL);
+                                GSIZE_TO_POINTER (PP_TYPE_FORMAT), NULL);
   g_settings_bind_with_mapping (settings, "collision", self->collision_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
-                                (gpointer) collisions, NULL);
+                                GSIZE_TO_POINTER (PP_TYPE_COLLISION), NULL);
   g_settings_bind (settings, "output-quality", self->quality_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "output-template", self->template_row, "text",
@@ -207,5 +314,6 @@ pp_output_dialog_new (GtkWindow *parent,
                            self, G_CONNECT_SWAPPED);
   update_folder_row (self);
   update_quality_row (self);
+  template_changed (self);
   return self;
 }

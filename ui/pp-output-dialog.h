@@ -16,5 +16,7 @@ PpOutputDialog *pp_output_dialog_new           (GtkWindow      *parent,
                                                 GSettings      *settings,
                                                 GFile          *default_folder);
 void            pp_output_dialog_choose_folder (PpOutputDialog *self);
+char           *pp_output_dialog_check_template (const char    *template,
+                                                 char         **example);
 
 G_END_DECLS

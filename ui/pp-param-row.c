@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PpParamRow: the control for one PpParamSpec. It emits ::changed only for the user's own
+ * PpParamRow: the control for one PpParamSpec, on two lines so it fits a narrow sidebar: the
+ * label and unit, a spin button (or a switch, a drop-down) and a reset button, then a slider
+ * across the row's whole width. It emits ::changed only for the user's own
  * changes (a drag, a click, a reset), never for pp_param_row_set_value(), so the editor can
  * push values in without echo. A slider's changes are "interactive": the preview renders a
  * proxy until the user lets go.
@@ -15,7 +17,9 @@
 
 struct _PpParamRow
 {
-  AdwActionRow parent_instance;
+  AdwPreferencesRow parent_instance;
+
+  GtkBox *header;            /* the label, the value's control and the reset button */
 
   const PpParamSpec *pspec; /* static, from the filter's descriptor */
   double value;
@@ -26,7 +30,7 @@ struct _PpParamRow
   gboolean updating;         /* pushing a value in: not the user's change */
 };
 
-G_DEFINE_FINAL_TYPE (PpParamRow, pp_param_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (PpParamRow, pp_param_row, ADW_TYPE_PREFERENCES_ROW)
 
 enum
 {
@@ -48,14 +52,68 @@ user_changed (PpParamRow *self,
   g_signal_emit (self, signals[CHANGED], 0, interactive);
 }
 
+static guint
+digits_for_step (double step)
+{
+  guint digits = 0;
+
+  while (digits < 4 && fabs (step * pow (10, digits) - round (step * pow (10, digits))) > 1e-9)
+    digits++;
+  return digits;
+}
+
+static double
+step_of (const PpParamSpec *pspec)
+{
+  return pspec->step > 0 ? pspec->step : (pspec->type == PP_PARAM_INT ? 1 : 0.01);
+}
+
+/**
+ * pp_param_row_snap:
+ * @pspec: the parameter
+ * @value: a value from a slider (3.0555555555555554)
+ *
+ * Snaps @value to a whole number of the parameter's steps and to the decimals the step has,
+ * within its range, so a slider never puts float noise into the chain's spec, a preset or a
+ * batch: 3.0555555555555554 with a step of 0.1 is 3.1, 0.1 + 0.2 is 0.3 (the double nearest
+ * to 0.3, which prints as "0.3").
+ *
+ * Returns: the snapped value
+ */
+double
+pp_param_row_snap (const PpParamSpec *pspec,
+                   double             value)
+{
+  double step = step_of (pspec);
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[16];
+
+  g_return_val_if_fail (pspec != NULL, value);
+
+  value = round (value / step) * step;
+  /* Printing at the step's precision and reading back gives the double a person means. */
+  g_snprintf (format, sizeof format, "%%.%uf", pspec->type == PP_PARAM_INT ? 0
+                                                 : digits_for_step (step));
+  value = g_ascii_strtod (g_ascii_formatd (text, sizeof text, format, value), NULL);
+  return CLAMP (value, pspec->min, pspec->max);
+}
+
 static void
 on_adjustment_changed (GtkAdjustment *adjustment,
                        PpParamRow    *self)
 {
-  double value = gtk_adjustment_get_value (adjustment);
+  double value;
 
-  if (self->pspec->type == PP_PARAM_INT)
-    value = round (value);
+  if (self->updating)
+    return;
+  value = pp_param_row_snap (self->pspec, gtk_adjustment_get_value (adjustment));
+  /* The slider shows the value the chain gets. */
+  if (value != gtk_adjustment_get_value (adjustment))
+    {
+      self->updating = TRUE;
+      gtk_adjustment_set_value (adjustment, value);
+      self->updating = FALSE;
+    }
   user_changed (self, value, TRUE);
 }
 
@@ -99,22 +157,13 @@ on_reset_clicked (GtkButton  *button,
   user_changed (self, self->pspec->default_value, FALSE);
 }
 
-static guint
-digits_for_step (double step)
-{
-  guint digits = 0;
-
-  while (digits < 4 && fabs (step * pow (10, digits) - round (step * pow (10, digits))) > 1e-9)
-    digits++;
-  return digits;
-}
-
+/* The spin button goes in the header; the slider under it, full width. */
 static GtkWidget *
-create_numeric (PpParamRow *self)
+create_numeric (PpParamRow *self,
+                GtkBox     *body)
 {
   const PpParamSpec *pspec = self->pspec;
-  double step = pspec->step > 0 ? pspec->step : (pspec->type == PP_PARAM_INT ? 1 : 0.01);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  double step = step_of (pspec);
   GtkWidget *scale;
   GtkWidget *spin;
 
@@ -123,17 +172,22 @@ create_numeric (PpParamRow *self)
   spin = gtk_spin_button_new (self->adjustment, step,
                               pspec->type == PP_PARAM_INT ? 0 : digits_for_step (step));
   gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
-  gtk_widget_set_size_request (scale, 96, -1);
+  gtk_widget_set_hexpand (scale, TRUE);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (scale, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   pspec->label, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   pspec->label, -1);
-  gtk_box_append (GTK_BOX (box), scale);
-  gtk_box_append (GTK_BOX (box), spin);
+  gtk_box_append (body, scale);
   g_signal_connect (self->adjustment, "value-changed", G_CALLBACK (on_adjustment_changed), self);
-  return box;
+  return spin;
+}
+
+static void
+on_row_activated (PpParamRow *self)
+{
+  if (self->switch_ != NULL)
+    gtk_switch_set_active (self->switch_, !gtk_switch_get_active (self->switch_));
 }
 
 static GtkWidget *
@@ -146,7 +200,9 @@ create_switch (PpParamRow *self)
   gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   self->pspec->label, -1);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), sw);
+  /* A click anywhere on the row flips it, as on an AdwActionRow with an activatable widget. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), TRUE);
+  g_signal_connect (self, "activate", G_CALLBACK (on_row_activated), NULL);
   g_signal_connect (sw, "notify::active", G_CALLBACK (on_switch_active), self);
   return sw;
 }
@@ -163,6 +219,30 @@ create_dropdown (PpParamRow *self)
                                   self->pspec->label, -1);
   g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_dropdown_selected), self);
   return dropdown;
+}
+
+/* The label and, dimmed beside it, the unit ("Radius px"). */
+static GtkWidget *
+create_label (const PpParamSpec *pspec)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *title = gtk_label_new (pspec->label);
+
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), title);
+  if (pspec->unit != NULL && *pspec->unit != '\0')
+    {
+      GtkWidget *unit = gtk_label_new (pspec->unit);
+
+      gtk_widget_add_css_class (unit, "dim-label");
+      gtk_widget_add_css_class (unit, "caption");
+      gtk_widget_set_valign (unit, GTK_ALIGN_BASELINE);
+      gtk_widget_set_valign (title, GTK_ALIGN_BASELINE);
+      gtk_box_append (GTK_BOX (box), unit);
+    }
+  return box;
 }
 
 static char *
@@ -210,28 +290,36 @@ pp_param_row_new (const PpParamSpec *pspec,
 
   g_return_val_if_fail (pspec != NULL, NULL);
 
-  self = g_object_new (PP_TYPE_PARAM_ROW, "title", pspec->label, "use-markup", FALSE, NULL);
+  self = g_object_new (PP_TYPE_PARAM_ROW, "title", pspec->label, "use-markup", FALSE,
+                       "activatable", FALSE, NULL);
   self->pspec = pspec;
   self->value = value;
-  if (pspec->unit != NULL && *pspec->unit != '\0')
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), pspec->unit);
 
-  switch (pspec->type)
-    {
-    case PP_PARAM_DOUBLE:
-    case PP_PARAM_INT:
-      control = create_numeric (self);
-      break;
-    case PP_PARAM_BOOLEAN:
-      control = create_switch (self);
-      break;
-    case PP_PARAM_CHOICE:
-      control = create_dropdown (self);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), control);
+  {
+    GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+    gtk_widget_add_css_class (body, "param-row");
+    self->header = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
+    gtk_box_append (self->header, create_label (pspec));
+    gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->header));
+    switch (pspec->type)
+      {
+      case PP_PARAM_DOUBLE:
+      case PP_PARAM_INT:
+        control = create_numeric (self, GTK_BOX (body));
+        break;
+      case PP_PARAM_BOOLEAN:
+        control = create_switch (self);
+        break;
+      case PP_PARAM_CHOICE:
+        control = create_dropdown (self);
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+    gtk_box_append (self->header, control);
+    gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), body);
+  }
 
   reset_tooltip = format_default (pspec);
   self->reset_button = gtk_button_new_from_icon_name ("edit-undo-symbolic");
@@ -242,7 +330,7 @@ pp_param_row_new (const PpParamSpec *pspec,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, reset_tooltip, -1);
   gtk_widget_set_sensitive (self->reset_button, value != pspec->default_value);
   g_signal_connect (self->reset_button, "clicked", G_CALLBACK (on_reset_clicked), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->reset_button);
+  gtk_box_append (self->header, self->reset_button);
   return self;
 }
 
@@ -284,4 +372,48 @@ pp_param_row_set_value (PpParamRow *self,
   self->value = value;
   show_value (self, value);
   gtk_widget_set_sensitive (self->reset_button, value != self->pspec->default_value);
+}
+
+/**
+ * pp_param_row_set_upper:
+ * @upper: the largest value the slider offers, in the parameter's unit
+ *
+ * Narrows (or widens) a numeric parameter's slider, e.g. a crop offset to the image's width.
+ * The range never drops below the current value, so nothing changes under the user's hands;
+ * it stays within the parameter's own range. Main thread only.
+ */
+void
+pp_param_row_set_upper (PpParamRow *self,
+                        double      upper)
+{
+  g_return_if_fail (PP_IS_PARAM_ROW (self));
+
+  if (self->adjustment == NULL)
+    return;
+  upper = CLAMP (MAX (upper, self->value), self->pspec->min, self->pspec->max);
+  if (upper == gtk_adjustment_get_upper (self->adjustment))
+    return;
+  self->updating = TRUE;
+  gtk_adjustment_set_upper (self->adjustment, upper);
+  /* A smaller range wants smaller page steps: a tenth of it, at least one step. */
+  gtk_adjustment_set_page_increment (self->adjustment,
+                                     MAX (step_of (self->pspec),
+                                          pp_param_row_snap (self->pspec,
+                                                             (upper - self->pspec->min) / 10)));
+  self->updating = FALSE;
+}
+
+/**
+ * pp_param_row_get_upper:
+ *
+ * Returns: the slider's upper bound (the parameter's maximum for non-numeric ones)
+ */
+double
+pp_param_row_get_upper (PpParamRow *self)
+{
+  g_return_val_if_fail (PP_IS_PARAM_ROW (self), 0.0);
+
+  if (self->adjustment == NULL)
+    return self->pspec->max;
+  return gtk_adjustment_get_upper (self->adjustment);
 }

@@ -42,6 +42,7 @@ struct _PpPreview
   int render_width;
   int render_height;
   gulong after_paint_id;
+  GdkFrameClock *after_paint_clock; /* (owned) the clock after_paint_id is connected to */
   char *status;
   char *error;         /* why the selected file could not be opened, or NULL */
   guint n_renders;
@@ -56,8 +57,10 @@ struct _PpPreview
 void     _pp_preview_set_status     (PpPreview       *self,
                                      const char      *status);
 void     _pp_preview_notify_busy    (PpPreview       *self);
+void     _pp_preview_notify_image_size (PpPreview    *self);
 void     _pp_preview_set_error      (PpPreview       *self,
                                      const char      *error);
+void     _pp_preview_stop_after_paint (PpPreview     *self);
 gboolean _pp_preview_get_image_rect (PpPreview       *self,
                                      graphene_rect_t *rect);
 

@@ -244,6 +244,7 @@ load_cb (GObject      *source,
       return;
     }
   self->full = g_steal_pointer (&data->full);
+  _pp_preview_notify_image_size (self);
   self->proxy = g_steal_pointer (&data->proxy);
   self->before_full = gdk_texture_new_for_pixbuf (data->before);
   if (self->proxy != NULL)
@@ -272,7 +273,11 @@ pp_preview_set_file (PpPreview *self,
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->render_cancellable);
-  g_clear_pointer (&self->full, pp_image_unref);
+  if (self->full != NULL)
+    {
+      g_clear_pointer (&self->full, pp_image_unref);
+      _pp_preview_notify_image_size (self);
+    }
   g_clear_pointer (&self->proxy, pp_image_unref);
   g_clear_object (&self->before_full);
   g_clear_object (&self->before_proxy);
@@ -331,7 +336,7 @@ on_after_paint (GdkFrameClock *clock,
   g_autofree char *status = NULL;
   gint64 shown_us = g_get_monotonic_time () - self->delivered_us;
 
-  g_clear_signal_handler (&self->after_paint_id, clock);
+  _pp_preview_stop_after_paint (self);
   status = g_strdup_printf ("Processed in %.0f ms on %u thread%s · shown in %.0f ms · %d × %d%s",
                             self->render_us / 1000.0, self->render_threads,
                             self->render_threads == 1 ? "" : "s", shown_us / 1000.0,
@@ -356,8 +361,11 @@ show_after (PpPreview  *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   if (clock != NULL && self->after_paint_id == 0)
-    self->after_paint_id = g_signal_connect (clock, "after-paint",
-                                             G_CALLBACK (on_after_paint), self);
+    {
+      self->after_paint_clock = g_object_ref (clock);
+      self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                               G_CALLBACK (on_after_paint), self);
+    }
   else if (clock == NULL)
     on_after_paint (NULL, self);
 }

@@ -20,6 +20,8 @@ enum
   PROP_COMPARE,
   PROP_BUSY,
   PROP_ERROR,
+  PROP_IMAGE_WIDTH,
+  PROP_IMAGE_HEIGHT,
   N_PROPS
 };
 
@@ -47,6 +49,42 @@ pp_preview_get_error (PpPreview *self)
 {
   g_return_val_if_fail (PP_IS_PREVIEW (self), NULL);
   return self->error;
+}
+
+void
+_pp_preview_notify_image_size (PpPreview *self)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_WIDTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_HEIGHT]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * pp_preview_get_image_size:
+ * @width: (out): the decoded, upright image's width in pixels; 0 while none is loaded
+ * @height: (out): its height
+ */
+void
+pp_preview_get_image_size (PpPreview *self,
+                           int       *width,
+                           int       *height)
+{
+  g_return_if_fail (PP_IS_PREVIEW (self));
+  *width = self->full ? self->full->width : 0;
+  *height = self->full ? self->full->height : 0;
+}
+
+/* Stops waiting for the frame that shows the last render (it was painted, or the widget goes). */
+void
+_pp_preview_stop_after_paint (PpPreview *self)
+{
+  /* The clock's surface may have gone meanwhile, and its handlers with it. */
+  if (self->after_paint_id != 0 &&
+      g_signal_handler_is_connected (self->after_paint_clock, self->after_paint_id))
+    g_signal_handler_disconnect (self->after_paint_clock, self->after_paint_id);
+  self->after_paint_id = 0;
+  g_clear_object (&self->after_paint_clock);
 }
 
 void
@@ -262,14 +300,7 @@ pp_preview_dispose (GObject *object)
 {
   PpPreview *self = PP_PREVIEW (object);
 
-  if (self->after_paint_id != 0)
-    {
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-      if (clock != NULL)
-        g_clear_signal_handler (&self->after_paint_id, clock);
-      self->after_paint_id = 0;
-    }
+  _pp_preview_stop_after_paint (self);
   g_clear_handle_id (&self->settle_id, g_source_remove);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -317,6 +348,12 @@ pp_preview_get_property (GObject    *object,
       break;
     case PROP_ERROR:
       g_value_set_string (value, self->error);
+      break;
+    case PROP_IMAGE_WIDTH:
+      g_value_set_int (value, self->full ? self->full->width : 0);
+      break;
+    case PROP_IMAGE_HEIGHT:
+      g_value_set_int (value, self->full ? self->full->height : 0);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -366,6 +403,13 @@ pp_preview_class_init (PpPreviewClass *klass)
   properties[PROP_ERROR] =
     g_param_spec_string ("error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The loaded image's size (0 while none is): what the chain must fit. */
+  properties[PROP_IMAGE_WIDTH] =
+    g_param_spec_int ("image-width", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_IMAGE_HEIGHT] =
+    g_param_spec_int ("image-height", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "preview");

@@ -25,6 +25,9 @@ void        pp_preview_invalidate     (PpPreview  *self,
                                        gboolean    interactive);
 const char *pp_preview_get_status     (PpPreview  *self);
 const char *pp_preview_get_error      (PpPreview  *self);
+void        pp_preview_get_image_size (PpPreview  *self,
+                                       int        *width,
+                                       int        *height);
 gboolean    pp_preview_get_compare    (PpPreview  *self);
 void        pp_preview_set_compare    (PpPreview  *self,
                                        gboolean    compare);

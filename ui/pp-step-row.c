@@ -15,7 +15,10 @@ struct _PpStepRow
   AdwExpanderRow parent_instance;
 
   guint position;
+  char *spec;            /* the subtitle while there is no problem */
+  char *problem;         /* why the step cannot run on the images, or NULL */
   GtkSwitch *enable_switch;
+  GtkWidget *problem_icon;
   GPtrArray *param_rows; /* of PpParamRow (borrowed: the expander owns them) */
   gboolean updating;
 };
@@ -26,6 +29,7 @@ enum
 {
   ENABLED_CHANGED,
   PARAM_CHANGED,
+  MOVE,
   N_SIGNALS
 };
 
@@ -74,11 +78,80 @@ create_menu (guint position,
   return G_MENU_MODEL (menu);
 }
 
+/* Drag and drop: a row is dragged by itself (its handle shows it can be) and dropped on
+ * another row, which then asks the editor to move the dragged step to its own place. */
+static GdkContentProvider *
+on_drag_prepare (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 PpStepRow     *self)
+{
+  return gdk_content_provider_new_typed (PP_TYPE_STEP_ROW, self);
+}
+
+static void
+on_drag_begin (GtkDragSource *source,
+               GdkDrag       *drag,
+               PpStepRow     *self)
+{
+  g_autoptr (GdkPaintable) icon = gtk_widget_paintable_new (GTK_WIDGET (self));
+
+  gtk_drag_source_set_icon (source, icon, 0, 0);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         PpStepRow     *self)
+{
+  PpStepRow *dragged;
+
+  if (!G_VALUE_HOLDS (value, PP_TYPE_STEP_ROW))
+    return FALSE;
+  dragged = g_value_get_object (value);
+  if (dragged == NULL || dragged == self)
+    return FALSE;
+  g_signal_emit (self, signals[MOVE], 0, dragged->position);
+  return TRUE;
+}
+
+/**
+ * pp_step_row_get_drop_target:
+ *
+ * Returns: (transfer none): the controller that takes a dragged step row (for tests, which
+ *   cannot drag with a pointer)
+ */
+GtkDropTarget *
+pp_step_row_get_drop_target (PpStepRow *self)
+{
+  GListModel *controllers;
+
+  g_return_val_if_fail (PP_IS_STEP_ROW (self), NULL);
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (self));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_object_unref (controllers);
+          return GTK_DROP_TARGET (controller);
+        }
+    }
+  g_object_unref (controllers);
+  return NULL;
+}
+
 static void
 pp_step_row_finalize (GObject *object)
 {
   PpStepRow *self = PP_STEP_ROW (object);
 
+  g_free (self->spec);
+  g_free (self->problem);
   g_ptr_array_unref (self->param_rows);
   G_OBJECT_CLASS (pp_step_row_parent_class)->finalize (object);
 }
@@ -106,12 +179,29 @@ pp_step_row_class_init (PpStepRowClass *klass)
   signals[PARAM_CHANGED] = g_signal_new ("param-changed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                          G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_BOOLEAN);
+  /**
+   * PpStepRow::move:
+   * @from: the position of the step dropped on this row
+   *
+   * The user dropped another step here: it should take this row's place.
+   */
+  signals[MOVE] = g_signal_new ("move", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
 pp_step_row_init (PpStepRow *self)
 {
+  GtkDragSource *source = gtk_drag_source_new ();
+  GtkDropTarget *target = gtk_drop_target_new (PP_TYPE_STEP_ROW, GDK_ACTION_MOVE);
+
   self->param_rows = g_ptr_array_new ();
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  g_signal_connect (source, "prepare", G_CALLBACK (on_drag_prepare), self);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (source));
+  g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 }
 
 /**
@@ -139,6 +229,19 @@ pp_step_row_new (const PpStep *step,
   self = g_object_new (PP_TYPE_STEP_ROW, "title", step->info->label, "use-markup", FALSE,
                        "subtitle", spec, "tooltip-text", step->info->description, NULL);
   self->position = position;
+  self->spec = g_strdup (spec);
+
+  {
+    GtkWidget *handle = gtk_image_new_from_icon_name ("list-drag-handle-symbolic");
+
+    gtk_widget_set_tooltip_text (handle, "Drag to Reorder");
+    gtk_widget_add_css_class (handle, "dim-label");
+    adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), handle);
+    self->problem_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+    gtk_widget_add_css_class (self->problem_icon, "error");
+    gtk_widget_set_visible (self->problem_icon, FALSE);
+    adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), self->problem_icon);
+  }
 
   self->enable_switch = GTK_SWITCH (gtk_switch_new ());
   gtk_switch_set_active (self->enable_switch, step->enabled);
@@ -215,7 +318,10 @@ pp_step_row_update (PpStepRow    *self,
   g_return_if_fail (PP_IS_STEP_ROW (self));
 
   spec = pp_step_to_spec (step);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), spec);
+  g_free (self->spec);
+  self->spec = g_strdup (spec);
+  if (self->problem == NULL)
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), spec);
   self->updating = TRUE;
   gtk_switch_set_active (self->enable_switch, step->enabled);
   self->updating = FALSE;
@@ -226,4 +332,49 @@ pp_step_row_update (PpStepRow    *self,
       if (pp_param_row_get_value (row) != step->values[i])
         pp_param_row_set_value (row, step->values[i]);
     }
+}
+
+/**
+ * pp_step_row_set_problem:
+ * @problem: (nullable): why this step cannot run on the images ("Left 7282 px is past the
+ *   right edge of leaf.jpg (3264 px wide)"), or %NULL when it can
+ *
+ * Shows the problem on the row in place of its spec, marked with an error icon, and tells
+ * screen readers. Main thread only.
+ */
+void
+pp_step_row_set_problem (PpStepRow  *self,
+                         const char *problem)
+{
+  g_return_if_fail (PP_IS_STEP_ROW (self));
+
+  if (g_strcmp0 (self->problem, problem) == 0)
+    return;
+  g_free (self->problem);
+  self->problem = g_strdup (problem);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), problem ? problem : self->spec);
+  gtk_widget_set_visible (self->problem_icon, problem != NULL);
+  if (problem != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "step-problem");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      problem, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "step-problem");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+}
+
+/**
+ * pp_step_row_get_problem:
+ *
+ * Returns: (nullable): the problem shown, or %NULL
+ */
+const char *
+pp_step_row_get_problem (PpStepRow *self)
+{
+  g_return_val_if_fail (PP_IS_STEP_ROW (self), NULL);
+  return self->problem;
 }

@@ -23,5 +23,9 @@ PpParamRow *pp_step_row_get_param_row (PpStepRow    *self,
                                        guint         param);
 void        pp_step_row_update        (PpStepRow    *self,
                                        const PpStep *step);
+void        pp_step_row_set_problem   (PpStepRow    *self,
+                                       const char   *problem);
+const char *pp_step_row_get_problem   (PpStepRow    *self);
+GtkDropTarget *pp_step_row_get_drop_target (PpStepRow *self);
 
 G_END_DECLS

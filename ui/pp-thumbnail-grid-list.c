@@ -212,7 +212,8 @@ sniff_done (GObject      *source,
   GPtrArray *files = g_task_get_task_data (G_TASK (result));
   g_autoptr (GArray) supported = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  if (supported == NULL || self->pending == NULL || GPOINTER_TO_UINT (user_data) != self->generation)
+  if (supported == NULL || self->pending == NULL ||
+      GPOINTER_TO_UINT (user_data) != self->generation)
     return;
   for (guint i = 0; i < files->len; i++)
     if (g_array_index (supported, gboolean, i))

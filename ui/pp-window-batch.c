@@ -37,13 +37,16 @@ _pp_window_update_batch_actions (PpWindow *self)
   PpWindowBatch *state = get_state (self);
   /* Nothing to process until the list is complete and has an image: an empty folder must
    * not give an empty processed/ folder and a 0-image run. */
+  GListModel *images = pp_thumbnail_grid_get_model (self->thumbnail_grid);
   gboolean has_input = (self->folder != NULL || self->files != NULL) &&
                        !pp_thumbnail_grid_get_loading (self->thumbnail_grid) &&
-                       g_list_model_get_n_items (pp_thumbnail_grid_get_model (self->thumbnail_grid)) > 0;
+                       g_list_model_get_n_items (images) > 0;
   gboolean running = state->phase != PP_WINDOW_PHASE_IDLE;
+  /* A chain that cannot run on these images would fail every file: fix it first. */
+  gboolean runnable = has_input && !running && self->chain_problem == NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", has_input && !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", has_input && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process", runnable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", runnable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.cancel", running);
   /* Faded rather than hidden, so the bar keeps its size. */
   gtk_widget_set_opacity (GTK_WIDGET (self->cancel_button), running ? 1.0 : 0.0);
@@ -52,13 +55,55 @@ _pp_window_update_batch_actions (PpWindow *self)
 
 /* Configuration */
 
+/* Images opened one by one, grouped by the folder they are in, in the order they came; NULL
+ * when they are all in one folder. */
+static GPtrArray *
+group_by_folder (GPtrArray *files)
+{
+  g_autoptr (GPtrArray) groups = NULL;
+
+  groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      GFile *file = g_ptr_array_index (files, i);
+      g_autoptr (GFile) parent = g_file_get_parent (file);
+      GPtrArray *group = NULL;
+
+      for (guint g = 0; g < groups->len && group == NULL; g++)
+        {
+          GPtrArray *candidate = g_ptr_array_index (groups, g);
+          g_autoptr (GFile) other = g_file_get_parent (g_ptr_array_index (candidate, 0));
+
+          if (parent != NULL && other != NULL && g_file_equal (parent, other))
+            group = candidate;
+        }
+      if (group == NULL)
+        {
+          group = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (groups, group);
+        }
+      g_ptr_array_add (group, g_object_ref (file));
+    }
+  return groups->len > 1 ? g_steal_pointer (&groups) : NULL;
+}
+
 static GFile *
 default_output_folder (PpWindow *self)
 {
+  PpWindowBatch *state = get_state (self);
   g_autoptr (GFile) parent = NULL;
 
   if (self->folder != NULL)
     return g_file_get_child (self->folder, PP_BATCH_DEFAULT_OUTPUT_NAME);
+  if (state->groups != NULL)
+    {
+      /* Each source folder gets its own "processed". */
+      GPtrArray *group = g_ptr_array_index (state->groups, state->group);
+
+      parent = g_file_get_parent (g_ptr_array_index (group, 0));
+      return parent ? g_file_get_child (parent, PP_BATCH_DEFAULT_OUTPUT_NAME) : NULL;
+    }
   if (self->files != NULL && self->files->len > 0)
     {
       parent = g_file_get_parent (g_ptr_array_index (self->files, 0));
@@ -156,31 +201,29 @@ _pp_window_configure_batch (PpWindow   *self,
                             GFile      *output,
                             PpBatchMode mode)
 {
-  g_autofree char *format_name = g_settings_get_string (self->settings, "output-format");
   g_autofree char *template = g_settings_get_string (self->settings, "output-template");
-  g_autofree char *collision = g_settings_get_string (self->settings, "collision");
-  PpFormat format = PP_FORMAT_SAME;
 
   if (self->folder != NULL)
     pp_batch_set_input_folder (batch, self->folder);
   else
     {
+      PpWindowBatch *state = get_state (self);
+      GPtrArray *files = state->groups ? g_ptr_array_index (state->groups, state->group)
+                                       : self->files;
       g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 
-      for (guint i = 0; i < self->files->len; i++)
-        g_ptr_array_add (paths, g_file_get_path (g_ptr_array_index (self->files, i)));
+      for (guint i = 0; i < files->len; i++)
+        g_ptr_array_add (paths, g_file_get_path (g_ptr_array_index (files, i)));
       g_ptr_array_add (paths, NULL);
       pp_batch_set_files (batch, (const char *const *) paths->pdata);
     }
   pp_batch_set_output_folder (batch, output);
-  if (!pp_format_from_string (format_name, &format))
-    format = PP_FORMAT_SAME;
-  pp_batch_set_format (batch, format);
+  /* The schema's enums are PpFormat's and PpCollision's, value for value and nick for nick
+   * (tests/core/test-settings-enums.c). */
+  pp_batch_set_format (batch, (PpFormat) g_settings_get_enum (self->settings, "output-format"));
   pp_batch_set_quality (batch, g_settings_get_int (self->settings, "output-quality"));
   pp_batch_set_name_template (batch, *template ? template : PP_BATCH_DEFAULT_TEMPLATE);
-  pp_batch_set_collision (batch, g_strcmp0 (collision, "skip") == 0 ? PP_COLLISION_SKIP
-                                 : g_strcmp0 (collision, "overwrite") == 0 ? PP_COLLISION_OVERWRITE
-                                 : PP_COLLISION_RENAME);
+  pp_batch_set_collision (batch, (PpCollision) g_settings_get_enum (self->settings, "collision"));
   pp_batch_set_keep_orientation (batch,
                                  !g_settings_get_boolean (self->settings, "apply-orientation"));
   pp_batch_set_pipeline (batch, self->pipeline);
@@ -282,6 +325,43 @@ on_toast_dismissed (PpWindow *self)
   g_clear_weak_pointer (&get_state (self)->toast);
 }
 
+static gboolean
+is_process_button (PpWindow  *self,
+                   GtkWidget *widget)
+{
+  return widget != NULL && (widget == GTK_WIDGET (self->process_button) ||
+                            widget == GTK_WIDGET (self->process_icon_button) ||
+                            gtk_widget_is_ancestor (widget, GTK_WIDGET (self->process_button)));
+}
+
+/* Keyboard users started the run from Process: Cancel is what they may want next, and Process
+ * is about to go insensitive (which would drop the focus). */
+static void
+move_focus_to_cancel (PpWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  get_state (self)->focus_moved = FALSE;
+  if (focus == NULL || is_process_button (self, focus) ||
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->header_bar)))
+    get_state (self)->focus_moved = gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+}
+
+/* ...and back to Process once the run has ended, if the focus is still on Cancel. */
+static void
+move_focus_back (PpWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *process = adw_squeezer_get_visible_child (self->process_squeezer);
+
+  if (!get_state (self)->focus_moved)
+    return;
+  get_state (self)->focus_moved = FALSE;
+  if (focus == NULL || focus == GTK_WIDGET (self->cancel_button) ||
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->cancel_button)))
+    gtk_widget_grab_focus (process != NULL ? process : GTK_WIDGET (self->process_button));
+}
+
 /**
  * _pp_window_finish:
  * @message: (nullable): how the run ended, for the bar, a toast and (when the window is not
@@ -301,6 +381,13 @@ _pp_window_finish (PpWindow   *self,
   g_clear_object (&state->cancellable);
   g_clear_pointer (&state->choice, pp_threads_choice_free);
   _pp_window_update_batch_actions (self);
+  move_focus_back (self);
+  if (state->close_when_stopped)
+    {
+      /* "Stop and Quit": the run has ended; now the window goes. */
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
   /* The bar stays: it now tells how the run ended (or, without a message, what is ready). */
   if (message == NULL)
     {
@@ -326,8 +413,8 @@ _pp_window_finish (PpWindow   *self,
       AdwToast *toast = adw_toast_new (message);
 
       g_set_weak_pointer (&state->toast, toast);
-      g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self,
-                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (toast, "dismissed",
+                               G_CALLBACK (on_toast_dismissed), self, G_CONNECT_SWAPPED);
       adw_toast_set_timeout (toast, 8);
       if (state->open_uri != NULL)
         {
@@ -425,7 +512,35 @@ run_done (GObject      *source,
     }
   pp_timings_view_update (self->timings_view, run);
 
+  /* Loose images from several folders: the next folder's run, into its own output folder. */
+  if (state->groups != NULL && !pp_run_get_cancelled (run) &&
+      state->group + 1 < state->groups->len)
+    {
+      g_autoptr (GFile) output = NULL;
+
+      state->group++;
+      state->n_groups_done++;
+      output = configured_output_folder (self);
+      if (check_output_folder (output, &error))
+        {
+          g_set_object (&state->output_folder, output);
+          _pp_window_start_run (self, pp_run_get_threads (run) == 1 &&
+                                      !_pp_window_get_parallel (self) ? PP_BATCH_MODE_SERIAL
+                                                                      : PP_BATCH_MODE_PARALLEL,
+                                output);
+          return;
+        }
+      _pp_window_finish (self, error->message);
+      return;
+    }
   message = _pp_window_summary (self, run);
+  if (state->groups != NULL && state->n_groups_done > 0)
+    {
+      g_autofree char *one = g_steal_pointer (&message);
+
+      message = g_strdup_printf ("%s · last of %u folders, each into its own “%s”", one,
+                                 state->groups->len, PP_BATCH_DEFAULT_OUTPUT_NAME);
+    }
   _pp_window_finish (self, message);
 }
 
@@ -510,9 +625,37 @@ _pp_window_begin (PpWindow *self,
   g_autoptr (GError) error = NULL;
   g_autoptr (GFile) output = configured_output_folder (self);
 
-  if (state->phase != PP_WINDOW_PHASE_IDLE || output == NULL)
+  if (state->phase != PP_WINDOW_PHASE_IDLE)
+    return FALSE;
+  g_clear_pointer (&state->groups, g_ptr_array_unref);
+  state->group = 0;
+  state->n_groups_done = 0;
+  {
+    g_autofree char *uri = g_settings_get_string (self->settings, "output-folder");
+
+    /* The default output for images from several folders is each folder's own. */
+    if (!compare && *uri == '\0' && self->folder == NULL)
+      state->groups = group_by_folder (self->files);
+  }
+  g_clear_object (&output);
+  output = configured_output_folder (self);
+  if (output == NULL)
     return FALSE;
   state->retry_compare = compare;
+  /* A run the batch would refuse (a bad name template…) is refused here, before anything,
+   * an output folder included, is created. */
+  {
+    g_autoptr (PpBatch) probe = pp_batch_new ();
+
+    _pp_window_configure_batch (self, probe, output, PP_BATCH_MODE_SERIAL);
+    if (!pp_batch_check (probe, &error))
+      {
+        g_autofree char *message = g_strdup_printf ("Nothing was processed: %s", error->message);
+
+        _pp_window_toast (self, message);
+        return FALSE;
+      }
+  }
   if (!check_output_folder (output, &error))
     {
       ask_for_output_folder (self, error->message);
@@ -529,11 +672,18 @@ _pp_window_begin (PpWindow *self,
   state->open_uri = g_file_get_uri (output);
 
   if (compare)
-    return _pp_window_compare_start (self, output);
-  state->phase = PP_WINDOW_PHASE_SINGLE;
-  _pp_window_start_run (self, _pp_window_get_parallel (self) ? PP_BATCH_MODE_PARALLEL
-                                                             : PP_BATCH_MODE_SERIAL,
-                        output);
+    {
+      if (!_pp_window_compare_start (self, output))
+        return FALSE;
+    }
+  else
+    {
+      state->phase = PP_WINDOW_PHASE_SINGLE;
+      _pp_window_start_run (self, _pp_window_get_parallel (self) ? PP_BATCH_MODE_PARALLEL
+                                                                 : PP_BATCH_MODE_SERIAL,
+                            output);
+    }
+  move_focus_to_cancel (self);
   return TRUE;
 }
 
@@ -585,6 +735,45 @@ ask_for_output_folder (PpWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* What a run into @output will do with what an earlier one left there, in words: no re-run
+ * surprises ("(1)", "(2)" copies piling up unnoticed). NULL when the folder has no files. */
+static char *
+describe_rerun (PpWindow *self,
+                GFile    *output)
+{
+  g_autofree char *path = g_file_get_path (output);
+  g_autoptr (GDir) dir = path ? g_dir_open (path, 0, NULL) : NULL;
+  const char *name;
+  guint n = 0;
+
+  if (dir == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.')
+      n++;
+  if (n == 0)
+    return NULL;
+  switch ((PpCollision) g_settings_get_enum (self->settings, "collision"))
+    {
+    case PP_COLLISION_SKIP:
+      return g_strdup_printf (g_dngettext (NULL, "%u file already there: an output with the "
+                                           "same name is skipped",
+                                           "%u files already there: outputs with the same "
+                                           "names are skipped", n), n);
+    case PP_COLLISION_OVERWRITE:
+      return g_strdup_printf (g_dngettext (NULL, "%u file already there: an output with the "
+                                           "same name replaces it",
+                                           "%u files already there: outputs with the same "
+                                           "names replace them", n), n);
+    case PP_COLLISION_RENAME:
+    default:
+      return g_strdup_printf (g_dngettext (NULL, "%u file already there: an output with the "
+                                           "same name gets a number, “name (1).jpg”",
+                                           "%u files already there: outputs with the same "
+                                           "names get a number, “name (1).jpg”", n), n);
+    }
+}
+
 /* What the bar says when no run is going on and none has ended yet in this folder. The bar
  * keeps its place for as long as a folder is open: showing and hiding it would relayout the
  * whole window at the start and the end of every run. */
@@ -611,9 +800,26 @@ _pp_window_update_batch_bar (PpWindow *self)
       gtk_inscription_set_text (self->progress_label, "Nothing to process");
       g_clear_pointer (&text, g_free);
     }
+  else if (self->chain_problem != NULL)
+    {
+      gtk_inscription_set_text (self->progress_label, "The chain cannot run on these images");
+      g_free (text);
+      text = g_strdup (self->chain_problem);
+    }
   else
-    gtk_inscription_set_text (self->progress_label, "Ready to process");
+    {
+      g_autofree char *again = output ? describe_rerun (self, output) : NULL;
+
+      gtk_inscription_set_text (self->progress_label, "Ready to process");
+      if (again != NULL)
+        {
+          g_autofree char *where = g_steal_pointer (&text);
+
+          text = g_strdup_printf ("%s · %s", where, again);
+        }
+    }
   gtk_inscription_set_text (self->current_file_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->current_file_label), text);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0.0);
   gtk_widget_set_visible (GTK_WIDGET (self->failures_button), FALSE);
@@ -707,10 +913,12 @@ _pp_window_init_batch (PpWindow *self)
   PpWindowBatch *state = get_state (self);
 
   state->failures = g_list_store_new (PP_TYPE_FILE_RESULT);
-  g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
-                            G_CALLBACK (on_input_changed), self);
-  g_signal_connect_swapped (self->thumbnail_grid, "notify::loading",
-                            G_CALLBACK (on_input_changed), self);
+  g_signal_connect_object (self->thumbnail_grid, "notify::n-items",
+                           G_CALLBACK (on_input_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->thumbnail_grid, "notify::loading",
+                           G_CALLBACK (on_input_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::collision",
+                           G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::output-folder",
                            G_CALLBACK (_pp_window_update_batch_bar), self, G_CONNECT_SWAPPED);
   _pp_window_update_batch_actions (self);
@@ -737,5 +945,6 @@ _pp_window_dispose_batch (PpWindow *self)
   g_clear_object (&state->failures);
   g_clear_pointer (&state->work, g_free);
   g_clear_pointer (&state->open_uri, g_free);
+  g_clear_pointer (&state->groups, g_ptr_array_unref);
   g_clear_weak_pointer (&state->toast);
 }

@@ -47,6 +47,13 @@ typedef struct
   gboolean retry_compare; /* what to start again once another output folder is chosen */
   gint64 labels_us;       /* when the progress texts last changed */
   gboolean disposed;      /* the window is gone: a run still ending only cleans up */
+  gboolean close_when_stopped; /* "Stop and Quit": close once the cancelled run has ended */
+  /* Images opened one by one from several folders, with the default output: one run per
+   * folder, each into its own "processed" (GPtrArray of GPtrArray of GFile). */
+  GPtrArray *groups;
+  guint group;            /* the group running */
+  guint n_groups_done;
+  gboolean focus_moved;   /* Process gave the focus to Cancel; give it back at the end */
 } PpWindowBatch;
 
 struct _PpWindow
@@ -102,6 +109,7 @@ struct _PpWindow
 
   GSettings *settings;
   PpPipeline *pipeline;
+  char *chain_problem; /* why the chain cannot run on these images, or NULL */
   GFile *folder;      /* the open folder, or NULL when files were opened one by one */
   GPtrArray *files;   /* of GFile, when files were opened one by one */
 
@@ -130,6 +138,7 @@ void     _pp_window_class_init_batch (GtkWidgetClass *widget_class);
 void     _pp_window_init_batch       (PpWindow       *self);
 void     _pp_window_dispose_batch    (PpWindow       *self);
 gboolean _pp_window_is_running       (PpWindow       *self);
+void     _pp_window_update_batch_actions (PpWindow   *self);
 gboolean _pp_window_begin            (PpWindow       *self,
                                       gboolean        compare);
 void     _pp_window_start_run        (PpWindow       *self,
@@ -141,11 +150,16 @@ void     _pp_window_configure_batch  (PpWindow       *self,
                                       PpBatchMode     mode);
 void     _pp_window_follow_batch     (PpWindow       *self,
                                       PpBatch        *batch);
-void     _pp_window_update_batch_actions (PpWindow   *self);
 void     _pp_window_finish           (PpWindow       *self,
                                       const char     *message);
 char    *_pp_window_summary          (PpWindow       *self,
                                       PpRun          *run);
+
+/* pp-window-chain.c */
+void     _pp_window_class_init_chain (GtkWidgetClass *widget_class);
+void     _pp_window_init_chain       (PpWindow       *self);
+void     _pp_window_save_chain       (PpWindow       *self);
+void     _pp_window_check_chain      (PpWindow       *self);
 
 /* pp-window-threads.c */
 gboolean    _pp_window_get_automatic      (PpWindow      *self);

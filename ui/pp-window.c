@@ -242,10 +242,9 @@ static void
 on_chain_changed (PpWindow *self,
                   gboolean  interactive)
 {
-  g_autofree char *spec = pp_pipeline_to_spec (self->pipeline);
-
   pp_preview_invalidate (self->preview, interactive);
-  g_settings_set_string (self->settings, "pipeline", spec);
+  _pp_window_save_chain (self);
+  _pp_window_check_chain (self);
 }
 
 static void
@@ -307,11 +306,55 @@ update_recent_button (PpWindow *self)
 
 /* GObject */
 
+static void
+on_quit_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  PpWindow         *self)
+{
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+  /* Closes once the batch has stopped: files in flight are abandoned cleanly, finished ones
+   * stay (the batch's own promise), and nothing half-written is left. */
+  self->batch.close_when_stopped = TRUE;
+  if (_pp_window_is_running (self))
+    gtk_widget_activate_action (GTK_WIDGET (self), "batch.cancel", NULL);
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Closing during a batch asks first, as GNOME apps do for unsaved work. */
+static void
+ask_to_stop (PpWindow *self)
+{
+  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+  double fraction = gtk_progress_bar_get_fraction (self->progress_bar);
+
+  body = g_strdup_printf ("The batch is %.0f %% done. Images already processed stay in the "
+                          "output folder; the others are not written.", 100 * fraction);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Stop the Batch and Quit?", body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
+                                    "stop", "_Stop and Quit", NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static gboolean
 pp_window_close_request (GtkWindow *window)
 {
   PpWindow *self = PP_WINDOW (window);
   int width, height;
+
+  if (_pp_window_is_running (self))
+    {
+      if (!self->batch.close_when_stopped)
+        ask_to_stop (self);
+      return TRUE;
+    }
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
@@ -331,6 +374,7 @@ pp_window_dispose (GObject *object)
 #endif
   g_clear_object (&self->settings);
   g_clear_object (&self->pipeline);
+  g_clear_pointer (&self->chain_problem, g_free);
   g_clear_object (&self->folder);
   g_clear_pointer (&self->files, g_ptr_array_unref);
 
@@ -413,13 +457,12 @@ pp_window_class_init (PpWindowClass *klass)
   _pp_window_class_init_actions (widget_class);
   _pp_window_class_init_batch (widget_class);
   _pp_window_class_init_compare (widget_class);
+  _pp_window_class_init_chain (widget_class);
 }
 
 static void
 pp_window_init (PpWindow *self)
 {
-  g_autofree char *spec = NULL;
-  g_autoptr (GError) error = NULL;
   guint n_cpus = pp_scheduler_get_default_threads ();
   guint threads;
 
@@ -432,13 +475,7 @@ pp_window_init (PpWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  /* The chain survives restarts; a spec this build cannot read starts an empty chain. */
-  spec = g_settings_get_string (self->settings, "pipeline");
-  self->pipeline = *spec ? pp_pipeline_new_from_spec (spec, &error) : NULL;
-  if (self->pipeline == NULL)
-    self->pipeline = pp_pipeline_new ();
-  pp_chain_editor_set_pipeline (self->chain_editor, self->pipeline);
-  pp_preview_set_pipeline (self->preview, self->pipeline);
+  _pp_window_init_chain (self);
 
   gtk_adjustment_set_upper (self->threads_adjustment, n_cpus);
   _pp_window_init_threads (self, (GtkSpinButton *[]) { self->threads_spin,
@@ -450,9 +487,10 @@ pp_window_init (PpWindow *self)
     gtk_toggle_button_set_active (self->parallel_button, TRUE);
   else
     gtk_toggle_button_set_active (self->serial_button, TRUE);
-  g_signal_connect_swapped (self->parallel_button, "toggled", G_CALLBACK (on_mode_changed), self);
-  g_signal_connect_swapped (self->threads_adjustment, "value-changed",
-                            G_CALLBACK (on_threads_changed), self);
+  g_signal_connect_object (self->parallel_button, "toggled",
+                           G_CALLBACK (on_mode_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->threads_adjustment, "value-changed",
+                           G_CALLBACK (on_threads_changed), self, G_CONNECT_SWAPPED);
   update_preview_threads (self);
   _pp_window_init_scaling (self);
 
@@ -468,13 +506,14 @@ pp_window_init (PpWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), FALSE);
   update_recent_button (self);
-  g_signal_connect_swapped (self->thumbnail_grid, "notify::loading",
-                            G_CALLBACK (on_grid_changed), self);
-  g_signal_connect_swapped (self->thumbnail_grid, "notify::n-items",
-                            G_CALLBACK (on_grid_changed), self);
-  g_signal_connect_swapped (self->images_leaflet, "notify::folded",
-                            G_CALLBACK (on_leaflet_folded), self);
-  g_signal_connect_swapped (self->flap, "notify::folded", G_CALLBACK (on_flap_folded), self);
+  g_signal_connect_object (self->thumbnail_grid, "notify::loading",
+                           G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->thumbnail_grid, "notify::n-items",
+                           G_CALLBACK (on_grid_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->images_leaflet, "notify::folded",
+                           G_CALLBACK (on_leaflet_folded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded",
+                           G_CALLBACK (on_flap_folded), self, G_CONNECT_SWAPPED);
   on_leaflet_folded (self);
 
   _pp_window_init_actions (self);

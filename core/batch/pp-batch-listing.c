@@ -586,6 +586,10 @@ _pp_batch_listing_free (PpBatchListing *listing)
   g_free (listing);
 }
 
+/**
+ * pp_batch_input_free:
+ * @input: (nullable) (transfer full): an input from pp_batch_list_files_finish()
+ */
 void
 pp_batch_input_free (PpBatchInput *input)
 {

@@ -436,8 +436,18 @@ on_run_listed (GObject      *source,
 
 /**
  * pp_batch_run_async:
+ * @self: a batch, not running
+ * @cancellable: (nullable): cancels the run: files in flight are abandoned cleanly (no partial
+ *   output is left) and no new file starts
+ * @callback: runs on the caller's thread-default main context when the run is over
+ * @user_data: for @callback
  *
- * Starts a run with the current configuration (see pp-batch.h). Main thread only.
+ * Starts a run with the configuration as it is now (frozen: later property changes wait for the
+ * next run). The folder is listed and every output named on a pool thread, then min (threads,
+ * files) pool workers each take the next file: load, filter (on their own thread), save. While it
+ * runs, pp_batch_get_progress() emits "changed" on the caller's main context and
+ * pp_batch_get_run() grows; the final progress update is delivered before @callback runs. Main
+ * thread (the thread whose main context will see the results).
  */
 void
 pp_batch_run_async (PpBatch             *self,
@@ -498,6 +508,21 @@ pp_batch_run_async (PpBatch             *self,
   pp_scheduler_run_task (listing_task, listing_thread);
 }
 
+/**
+ * pp_batch_run_finish:
+ * @self: the batch
+ * @result: what @callback got
+ * @error: PP_BATCH_ERROR_BUSY (a run was in progress), PP_BATCH_ERROR_INVALID (the
+ *   configuration cannot work; the message names the property), PP_BATCH_ERROR_NO_INPUT (the
+ *   input folder cannot be read), PP_BATCH_ERROR_OUTPUT (the output folder cannot be made or
+ *   written)
+ *
+ * A cancelled run is not an error: its record comes back with its cancelled flag set (cancelled
+ * while listing: with no files).
+ *
+ * Returns: (transfer full) (nullable): the run's record, or %NULL with @error when the run could
+ *   not start
+ */
 PpRun *
 pp_batch_run_finish (PpBatch       *self,
                      GAsyncResult  *result,
@@ -529,6 +554,17 @@ on_listed (GObject      *source,
     }
 }
 
+/**
+ * pp_batch_list_files_async:
+ * @self: a batch
+ * @cancellable: (nullable): cancels the listing
+ * @callback: runs on the caller's thread-default main context
+ * @user_data: for @callback
+ *
+ * Lists the inputs as a run would (sorted bytewise; hidden files, non-images, the output folder
+ * and symbolic-link loops left out; sharding applied) without processing anything, on a pool
+ * thread: for a window's file list. Main thread.
+ */
 void
 pp_batch_list_files_async (PpBatch             *self,
                            GCancellable        *cancellable,
@@ -557,6 +593,15 @@ pp_batch_list_files_async (PpBatch             *self,
   pp_scheduler_run_task (listing_task, listing_thread);
 }
 
+/**
+ * pp_batch_list_files_finish:
+ * @self: the batch
+ * @result: what @callback got
+ * @error: PP_BATCH_ERROR_INVALID, PP_BATCH_ERROR_NO_INPUT (as pp_batch_run_finish()),
+ *   G_IO_ERROR_CANCELLED
+ *
+ * Returns: (transfer full) (nullable) (element-type PpBatchInput): the inputs in the batch's order
+ */
 GPtrArray *
 pp_batch_list_files_finish (PpBatch       *self,
                             GAsyncResult  *result,

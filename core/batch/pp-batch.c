@@ -98,6 +98,14 @@ G_DEFINE_FINAL_TYPE (PpBatch, pp_batch, G_TYPE_OBJECT)
 /* ------------------------------------------------------------------------------------------ */
 /* Configuration */
 
+/**
+ * pp_batch_get_effective_threads:
+ * @self: a batch
+ *
+ * Returns: the workers a run would use: 1 in serial mode, else the threads property, or
+ *   pp_scheduler_get_default_threads() when it is 0; at most PP_SCHEDULER_MAX_THREADS (fewer run
+ *   when there are fewer files)
+ */
 guint
 pp_batch_get_effective_threads (PpBatch *self)
 {
@@ -193,6 +201,28 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->manifest = self->manifest != NULL ? g_file_get_path (self->manifest) : NULL;
   config->excluded = g_strdupv (self->excluded);
   return g_steal_pointer (&config);
+}
+
+/**
+ * pp_batch_check:
+ *
+ * Checks the configuration the way a run does when it starts (inputs set, shard, name
+ * template, output format, local folders), without touching the disk, so a window can refuse
+ * a run before it creates an output folder. Main thread.
+ *
+ * Returns: %FALSE with @error set (PP_BATCH_ERROR_INVALID, naming what is wrong) when a run
+ *   would not start
+ */
+gboolean
+pp_batch_check (PpBatch  *self,
+                GError  **error)
+{
+  g_autoptr (PpBatchConfig) config = NULL;
+
+  g_return_val_if_fail (PP_IS_BATCH (self), FALSE);
+
+  config = _pp_batch_freeze_config (self, error);
+  return config != NULL;
 }
 
 static void
@@ -493,12 +523,28 @@ pp_batch_init (PpBatch *self)
   g_signal_connect (self->progress, "changed", G_CALLBACK (on_progress_changed), self);
 }
 
+/**
+ * pp_batch_new:
+ *
+ * Configure the batch with its properties (or setters) on the main thread, then run it with
+ * pp_batch_run_async(); a batch can run again once a run has finished.
+ *
+ * Returns: (transfer full): a batch with the defaults: parallel on every processor, the input's
+ *   own format, "{name}.{ext}", rename on collision, metadata kept, 128-megapixel limit
+ */
 PpBatch *
 pp_batch_new (void)
 {
   return g_object_new (PP_TYPE_BATCH, NULL);
 }
 
+/**
+ * pp_batch_get_progress:
+ * @self: a batch
+ *
+ * Returns: (transfer none): the batch's progress coalescer; its "changed" signal is emitted on
+ *   the main context of the thread that made the batch, during a run
+ */
 PpProgress *
 pp_batch_get_progress (PpBatch *self)
 {
@@ -506,6 +552,13 @@ pp_batch_get_progress (PpBatch *self)
   return self->progress;
 }
 
+/**
+ * pp_batch_get_run:
+ * @self: a batch
+ *
+ * Returns: (transfer none) (nullable): the record of the current run (it grows live, a
+ *   GListModel of PpFileResult) or of the last one; %NULL before the first run started
+ */
 PpRun *
 pp_batch_get_run (PpBatch *self)
 {
@@ -513,6 +566,12 @@ pp_batch_get_run (PpBatch *self)
   return self->run;
 }
 
+/**
+ * pp_batch_get_running:
+ * @self: a batch
+ *
+ * Returns: whether a run is in progress (the read-only "running" property)
+ */
 gboolean
 pp_batch_get_running (PpBatch *self)
 {
@@ -520,6 +579,13 @@ pp_batch_get_running (PpBatch *self)
   return self->running;
 }
 
+/**
+ * pp_batch_get_output_folder:
+ * @self: a batch
+ *
+ * Returns: (transfer none) (nullable): the "output-folder" property: %NULL means the default
+ *   ("processed" inside the input folder, or the input folder itself with in-place)
+ */
 GFile *
 pp_batch_get_output_folder (PpBatch *self)
 {
@@ -939,6 +1005,14 @@ pp_batch_set_manifest (PpBatch *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANIFEST]);
 }
 
+/**
+ * pp_batch_set_excluded_folders:
+ * @self: a batch
+ * @paths: (nullable) (array zero-terminated=1): folders never to list inputs from or descend
+ *   into, besides the output folder itself (the other half of a compare run); copied
+ *
+ * Not a property: set it before pp_batch_run_async(). Main thread.
+ */
 void
 pp_batch_set_excluded_folders (PpBatch            *self,
                                const char * const *paths)

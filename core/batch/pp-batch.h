@@ -144,6 +144,8 @@ void         pp_batch_set_manifest         (PpBatch             *self,
 void         pp_batch_set_excluded_folders (PpBatch             *self,
                                             const char * const  *paths);
 gboolean     pp_batch_get_running          (PpBatch             *self);
+gboolean     pp_batch_check                (PpBatch             *self,
+                                            GError             **error);
 /* Threads a run will use: 1 in serial mode, else the threads property (or the processors). */
 guint        pp_batch_get_effective_threads (PpBatch            *self);
 

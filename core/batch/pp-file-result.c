@@ -38,6 +38,13 @@ G_DEFINE_ENUM_TYPE (PpFileStatus, pp_file_status,
 
 G_DEFINE_FINAL_TYPE (PpFileResult, pp_file_result, G_TYPE_OBJECT)
 
+/**
+ * pp_file_status_to_string:
+ * @status: a status
+ *
+ * Returns: (transfer none): "ok", "skipped", "failed" or "cancelled": the run record's words and
+ *   the PpFileStatus GEnum's nicks
+ */
 const char *
 pp_file_status_to_string (PpFileStatus status)
 {
@@ -56,6 +63,12 @@ pp_file_status_to_string (PpFileStatus status)
     }
 }
 
+/**
+ * pp_file_record_clear:
+ * @record: (nullable): a record
+ *
+ * Frees the strings the record owns and zeroes it. Any thread.
+ */
 void
 pp_file_record_clear (PpFileRecord *record)
 {
@@ -132,6 +145,14 @@ pp_file_result_init (PpFileResult *self)
 {
 }
 
+/**
+ * pp_file_result_new_take:
+ * @record: a filled record: its contents are taken (it is left cleared)
+ *
+ * Main thread: results are made where they are shown (PpProgress delivers the records).
+ *
+ * Returns: (transfer full): the immutable result
+ */
 PpFileResult *
 pp_file_result_new_take (PpFileRecord *record)
 {
@@ -145,6 +166,13 @@ pp_file_result_new_take (PpFileRecord *record)
   return self;
 }
 
+/**
+ * pp_file_result_get_record:
+ * @self: a result
+ *
+ * Returns: (transfer none): every field of the file's record; valid as long as @self. Any
+ *   thread.
+ */
 const PpFileRecord *
 pp_file_result_get_record (PpFileResult *self)
 {
@@ -153,6 +181,12 @@ pp_file_result_get_record (PpFileResult *self)
   return &self->record;
 }
 
+/**
+ * pp_file_result_get_input:
+ * @self: a result
+ *
+ * Returns: (transfer none): the input's path (the "input" property)
+ */
 const char *
 pp_file_result_get_input (PpFileResult *self)
 {
@@ -161,6 +195,13 @@ pp_file_result_get_input (PpFileResult *self)
   return self->record.input;
 }
 
+/**
+ * pp_file_result_get_output:
+ * @self: a result
+ *
+ * Returns: (transfer none) (nullable): the output's path, written or that would have been (the
+ *   "output" property)
+ */
 const char *
 pp_file_result_get_output (PpFileResult *self)
 {
@@ -169,6 +210,12 @@ pp_file_result_get_output (PpFileResult *self)
   return self->record.output;
 }
 
+/**
+ * pp_file_result_get_status:
+ * @self: a result
+ *
+ * Returns: how the file ended (the "status" property)
+ */
 PpFileStatus
 pp_file_result_get_status (PpFileResult *self)
 {
@@ -177,6 +224,13 @@ pp_file_result_get_status (PpFileResult *self)
   return self->record.status;
 }
 
+/**
+ * pp_file_result_get_reason:
+ * @self: a result
+ *
+ * Returns: (transfer none) (nullable): why it failed or was skipped, in words a user can act on
+ *   (the "reason" property)
+ */
 const char *
 pp_file_result_get_reason (PpFileResult *self)
 {

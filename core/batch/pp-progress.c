@@ -44,6 +44,13 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PpProgress, pp_progress, G_TYPE_OBJECT)
 
+/**
+ * pp_progress_snapshot_clear:
+ * @snapshot: (nullable): a snapshot filled by pp_progress_get_snapshot() or received in
+ *   "changed" and copied
+ *
+ * Frees what the snapshot owns (the current file's name) and leaves it empty.
+ */
 void
 pp_progress_snapshot_clear (PpProgressSnapshot *snapshot)
 {
@@ -212,12 +219,27 @@ pp_progress_init (PpProgress *self)
   g_source_attach (self->source, self->context);
 }
 
+/**
+ * pp_progress_new:
+ *
+ * Captures the calling thread's thread-default main context: "changed" is emitted there, and only
+ * there. Make it on the thread that will run that context.
+ *
+ * Returns: (transfer full): an idle progress
+ */
 PpProgress *
 pp_progress_new (void)
 {
   return g_object_new (PP_TYPE_PROGRESS, NULL);
 }
 
+/**
+ * pp_progress_start:
+ * @self: a progress
+ * @total: files planned, if known (0 until listing says; see pp_progress_set_total())
+ *
+ * Resets the counters and starts the clock; delivered at once. Any thread.
+ */
 void
 pp_progress_start (PpProgress *self,
                    guint       total)
@@ -235,6 +257,13 @@ pp_progress_start (PpProgress *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/**
+ * pp_progress_set_total:
+ * @self: a progress
+ * @total: files planned
+ *
+ * Any thread; coalesced with the other updates.
+ */
 void
 pp_progress_set_total (PpProgress *self,
                        guint       total)
@@ -247,6 +276,13 @@ pp_progress_set_total (PpProgress *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/**
+ * pp_progress_begin_file:
+ * @self: a progress
+ * @name: the file a worker starts, as the user knows it (relative to the input folder)
+ *
+ * Any thread (the worker's); coalesced.
+ */
 void
 pp_progress_begin_file (PpProgress *self,
                         const char *name)
@@ -261,6 +297,17 @@ pp_progress_begin_file (PpProgress *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/**
+ * pp_progress_end_file:
+ * @self: a progress
+ * @status: how the file ended
+ * @megapixels: its input size in millions of pixels (0 when it was not processed)
+ * @record: (transfer full) (nullable): the file's record: its contents are taken (the struct is
+ *   left cleared) and delivered with the next update as a PpFileResult in "changed"
+ *
+ * Any thread (the worker's); coalesced, so a batch of thousands of small files costs a few dozen
+ * main-loop wake-ups a second, not one per file.
+ */
 void
 pp_progress_end_file (PpProgress   *self,
                       PpFileStatus  status,
@@ -305,6 +352,14 @@ pp_progress_end_file (PpProgress   *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/**
+ * pp_progress_finish:
+ * @self: a progress
+ * @cancelled: whether the run was cancelled
+ *
+ * Stops the clock and marks the run finished or cancelled; delivered at once, with whatever
+ * results are still pending. Any thread.
+ */
 void
 pp_progress_finish (PpProgress *self,
                     gboolean    cancelled)
@@ -319,6 +374,14 @@ pp_progress_finish (PpProgress *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/**
+ * pp_progress_get_snapshot:
+ * @self: a progress
+ * @snapshot: (out caller-allocates): a consistent copy of the counters now; clear it with
+ *   pp_progress_snapshot_clear()
+ *
+ * Any thread.
+ */
 void
 pp_progress_get_snapshot (PpProgress         *self,
                           PpProgressSnapshot *snapshot)
@@ -333,9 +396,11 @@ pp_progress_get_snapshot (PpProgress         *self,
 
 /**
  * pp_progress_flush:
+ * @self: a progress
  *
- * Delivers a pending update now, on the progress's main context (which must be the caller's).
- * The batch calls it before completing, so the final state is emitted before the run is.
+ * Delivers a pending update now (emitting "changed"), if there is one. The batch calls it before
+ * completing a run, so the final state is emitted before the run is. On the progress's main
+ * context only (a g_critical() otherwise); it acquires the context for the dispatch.
  */
 void
 pp_progress_flush (PpProgress *self)
@@ -353,6 +418,14 @@ pp_progress_flush (PpProgress *self)
   g_main_context_release (self->context);
 }
 
+/**
+ * pp_progress_get_n_updates:
+ * @self: a progress
+ *
+ * For tests and diagnostics: how well updates coalesce. Main context.
+ *
+ * Returns: the "changed" emissions so far
+ */
 guint
 pp_progress_get_n_updates (PpProgress *self)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PpProgress: the coalescer between a job's workers and the main loop. Workers update counters
- * under a lock and mark the state dirty; one GSource per job, attached to the main context that
+ * PpProgress: the coalescer between a run's workers and the main loop. Workers update counters
+ * under a lock and mark the state dirty; one GSource per run, attached to the main context that
  * was the thread-default when the progress was made, delivers at most ~30 updates a second
  * (start, finish and cancel at once). The final update is always delivered. Finished per-file
  * results ride along, so a consumer sees them in batches, never one idle callback per file.

@@ -120,6 +120,12 @@ pp_run_init (PpRun *self)
 /**
  * pp_run_new:
  * @mode: how the batch runs
+ * @threads: the workers it may use
+ *
+ * A run's record lives on the main thread: the batch fills it there from its coalesced progress,
+ * never from a worker.
+ *
+ * Returns: (transfer full): an empty record, started now
  */
 PpRun *
 pp_run_new (PpBatchMode mode,
@@ -132,6 +138,17 @@ pp_run_new (PpBatchMode mode,
   return self;
 }
 
+/**
+ * pp_run_set_source:
+ * @self: a run
+ * @input: (nullable): the input folder (absolute), %NULL for an explicit list of files
+ * @output: the output folder (absolute)
+ * @pipeline_spec: the pipeline as a spec (pp_pipeline_to_spec())
+ * @format: the output format's name ("same", "jpeg"…)
+ *
+ * Filled in by the batch when it starts; informative (the record says what was asked). Main
+ * thread.
+ */
 void
 pp_run_set_source (PpRun      *self,
                    const char *input,
@@ -151,6 +168,14 @@ pp_run_set_source (PpRun      *self,
   self->format = g_strdup (format);
 }
 
+/**
+ * pp_run_set_shard:
+ * @self: a run
+ * @index: 0-based shard, below @count
+ * @count: shards, 1 for a whole run
+ *
+ * Main thread.
+ */
 void
 pp_run_set_shard (PpRun *self,
                   guint  index,
@@ -163,6 +188,13 @@ pp_run_set_shard (PpRun *self,
   self->shard_count = count;
 }
 
+/**
+ * pp_run_set_n_planned:
+ * @self: a run
+ * @n_files: files this run processes (its shard's part of the listing)
+ *
+ * Main thread.
+ */
 void
 pp_run_set_n_planned (PpRun *self,
                       guint  n_files)
@@ -212,6 +244,13 @@ pp_run_set_origin (PpRun             *self,
     self->budget = *budget;
 }
 
+/**
+ * pp_run_set_n_ignored:
+ * @self: a run
+ * @n_files: entries of the input folder that are not images (left out, not failures)
+ *
+ * Main thread.
+ */
 void
 pp_run_set_n_ignored (PpRun *self,
                       guint  n_files)
@@ -243,7 +282,13 @@ pp_run_set_threads_choice (PpRun      *self,
   self->threads_choice = details;
 }
 
-/** pp_run_get_threads_source: Returns: (transfer none) (nullable): see set_threads_choice */
+/**
+ * pp_run_get_threads_source:
+ * @self: a run
+ *
+ * Returns: (transfer none) (nullable): who chose the thread count (see
+ *   pp_run_set_threads_choice()), %NULL when nobody said
+ */
 const char *
 pp_run_get_threads_source (PpRun *self)
 {
@@ -251,7 +296,12 @@ pp_run_get_threads_source (PpRun *self)
   return self->threads_source;
 }
 
-/** pp_run_get_threads_choice: Returns: (transfer none) (nullable): see set_threads_choice */
+/**
+ * pp_run_get_threads_choice:
+ * @self: a run
+ *
+ * Returns: (transfer none) (nullable): how --threads auto chose, as recorded
+ */
 JsonNode *
 pp_run_get_threads_choice (PpRun *self)
 {
@@ -261,8 +311,10 @@ pp_run_get_threads_choice (PpRun *self)
 
 /**
  * pp_run_append:
+ * @self: a run
+ * @result: a finished file (referenced)
  *
- * Adds a finished file; emits #GListModel::items-changed. Main thread only.
+ * Adds it at the end; emits GListModel::items-changed. Main thread only.
  */
 void
 pp_run_append (PpRun        *self,
@@ -275,6 +327,15 @@ pp_run_append (PpRun        *self,
   g_list_model_items_changed (G_LIST_MODEL (self), self->results->len - 1, 0, 1);
 }
 
+/**
+ * pp_run_finish:
+ * @self: a run
+ * @wall_us: the run's wall time, in microseconds
+ * @cpu_us: the CPU time of the process and its decoder helpers over the run, in microseconds
+ * @cancelled: whether it was cancelled
+ *
+ * Marks the record finished. Main thread.
+ */
 void
 pp_run_finish (PpRun    *self,
                gint64    wall_us,
@@ -289,6 +350,12 @@ pp_run_finish (PpRun    *self,
   self->finished = TRUE;
 }
 
+/**
+ * pp_run_get_mode:
+ * @self: a run
+ *
+ * Returns: serial or parallel (the record's "mode", by the GEnum's nick)
+ */
 PpBatchMode
 pp_run_get_mode (PpRun *self)
 {
@@ -296,6 +363,12 @@ pp_run_get_mode (PpRun *self)
   return self->mode;
 }
 
+/**
+ * pp_run_get_threads:
+ * @self: a run
+ *
+ * Returns: the workers the run could use
+ */
 guint
 pp_run_get_threads (PpRun *self)
 {
@@ -303,6 +376,12 @@ pp_run_get_threads (PpRun *self)
   return self->threads;
 }
 
+/**
+ * pp_run_get_output:
+ * @self: a run
+ *
+ * Returns: (transfer none) (nullable): the output folder, as set by pp_run_set_source()
+ */
 const char *
 pp_run_get_output (PpRun *self)
 {
@@ -310,6 +389,12 @@ pp_run_get_output (PpRun *self)
   return self->output;
 }
 
+/**
+ * pp_run_get_n_planned:
+ * @self: a run
+ *
+ * Returns: files this run processes
+ */
 guint
 pp_run_get_n_planned (PpRun *self)
 {
@@ -317,6 +402,12 @@ pp_run_get_n_planned (PpRun *self)
   return self->n_planned;
 }
 
+/**
+ * pp_run_get_n_ignored:
+ * @self: a run
+ *
+ * Returns: entries left out as not images
+ */
 guint
 pp_run_get_n_ignored (PpRun *self)
 {
@@ -326,8 +417,9 @@ pp_run_get_n_ignored (PpRun *self)
 
 /**
  * pp_run_get_n_listed:
+ * @self: a run
  *
- * Returns: inputs in the batch's whole sorted list, before sharding (0 until listed)
+ * Returns: inputs in the whole sorted list, before sharding (pp_run_set_n_listed())
  */
 guint
 pp_run_get_n_listed (PpRun *self)
@@ -338,8 +430,9 @@ pp_run_get_n_listed (PpRun *self)
 
 /**
  * pp_run_get_host:
+ * @self: a run
  *
- * Returns: (transfer none): the name of the machine the run ran on (g_get_host_name())
+ * Returns: (transfer none) (nullable): the machine the run ran on, as recorded
  */
 const char *
 pp_run_get_host (PpRun *self)
@@ -348,6 +441,12 @@ pp_run_get_host (PpRun *self)
   return self->host;
 }
 
+/**
+ * pp_run_get_wall_us:
+ * @self: a run
+ *
+ * Returns: the wall time, in microseconds; 0 until finished
+ */
 gint64
 pp_run_get_wall_us (PpRun *self)
 {
@@ -355,6 +454,12 @@ pp_run_get_wall_us (PpRun *self)
   return self->wall_us;
 }
 
+/**
+ * pp_run_get_cpu_us:
+ * @self: a run
+ *
+ * Returns: the CPU time (process and decoder helpers), in microseconds; 0 until finished
+ */
 gint64
 pp_run_get_cpu_us (PpRun *self)
 {
@@ -362,6 +467,12 @@ pp_run_get_cpu_us (PpRun *self)
   return self->cpu_us;
 }
 
+/**
+ * pp_run_get_cancelled:
+ * @self: a run
+ *
+ * Returns: whether the run was cancelled
+ */
 gboolean
 pp_run_get_cancelled (PpRun *self)
 {
@@ -369,6 +480,12 @@ pp_run_get_cancelled (PpRun *self)
   return self->cancelled;
 }
 
+/**
+ * pp_run_get_finished:
+ * @self: a run
+ *
+ * Returns: whether pp_run_finish() was called: the record is complete
+ */
 gboolean
 pp_run_get_finished (PpRun *self)
 {
@@ -376,6 +493,14 @@ pp_run_get_finished (PpRun *self)
   return self->finished;
 }
 
+/**
+ * pp_run_get_totals:
+ * @self: a run
+ * @totals: (out caller-allocates): counts per status, megapixels of the files done (as their
+ *   headers declare) and the stage times summed over files, in microseconds
+ *
+ * Sums the results so far (a live run gives the totals so far). Main thread.
+ */
 void
 pp_run_get_totals (PpRun       *self,
                    PpRunTotals *totals)
@@ -552,8 +677,12 @@ build_run (JsonBuilder *b,
 
 /**
  * pp_run_to_json:
+ * @self: a run
  *
- * Returns: (transfer full): the run record as a JSON object (docs/run-record.md)
+ * The record as docs/run-record.md describes it and docs/run-record.schema.json checks: the
+ * run's settings, totals and timings, and one object per file in input order.
+ *
+ * Returns: (transfer full): a JSON object
  */
 JsonNode *
 pp_run_to_json (PpRun *self)
@@ -566,6 +695,13 @@ pp_run_to_json (PpRun *self)
   return json_builder_get_root (b);
 }
 
+/**
+ * pp_run_to_json_string:
+ * @self: a run
+ * @pretty: indent it
+ *
+ * Returns: (transfer full): pp_run_to_json() as text
+ */
 char *
 pp_run_to_json_string (PpRun    *self,
                        gboolean  pretty)

@@ -28,7 +28,10 @@ G_DEFINE_QUARK (pp-filter-error-quark, pp_filter_error)
  * pp_filter_list:
  * @n_filters: (out) (optional): how many filters there are
  *
- * Returns: (transfer none) (array length=n_filters): every registered filter
+ * The registry (filters/pp-filter-list.h), in its order: point filters, then local, then
+ * geometry, as --list-filters and the window's Add Filter menu show them. Any thread.
+ *
+ * Returns: (transfer none) (array length=n_filters): every registered filter; static
  */
 const PpFilterInfo *const *
 pp_filter_list (guint *n_filters)
@@ -38,6 +41,15 @@ pp_filter_list (guint *n_filters)
   return filters;
 }
 
+/**
+ * pp_filter_lookup:
+ * @name: a filter's name, kebab-case ("gaussian-blur"), exact
+ *
+ * Any thread.
+ *
+ * Returns: (transfer none) (nullable): the filter, or %NULL when none has that name (see
+ *   pp_filter_suggest())
+ */
 const PpFilterInfo *
 pp_filter_lookup (const char *name)
 {
@@ -77,9 +89,13 @@ edit_distance (const char *a,
 
 /**
  * pp_filter_suggest:
+ * @name: a name that pp_filter_lookup() did not find
  *
- * Returns: (nullable): the registered name closest to a mistyped @name, when one is close enough
- * to be a likely typo ("blurr" → "box-blur"), or one that contains it ("blur" → "box-blur").
+ * For "did you mean" messages: the registered name closest to a mistyped @name when it is close
+ * enough to be a likely typo ("blurr" → "box-blur"; edit distance at most max (2, length / 3),
+ * counting each dash-separated word), or one that contains it ("blur" → "box-blur"). Any thread.
+ *
+ * Returns: (transfer none) (nullable): a filter name, or %NULL when nothing is close
  */
 const char *
 pp_filter_suggest (const char *name)
@@ -113,6 +129,12 @@ pp_filter_suggest (const char *name)
   return best_distance <= MAX (2, strlen (name) / 3) ? best : NULL;
 }
 
+/**
+ * pp_filter_kind_to_string:
+ * @kind: a kind
+ *
+ * Returns: (transfer none): "point", "local" or "geometry", as --list-filters prints them
+ */
 const char *
 pp_filter_kind_to_string (PpFilterKind kind)
 {
@@ -129,6 +151,14 @@ pp_filter_kind_to_string (PpFilterKind kind)
     }
 }
 
+/**
+ * pp_filter_info_find_param:
+ * @info: a filter
+ * @name: a parameter's key in a spec ("radius")
+ *
+ * Returns: the index of the parameter in @info->params, or -1 when the filter has none of that
+ *   name
+ */
 int
 pp_filter_info_find_param (const PpFilterInfo *info,
                            const char         *name)
@@ -141,6 +171,14 @@ pp_filter_info_find_param (const PpFilterInfo *info,
   return -1;
 }
 
+/**
+ * pp_filter_info_get_defaults:
+ * @info: a filter
+ * @values: (out caller-allocates) (array fixed-size=8): PP_MAX_PARAMS values
+ *
+ * Fills @values with the parameters' defaults, in @info->params order; the entries past
+ * @info->n_params are 0.
+ */
 void
 pp_filter_info_get_defaults (const PpFilterInfo *info,
                              double             *values)
@@ -186,6 +224,17 @@ format_double (double value)
   return g_strdup (buf);
 }
 
+/**
+ * pp_param_spec_format_value:
+ * @pspec: a parameter
+ * @value: its value (a choice's index, a boolean as 0 or 1)
+ *
+ * The value as a spec writes it: "true"/"false", the choice's name, a whole number, or the
+ * shortest decimal that reads back as the same double (no exponent for everyday magnitudes), so
+ * that specs round-trip exactly. Any thread.
+ *
+ * Returns: (transfer full): the text
+ */
 char *
 pp_param_spec_format_value (const PpParamSpec *pspec,
                             double             value)
@@ -211,6 +260,18 @@ pp_param_spec_format_value (const PpParamSpec *pspec,
     }
 }
 
+/**
+ * pp_param_spec_check_value:
+ * @pspec: a parameter
+ * @filter_name: (nullable): the filter, for the message ("gamma must be…"); %NULL names the
+ *   parameter alone
+ * @value: a value
+ * @error: PP_FILTER_ERROR_OUT_OF_RANGE (outside [min, max], or not finite: "gamma must be
+ *   between 0.1 and 10, got 40"), PP_FILTER_ERROR_BAD_VALUE (a fraction for a whole-number
+ *   parameter)
+ *
+ * Returns: whether @value is one the parameter takes
+ */
 gboolean
 pp_param_spec_check_value (const PpParamSpec *pspec,
                            const char        *filter_name,
@@ -242,6 +303,18 @@ pp_param_spec_check_value (const PpParamSpec *pspec,
   return TRUE;
 }
 
+/**
+ * pp_param_spec_parse_value:
+ * @pspec: a parameter
+ * @filter_name: (nullable): the filter, for messages
+ * @text: the value as written in a spec: true/false/yes/no/on/off/1/0 for booleans, a choice's
+ *   name (any case), else a number in the C locale
+ * @value: (out): the value (a choice's index, a boolean as 0 or 1)
+ * @error: PP_FILTER_ERROR_BAD_VALUE (not a number, not a choice, not a boolean),
+ *   PP_FILTER_ERROR_OUT_OF_RANGE (see pp_param_spec_check_value())
+ *
+ * Returns: %TRUE when @text is a value the parameter takes; @value is left alone otherwise
+ */
 gboolean
 pp_param_spec_parse_value (const PpParamSpec *pspec,
                            const char        *filter_name,
@@ -309,6 +382,15 @@ pp_param_spec_parse_value (const PpParamSpec *pspec,
     }
 }
 
+/**
+ * pp_filter_info_validate:
+ * @info: a filter
+ * @values: (array fixed-size=8): its parameter values
+ * @error: as pp_param_spec_check_value() for each parameter, then the filter's own check of
+ *   several parameters together (PP_FILTER_ERROR, code as the filter says)
+ *
+ * Returns: whether @values are ones the filter takes
+ */
 gboolean
 pp_filter_info_validate (const PpFilterInfo *info,
                          const double       *values,
@@ -326,9 +408,10 @@ pp_filter_info_validate (const PpFilterInfo *info,
 
 /**
  * pp_filter_info_describe:
+ * @info: a filter
  *
- * Returns: (transfer full): one line for --list-filters: the name first, then kind, description,
- * and each parameter with its range, default and unit.
+ * Returns: (transfer full): one line for --list-filters: the name, kind and description, then
+ *   each parameter with its range, unit and default ("gamma: 0.1..10 (default 1)")
  */
 char *
 pp_filter_info_describe (const PpFilterInfo *info)

@@ -67,27 +67,42 @@ lookup64 (__m512i x,
   return _mm512_mask_blend_epi8 (_mm512_movepi8_mask (x), lo, hi);
 }
 
+/* The whole 64-byte blocks of @n: the looked-up byte where @colour has a bit, the source byte
+ * elsewhere. Inlined into each caller with a constant mask, so RGB pays no blend. Returns the
+ * bytes done; the caller finishes the tail with the portable loop. */
+__attribute__ ((target ("avx512f,avx512bw,avx512vbmi"), always_inline)) static inline gsize
+apply_blocks_vbmi (const guint8 *src,
+                   guint8       *dst,
+                   gsize         n,
+                   const guint8 *lut,
+                   __mmask64     colour)
+{
+  __m512i t0 = _mm512_loadu_si512 (lut);
+  __m512i t1 = _mm512_loadu_si512 (lut + 64);
+  __m512i t2 = _mm512_loadu_si512 (lut + 128);
+  __m512i t3 = _mm512_loadu_si512 (lut + 192);
+  gsize i = 0;
+
+  for (; i + 64 <= n; i += 64)
+    {
+      __m512i x = _mm512_loadu_si512 (src + i);
+      __m512i y = lookup64 (x, t0, t1, t2, t3);
+
+      _mm512_storeu_si512 (dst + i, colour == ~(__mmask64) 0 ? y
+                                                           : _mm512_mask_blend_epi8 (colour, x, y));
+    }
+  return i;
+}
+
 __attribute__ ((target ("avx512f,avx512bw,avx512vbmi"))) static void
 apply_flat_alpha_vbmi (const guint8 *src,
                        guint8       *dst,
                        gsize         n,
                        const guint8 *lut)
 {
-  __m512i t0 = _mm512_loadu_si512 (lut);
-  __m512i t1 = _mm512_loadu_si512 (lut + 64);
-  __m512i t2 = _mm512_loadu_si512 (lut + 128);
-  __m512i t3 = _mm512_loadu_si512 (lut + 192);
-  /* Take the looked-up byte except at every fourth (alpha) position. */
-  __mmask64 colour = 0x7777777777777777ULL;
-  gsize i = 0;
+  /* Every fourth byte is alpha: kept as it is. */
+  gsize i = apply_blocks_vbmi (src, dst, n, lut, 0x7777777777777777ULL);
 
-  for (; i + 64 <= n; i += 64)
-    {
-      __m512i x = _mm512_loadu_si512 (src + i);
-
-      _mm512_storeu_si512 (dst + i, _mm512_mask_blend_epi8 (colour, x,
-                                                            lookup64 (x, t0, t1, t2, t3)));
-    }
   apply_flat_alpha_portable (src + i, dst + i, n - i, lut);
 }
 
@@ -97,16 +112,8 @@ apply_flat_vbmi (const guint8 *src,
                  gsize         n,
                  const guint8 *lut)
 {
-  __m512i t0 = _mm512_loadu_si512 (lut);
-  __m512i t1 = _mm512_loadu_si512 (lut + 64);
-  __m512i t2 = _mm512_loadu_si512 (lut + 128);
-  __m512i t3 = _mm512_loadu_si512 (lut + 192);
-  gsize i = 0;
+  gsize i = apply_blocks_vbmi (src, dst, n, lut, ~(__mmask64) 0);
 
-  for (; i + 64 <= n; i += 64)
-    {
-      _mm512_storeu_si512 (dst + i, lookup64 (_mm512_loadu_si512 (src + i), t0, t1, t2, t3));
-    }
   apply_flat_portable (src + i, dst + i, n - i, lut);
 }
 #endif

@@ -54,9 +54,15 @@ pp_image_alloc (void)
 
 /**
  * pp_image_new_with_stride:
+ * @width: pixels, at least 1
+ * @height: pixels, at least 1
+ * @channels: 3 (RGB) or 4 (RGBA, straight alpha)
+ * @stride: bytes from one row to the next, at least @width × @channels
  *
- * Returns: (transfer full): an image with uninitialised pixels, or %NULL when the size cannot be
- * allocated.
+ * For tests and callers that need a given row layout. Any thread.
+ *
+ * Returns: (transfer full) (nullable): an image with uninitialised pixels (padding included), or
+ *   %NULL when the size cannot be allocated
  */
 PpImage *
 pp_image_new_with_stride (int width,
@@ -89,6 +95,18 @@ pp_image_new_with_stride (int width,
   return image;
 }
 
+/**
+ * pp_image_new:
+ * @width: pixels, at least 1
+ * @height: pixels, at least 1
+ * @channels: 3 (RGB) or 4 (RGBA, straight alpha)
+ *
+ * An image with rows 64-byte aligned (pp_image_new_with_stride() with the smallest such stride);
+ * large buffers are offered to the kernel as transparent huge pages. Any thread.
+ *
+ * Returns: (transfer full) (nullable): an image with uninitialised pixels, or %NULL when the
+ *   size cannot be allocated (a huge image is a clean failure, not an abort)
+ */
 PpImage *
 pp_image_new (int width,
               int height,
@@ -103,9 +121,19 @@ pp_image_new (int width,
 
 /**
  * pp_image_new_for_data:
- * @free_func: (nullable): called with @free_data when the image is finalised
+ * @data: (transfer none): the pixels, @height rows of @stride bytes (the last row may stop after
+ *   its pixels, as GdkPixbuf's does)
+ * @width: pixels
+ * @height: pixels
+ * @channels: 3 or 4
+ * @stride: bytes from one row to the next
+ * @free_func: (nullable): called with @free_data when the last reference goes
+ * @free_data: (nullable): for @free_func
  *
- * Wraps pixels someone else owns, without copying.
+ * Wraps pixels someone else owns, without copying; @data must stay valid until @free_func runs.
+ * Any thread.
+ *
+ * Returns: (transfer full): the image
  */
 PpImage *
 pp_image_new_for_data (guint8         *data,
@@ -136,9 +164,12 @@ pp_image_new_for_data (guint8         *data,
 
 /**
  * pp_image_new_for_pixbuf:
+ * @pixbuf: an 8-bit RGB or RGBA pixbuf
  *
- * Wraps the pixels of an 8-bit RGB or RGBA @pixbuf without copying; the image keeps a reference
- * on it. Filters treat a source as read-only, so sharing is safe.
+ * Wraps the pixels of @pixbuf without copying; the image keeps a reference on it. Filters treat a
+ * source as read-only, so sharing is safe. Any thread.
+ *
+ * Returns: (transfer full): the image
  */
 PpImage *
 pp_image_new_for_pixbuf (GdkPixbuf *pixbuf)
@@ -157,6 +188,14 @@ pp_image_new_for_pixbuf (GdkPixbuf *pixbuf)
                                 g_object_ref (pixbuf));
 }
 
+/**
+ * pp_image_ref:
+ * @image: an image
+ *
+ * Images are shared read-only between threads once filled; references are atomic. Any thread.
+ *
+ * Returns: (transfer full): @image
+ */
 PpImage *
 pp_image_ref (PpImage *image)
 {
@@ -166,6 +205,13 @@ pp_image_ref (PpImage *image)
   return image;
 }
 
+/**
+ * pp_image_unref:
+ * @image: (transfer full): an image
+ *
+ * Drops a reference; the last one frees the pixels (or calls the wrapped data's free function).
+ * Any thread.
+ */
 void
 pp_image_unref (PpImage *image)
 {
@@ -181,8 +227,10 @@ pp_image_unref (PpImage *image)
 
 /**
  * pp_image_copy:
+ * @image: an image
  *
- * Returns: (transfer full) (nullable): a deep copy in freshly allocated memory
+ * Returns: (transfer full) (nullable): a deep copy in freshly allocated, 64-byte aligned rows;
+ *   %NULL when memory runs out. Any thread.
  */
 PpImage *
 pp_image_copy (const PpImage *image)
@@ -209,9 +257,12 @@ unref_image_pixels (guchar   *pixels,
 
 /**
  * pp_image_to_pixbuf:
+ * @image: an image (its reference is shared with the pixbuf)
  *
- * Returns: (transfer full): a GdkPixbuf sharing the pixels of @image (no copy); it keeps the image
- * alive. Do not write into the image afterwards.
+ * For GTK: a GdkPixbuf over the same pixels, no copy; it keeps the image alive. Do not write into
+ * the image afterwards. Any thread (the pixbuf goes to the main thread).
+ *
+ * Returns: (transfer full): the pixbuf
  */
 GdkPixbuf *
 pp_image_to_pixbuf (PpImage *image)
@@ -225,8 +276,11 @@ pp_image_to_pixbuf (PpImage *image)
 
 /**
  * pp_image_equal:
+ * @a: an image
+ * @b: another
  *
- * Whether two images have the same size, channels and pixel bytes; strides may differ.
+ * Returns: whether the two have the same size, channels and pixel bytes (row padding and strides
+ *   may differ). Any thread.
  */
 gboolean
 pp_image_equal (const PpImage *a,
@@ -244,8 +298,12 @@ pp_image_equal (const PpImage *a,
 
 /**
  * pp_image_get_checksum:
+ * @image: an image
  *
- * A 64-bit FNV-1a hash of size, channels and pixel bytes (not the padding), for comparing runs.
+ * A 64-bit FNV-1a hash of width, height, channels and the pixel bytes (not the padding), for
+ * comparing runs (serial against parallel) without keeping images. Any thread.
+ *
+ * Returns: the hash
  */
 guint64
 pp_image_get_checksum (const PpImage *image)

@@ -44,6 +44,14 @@ pp_pipeline_init (PpPipeline *self)
   self->steps = g_array_new (FALSE, TRUE, sizeof (PpStep));
 }
 
+/**
+ * pp_pipeline_new:
+ *
+ * A pipeline's thread: whichever made it; a pipeline nobody changes any more (the batch's frozen
+ * copy) may be read from any thread.
+ *
+ * Returns: (transfer full): an empty pipeline: outputs are only converted
+ */
 PpPipeline *
 pp_pipeline_new (void)
 {
@@ -237,11 +245,15 @@ parse_step (const char *text,
 
 /**
  * pp_pipeline_new_from_spec:
- * @spec: steps separated by commas: `name`, `name=MAIN` or `name=MAIN;key=value;…`
+ * @spec: steps separated by commas: `name`, `name=MAIN` or `name=MAIN;key=value;…` (MAIN is
+ *   the first parameter, or a size WxH for fit, resize and crop); white space around tokens is
+ *   ignored
+ * @error: PP_PIPELINE_ERROR_INVALID_SPEC, its message naming the bad token ("unknown filter
+ *   \"blurr\" (did you mean \"box-blur\"?)", "gamma must be between 0.1 and 10, got 40")
  *
  * An empty spec is a pipeline with no steps (images are only converted).
  *
- * Returns: (transfer full) (nullable): the pipeline, or %NULL with @error naming the bad token
+ * Returns: (transfer full) (nullable): the pipeline, or %NULL with @error
  */
 PpPipeline *
 pp_pipeline_new_from_spec (const char *spec,
@@ -279,8 +291,10 @@ pp_pipeline_new_from_spec (const char *spec,
 
 /**
  * pp_step_to_spec:
+ * @step: a step
  *
  * Returns: (transfer full): the step's text form, leaving out parameters at their default
+ *   ("sharpen=1.5;radius=2")
  */
 char *
 pp_step_to_spec (const PpStep *step)
@@ -323,8 +337,10 @@ pp_step_to_spec (const PpStep *step)
 
 /**
  * pp_pipeline_to_spec:
+ * @self: a pipeline
  *
- * Returns: (transfer full): the enabled steps as a spec that parses back to them
+ * Returns: (transfer full): the enabled steps as a spec that parses back to the same steps and
+ *   values (pp_pipeline_new_from_spec()); "" with none
  */
 char *
 pp_pipeline_to_spec (PpPipeline *self)
@@ -346,6 +362,13 @@ pp_pipeline_to_spec (PpPipeline *self)
   return g_string_free (s, FALSE);
 }
 
+/**
+ * pp_pipeline_copy:
+ * @self: a pipeline
+ *
+ * Returns: (transfer full): an independent copy: the same steps, values and enabled flags (what
+ *   a batch freezes when a run starts)
+ */
 PpPipeline *
 pp_pipeline_copy (PpPipeline *self)
 {
@@ -358,6 +381,14 @@ pp_pipeline_copy (PpPipeline *self)
   return copy;
 }
 
+/**
+ * pp_pipeline_equal:
+ * @a: a pipeline
+ * @b: another
+ *
+ * Returns: whether both have the same steps, in the same order, with the same enabled flags and
+ *   parameter values (bit for bit)
+ */
 gboolean
 pp_pipeline_equal (PpPipeline *a,
                    PpPipeline *b)
@@ -380,6 +411,12 @@ pp_pipeline_equal (PpPipeline *a,
   return TRUE;
 }
 
+/**
+ * pp_pipeline_get_n_steps:
+ * @self: a pipeline
+ *
+ * Returns: the number of steps, enabled or not
+ */
 guint
 pp_pipeline_get_n_steps (PpPipeline *self)
 {
@@ -388,6 +425,13 @@ pp_pipeline_get_n_steps (PpPipeline *self)
   return self->steps->len;
 }
 
+/**
+ * pp_pipeline_get_step:
+ * @self: a pipeline
+ * @position: 0 .. pp_pipeline_get_n_steps() - 1
+ *
+ * Returns: (transfer none): the step; valid until the pipeline changes
+ */
 const PpStep *
 pp_pipeline_get_step (PpPipeline *self,
                       guint       position)
@@ -398,6 +442,12 @@ pp_pipeline_get_step (PpPipeline *self,
   return &g_array_index (self->steps, PpStep, position);
 }
 
+/**
+ * pp_pipeline_get_n_enabled:
+ * @self: a pipeline
+ *
+ * Returns: the number of enabled steps (0: outputs are only converted)
+ */
 guint
 pp_pipeline_get_n_enabled (PpPipeline *self)
 {
@@ -412,8 +462,13 @@ pp_pipeline_get_n_enabled (PpPipeline *self)
 
 /**
  * pp_pipeline_insert:
- * @position: where to insert, or -1 to append
- * @values: (nullable): PP_MAX_PARAMS values, or %NULL for the defaults
+ * @self: a pipeline
+ * @position: where the step goes, or -1 (or anything past the end) to append
+ * @info: the filter
+ * @values: (nullable) (array fixed-size=8): PP_MAX_PARAMS values (copied, not checked: use
+ *   pp_filter_info_validate() first), or %NULL for the defaults
+ *
+ * Adds an enabled step.
  */
 void
 pp_pipeline_insert (PpPipeline         *self,
@@ -435,6 +490,14 @@ pp_pipeline_insert (PpPipeline         *self,
   g_array_insert_val (self->steps, position, step);
 }
 
+/**
+ * pp_pipeline_append:
+ * @self: a pipeline
+ * @info: the filter
+ * @values: (nullable) (array fixed-size=8): as for pp_pipeline_insert()
+ *
+ * Adds an enabled step at the end.
+ */
 void
 pp_pipeline_append (PpPipeline         *self,
                     const PpFilterInfo *info,
@@ -443,6 +506,13 @@ pp_pipeline_append (PpPipeline         *self,
   pp_pipeline_insert (self, -1, info, values);
 }
 
+/**
+ * pp_pipeline_remove:
+ * @self: a pipeline
+ * @position: a step's position
+ *
+ * Removes the step; the ones after it move up.
+ */
 void
 pp_pipeline_remove (PpPipeline *self,
                     guint       position)
@@ -453,6 +523,12 @@ pp_pipeline_remove (PpPipeline *self,
   g_array_remove_index (self->steps, position);
 }
 
+/**
+ * pp_pipeline_move:
+ * @self: a pipeline
+ * @from: the step's position
+ * @to: its new position (after the removal from @from)
+ */
 void
 pp_pipeline_move (PpPipeline *self,
                   guint       from,
@@ -468,6 +544,12 @@ pp_pipeline_move (PpPipeline *self,
   g_array_insert_val (self->steps, to, step);
 }
 
+/**
+ * pp_pipeline_clear:
+ * @self: a pipeline
+ *
+ * Removes every step.
+ */
 void
 pp_pipeline_clear (PpPipeline *self)
 {
@@ -476,6 +558,17 @@ pp_pipeline_clear (PpPipeline *self)
   g_array_set_size (self->steps, 0);
 }
 
+/**
+ * pp_pipeline_set_value:
+ * @self: a pipeline
+ * @position: a step's position
+ * @param: the parameter's index in the step's filter
+ * @value: its new value
+ * @error: PP_FILTER_ERROR_OUT_OF_RANGE or PP_FILTER_ERROR_BAD_VALUE, as
+ *   pp_param_spec_check_value() says; the step is left unchanged
+ *
+ * Returns: %TRUE when set
+ */
 gboolean
 pp_pipeline_set_value (PpPipeline *self,
                        guint       position,
@@ -497,6 +590,13 @@ pp_pipeline_set_value (PpPipeline *self,
   return TRUE;
 }
 
+/**
+ * pp_pipeline_set_enabled:
+ * @self: a pipeline
+ * @position: a step's position
+ * @enabled: whether the step runs (a disabled step stays in the list and in the editor, but not in
+ *   plans or specs)
+ */
 void
 pp_pipeline_set_enabled (PpPipeline *self,
                          guint       position,

@@ -69,6 +69,12 @@ stage_free (gpointer data)
 
 G_DEFINE_BOXED_TYPE (PpPlan, pp_plan, pp_plan_ref, pp_plan_unref)
 
+/**
+ * pp_plan_ref:
+ * @plan: a plan
+ *
+ * Returns: (transfer full): @plan. Any thread: a plan is immutable once made.
+ */
 PpPlan *
 pp_plan_ref (PpPlan *plan)
 {
@@ -78,6 +84,12 @@ pp_plan_ref (PpPlan *plan)
   return plan;
 }
 
+/**
+ * pp_plan_unref:
+ * @plan: (transfer full): a plan
+ *
+ * The last reference frees the plan and releases what its filters prepared. Any thread.
+ */
 void
 pp_plan_unref (PpPlan *plan)
 {
@@ -220,12 +232,21 @@ _pp_plan_set_band_rows_for_testing (int rows)
 
 /**
  * pp_plan_new:
+ * @pipeline: the steps (only the enabled ones are planned; the pipeline is not kept)
+ * @width: the input's width, in pixels
+ * @height: the input's height, in pixels
+ * @channels: 3 or 4
+ * @error: PP_FILTER_ERROR_EMPTY (a step leaves no pixels: a crop outside the image),
+ *   PP_FILTER_ERROR_TOO_LARGE (a step would make an image too large to hold)
  *
- * Freezes the enabled steps of @pipeline for a @width x @height image with @channels channels.
- * Each filter's prepare() runs here, on the calling thread.
+ * Freezes the enabled steps for this input size: stages of at most one local or geometry filter
+ * followed by point operations, consecutive lookup tables composed into one (the same bytes as
+ * applying them one by one), tables that compose to identity dropped; each stage split into
+ * bands of about 128 KiB of output. Each filter's prepare() runs here, on the calling thread, so
+ * a worker may plan its own file. The result is immutable and shared by workers.
  *
- * Returns: (transfer full) (nullable): the plan, or %NULL when a step would produce an image too
- * large to hold
+ * Returns: (transfer full) (nullable): the plan (with no stages when nothing needs doing), or
+ *   %NULL with @error
  */
 PpPlan *
 pp_plan_new (PpPipeline *pipeline,
@@ -306,6 +327,12 @@ pp_plan_new (PpPipeline *pipeline,
   return g_steal_pointer (&plan);
 }
 
+/**
+ * pp_plan_get_input_size:
+ * @plan: a plan
+ * @width: (out) (optional): the input's width, in pixels
+ * @height: (out) (optional): the input's height, in pixels
+ */
 void
 pp_plan_get_input_size (PpPlan *plan,
                         int    *width,
@@ -319,6 +346,12 @@ pp_plan_get_input_size (PpPlan *plan,
     *height = plan->in_height;
 }
 
+/**
+ * pp_plan_get_output_size:
+ * @plan: a plan
+ * @width: (out) (optional): the result's width, in pixels
+ * @height: (out) (optional): the result's height, in pixels
+ */
 void
 pp_plan_get_output_size (PpPlan *plan,
                          int    *width,
@@ -332,6 +365,12 @@ pp_plan_get_output_size (PpPlan *plan,
     *height = plan->out_height;
 }
 
+/**
+ * pp_plan_get_channels:
+ * @plan: a plan
+ *
+ * Returns: the channels of the input and of every stage's output: 3 or 4
+ */
 int
 pp_plan_get_channels (PpPlan *plan)
 {
@@ -340,6 +379,13 @@ pp_plan_get_channels (PpPlan *plan)
   return plan->channels;
 }
 
+/**
+ * pp_plan_get_n_stages:
+ * @plan: a plan
+ *
+ * Returns: the stages a render runs one after the other; 0 when the plan does nothing (the
+ *   render returns its source)
+ */
 guint
 pp_plan_get_n_stages (PpPlan *plan)
 {
@@ -348,6 +394,13 @@ pp_plan_get_n_stages (PpPlan *plan)
   return plan->stages->len;
 }
 
+/**
+ * pp_plan_get_n_bands:
+ * @plan: a plan
+ * @stage: 0 .. pp_plan_get_n_stages() - 1
+ *
+ * Returns: how many row bands the stage's output is split into: the units workers take
+ */
 guint
 pp_plan_get_n_bands (PpPlan *plan,
                      guint   stage)
@@ -369,8 +422,10 @@ _pp_plan_get_total_bands (PpPlan *plan)
 
 /**
  * pp_plan_describe:
+ * @plan: a plan
  *
- * Returns: (transfer full): the stages as people read them: "exposure+gamma: 1 LUT → fit"
+ * Returns: (transfer full): the stages as people read them, "exposure+gamma: 1 LUT → fit", or
+ *   "(no filters)"
  */
 char *
 pp_plan_describe (PpPlan *plan)

@@ -13,6 +13,10 @@
 #include "render/pp-plan-private.h"
 #include "render/pp-render.h"
 
+/**
+ * pp_render_stats_free:
+ * @stats: (nullable) (transfer full): what a render recorded
+ */
 void
 pp_render_stats_free (PpRenderStats *stats)
 {
@@ -22,7 +26,13 @@ pp_render_stats_free (PpRenderStats *stats)
   g_free (stats);
 }
 
-/* Sum of the time workers spent in bands: the CPU the render used. */
+/**
+ * pp_render_stats_get_busy_us:
+ * @stats: what a render recorded
+ *
+ * Returns: the time workers spent in bands, summed, in microseconds: the CPU the render used
+ *   (compare with end_us - start_us times n_threads)
+ */
 gint64
 pp_render_stats_get_busy_us (const PpRenderStats *stats)
 {
@@ -259,13 +269,20 @@ check_source (PpPlan   *plan,
 
 /**
  * pp_plan_run:
- * @n_threads: workers to use: 1 is serial mode
- * @stats: (out) (optional): where each band ran, and when
+ * @plan: the plan
+ * @src: its input, of the plan's input size and channels; only read, shared by the workers
+ * @n_threads: workers of the pool to use, 1 (serial mode) to PP_SCHEDULER_MAX_THREADS; never
+ *   more than the stage has bands
+ * @cancellable: (nullable): checked before each band
+ * @stats: (out) (optional) (transfer full): where and when each band ran (PpSpan, one per band)
+ * @error: G_IO_ERROR_CANCELLED when cancelled (nothing half-rendered is returned);
+ *   G_IO_ERROR_NO_SPACE when a stage's buffer cannot be allocated
  *
- * Runs @plan on @src using @n_threads workers of the pool and waits for the result. @src is
- * only read. Must not be called from a pool worker (use pp_plan_run_here()).
+ * Runs @plan on @src on the pool and waits for the result. Whatever @n_threads, the result has
+ * the same bytes. Blocks: call it from the main thread or a plain thread, never from a pool worker
+ * (use pp_plan_run_here() there), so that pools never wait on themselves.
  *
- * Returns: (transfer full) (nullable): the result; with no stages, @src itself
+ * Returns: (transfer full) (nullable): the result; with no stages, @src itself (a new reference)
  */
 PpImage *
 pp_plan_run (PpPlan         *plan,
@@ -303,9 +320,15 @@ pp_plan_run (PpPlan         *plan,
 
 /**
  * pp_plan_run_async:
+ * @plan: the plan (referenced until the render ends)
+ * @src: its input (referenced; only read)
+ * @n_threads: as for pp_plan_run()
+ * @cancellable: (nullable): checked before each band
+ * @callback: runs on the thread-default main context of the caller once the last band is done
+ * @user_data: for @callback
  *
- * Like pp_plan_run() without blocking: @callback runs in the thread-default main context of
- * the caller when the last band is done.
+ * pp_plan_run() without blocking: the stages run on the pool, the last worker out of each stage
+ * starts the next. Finish with pp_plan_run_finish(). Any thread with a main context.
  */
 void
 pp_plan_run_async (PpPlan              *plan,
@@ -328,6 +351,15 @@ pp_plan_run_async (PpPlan              *plan,
   render_start_stage (render);
 }
 
+/**
+ * pp_plan_run_finish:
+ * @plan: the plan given to pp_plan_run_async()
+ * @result: the result @callback got
+ * @stats: (out) (optional) (transfer full): where and when each band ran
+ * @error: as for pp_plan_run()
+ *
+ * Returns: (transfer full) (nullable): the rendered image, or %NULL with @error
+ */
 PpImage *
 pp_plan_run_finish (PpPlan         *plan,
                     GAsyncResult   *result,
@@ -352,10 +384,18 @@ pp_plan_run_finish (PpPlan         *plan,
 
 /**
  * pp_plan_run_here:
- * @worker: the lane this thread is in the caller's timeline
+ * @plan: the plan
+ * @src: its input; only read
+ * @worker: the lane this thread is in the caller's timeline (PpSpan.worker)
+ * @cancellable: (nullable): checked before each band
+ * @stats: (out) (optional) (transfer full): where and when each band ran
+ * @error: as for pp_plan_run()
  *
- * Runs @plan band by band on the calling thread: for work that is already spread over the
- * pool (a batch runs one file per worker), so that pools never nest.
+ * Runs @plan band by band on the calling thread: for work that is already spread over the pool (a
+ * batch runs one file per worker), so that pools never nest and busy threads never exceed the
+ * chosen count. The same bytes as pp_plan_run(). Any thread.
+ *
+ * Returns: (transfer full) (nullable): the result; with no stages, @src itself
  */
 PpImage *
 pp_plan_run_here (PpPlan         *plan,

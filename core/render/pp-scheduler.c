@@ -51,8 +51,8 @@ lower_worker_priority (void)
  * For the window: with every core busy (a batch on every core is the point of Parapix) the main
  * thread must still get the CPU the moment it needs it, or the UI stalls for whole scheduler
  * slices. The command line leaves workers at normal priority, so that they compete fairly with
- * other programs (and benchmarks measure Parapix, not its neighbours). Call before the first
- * job; threads that already ran keep their priority.
+ * other programs (and benchmarks measure Parapix, not its neighbours). Call on the main thread
+ * before the first job; threads that already ran keep their priority.
  */
 void
 pp_scheduler_set_worker_niceness (int niceness)
@@ -91,7 +91,11 @@ get_pool (void)
 /**
  * pp_scheduler_get_default_threads:
  *
- * Returns: the number of processors, the default thread count
+ * The thread count when nothing else is asked for. (The command line starts from the CPU budget
+ * instead, batch/pp-cpu-budget.h: what a container or a Slurm allocation really grants.) Any
+ * thread.
+ *
+ * Returns: the number of processors, 1 to PP_SCHEDULER_MAX_THREADS
  */
 guint
 pp_scheduler_get_default_threads (void)
@@ -101,8 +105,12 @@ pp_scheduler_get_default_threads (void)
 
 /**
  * pp_scheduler_push:
+ * @func: the work
+ * @data: (nullable): for @func, which owns it from here
  *
- * Runs @func (@data) on a worker of the process-wide pool. Workers never call GTK.
+ * Runs @func (@data) on a worker of the process-wide pool (threads made on demand, up to
+ * PP_SCHEDULER_MAX_THREADS). Work must not block waiting for other pool work; how many items a
+ * job pushes is its own thread budget. Workers never call GTK. Any thread.
  */
 void
 pp_scheduler_push (PpWorkFunc func,
