@@ -17,15 +17,18 @@ struct _PpOutputDialog
 {
   AdwPreferencesWindow parent_instance;
 
+  GtkColorButton *background_button;
   AdwComboRow *collision_row;
   AdwActionRow *folder_row;
   AdwComboRow *format_row;
+  AdwComboRow *metadata_row;
   GtkSwitch *orientation_switch;
   GtkAdjustment *quality_adjustment;
   AdwActionRow *quality_row;
   GtkButton *reset_folder_button;
   AdwActionRow *template_example_row;
   AdwEntryRow *template_row;
+  AdwComboRow *timestamps_row;
 
   GSettings *settings;
   GFile *default_folder;
@@ -98,6 +101,35 @@ index_to_nick (const GValue       *value,
   if (index >= klass->n_values)
     return NULL;
   return g_variant_new_string (klass->values[index].value_nick);
+}
+
+/* The background setting ("#rrggbb") and the colour button's GdkRGBA. */
+static gboolean
+color_string_to_rgba (GValue   *value,
+                      GVariant *variant,
+                      gpointer  user_data)
+{
+  GdkRGBA rgba;
+
+  if (!gdk_rgba_parse (&rgba, g_variant_get_string (variant, NULL)))
+    rgba = (GdkRGBA) { 1, 1, 1, 1 };
+  g_value_set_boxed (value, &rgba);
+  return TRUE;
+}
+
+static GVariant *
+rgba_to_color_string (const GValue       *value,
+                      const GVariantType *expected_type,
+                      gpointer            user_data)
+{
+  const GdkRGBA *rgba = g_value_get_boxed (value);
+
+  if (rgba == NULL)
+    return NULL;
+  return g_variant_new_take_string (g_strdup_printf ("#%02x%02x%02x",
+                                                     (int) (rgba->red * 255 + 0.5),
+                                                     (int) (rgba->green * 255 + 0.5),
+                                                     (int) (rgba->blue * 255 + 0.5)));
 }
 
 static void
@@ -183,13 +215,17 @@ pp_output_dialog_check_template (const char  *template,
     return g_strdup (error->message);
   if (example != NULL)
     {
-      /* The fields as the batch fills them in; {date} is the file's modification date. */
+      /* The fields as the batch fills them in, for a photo taken with a camera. */
       g_autoptr (GString) name = g_string_new (*template ? template : PP_BATCH_DEFAULT_TEMPLATE);
 
       g_string_replace (name, "{name}", "IMG_1234", 0);
       g_string_replace (name, "{ext}", "jpg", 0);
       g_string_replace (name, "{n}", "1", 0);
       g_string_replace (name, "{date}", "2024-05-17", 0);
+      g_string_replace (name, "{time}", "14-03-27", 0);
+      g_string_replace (name, "{camera}", "Canon EOS R5", 0);
+      g_string_replace (name, "{width}", "1600", 0);
+      g_string_replace (name, "{height}", "1067", 0);
       *example = g_strdup_printf ("IMG_1234.jpg is written as %s", name->str);
     }
   return NULL;
@@ -257,15 +293,18 @@ pp_output_dialog_class_init (PpOutputDialogClass *klass)
   (void) pp_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-output-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, background_button);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, collision_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, format_row);
+  gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, metadata_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, orientation_switch);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, quality_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, quality_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, reset_folder_button);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, template_example_row);
   gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, template_row);
+  gtk_widget_class_bind_template_child (widget_class, PpOutputDialog, timestamps_row);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reset_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, template_changed);
@@ -302,6 +341,16 @@ pp_output_dialog_new (GtkWindow *parent,
   g_settings_bind_with_mapping (settings, "collision", self->collision_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
                                 GSIZE_TO_POINTER (PP_TYPE_COLLISION), NULL);
+  /* The .ui lists these two in their enums' value order, with words for a photographer. */
+  g_settings_bind_with_mapping (settings, "output-metadata", self->metadata_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
+                                GSIZE_TO_POINTER (PP_TYPE_METADATA_POLICY), NULL);
+  g_settings_bind_with_mapping (settings, "output-timestamps", self->timestamps_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
+                                GSIZE_TO_POINTER (PP_TYPE_TIMESTAMPS), NULL);
+  g_settings_bind_with_mapping (settings, "output-background", self->background_button, "rgba",
+                                G_SETTINGS_BIND_DEFAULT, color_string_to_rgba,
+                                rgba_to_color_string, NULL, NULL);
   g_settings_bind (settings, "output-quality", self->quality_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "output-template", self->template_row, "text",

@@ -226,6 +226,16 @@ _pp_window_configure_batch (PpWindow   *self,
   pp_batch_set_collision (batch, (PpCollision) g_settings_get_enum (self->settings, "collision"));
   pp_batch_set_keep_orientation (batch,
                                  !g_settings_get_boolean (self->settings, "apply-orientation"));
+  pp_batch_set_metadata (batch, g_settings_get_enum (self->settings, "output-metadata"));
+  pp_batch_set_timestamps (batch, g_settings_get_enum (self->settings, "output-timestamps"));
+  {
+    g_autofree char *background = g_settings_get_string (self->settings, "output-background");
+    PpColor color;
+
+    /* A hand-edited setting that is no colour must not fail every run: white, as by default. */
+    pp_batch_set_background (batch, pp_color_parse (background, &color, NULL) ? background
+                                                                             : NULL);
+  }
   pp_batch_set_pipeline (batch, self->pipeline);
   pp_batch_set_mode (batch, mode);
   pp_batch_set_threads (batch, _pp_window_threads_for_batch (self));

@@ -37,10 +37,15 @@ struct _PpBatchJournal
 static char *
 describe_settings (const PpBatchConfig *config)
 {
-  return g_strdup_printf ("format=%s quality=%d orientation=%s name=%s",
+  g_autofree char *background = pp_color_to_string (&config->background);
+
+  /* Metadata and background change an output's bytes; timestamps its modification time. */
+  return g_strdup_printf ("format=%s quality=%d orientation=%s name=%s metadata=%s "
+                          "background=%s timestamps=%s",
                           pp_format_to_string (config->format), config->quality,
                           config->keep_orientation ? "as-stored" : "upright",
-                          config->name_template);
+                          config->name_template, pp_metadata_policy_to_string (config->metadata),
+                          background, config->timestamps == PP_TIMESTAMPS_KEEP ? "keep" : "now");
 }
 
 static void

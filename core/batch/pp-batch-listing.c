@@ -476,7 +476,9 @@ next_candidate (char      **candidate,
  * @name_only (a file of another shard) only the batch's own claims count, not the output
  * folder: every shard then names every file as one run over the whole list would, whatever the
  * other shards have written so far. An existing output that an earlier attempt of this batch
- * wrote for this very input (@journal, with --resume) is replaced rather than renamed around. */
+ * wrote for this very input (@journal, with --resume) is replaced rather than renamed around.
+ * An earlier run's output among the inputs (in @desired_by_output, in-place runs) is not an
+ * input to protect: it is replaced or renamed around like any existing output. */
 static char *
 resolve_collision (const PpBatchConfig *config,
                    const Entry         *entry,
@@ -485,7 +487,8 @@ resolve_collision (const PpBatchConfig *config,
                    GHashTable          *claimed,
                    GHashTable          *input_ids,
                    PpBatchJournal      *journal,
-                   gboolean             name_only)
+                   gboolean             name_only,
+                   GHashTable          *desired_by_output)
 {
   g_autofree char *candidate = g_strdup (desired);
 
@@ -508,7 +511,9 @@ resolve_collision (const PpBatchConfig *config,
         }
       exists = !name_only && (g_file_test (candidate, G_FILE_TEST_EXISTS)
                               || g_file_test (candidate, G_FILE_TEST_IS_SYMLINK));
-      if (exists && input_ids_contain (input_ids, candidate, &existing))
+      if (exists && input_ids_contain (input_ids, candidate, &existing)
+          && !(desired_by_output != NULL
+               && g_hash_table_contains (desired_by_output, candidate)))
         {
           if (config->in_place && existing.dev == entry->dev && existing.ino == entry->ino)
             file->overwrite = TRUE;
@@ -573,7 +578,7 @@ decide_output (const PpBatchConfig *config,
 
   desired = desired_output (config, entry, file->index, &file->format, &file->note);
   file->output = resolve_collision (config, entry, file, desired, claimed, input_ids, journal,
-                                    name_only);
+                                    name_only, desired_by_output);
   g_hash_table_add (claimed, g_strdup (file->output));
 }
 

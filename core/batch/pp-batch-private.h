@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Internals shared by pp-batch.c (the object), pp-batch-listing.c (listing the inputs and
- * deciding every output name before any file is processed) and pp-batch-run.c (the workers).
+ * Internals shared by pp-batch.c (the object), pp-batch-config.c (its setters and the frozen
+ * configuration), pp-batch-listing.c (listing the inputs and deciding every output name before
+ * any file is processed) and pp-batch-run.c (the workers).
  */
 #pragma once
 
@@ -10,6 +11,71 @@
 G_BEGIN_DECLS
 
 typedef struct _PpBatchJournal PpBatchJournal;  /* pp-batch-journal.h */
+
+/* The object's fields, shared by pp-batch.c (the GObject) and pp-batch-config.c (its setters and
+ * freezing). Main thread only. */
+struct _PpBatch
+{
+  GObject parent_instance;
+
+  GFile *input_folder;
+  GStrv files;
+  GFile *output_folder;
+  char *name_template;
+  PpCollision collision;
+  PpFormat format;
+  int quality;
+  PpPipeline *pipeline;
+  PpBatchMode mode;
+  guint threads;
+  gboolean recursive;
+  guint shard_index;
+  guint shard_count;
+  double max_megapixels;
+  gboolean keep_orientation;
+  gboolean in_place;
+  PpMetadataPolicy metadata;
+  PpTimestamps timestamps;
+  char *background;
+  gboolean resume;
+  GFile *manifest;
+  GStrv excluded;
+
+  gboolean running;
+  PpProgress *progress;
+  PpRun *run;
+};
+
+/* PpBatch's properties; _pp_batch_properties[] holds their specs (pp-batch.c). */
+typedef enum
+{
+  PP_BATCH_PROP_0,
+  PP_BATCH_PROP_INPUT_FOLDER,
+  PP_BATCH_PROP_FILES,
+  PP_BATCH_PROP_OUTPUT_FOLDER,
+  PP_BATCH_PROP_NAME_TEMPLATE,
+  PP_BATCH_PROP_COLLISION,
+  PP_BATCH_PROP_FORMAT,
+  PP_BATCH_PROP_QUALITY,
+  PP_BATCH_PROP_PIPELINE,
+  PP_BATCH_PROP_MODE,
+  PP_BATCH_PROP_THREADS,
+  PP_BATCH_PROP_RECURSIVE,
+  PP_BATCH_PROP_SHARD_INDEX,
+  PP_BATCH_PROP_SHARD_COUNT,
+  PP_BATCH_PROP_MAX_MEGAPIXELS,
+  PP_BATCH_PROP_KEEP_ORIENTATION,
+  PP_BATCH_PROP_IN_PLACE,
+  PP_BATCH_PROP_METADATA,
+  PP_BATCH_PROP_TIMESTAMPS,
+  PP_BATCH_PROP_BACKGROUND,
+  PP_BATCH_PROP_RESUME,
+  PP_BATCH_PROP_MANIFEST,
+  PP_BATCH_PROP_RUNNING,
+  PP_BATCH_N_PROPS
+} PpBatchProperty;
+
+extern GParamSpec *_pp_batch_properties[PP_BATCH_N_PROPS];
 
 /* The configuration as frozen when a run (or a listing) starts; read-only afterwards, shared
  * with the listing thread and the workers. */
@@ -66,9 +132,11 @@ typedef struct
   PpBatchJournal *journal; /* (nullable) manifests, with resume or manifest set */
 } PpBatchListing;
 
-/* pp-batch.c, main thread */
+/* pp-batch-config.c, main thread */
 PpBatchConfig  *_pp_batch_freeze_config     (PpBatch              *self,
                                              GError              **error);
+
+/* pp-batch.c, main thread: the "running" property and the current run, for pp-batch-run.c */
 void            _pp_batch_begin_run         (PpBatch              *self,
                                              PpRun                *run);
 void            _pp_batch_end_run           (PpBatch              *self,

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -149,6 +150,78 @@ prepare_pixels (const PpBatchConfig *config,
   return out;
 }
 
+/* The metadata @file's output carries: the input's, by the run's policy, made true for the
+ * output (pp_metadata_normalize()); the note says what could not be kept, also what the
+ * output format has no place for ("bmp cannot hold metadata: the EXIF and XMP were left
+ * out"). */
+static void
+prepare_metadata (const PpBatchConfig *config,
+                  const PpBatchFile   *file,
+                  const PpImageInfo   *info,
+                  const PpImage       *result,
+                  PpMetadataBlobs     *out,
+                  PpFileRecord        *record)
+{
+  PpMetadataTarget target = {
+    .policy = config->metadata,
+    .width = result->width,
+    .height = result->height,
+    .orientation = info->orientation_applied ? 1 : CLAMP (info->orientation, 1, 8),
+    .holds_iptc = pp_format_holds (file->format, PP_CODEC_HOLDS_IPTC),
+  };
+  g_autofree char *note = NULL;
+  g_autoptr (GPtrArray) lost = g_ptr_array_new ();
+
+  pp_metadata_normalize (&info->metadata, &target, out, &note);
+  add_note (record, note);
+  if (out->exif != NULL && !pp_format_holds (file->format, PP_CODEC_HOLDS_EXIF))
+    g_ptr_array_add (lost, "EXIF");
+  if (out->xmp != NULL && !pp_format_holds (file->format, PP_CODEC_HOLDS_XMP))
+    g_ptr_array_add (lost, "XMP");
+  if (out->iptc != NULL && !pp_format_holds (file->format, PP_CODEC_HOLDS_IPTC))
+    g_ptr_array_add (lost, "IPTC");
+  if (lost->len > 0)
+    {
+      g_autofree char *kinds = NULL;
+      g_autofree char *lost_note = NULL;
+      gboolean none = !pp_format_holds (file->format, PP_CODEC_HOLDS_EXIF)
+                      && !pp_format_holds (file->format, PP_CODEC_HOLDS_XMP)
+                      && !pp_format_holds (file->format, PP_CODEC_HOLDS_IPTC);
+
+      g_ptr_array_add (lost, NULL);
+      kinds = g_strjoinv (" and ", (char **) lost->pdata);
+      lost_note = none ? g_strdup_printf ("%s cannot hold metadata: the %s %s left out",
+                                          pp_format_to_string (file->format), kinds,
+                                          lost->len > 2 ? "were" : "was")
+                       : g_strdup_printf ("%s cannot hold %s: left out",
+                                          pp_format_to_string (file->format), kinds);
+      add_note (record, lost_note);
+    }
+}
+
+/* The output's permissions and modification time, from its input: never wider permissions
+ * than the input's (a 0600 original stays private), the input's own when it replaces it
+ * (--in-place), and the input's modification time unless --timestamps now. */
+static void
+set_file_attributes (const PpBatchConfig *config,
+                     const PpBatchFile   *file,
+                     PpSaveOptions       *options)
+{
+  GStatBuf st;
+
+  if (g_stat (file->input, &st) != 0)
+    return; /* gone since it was read: a new file's attributes */
+  if (g_str_equal (file->output, file->input))
+    options->mode = st.st_mode & 0777;
+  else
+    options->mode_limit = st.st_mode & 0777;
+  if (config->timestamps == PP_TIMESTAMPS_KEEP)
+    {
+      options->set_mtime = TRUE;
+      options->mtime = st.st_mtim;
+    }
+}
+
 /* Load: the decoded image (at least the size the pipeline needs), its source facts in @record. */
 static PpImage *
 load_file (RunState     *state,
@@ -210,6 +283,7 @@ save_image (RunState          *state,
             GError           **error)
 {
   g_autofree char *dir = g_path_get_dirname (file->output);
+  g_auto (PpMetadataBlobs) metadata = { 0 };
   PpSaveOptions save_options;
   PpSaveTimes times = { 0 };
 
@@ -226,6 +300,9 @@ save_image (RunState          *state,
   save_options.quality = state->config->quality;
   save_options.icc_profile = info->icc_profile;
   save_options.overwrite = file->overwrite;
+  prepare_metadata (state->config, file, info, result, &metadata, record);
+  save_options.metadata = &metadata;
+  set_file_attributes (state->config, file, &save_options);
   if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, error))
     return FALSE;
   record->encode_us = times.encode_us;

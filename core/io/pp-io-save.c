@@ -43,16 +43,21 @@ set_publish_error (GError    **error,
     set_write_error (error, path, saved_errno);
 }
 
-/* Writes all of @data to @fd and gives it the permissions of a new file; the error names
- * @path, the file the user will look for. */
+/* Writes all of @data to @fd and gives it its attributes (@options' permissions, else a new
+ * file's, and its modification time when asked); the error names @path, the file the user
+ * will look for. */
 static gboolean
-write_contents (int         fd,
-                const char *path,
-                const char *data,
-                gsize       size,
-                mode_t      mode,
-                GError    **error)
+write_contents (int                  fd,
+                const char          *path,
+                const char          *data,
+                gsize                size,
+                const PpSaveOptions *options,
+                GError             **error)
 {
+  mode_t mode = options->mode >= 0 ? (mode_t) (options->mode & 0777)
+                                    : _pp_io_get_file_mode ()
+                                        & (options->mode_limit >= 0 ? options->mode_limit : 0777);
+
   while (size > 0)
     {
       gssize n = write (fd, data, size);
@@ -72,6 +77,13 @@ write_contents (int         fd,
       set_write_error (error, path, errno);
       return FALSE;
     }
+  /* Linking and renaming leave the modification time alone. */
+  if (options->set_mtime
+      && futimens (fd, (const struct timespec[]) { { 0, UTIME_OMIT }, options->mtime }) != 0)
+    {
+      set_write_error (error, path, errno);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -82,7 +94,7 @@ save_unnamed (int            fd,
               const char    *path,
               const char    *data,
               gsize          size,
-              mode_t         mode,
+              const PpSaveOptions *options,
               gboolean       overwrite,
               gint64         t0,
               gint64         t1,
@@ -93,7 +105,7 @@ save_unnamed (int            fd,
   g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", fd);
   int saved;
 
-  if (!write_contents (fd, path, data, size, mode, error))
+  if (!write_contents (fd, path, data, size, options, error))
     {
       close (fd);
       return FALSE;
@@ -303,9 +315,8 @@ pp_io_save_frames (const PpFrame        *frames,
   fd = g_getenv ("PP_NO_O_TMPFILE") == NULL ? g_open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)
                                             : -1;
   if (fd >= 0)
-    return save_unnamed (fd, dir, path, (const char *) encoded->data, encoded->len,
-                         _pp_io_get_file_mode (), options->overwrite, t0, t1, times_out,
-                         cancellable, error);
+    return save_unnamed (fd, dir, path, (const char *) encoded->data, encoded->len, options,
+                         options->overwrite, t0, t1, times_out, cancellable, error);
 
   tmp = g_build_filename (dir, ".parapix-XXXXXX.tmp", NULL);
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
@@ -317,8 +328,7 @@ pp_io_save_frames (const PpFrame        *frames,
                    g_strerror (saved));
       return FALSE;
     }
-  if (!write_contents (fd, path, (const char *) encoded->data, encoded->len,
-                       _pp_io_get_file_mode (), error))
+  if (!write_contents (fd, path, (const char *) encoded->data, encoded->len, options, error))
     {
       close (fd);
       g_unlink (tmp);

@@ -57,7 +57,8 @@ pp_load_options_init (PpLoadOptions *options)
 /**
  * pp_save_options_init:
  *
- * JPEG at the default quality, the codec's default compression, no metadata, no overwrite.
+ * JPEG at the default quality, the codec's default compression, no metadata, no overwrite,
+ * a new file's permissions and the time of writing.
  */
 void
 pp_save_options_init (PpSaveOptions *options)
@@ -68,6 +69,8 @@ pp_save_options_init (PpSaveOptions *options)
   options->format = PP_FORMAT_JPEG;
   options->quality = PP_IO_DEFAULT_JPEG_QUALITY;
   options->png_compression = -1;
+  options->mode = -1;
+  options->mode_limit = -1;
 }
 
 /**

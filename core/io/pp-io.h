@@ -10,6 +10,8 @@
  */
 #pragma once
 
+#include <time.h>
+
 #include <gio/gio.h>
 
 #include "codecs/pp-codec.h"
@@ -114,6 +116,14 @@ typedef struct
   const PpMetadataBlobs *metadata;
   int loop_count;        /* animations: 0 = forever */
   gboolean overwrite;    /* replace an existing file; otherwise fail with PP_IO_ERROR_EXISTS */
+  /* File attributes, set before the file gets its name (so it never has others, even for a
+   * moment): permission bits (0..0777), or -1 for a new file's (0666 less the umask) within
+   * mode_limit (-1: no limit); and the modification time when set_mtime, else the time of
+   * writing. */
+  int mode;
+  int mode_limit;
+  gboolean set_mtime;
+  struct timespec mtime;
 } PpSaveOptions;
 
 /* Time spent in each step of a save, for the run record. */

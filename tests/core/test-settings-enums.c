@@ -75,6 +75,13 @@ test_format (void)
   check_key ("output-format", PP_TYPE_FORMAT);
 }
 
+static void
+test_metadata_and_timestamps (void)
+{
+  check_key ("output-metadata", PP_TYPE_METADATA_POLICY);
+  check_key ("output-timestamps", PP_TYPE_TIMESTAMPS);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -82,5 +89,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pp/settings-enums/collision", test_collision);
   g_test_add_func ("/pp/settings-enums/format", test_format);
+  g_test_add_func ("/pp/settings-enums/metadata-and-timestamps", test_metadata_and_timestamps);
   return g_test_run ();
 }

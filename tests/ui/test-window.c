@@ -499,6 +499,30 @@ test_presets (Fixture       *fixture,
   g_assert_cmpstrv (names, ((const char *[]) { NULL }));
 }
 
+/* The first widget of @type under @root (depth first) whose preferences-row title is @title,
+ * or any widget of @type when @title is NULL. */
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             GType       type,
+             const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type)
+          && (title == NULL
+              || (ADW_IS_PREFERENCES_ROW (child)
+                  && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)),
+                                title) == 0)))
+        return child;
+      if ((found = find_widget (child, type, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Output settings: a preferences window bound to GSettings. */
 static void
 test_output_settings (Fixture       *fixture,
@@ -557,6 +581,39 @@ test_output_settings (Fixture       *fixture,
     g_settings_set_string (fixture->settings, "output-format", "webp");
     g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 3);
     g_settings_reset (fixture->settings, "output-format");
+  }
+
+  /* What outputs keep: metadata, file date and background rows write their settings. */
+  {
+    AdwComboRow *metadata = ADW_COMBO_ROW (find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW,
+                                                        "Photo Information"));
+    AdwComboRow *dates = ADW_COMBO_ROW (find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW,
+                                                     "File Date"));
+    GtkColorChooser *background = GTK_COLOR_CHOOSER (
+      find_widget (GTK_WIDGET (dialog), GTK_TYPE_COLOR_BUTTON, NULL));
+    g_autofree char *policy = NULL;
+    g_autofree char *when = NULL;
+    g_autofree char *color = NULL;
+    GdkRGBA rgba;
+
+    g_assert_nonnull (metadata);
+    g_assert_nonnull (dates);
+    g_assert_nonnull (background);
+    g_assert_cmpuint (adw_combo_row_get_selected (metadata), ==, 0); /* keep, by default */
+    adw_combo_row_set_selected (metadata, 2);
+    policy = g_settings_get_string (fixture->settings, "output-metadata");
+    g_assert_cmpstr (policy, ==, "strip-gps");
+    adw_combo_row_set_selected (dates, 1);
+    when = g_settings_get_string (fixture->settings, "output-timestamps");
+    g_assert_cmpstr (when, ==, "now");
+    gtk_color_chooser_get_rgba (background, &rgba);
+    g_assert_cmpfloat (rgba.red, ==, 1.0); /* white, by default */
+    gtk_color_chooser_set_rgba (background, &(GdkRGBA) { 0, 0.5, 1, 1 });
+    color = g_settings_get_string (fixture->settings, "output-background");
+    g_assert_cmpstr (color, ==, "#0080ff");
+    g_settings_reset (fixture->settings, "output-metadata");
+    g_settings_reset (fixture->settings, "output-timestamps");
+    g_settings_reset (fixture->settings, "output-background");
   }
   gtk_window_destroy (dialog);
 }

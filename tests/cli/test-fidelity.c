@@ -1,0 +1,844 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What an output keeps of its photo, through the real parapix binary: EXIF, XMP and IPTC in
+ * every format that can hold them (read back with gexiv2 and, independently, with Debian's
+ * exiftool and exiv2), brought up to date (orientation, size, thumbnail, software); GPS
+ * stripped on request; permissions and modification time; and each bug case's kind, made here
+ * (transparency over a background, haloes, opaque alpha, the output folder as input folder).
+ */
+#include <fcntl.h>
+#include <math.h>
+#include <sys/stat.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gexiv2/gexiv2.h>
+
+#include "cli-util.h"
+
+typedef struct
+{
+  char *root;
+  char *input;   /* one photo: camera.jpg */
+  char *photo;
+  char *output;
+} Fixture;
+
+/* The photo's mtime: a fixed moment with nanoseconds, so "kept" cannot be a coincidence. */
+static const struct timespec photo_mtime = { 1600000000, 123456789 };
+
+/* A 64 x 48 JPEG as a camera writes it: stored sideways (orientation 6, so upright it is
+ * 48 x 64), with make, model, date taken, GPS, copyright, a thumbnail, XMP (title, rating,
+ * GPS) and IPTC (keywords, city, by-line), written with gexiv2 into a GdkPixbuf JPEG. */
+static void
+make_photo (const char *path)
+{
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
+  g_autoptr (GdkPixbuf) thumb = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 16, 12);
+  g_autoptr (GExiv2Metadata) m = gexiv2_metadata_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *thumb_jpeg = NULL;
+  gsize thumb_size;
+  guint8 *p = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  static const char *keywords[] = { "sky", "cloud", NULL };
+  struct timespec times[2] = { { 0, UTIME_OMIT }, photo_mtime };
+
+  for (int y = 0; y < 48; y++)
+    for (int x = 0; x < 64; x++)
+      {
+        p[y * stride + 3 * x] = x * 4;
+        p[y * stride + 3 * x + 1] = y * 5;
+        p[y * stride + 3 * x + 2] = 128;
+      }
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "95", NULL));
+  gdk_pixbuf_fill (thumb, 0x808080ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (thumb, &thumb_jpeg, &thumb_size, "jpeg", NULL, NULL));
+
+  g_assert_true (gexiv2_metadata_open_path (m, path, &error));
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Make", "Canon", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Model", "Canon EOS R5", NULL);
+  gexiv2_metadata_try_set_tag_long (m, "Exif.Image.Orientation", 6, NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Image.Copyright", "Ann Example", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Exif.Photo.DateTimeOriginal", "2023:07:14 18:05:09",
+                                      NULL);
+  gexiv2_metadata_try_set_tag_long (m, "Exif.Photo.PixelXDimension", 64, NULL);
+  gexiv2_metadata_try_set_tag_long (m, "Exif.Photo.PixelYDimension", 48, NULL);
+  gexiv2_metadata_try_set_gps_info (m, 13.4, 52.5, 34.0, NULL);
+  gexiv2_metadata_try_set_exif_thumbnail_from_buffer (m, (const guint8 *) thumb_jpeg, thumb_size,
+                                                      NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Xmp.dc.title", "lang=\"x-default\" Evening", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Xmp.xmp.Rating", "4", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Xmp.exif.GPSLatitude", "52,30.0N", NULL);
+  gexiv2_metadata_try_set_tag_multiple (m, "Iptc.Application2.Keywords", keywords, NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Iptc.Application2.City", "Berlin", NULL);
+  gexiv2_metadata_try_set_tag_string (m, "Iptc.Application2.Byline", "Ann Example", NULL);
+  g_assert_true (gexiv2_metadata_save_file (m, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->root = g_dir_make_tmp ("pp-fidelity-XXXXXX", NULL);
+  f->input = g_build_filename (f->root, "in", NULL);
+  f->output = g_build_filename (f->root, "out", NULL);
+  f->photo = g_build_filename (f->input, "camera.jpg", NULL);
+  g_assert_cmpint (g_mkdir (f->input, 0755), ==, 0);
+  make_photo (f->photo);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  cli_remove_tree (f->root);
+  g_free (f->root);
+  g_free (f->input);
+  g_free (f->output);
+  g_free (f->photo);
+}
+
+/* Runs parapix on @f's input into @f's output with extra @args; returns the run record's one
+ * file entry (the caller frees @node). */
+static JsonObject *
+run_one (Fixture           *f,
+         const char *const *args,
+         JsonNode         **node)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_ptr_array_add (argv, "--batch");
+  g_ptr_array_add (argv, f->input);
+  g_ptr_array_add (argv, "--output");
+  g_ptr_array_add (argv, f->output);
+  g_ptr_array_add (argv, "--json");
+  g_ptr_array_add (argv, "--quiet");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  status = cli_run ((const char *const *) argv->pdata, &out, &err);
+  if (status != 0)
+    g_error ("parapix exited with %d: %s", status, err);
+  *node = json_from_string (out, NULL);
+  g_assert_nonnull (*node);
+  return json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (*node), "files"), 0);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  return json_object_has_member (object, name) && !json_object_get_null_member (object, name)
+           ? json_object_get_string_member (object, name)
+           : NULL;
+}
+
+/* exiftool's view of @path: one JSON object, tags named GROUP:Tag, numbers as numbers (-n). */
+static JsonObject *
+exiftool (const char *path,
+          JsonNode  **node)
+{
+  const char *argv[] = { "exiftool", "-json", "-G1", "-n", "-a", path, NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               NULL, &status, NULL));
+  *node = json_from_string (out, NULL);
+  g_assert_nonnull (*node);
+  return json_array_get_object_element (json_node_get_array (*node), 0);
+}
+
+/* exiv2's plain listing of every tag ("Exif.Image.Model  Ascii  13  Canon EOS R5"). */
+static char *
+exiv2_listing (const char *path)
+{
+  const char *argv[] = { "exiv2", "-q", "-pa", path, NULL };
+  char *out = NULL;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               NULL, NULL, NULL));
+  return out;
+}
+
+static gboolean
+have_tools (void)
+{
+  g_autofree char *exiftool_path = g_find_program_in_path ("exiftool");
+  g_autofree char *exiv2_path = g_find_program_in_path ("exiv2");
+
+  if (exiftool_path == NULL || exiv2_path == NULL)
+    {
+      pp_test_missing ("exiftool or exiv2 is not installed (Debian: libimage-exiftool-perl, "
+                       "exiv2)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether any key of exiftool's object contains @needle. */
+static gboolean
+exiftool_has (JsonObject *tags,
+              const char *needle)
+{
+  g_autoptr (GList) names = json_object_get_members (tags);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    if (strstr (l->data, needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+typedef enum
+{
+  IPTC_NATIVE,  /* the format has a place for IPTC-IIM */
+  IPTC_IN_XMP,  /* no place: its IPTC Core fields go into XMP */
+  IPTC_NONE,    /* no metadata at all */
+  IPTC_PENDING, /* not checked yet (see the TIFF line) */
+} IptcWay;
+
+typedef struct
+{
+  const char *format;
+  const char *extension;
+  gboolean exif, xmp; /* what the format holds, by design */
+  IptcWay iptc;
+} FormatCase;
+
+/* The table of docs/RELIABILITY.md, "What outputs keep": checked here for each format. */
+static const FormatCase formats[] = {
+  { "jpeg", "jpg", TRUE, TRUE, IPTC_NATIVE },
+  { "png", "png", TRUE, TRUE, IPTC_NATIVE },
+  { "webp", "webp", TRUE, TRUE, IPTC_IN_XMP },
+  /* EXIF (and the whole IPTC) in TIFF arrive with the libtiff codec's use of
+   * pp_metadata_tiff_embed(): TRUE, TRUE, IPTC_NATIVE then. */
+  { "tiff", "tif", FALSE, TRUE, IPTC_PENDING },
+  { "bmp", "bmp", FALSE, FALSE, IPTC_NONE },
+};
+
+/* Formats not every build writes: tested where `parapix --list-formats` names them. */
+static const FormatCase optional_formats[] = {
+  { "avif", "avif", TRUE, TRUE, IPTC_IN_XMP },
+  { "jxl", "jxl", TRUE, TRUE, IPTC_IN_XMP },
+};
+
+static gboolean
+parapix_writes (const char *format)
+{
+  const char *args[] = { "--list-formats", NULL };
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (cli_run (args, &out, NULL) != 0 || out == NULL)
+    return FALSE;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+
+      if (words[0] != NULL && g_ascii_strcasecmp (words[0], format) == 0
+          && strstr (lines[i], "write") != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Keep: each format holds what it can, brought up to date, as gexiv2, exiftool and exiv2 all
+ * read it; what a format cannot hold is named in the note. */
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  const FormatCase *fc = data;
+  const char *args[] = { "--pipeline", "fit=32x32", "--format", fc->format, NULL };
+  g_autoptr (JsonNode) record = NULL;
+  g_autoptr (JsonNode) tool = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr (GExiv2Metadata) m = gexiv2_metadata_new ();
+  g_autofree char *name = g_strdup_printf ("camera.%s", fc->extension);
+  JsonObject *file, *tags;
+  const char *note;
+
+  if (!have_tools ())
+    return;
+  file = run_one (f, args, &record);
+  g_assert_cmpstr (member_string (file, "status"), ==, "ok");
+  note = member_string (file, "note");
+  out = g_build_filename (f->output, name, NULL);
+  tags = exiftool (out, &tool);
+
+  /* Upright: 48 x 64 fitted into 32 x 32 is 24 x 32. */
+  g_assert_cmpint (json_object_get_int_member (file, "out_width"), ==, 24);
+  g_assert_cmpint (json_object_get_int_member (file, "out_height"), ==, 32);
+
+  if (!fc->exif && !fc->xmp)
+    {
+      g_assert_nonnull (note);
+      g_assert_nonnull (strstr (note, "cannot hold metadata"));
+      g_assert_false (exiftool_has (tags, "IFD0:"));
+      g_assert_false (exiftool_has (tags, "XMP"));
+      return;
+    }
+
+  g_assert_true (gexiv2_metadata_open_path (m, out, NULL));
+  if (fc->exif)
+    {
+      g_autofree char *model = gexiv2_metadata_try_get_tag_string (m, "Exif.Image.Model", NULL);
+      g_autofree char *software = gexiv2_metadata_try_get_tag_string (m, "Exif.Image.Software",
+                                                                      NULL);
+      g_autofree char *date = gexiv2_metadata_try_get_tag_string (m, "Exif.Photo.DateTimeOriginal",
+                                                                  NULL);
+      guint8 *thumb = NULL;
+      gint thumb_size = 0;
+
+      /* gexiv2 */
+      g_assert_cmpstr (model, ==, "Canon EOS R5");
+      g_assert_cmpstr (date, ==, "2023:07:14 18:05:09");
+      g_assert_true (g_str_has_prefix (software, "Parapix"));
+      g_assert_cmpint (gexiv2_metadata_try_get_tag_long (m, "Exif.Image.Orientation", NULL), ==,
+                       1);
+      g_assert_cmpint (gexiv2_metadata_try_get_tag_long (m, "Exif.Photo.PixelXDimension", NULL),
+                       ==, 24);
+      g_assert_cmpint (gexiv2_metadata_try_get_tag_long (m, "Exif.Photo.PixelYDimension", NULL),
+                       ==, 32);
+      g_assert_true (gexiv2_metadata_try_has_tag (m, "Exif.GPSInfo.GPSLatitude", NULL));
+      g_assert_false (gexiv2_metadata_get_exif_thumbnail (m, &thumb, &thumb_size));
+      g_free (thumb);
+      /* exiftool, independently */
+      g_assert_cmpstr (json_object_get_string_member (tags, "IFD0:Model"), ==, "Canon EOS R5");
+      g_assert_cmpint (json_object_get_int_member (tags, "IFD0:Orientation"), ==, 1);
+      g_assert_cmpint (json_object_get_int_member (tags, "ExifIFD:ExifImageWidth"), ==, 24);
+      g_assert_cmpstr (json_object_get_string_member (tags, "ExifIFD:DateTimeOriginal"), ==,
+                       "2023:07:14 18:05:09");
+      g_assert_true (json_object_has_member (tags, "GPS:GPSLatitude"));
+      g_assert_false (exiftool_has (tags, "IFD1:"));     /* no thumbnail directory */
+      g_assert_false (exiftool_has (tags, "ThumbnailImage"));
+    }
+  if (fc->xmp)
+    {
+      g_assert_cmpint (gexiv2_metadata_try_get_tag_long (m, "Xmp.xmp.Rating", NULL), ==, 4);
+      g_assert_cmpint (json_object_get_int_member (tags, "XMP-xmp:Rating"), ==, 4);
+      g_assert_cmpstr (json_object_get_string_member (tags, "XMP-dc:Title"), ==, "Evening");
+    }
+  if (fc->iptc == IPTC_NATIVE)
+    {
+      g_autofree char *city = gexiv2_metadata_try_get_tag_string (m, "Iptc.Application2.City",
+                                                                  NULL);
+
+      g_assert_cmpstr (city, ==, "Berlin");
+      g_assert_cmpstr (json_object_get_string_member (tags, "IPTC:City"), ==, "Berlin");
+    }
+  else if (fc->iptc == IPTC_IN_XMP)
+    {
+      /* No place for IPTC-IIM: its IPTC Core fields are in the XMP. */
+      g_auto (GStrv) subject = gexiv2_metadata_try_get_tag_multiple (m, "Xmp.dc.subject", NULL);
+
+      g_assert_cmpuint (g_strv_length (subject), ==, 2);
+      g_assert_cmpstr (json_object_get_string_member (tags, "XMP-photoshop:City"), ==, "Berlin");
+    }
+  /* exiv2's own listing agrees on the essentials. */
+  listing = exiv2_listing (out);
+  if (fc->exif)
+    {
+      g_assert_nonnull (strstr (listing, "Exif.Image.Model"));
+      g_assert_nonnull (strstr (listing, "Canon EOS R5"));
+      g_assert_nonnull (strstr (listing, "Exif.GPSInfo.GPSLatitude"));
+    }
+  if (fc->xmp)
+    g_assert_nonnull (strstr (listing, "Xmp.xmp.Rating"));
+  /* Nothing lost, nothing to say. */
+  if (fc->exif && fc->xmp)
+    g_assert_null (note);
+}
+
+/* strip-gps: not one GPS field left anywhere, everything else kept. */
+static void
+test_strip_gps (Fixture       *f,
+                gconstpointer  data)
+{
+  const FormatCase *fc = data;
+  const char *args[] = { "--pipeline", "", "--format", fc->format, "--metadata", "strip-gps",
+                         NULL };
+  g_autoptr (JsonNode) record = NULL;
+  g_autoptr (JsonNode) tool = NULL;
+  g_autofree char *name = g_strdup_printf ("camera.%s", fc->extension);
+  g_autofree char *out = g_build_filename (f->output, name, NULL);
+  g_autofree char *listing = NULL;
+  g_autofree char *contents = NULL;
+  gsize size;
+  JsonObject *tags;
+
+  if (!have_tools ())
+    return;
+  run_one (f, args, &record);
+  tags = exiftool (out, &tool);
+  g_assert_false (exiftool_has (tags, "GPS"));
+  listing = exiv2_listing (out);
+  g_assert_null (strstr (listing, "GPS"));
+  /* Not even in a packet exiftool or exiv2 might skip. */
+  g_assert_true (g_file_get_contents (out, &contents, &size, NULL));
+  g_assert_null (g_strstr_len (contents, size, "GPSLatitude"));
+  /* …and the rest is there. */
+  if (fc->exif)
+    g_assert_cmpstr (json_object_get_string_member (tags, "IFD0:Model"), ==, "Canon EOS R5");
+  g_assert_cmpint (json_object_get_int_member (tags, "XMP-xmp:Rating"), ==, 4);
+}
+
+/* strip: no EXIF, XMP or IPTC at all. */
+static void
+test_strip (Fixture       *f,
+            gconstpointer  data)
+{
+  const char *args[] = { "--pipeline", "", "--metadata", "strip", NULL };
+  g_autoptr (JsonNode) record = NULL;
+  g_autoptr (JsonNode) tool = NULL;
+  g_autofree char *out = g_build_filename (f->output, "camera.jpg", NULL);
+  JsonObject *tags;
+
+  if (!have_tools ())
+    return;
+  run_one (f, args, &record);
+  tags = exiftool (out, &tool);
+  g_assert_false (exiftool_has (tags, "IFD0:"));
+  g_assert_false (exiftool_has (tags, "ExifIFD:"));
+  g_assert_false (exiftool_has (tags, "XMP"));
+  g_assert_false (exiftool_has (tags, "IPTC:"));
+}
+
+/* --keep-orientation: the pixels as stored, with their original tag and size. */
+static void
+test_keep_orientation (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *args[] = { "--pipeline", "fit=32x32", "--keep-orientation", NULL };
+  g_autoptr (JsonNode) record = NULL;
+  g_autoptr (JsonNode) tool = NULL;
+  g_autofree char *out = g_build_filename (f->output, "camera.jpg", NULL);
+  JsonObject *file, *tags;
+
+  if (!have_tools ())
+    return;
+  file = run_one (f, args, &record);
+  g_assert_cmpint (json_object_get_int_member (file, "out_width"), ==, 32);
+  g_assert_cmpint (json_object_get_int_member (file, "out_height"), ==, 24);
+  tags = exiftool (out, &tool);
+  g_assert_cmpint (json_object_get_int_member (tags, "IFD0:Orientation"), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (tags, "ExifIFD:ExifImageWidth"), ==, 32);
+  g_assert_cmpint (json_object_get_int_member (tags, "ExifIFD:ExifImageHeight"), ==, 24);
+}
+
+static void
+assert_mtime (const char            *path,
+              const struct timespec *want)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mtim.tv_sec, ==, want->tv_sec);
+  g_assert_cmpint (st.st_mtim.tv_nsec, ==, want->tv_nsec);
+}
+
+static int
+file_mode (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* Outputs keep their input's modification time (to the nanosecond) and are never more open
+ * than it: a 0600 photo gives a 0600 output; --timestamps now gives the time of writing. */
+static void
+test_attributes (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *keep[] = { "--pipeline", "invert", NULL };
+  const char *now[] = { "--pipeline", "invert", "--timestamps", "now", "--on-collision",
+                        "overwrite", NULL };
+  g_autoptr (JsonNode) r1 = NULL;
+  g_autoptr (JsonNode) r2 = NULL;
+  g_autofree char *out = g_build_filename (f->output, "camera.jpg", NULL);
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+  GStatBuf st;
+
+  run_one (f, keep, &r1);
+  assert_mtime (out, &photo_mtime);
+  g_assert_cmpint (file_mode (out), ==, 0600);
+
+  run_one (f, now, &r2);
+  g_assert_cmpint (g_stat (out, &st), ==, 0);
+  g_assert_cmpint (st.st_mtim.tv_sec, >=, before);
+  g_assert_cmpint (file_mode (out), ==, 0600);
+  /* The input itself is untouched. */
+  assert_mtime (f->photo, &photo_mtime);
+}
+
+/* --in-place replaces the photo and keeps its mode and modification time; a 0644 photo is not
+ * made any more open either. */
+static void
+test_in_place_attributes (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *args[] = { "--batch", f->input, "--in-place", "--pipeline", "invert", "--quiet",
+                         NULL };
+  GStatBuf before, after;
+
+  g_assert_cmpint (g_stat (f->photo, &before), ==, 0);
+  g_assert_cmpint (cli_run (args, NULL, NULL), ==, 0);
+  g_assert_cmpint (g_stat (f->photo, &after), ==, 0);
+  g_assert_cmpint (after.st_ino, !=, before.st_ino); /* really replaced */
+  g_assert_cmpint (file_mode (f->photo), ==, 0600);
+  assert_mtime (f->photo, &photo_mtime);
+
+  g_assert_cmpint (g_chmod (f->photo, 0640), ==, 0);
+  g_assert_cmpint (cli_run (args, NULL, NULL), ==, 0);
+  g_assert_cmpint (file_mode (f->photo), ==, 0640);
+}
+
+/* {date}, {time}, {camera}, {width} and {height} in names. */
+static void
+test_name_fields (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *args[] = { "--pipeline", "fit=32x32", "--name",
+                         "{date}_{time}_{camera}_{width}x{height}.{ext}", NULL };
+  g_autoptr (JsonNode) record = NULL;
+  JsonObject *file = run_one (f, args, &record);
+  g_autofree char *base = g_path_get_basename (member_string (file, "output"));
+
+  g_assert_cmpstr (base, ==, "2023-07-14_18-05-09_Canon EOS R5_24x32.jpg");
+}
+
+/* ---- bug cases, their kinds made here ---- */
+
+static void
+save_rgba_png (const char   *path,
+               int           width,
+               int           height,
+               const guint8 *(*pixel) (int x, int y, int w, int h, guint8 out[4]))
+{
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, width, height);
+  guint8 *p = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 px[4];
+
+        memcpy (p + y * stride + 4 * x, pixel (x, y, width, height, px), 4);
+      }
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, NULL));
+}
+
+/* alpha-png-to-jpeg's kind: transparent black around an opaque red logo, a 50 % blue band. */
+static const guint8 *
+logo_pixel (int     x,
+            int     y,
+            int     w,
+            int     h,
+            guint8  out[4])
+{
+  static const guint8 clear[4] = { 0, 0, 0, 0 }, red[4] = { 200, 0, 0, 255 },
+                      band[4] = { 0, 0, 255, 128 };
+
+  memcpy (out, y >= h - 8 ? band : (x >= 8 && x < 24 && y >= 4 && y < 20) ? red : clear, 4);
+  return out;
+}
+
+static GdkPixbuf *
+load_output (const char *dir,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GdkPixbuf *pixbuf = gdk_pixbuf_new_from_file (path, NULL);
+
+  g_assert_nonnull (pixbuf);
+  return pixbuf;
+}
+
+static const guint8 *
+pixel_at (GdkPixbuf *pixbuf,
+          int        x,
+          int        y)
+{
+  return gdk_pixbuf_get_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf)
+         + x * gdk_pixbuf_get_n_channels (pixbuf);
+}
+
+static void
+test_alpha_to_jpeg (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *png = g_build_filename (f->input, "logo.png", NULL);
+  const char *bmp_args[] = { "--pipeline", "", "--format", "bmp", NULL };
+  const char *jpeg_args[] = { "--pipeline", "", "--format", "jpeg", "--background", "#ff0000",
+                              NULL };
+  g_autoptr (JsonNode) r1 = NULL;
+  g_autoptr (JsonNode) r2 = NULL;
+  g_autoptr (GdkPixbuf) bmp = NULL;
+  g_autoptr (GdkPixbuf) jpeg = NULL;
+  JsonObject *file;
+
+  g_assert_cmpint (g_unlink (f->photo), ==, 0);
+  save_rgba_png (png, 32, 32, logo_pixel);
+
+  /* Lossless and without alpha: the composite exactly, white by default. */
+  file = run_one (f, bmp_args, &r1);
+  g_assert_nonnull (strstr (member_string (file, "note"), "laid over #ffffff"));
+  bmp = load_output (f->output, "logo.bmp");
+  g_assert_false (gdk_pixbuf_get_has_alpha (bmp));
+  g_assert_cmpmem (pixel_at (bmp, 16, 30), 3, ((const guint8[]) { 127, 127, 255 }), 3);
+  g_assert_cmpmem (pixel_at (bmp, 1, 1), 3, ((const guint8[]) { 255, 255, 255 }), 3);
+  g_assert_cmpmem (pixel_at (bmp, 16, 10), 3, ((const guint8[]) { 200, 0, 0 }), 3);
+
+  /* JPEG over red: transparent areas red (within JPEG's error), never black. */
+  file = run_one (f, jpeg_args, &r2);
+  g_assert_nonnull (strstr (member_string (file, "note"), "laid over #ff0000"));
+  jpeg = load_output (f->output, "logo.jpg");
+  g_assert_cmpint (pixel_at (jpeg, 28, 12)[0], >=, 245);
+  g_assert_cmpint (pixel_at (jpeg, 28, 12)[1], <=, 10);
+}
+
+/* alpha-resize-halo's kind: a red square on transparent green, shrunk: every pixel that shows
+ * anything is pure red, edges included. */
+static const guint8 *
+square_pixel (int     x,
+              int     y,
+              int     w,
+              int     h,
+              guint8  out[4])
+{
+  gboolean inside = x >= 16 && x < 48 && y >= 16 && y < 48;
+
+  out[0] = inside ? 255 : 0;
+  out[1] = inside ? 0 : 255;
+  out[2] = 0;
+  out[3] = inside ? 255 : 0;
+  return out;
+}
+
+static void
+test_no_halo (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *png = g_build_filename (f->input, "square.png", NULL);
+  const char *args[] = { "--pipeline", "fit=17x17", NULL };
+  g_autoptr (JsonNode) record = NULL;
+  g_autoptr (GdkPixbuf) out = NULL;
+  int soft = 0;
+
+  g_assert_cmpint (g_unlink (f->photo), ==, 0);
+  save_rgba_png (png, 64, 64, square_pixel);
+  run_one (f, args, &record);
+  out = load_output (f->output, "square.png");
+  g_assert_true (gdk_pixbuf_get_has_alpha (out));
+  for (int y = 0; y < gdk_pixbuf_get_height (out); y++)
+    for (int x = 0; x < gdk_pixbuf_get_width (out); x++)
+      {
+        const guint8 *p = pixel_at (out, x, y);
+
+        if (p[3] == 0)
+          continue;
+        soft += p[3] < 255;
+        if (p[0] != 255 || p[1] != 0 || p[2] != 0)
+          g_error ("pixel (%d, %d), alpha %d, is %d,%d,%d: a halo", x, y, p[3], p[0], p[1], p[2]);
+      }
+  g_assert_cmpint (soft, >, 0);
+}
+
+/* opaque-4channel-to-jpeg's kind: RGBA whose alpha is all 255 has no transparency to speak
+ * of: no note in JPEG, no alpha channel in PNG. */
+static const guint8 *
+opaque_pixel (int     x,
+              int     y,
+              int     w,
+              int     h,
+              guint8  out[4])
+{
+  out[0] = x * 8;
+  out[1] = y * 8;
+  out[2] = 77;
+  out[3] = 255;
+  return out;
+}
+
+static void
+test_opaque_rgba (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *png = g_build_filename (f->input, "opaque.png", NULL);
+  const char *jpeg_args[] = { "--pipeline", "", "--format", "jpeg", NULL };
+  const char *png_args[] = { "--pipeline", "", "--format", "png", NULL };
+  g_autoptr (JsonNode) r1 = NULL;
+  g_autoptr (JsonNode) r2 = NULL;
+  g_autoptr (GdkPixbuf) out = NULL;
+  JsonObject *file;
+
+  g_assert_cmpint (g_unlink (f->photo), ==, 0);
+  save_rgba_png (png, 16, 16, opaque_pixel);
+  file = run_one (f, jpeg_args, &r1);
+  g_assert_cmpstr (member_string (file, "status"), ==, "ok");
+  g_assert_null (member_string (file, "note"));
+  g_assert_cmpint (g_mkdir (f->output, 0755) == 0 || errno == EEXIST, ==, TRUE);
+  file = run_one (f, png_args, &r2);
+  g_assert_null (member_string (file, "note"));
+  out = load_output (f->output, "opaque.png");
+  g_assert_false (gdk_pixbuf_get_has_alpha (out));
+  g_assert_cmpmem (pixel_at (out, 3, 5), 3, ((const guint8[]) { 24, 40, 77 }), 3);
+}
+
+/* The bug cases' own files: alpha-png-to-jpeg, opaque-4channel-to-jpeg, exif-orientation. */
+static void
+test_bugcase_files (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *cases = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "..", "shared",
+                                             "bugcases", NULL);
+  g_autofree char *opaque = g_build_filename (cases, "opaque-4channel-to-jpeg", NULL);
+  g_autofree char *orient = g_build_filename (cases, "exif-orientation-png-webp", NULL);
+  const char *opaque_args[] = { "--batch", opaque, "--output", f->output, "--pipeline", "",
+                                "--format", "jpeg", "--json", "--quiet", NULL };
+  const char *orient_args[] = { "--batch", orient, "--output", f->output, "--pipeline", "",
+                                "--format", "png", "--json", "--quiet", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) node2 = NULL;
+  g_autofree char *out2 = NULL;
+  JsonArray *files;
+
+  if (!g_file_test (opaque, G_FILE_TEST_IS_DIR))
+    {
+      pp_test_missing ("../shared/bugcases is not there");
+      return;
+    }
+  g_assert_cmpint (cli_run (opaque_args, &out, NULL), ==, 0);
+  node = json_from_string (out, NULL);
+  files = json_object_get_array_member (json_node_get_object (node), "files");
+  g_assert_cmpuint (json_array_get_length (files), ==, 3);
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      JsonObject *file = json_array_get_object_element (files, i);
+
+      g_assert_cmpstr (member_string (file, "status"), ==, "ok");
+      if (member_string (file, "note") != NULL)
+        g_error ("%s: note “%s”", member_string (file, "input"), member_string (file, "note"));
+    }
+
+  /* Orientation from PNG eXIf and WebP EXIF, as from JPEG: each 48 x 32, red top left. */
+  g_assert_cmpint (cli_run (orient_args, &out2, NULL), ==, 0);
+  node2 = json_from_string (out2, NULL);
+  files = json_object_get_array_member (json_node_get_object (node2), "files");
+  g_assert_cmpuint (json_array_get_length (files), ==, 6);
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      JsonObject *file = json_array_get_object_element (files, i);
+      g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (member_string (file, "output"),
+                                                               NULL);
+      const guint8 *tl, *tr, *bl, *br;
+
+      g_assert_nonnull (pixbuf);
+      g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 48);
+      g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 32);
+      tl = pixel_at (pixbuf, 8, 8);
+      tr = pixel_at (pixbuf, 40, 8);
+      bl = pixel_at (pixbuf, 8, 24);
+      br = pixel_at (pixbuf, 40, 24);
+      /* red, green / blue, yellow: (255,0,0), (0,200,0) / (0,0,255), (255,220,0), within a
+       * margin for lossy WebP */
+      g_assert_true (tl[0] > 150 && tl[1] < 80 && tl[2] < 80);
+      g_assert_true (tr[0] < 80 && tr[1] > 150 && tr[2] < 80);
+      g_assert_true (bl[0] < 80 && bl[1] < 80 && bl[2] > 150);
+      g_assert_true (br[0] > 150 && br[1] > 150 && br[2] < 80);
+    }
+}
+
+/* output-is-input-folder's kind: the input folder as output is refused without --in-place;
+ * with it, re-runs never take the previous run's outputs as inputs (3 stays 3 + 3). */
+static void
+test_output_is_input (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *refused[] = { "--batch", f->input, "--output", f->input, "--pipeline", "invert",
+                            "--quiet", NULL };
+  const char *in_place[] = { "--batch", f->input, "--output", f->input, "--in-place",
+                             "--pipeline", "invert", "--name", "{name}-inverted.{ext}",
+                             "--on-collision", "overwrite", "--json", "--quiet", NULL };
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *record;
+  GDir *dir;
+  guint n = 0;
+
+  for (int i = 1; i <= 2; i++)
+    {
+      g_autofree char *copy = g_strdup_printf ("%s/photo%d.jpg", f->input, i);
+
+      cli_copy_file (f->photo, copy);
+    }
+  g_assert_cmpint (cli_run (refused, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--in-place"));
+
+  g_assert_cmpint (cli_run (in_place, NULL, NULL), ==, 0);
+  g_assert_cmpint (cli_run (in_place, &out, NULL), ==, 0);
+  node = json_from_string (out, NULL);
+  record = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (record, "files_ok"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (record, "files_skipped"), ==, 3);
+  dir = g_dir_open (f->input, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  g_dir_close (dir);
+  g_assert_cmpuint (n, ==, 6);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func, data) \
+  g_test_add ("/pp/fidelity/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/pp/fidelity/round-trip/%s", formats[i].format);
+
+      g_test_add (path, Fixture, &formats[i], fixture_set_up, test_round_trip,
+                  fixture_tear_down);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (optional_formats); i++)
+    if (parapix_writes (optional_formats[i].format))
+      {
+        g_autofree char *path = g_strdup_printf ("/pp/fidelity/round-trip/%s",
+                                                 optional_formats[i].format);
+
+        g_test_add (path, Fixture, &optional_formats[i], fixture_set_up, test_round_trip,
+                    fixture_tear_down);
+      }
+  ADD ("strip-gps/jpeg", test_strip_gps, &formats[0]);
+  ADD ("strip-gps/png", test_strip_gps, &formats[1]);
+  ADD ("strip-gps/webp", test_strip_gps, &formats[2]);
+  ADD ("strip-gps/tiff", test_strip_gps, &formats[3]);
+  ADD ("strip", test_strip, NULL);
+  ADD ("keep-orientation", test_keep_orientation, NULL);
+  ADD ("attributes", test_attributes, NULL);
+  ADD ("in-place-attributes", test_in_place_attributes, NULL);
+  ADD ("name-fields", test_name_fields, NULL);
+  ADD ("bugcase/alpha-to-jpeg", test_alpha_to_jpeg, NULL);
+  ADD ("bugcase/no-halo", test_no_halo, NULL);
+  ADD ("bugcase/opaque-rgba", test_opaque_rgba, NULL);
+  ADD ("bugcase/files", test_bugcase_files, NULL);
+  ADD ("bugcase/output-is-input", test_output_is_input, NULL);
+#undef ADD
+  return g_test_run ();
+}
