@@ -510,6 +510,13 @@ check_combinations (PpCliOptions    *options,
   if (options->mode == PP_CLI_MODE_COMPARE && in_place != NULL && g_value_get_boolean (in_place))
     return _pp_cli_usage_error ("--in-place cannot be combined with --mode compare (it writes "
                                 "every image twice)");
+  /* A resumed file is skipped, which the other half of a compare (or a sweep's runs) would
+   * not do; and they would each write the manifest anew. */
+  if ((options->mode == PP_CLI_MODE_COMPARE || options->mode == PP_CLI_MODE_SWEEP)
+      && (collected->given[option_index ("resume")] || collected->given[option_index ("manifest")]))
+    return _pp_cli_usage_error ("--%s works with --mode parallel or serial, not %s",
+                                collected->given[option_index ("resume")] ? "resume" : "manifest",
+                                options->mode == PP_CLI_MODE_COMPARE ? "compare" : "sweep");
   if (options->mode != PP_CLI_MODE_SWEEP)
     {
       static const char *const sweep_only[] = { "threads-list", "sample", "repeat", "report" };
