@@ -718,6 +718,28 @@ test_alpha_to_jpeg (Fixture       *f,
   g_assert_cmpint (pixel_at (jpeg, 28, 12)[1], <=, 10);
 }
 
+/* Every pixel of @pixbuf that shows anything (alpha > 0) has the colour @rgb: no halo. */
+static void
+assert_no_halo (GdkPixbuf    *pixbuf,
+                const guint8  rgb[3])
+{
+  int soft = 0;
+
+  g_assert_true (gdk_pixbuf_get_has_alpha (pixbuf));
+  for (int y = 0; y < gdk_pixbuf_get_height (pixbuf); y++)
+    for (int x = 0; x < gdk_pixbuf_get_width (pixbuf); x++)
+      {
+        const guint8 *p = pixel_at (pixbuf, x, y);
+
+        if (p[3] == 0)
+          continue;
+        soft += p[3] < 255;
+        if (memcmp (p, rgb, 3) != 0)
+          g_error ("pixel (%d, %d), alpha %d, is %d,%d,%d: a halo", x, y, p[3], p[0], p[1], p[2]);
+      }
+  g_assert_cmpint (soft, >, 0); /* the edges were really resampled */
+}
+
 /* alpha-resize-halo's kind: a red square on transparent green, shrunk: every pixel that shows
  * anything is pure red, edges included. */
 static const guint8 *
@@ -744,25 +766,12 @@ test_no_halo (Fixture       *f,
   const char *args[] = { "--pipeline", "fit=17x17", NULL };
   g_autoptr (JsonNode) record = NULL;
   g_autoptr (GdkPixbuf) out = NULL;
-  int soft = 0;
 
   g_assert_cmpint (g_unlink (f->photo), ==, 0);
   save_rgba_png (png, 64, 64, square_pixel);
   run_one (f, args, &record);
   out = load_output (f->output, "square.png");
-  g_assert_true (gdk_pixbuf_get_has_alpha (out));
-  for (int y = 0; y < gdk_pixbuf_get_height (out); y++)
-    for (int x = 0; x < gdk_pixbuf_get_width (out); x++)
-      {
-        const guint8 *p = pixel_at (out, x, y);
-
-        if (p[3] == 0)
-          continue;
-        soft += p[3] < 255;
-        if (p[0] != 255 || p[1] != 0 || p[2] != 0)
-          g_error ("pixel (%d, %d), alpha %d, is %d,%d,%d: a halo", x, y, p[3], p[0], p[1], p[2]);
-      }
-  g_assert_cmpint (soft, >, 0);
+  assert_no_halo (out, (const guint8[]) { 255, 0, 0 });
 }
 
 /* opaque-4channel-to-jpeg's kind: RGBA whose alpha is all 255 has no transparency to speak
@@ -863,7 +872,51 @@ test_alpha_kept (Fixture       *f,
     }
 }
 
-/* The bug cases' own files: alpha-png-to-jpeg, opaque-4channel-to-jpeg, exif-orientation. */
+/* The bug cases' own files for alpha: alpha-png-to-jpeg into BMP (lossless, no alpha: the
+ * composite exactly), alpha-resize-halo shrunk. */
+static void
+test_bugcase_alpha_files (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *cases = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "..", "shared",
+                                             "bugcases", NULL);
+  g_autofree char *alpha = g_build_filename (cases, "alpha-png-to-jpeg", NULL);
+  g_autofree char *halo = g_build_filename (cases, "alpha-resize-halo", NULL);
+  g_autofree char *halo_out = g_build_filename (f->root, "halo", NULL);
+  const char *bmp[] = { "--pipeline", "", "--format", "bmp", NULL };
+  const char *shrink[] = { "--pipeline", "resize=30", NULL };
+  g_autoptr (JsonNode) r1 = NULL;
+  g_autoptr (JsonNode) r2 = NULL;
+  g_autoptr (GdkPixbuf) logo = NULL;
+  g_autoptr (GdkPixbuf) square = NULL;
+  g_autoptr (GdkPixbuf) disc = NULL;
+  gboolean band = FALSE;
+
+  if (!g_file_test (alpha, G_FILE_TEST_IS_DIR))
+    {
+      pp_test_missing ("../shared/bugcases is not there");
+      return;
+    }
+  run_folder (alpha, f->output, bmp, &r1);
+  logo = load_output (f->output, "logo-transparent-black.bmp");
+  for (int y = 0; y < gdk_pixbuf_get_height (logo); y++)
+    for (int x = 0; x < gdk_pixbuf_get_width (logo); x++)
+      {
+        const guint8 *p = pixel_at (logo, x, y);
+
+        g_assert_false (p[0] == 0 && p[1] == 0 && p[2] == 0); /* never black */
+        band |= p[0] == 127 && p[1] == 127 && p[2] == 255;
+      }
+  g_assert_true (band); /* the 50 % blue band over white */
+
+  run_folder (halo, halo_out, shrink, &r2);
+  square = load_output (halo_out, "red-square-on-transparent-green.png");
+  assert_no_halo (square, (const guint8[]) { 255, 0, 0 });
+  disc = load_output (halo_out, "white-disc-on-transparent-black.png");
+  assert_no_halo (disc, (const guint8[]) { 255, 255, 255 });
+}
+
+/* The bug cases' own files: opaque-4channel-to-jpeg and exif-orientation-png-webp. */
 static void
 test_bugcase_files (Fixture       *f,
                     gconstpointer  data)
@@ -1011,6 +1064,7 @@ main (int    argc,
   ADD ("bugcase/no-halo", test_no_halo, NULL);
   ADD ("bugcase/opaque-rgba", test_opaque_rgba, NULL);
   ADD ("bugcase/files", test_bugcase_files, NULL);
+  ADD ("bugcase/alpha-files", test_bugcase_alpha_files, NULL);
   ADD ("bugcase/output-is-input", test_output_is_input, NULL);
 #undef ADD
   status = g_test_run ();
