@@ -100,9 +100,9 @@ static const CliOption cli_options[] = {
     PARSE (parse_count), .offset = G_STRUCT_OFFSET (PpCliOptions, repeat) },
   { "report", "FILE", "Sweep: also write a shareable HTML report with the chart to FILE",
     FIELD (report) },
-  { "format", "FORMAT", "Output format: same (default), jpeg, png, webp, tiff or bmp",
+  { "format", "FORMAT", "Output format: same (default), jpeg, png, webp, tiff, bmp, avif or jxl",
     PARSE (parse_format) },
-  { "quality", "Q", "JPEG and WebP quality, 1-100 (default 90)", PROPERTY ("quality") },
+  { "quality", "Q", "JPEG, WebP, AVIF and JPEG XL quality, 1-100 (default 90)", PROPERTY ("quality") },
   { "name", "TEMPLATE",
     "Output name template with {name} {ext} {n} {date} {time} {camera} {width} {height} "
     "(default \"{name}.{ext}\")",

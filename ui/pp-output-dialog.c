@@ -45,6 +45,7 @@ static const struct
 } labels[] = {
   { "same", "Same as the original" },
   { "webp", "WebP" },
+  { "jxl", "JPEG XL" },
   { "rename", "Keep Both" },
   { "skip", "Skip" },
   { "overwrite", "Replace" },

@@ -28,7 +28,9 @@ G_DEFINE_ENUM_TYPE (PpFormat, pp_format,
   G_DEFINE_ENUM_VALUE (PP_FORMAT_PNG, "png"),
   G_DEFINE_ENUM_VALUE (PP_FORMAT_WEBP, "webp"),
   G_DEFINE_ENUM_VALUE (PP_FORMAT_TIFF, "tiff"),
-  G_DEFINE_ENUM_VALUE (PP_FORMAT_BMP, "bmp"))
+  G_DEFINE_ENUM_VALUE (PP_FORMAT_BMP, "bmp"),
+  G_DEFINE_ENUM_VALUE (PP_FORMAT_AVIF, "avif"),
+  G_DEFINE_ENUM_VALUE (PP_FORMAT_JXL, "jxl"))
 
 G_DEFINE_ENUM_TYPE (PpFramesPolicy, pp_frames_policy,
   G_DEFINE_ENUM_VALUE (PP_FRAMES_ALL, "all"),
@@ -103,6 +105,8 @@ static const struct
   { PP_FORMAT_WEBP, "webp", "webp", "webp" },
   { PP_FORMAT_TIFF, "tiff", "tif", "tiff" },
   { PP_FORMAT_BMP, "bmp", "bmp", "bmp" },
+  { PP_FORMAT_AVIF, "avif", "avif", "heif" },
+  { PP_FORMAT_JXL, "jxl", "jxl", "jxl" },
 };
 
 /* The codec that writes @format, or NULL. */

@@ -41,6 +41,8 @@ typedef enum
   PP_FORMAT_WEBP,
   PP_FORMAT_TIFF,
   PP_FORMAT_BMP,
+  PP_FORMAT_AVIF, /* libheif with an AV1 encoder (codecs/pp-codec-heif.c) */
+  PP_FORMAT_JXL,  /* libjxl (codecs/pp-codec-jxl.c) */
 } PpFormat;
 
 #define PP_TYPE_FORMAT (pp_format_get_type ())

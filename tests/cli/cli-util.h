@@ -220,6 +220,26 @@ cli_parse_json (const char *text)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+static inline void cli_assert_valid_record (JsonNode *json);
+
+/* Runs parapix with @args, fails the test unless it exits with @expected_status, and returns its
+ * --json record, checked against the schema. */
+static inline JsonNode *
+cli_run_json (const char *const *args,
+              int                 expected_status)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = cli_run (args, &out, &err);
+  JsonNode *node;
+
+  if (status != expected_status)
+    g_error ("exit status %d, expected %d; stderr:\n%s", status, expected_status, err);
+  node = cli_parse_json (out);
+  cli_assert_valid_record (node);
+  return node;
+}
+
 /* ---- a JSON Schema validator for what docs/run-record.schema.json uses: type, const, enum,
  * required, properties, additionalProperties: false, items, minimum, oneOf, local $ref. ---- */
 

@@ -22,23 +22,8 @@
 #include <unistd.h>
 
 #include "io/pp-io.h"
+#include "../core/pp-test-util.h"
 #include "render/pp-render.h"
-
-static JsonNode *
-run_json (const char *const *args,
-          int                 expected_status)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = cli_run (args, &out, &err);
-  JsonNode *node;
-
-  if (status != expected_status)
-    g_error ("exit status %d, expected %d; stderr:\n%s", status, expected_status, err);
-  node = cli_parse_json (out);
-  cli_assert_valid_record (node);
-  return node;
-}
 
 static JsonArray *
 files_of (JsonNode *node)
@@ -63,23 +48,6 @@ load (const char *path,
   return image;
 }
 
-/* Mean absolute difference per colour sample, or -1 when the sizes differ. */
-static double
-mean_error (const PpImage *a,
-            const PpImage *b)
-{
-  guint64 sum = 0;
-
-  if (a->width != b->width || a->height != b->height)
-    return -1;
-  for (int y = 0; y < a->height; y++)
-    for (int x = 0; x < a->width; x++)
-      for (int c = 0; c < 3; c++)
-        sum += ABS (PP_IMAGE_ROW (a, y)[x * a->channels + c] -
-                    PP_IMAGE_ROW (b, y)[x * b->channels + c]);
-  return (double) sum / ((double) a->width * a->height * 3);
-}
-
 /* ---- pixels ---- */
 
 static void
@@ -90,7 +58,7 @@ test_pixels (void)
   g_autofree char *output = g_dir_make_tmp ("pp-promises-XXXXXX", NULL);
   const char *args[] = { "--batch", input, "--output", output, "--pipeline", spec, "--format",
                          "png", "--json", "--quiet", NULL };
-  g_autoptr (JsonNode) node = run_json (args, 0);
+  g_autoptr (JsonNode) node = cli_run_json (args, 0);
   g_autoptr (PpPipeline) pipeline = pp_pipeline_new_from_spec (spec, NULL);
   JsonArray *files = files_of (node);
 
@@ -109,7 +77,7 @@ test_pixels (void)
       if (!pp_image_equal (got, want))
         g_error ("%s: the output is not the pipeline applied to the decoded input (%d x %d vs "
                  "%d x %d, mean difference %.3f)", in, got->width, got->height, want->width,
-                 want->height, mean_error (got, want));
+                 want->height, pp_test_mean_error (got, want));
     }
   cli_remove_tree (input);
   cli_remove_tree (output);
@@ -149,7 +117,7 @@ test_orientation (void)
     const char *args[] = { "--batch", input, "--output", output, "--pipeline", "fit=450x450",
                            "--format", "png", "--json", "--quiet", NULL };
 
-    node = run_json (args, 0);
+    node = cli_run_json (args, 0);
   }
   files = files_of (node);
   g_assert_cmpuint (json_array_get_length (files), ==, 18);
@@ -166,7 +134,7 @@ test_orientation (void)
                                                    set ? "Portrait" : "Landscape", n);
           g_autofree char *path = g_build_filename (output, name, NULL);
           g_autoptr (PpImage) image = load (path, NULL);
-          double e = mean_error (image, upright);
+          double e = pp_test_mean_error (image, upright);
 
           g_test_message ("%s: %.2f from the upright image", name, e);
           /* Measured at most 1.8 once fit to a quarter, which averages compression error. */
@@ -212,7 +180,7 @@ test_same_output_name (void)
       const char *args[] = { "--batch", input, "--output", output, "--pipeline", "invert",
                              "--format", "png", "--on-collision", policies[p], "--json",
                              "--quiet", NULL };
-      g_autoptr (JsonNode) node = run_json (args, 0);
+      g_autoptr (JsonNode) node = cli_run_json (args, 0);
       g_autoptr (GHashTable) outputs = g_hash_table_new (g_str_hash, g_str_equal);
       JsonArray *files = files_of (node);
       guint n_ok = 0, n_skipped = 0;
@@ -311,7 +279,7 @@ test_symlinks (void)
       }
   }
 
-  node = run_json (args, 0);
+  node = cli_run_json (args, 0);
   files = files_of (node);
   for (guint i = 0; i < json_array_get_length (files); i++)
     {
@@ -449,7 +417,12 @@ test_formats (void)
                                    memcmp (data, "MM\0*", 4) == 0));
       info = gdk_pixbuf_get_file_info (path, &w, &h);
       g_assert_nonnull (info);
-      g_assert_cmpstr (gdk_pixbuf_format_get_name (info), ==, f->pixbuf_name);
+      {
+        /* transfer full: gdk_pixbuf_format_get_name returns a copy */
+        g_autofree char *sniffed = gdk_pixbuf_format_get_name (info);
+
+        g_assert_cmpstr (sniffed, ==, f->pixbuf_name);
+      }
       /* park.jpg is 3:2: fit=320x240 makes it 320 x 213 in every format. */
       g_assert_cmpint (w, ==, 320);
       g_assert_cmpint (h, ==, 213);
@@ -512,7 +485,7 @@ test_formats (void)
         g_assert_cmpint (cli_run (args, NULL, NULL), ==, 0);
         g_assert_true (g_file_get_contents (path, &data, &sizes[q], NULL));
         got = load (path, NULL);
-        errors[q] = mean_error (got, want);
+        errors[q] = pp_test_mean_error (got, want);
       }
     g_test_message ("WebP quality 5: %" G_GSIZE_FORMAT " bytes, %.2f levels off; quality 95: "
                     "%" G_GSIZE_FORMAT " bytes, %.2f off", sizes[0], errors[0], sizes[1],
@@ -555,7 +528,7 @@ test_max_megapixels (void)
       const char *args[] = { "--batch", input, "--output", output, "--pipeline", "invert",
                              "--json", "--quiet",
                              cases[c].limit ? "--max-megapixels" : NULL, cases[c].limit, NULL };
-      g_autoptr (JsonNode) node = run_json (args, cases[c].n_ok == 2 ? 0 : 1);
+      g_autoptr (JsonNode) node = cli_run_json (args, cases[c].n_ok == 2 ? 0 : 1);
       JsonArray *files = files_of (node);
       guint n_ok = 0;
 

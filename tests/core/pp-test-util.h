@@ -81,6 +81,24 @@ pp_test_padding_intact (const PpImage *image,
   return TRUE;
 }
 
+/* Mean absolute difference per colour sample (alpha left out) of two images, or -1 when their
+ * sizes differ: how far an output is from the pixels it should hold, in levels of 255. */
+static inline double
+pp_test_mean_error (const PpImage *a,
+                    const PpImage *b)
+{
+  guint64 sum = 0;
+
+  if (a->width != b->width || a->height != b->height)
+    return -1;
+  for (int y = 0; y < a->height; y++)
+    for (int x = 0; x < a->width; x++)
+      for (int c = 0; c < 3; c++)
+        sum += ABS (PP_IMAGE_ROW (a, y)[x * a->channels + c] -
+                    PP_IMAGE_ROW (b, y)[x * b->channels + c]);
+  return (double) sum / ((double) a->width * a->height * 3);
+}
+
 /* Writes @contents to @root/@relative, making the folders on the way. */
 static inline void
 pp_test_write_file (const char *root,

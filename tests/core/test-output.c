@@ -134,23 +134,6 @@ decode (const char *path)
   return image;
 }
 
-/* Mean absolute difference per colour sample; the sizes must match. */
-static double
-mean_error (const PpImage *a,
-            const PpImage *b)
-{
-  guint64 sum = 0;
-
-  g_assert_cmpint (a->width, ==, b->width);
-  g_assert_cmpint (a->height, ==, b->height);
-  for (int y = 0; y < a->height; y++)
-    for (int x = 0; x < a->width; x++)
-      for (int c = 0; c < 3; c++)
-        sum += ABS (PP_IMAGE_ROW (a, y)[x * a->channels + c] -
-                    PP_IMAGE_ROW (b, y)[x * b->channels + c]);
-  return (double) sum / ((double) a->width * a->height * 3);
-}
-
 static void
 test_batch_pixels (void)
 {
@@ -194,7 +177,7 @@ test_batch_pixels (void)
               {
                 if (!pp_image_equal (got, want))
                   g_error ("%s through %s: the PNG output is not the pipeline's pixels (mean "
-                           "difference %.3f)", in_path, specs[s], mean_error (got, want));
+                           "difference %.3f)", in_path, specs[s], pp_test_mean_error (got, want));
               }
             else
               {
@@ -204,10 +187,10 @@ test_batch_pixels (void)
                 g_autoptr (PpImage) plain = NULL;
                 g_autoptr (PpPipeline) size_only =
                   pp_pipeline_new_from_spec ("rotate=90,crop=300x200;x=10;y=20", NULL);
-                double error = mean_error (got, want), unfiltered;
+                double error = pp_test_mean_error (got, want), unfiltered;
 
                 plain = expected_output (in_path, size_only);
-                unfiltered = mean_error (got, plain);
+                unfiltered = pp_test_mean_error (got, plain);
                 g_test_message ("%s through %s as JPEG: %.2f from the pipeline's pixels, %.2f "
                                 "from the input's", in_path, specs[s], error, unfiltered);
                 if (error > 3.0 || error * 5 > unfiltered)

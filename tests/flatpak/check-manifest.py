@@ -19,6 +19,12 @@ import sys
 KEY_ORDER = ["id", "runtime", "runtime-version", "sdk", "command", "finish-args", "cleanup", "modules"]
 CLEANUP_REQUIRED = ["/include", "/lib/pkgconfig", "/share/man", "*.la", "*.a"]
 CONFIG_OPTS_REQUIRED = ["--buildtype=release", "-Dtests=false"]
+# Libraries org.gnome.Platform//51 already ships (freedesktop-sdk 26.08's platform.bst, which
+# gnome-build-meta's sdk-platform.bst includes; docs/FLATPAK.md): a module of one of them would
+# only shadow the runtime's copy.
+RUNTIME_SHIPS = {"libjpeg-turbo", "jpeg", "libpng", "libwebp", "libtiff", "libheif", "libjxl",
+                 "libavif", "lcms2", "lcms", "aom", "libaom", "dav1d", "highway", "brotli",
+                 "json-glib", "glib", "gtk", "libadwaita", "gdk-pixbuf", "expat", "zlib"}
 
 
 class StrictJSONError(ValueError):
@@ -191,10 +197,36 @@ def check(text, schema, app_id=None, command=None):
         for opt in CONFIG_OPTS_REQUIRED:
             if opt not in opts:
                 problems.append(f"module {app_module.get('name')}: config-opts lacks {opt!r}")
+    for m in modules[:-1]:
+        problems += library_module_problems(m)
     for m in modules:
         args = (m.get("build-options") or {}).get("build-args") or []
         if any(a in ("--share=network",) for a in args):
             problems.append(f"module {m.get('name')}: network access during the build")
+    return problems
+
+
+def library_module_problems(m):
+    """A library module is built from a pinned upstream release: every source an archive with its
+    URL and sha256 (or a git commit), never a local folder, and not a library the runtime has."""
+    name = m.get("name")
+    problems = []
+    if name in RUNTIME_SHIPS:
+        problems.append(f"module {name}: the GNOME runtime ships {name}; use the runtime's")
+    sources = m.get("sources") or []
+    if not sources:
+        problems.append(f"module {name}: no sources")
+    for src in sources:
+        if not isinstance(src, dict):
+            problems.append(f"module {name}: source {src!r} is a file reference, not inline")
+            continue
+        kind = src.get("type")
+        if kind == "archive" and not (src.get("url") and src.get("sha256")):
+            problems.append(f"module {name}: an archive source needs both url and sha256")
+        elif kind == "git" and not src.get("commit"):
+            problems.append(f"module {name}: a git source needs a commit")
+        elif kind not in ("archive", "git", "patch"):
+            problems.append(f"module {name}: a {kind} source is not a pinned upstream release")
     return problems
 
 

@@ -83,6 +83,13 @@ def main():
         ("no cleanup of headers", edited(base, set_key(["cleanup"], ["*.a", "*.la"])),
          "cleanup lacks '/include'"),
         ("wrong id", edited(base, set_key(["id"], "org.example.Parapix")), "app id"),
+        ("library archive without sha256",
+         edited(base, lambda m: m["modules"][0]["sources"][0].pop("sha256")), "needs both url and sha256"),
+        ("library from a local folder",
+         edited(base, set_key(["modules", 0, "sources", 0], {"type": "dir", "path": "/tmp"})),
+         "not a pinned upstream release"),
+        ("a module of a library the runtime ships",
+         edited(base, set_key(["modules", 0, "name"], "libjxl")), "the GNOME runtime ships libjxl"),
     ]
     finish_cases = [
         ("the real finish-args pass", OURS, None),

@@ -60,7 +60,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
   static const PpFormat formats[] = { PP_FORMAT_PNG, PP_FORMAT_JPEG, PP_FORMAT_WEBP,
-                                      PP_FORMAT_TIFF, PP_FORMAT_BMP };
+                                      PP_FORMAT_TIFF, PP_FORMAT_BMP, PP_FORMAT_AVIF,
+                                      PP_FORMAT_JXL };
   g_autoptr (PpPipeline) pipeline = NULL;
   g_autoptr (PpImage) src = NULL;
   g_autoptr (PpImage) dst = NULL;
