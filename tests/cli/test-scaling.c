@@ -106,7 +106,7 @@ test_sweep (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (points, 1),
                                                "files_compared"), ==, 3);
   /* The table went to stderr (stdout holds the record alone). */
-  g_assert_nonnull (strstr (err, "threads runs"));
+  g_assert_nonnull (strstr (err, "threads  /img runs"));
   g_assert_nonnull (strstr (err, "Recommended:"));
   g_assert_true (g_file_get_contents (report, &html, NULL, NULL));
   g_assert_nonnull (strstr (html, "<svg"));
