@@ -106,9 +106,11 @@ codec_test_load_pixbuf (const char *path)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, &error);
+  g_autoptr (PpImage) wrapped = NULL;
 
   g_assert_no_error (error);
-  return pp_image_copy (pp_image_new_for_pixbuf (pixbuf));
+  wrapped = pp_image_new_for_pixbuf (pixbuf);
+  return pp_image_copy (wrapped);
 }
 
 /* Peak signal-to-noise ratio of @b against @a over the colour channels (and alpha when both
