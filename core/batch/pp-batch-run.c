@@ -2,8 +2,9 @@
  *
  * Running a batch: the inputs are listed on a GIO thread (pp-batch-listing.c), then
  * min(threads, files) workers go onto the shared pool. Each takes the next file from an atomic
- * counter and runs load -> plan -> save on its own thread with pp_plan_run_here(), so at most
- * `threads` images are in memory and pools never nest. Results and counters reach the main
+ * counter and runs load -> plan -> save on its own thread, so at most `threads` images are in
+ * memory and pools never nest; with fewer files in flight than threads, the spare threads help
+ * with their bands (pp_plan_run_shared()). Results and counters reach the main
  * context through PpProgress; the last worker out completes the run there.
  */
 #define G_LOG_DOMAIN "pp-batch"
@@ -150,6 +151,18 @@ prepare_pixels (const PpBatchConfig *config,
   return out;
 }
 
+/* Threads beyond one per file in flight help with the bands of the files in flight: with fewer
+ * files than threads (a few very large images, or the last files of any batch, when workers
+ * run out of files and leave) the spare threads would otherwise idle. Files in flight times
+ * (1 + helpers) stays within the thread budget. */
+static guint
+band_helpers (RunState *state)
+{
+  int active = g_atomic_int_get (&state->active_workers);
+
+  return active > 0 ? state->config->threads / (guint) active - 1 : 0;
+}
+
 /* The metadata @file's output carries: the input's, by the run's policy, made true for the
  * output (pp_metadata_normalize()); the note says what could not be kept, also what the
  * output format has no place for ("bmp cannot hold metadata: the EXIF and XMP were left
@@ -250,7 +263,8 @@ load_file (RunState     *state,
   return image;
 }
 
-/* Filter: the pipeline on this worker's own thread (pools never nest). */
+/* Filter: the pipeline on this worker's own thread (pools never nest), with the band helpers
+ * the thread budget leaves for it. */
 static PpImage *
 filter_image (RunState     *state,
               PpImage      *image,
@@ -264,7 +278,7 @@ filter_image (RunState     *state,
 
   if (plan == NULL)
     return NULL;
-  result = pp_plan_run_here (plan, image, worker, state->cancellable, NULL, error);
+  result = pp_plan_run_shared (plan, image, band_helpers (state), state->cancellable, error);
   if (result == NULL)
     return NULL;
   record->out_width = result->width;

@@ -20,6 +20,7 @@ add_point (JsonBuilder        *b,
 {
   json_builder_begin_object (b);
   _pp_json_add_int (b, "threads", p->threads);
+  _pp_json_add_int (b, "threads_per_image", MAX (p->threads_per_image, 1));
   _pp_json_add_int (b, "runs", p->n_runs);
   json_builder_set_member_name (b, "wall_s");
   json_builder_begin_object (b);
@@ -136,9 +137,9 @@ pp_sweep_format_table (PpSweep *self)
 
   g_return_val_if_fail (PP_IS_SWEEP (self), NULL);
 
-  g_string_append_printf (out, "%7s %4s %17s %9s %8s %6s %8s %27s %9s %9s\n", "threads", "runs",
-                          "wall (median ±)", "images/s", "speedup", "effic.", "CPU s",
-                          "decode/filter/encode/write s", "peak MiB", "identical");
+  g_string_append_printf (out, "%7s %5s %4s %17s %9s %8s %6s %8s %27s %9s %9s\n", "threads",
+                          "/img", "runs", "wall (median ±)", "images/s", "speedup", "effic.",
+                          "CPU s", "decode/filter/encode/write s", "peak MiB", "identical");
   for (guint i = 0; i < pp_sweep_get_n_points (self); i++)
     {
       const PpSweepPoint *p = pp_sweep_get_point (self, i);
@@ -147,14 +148,14 @@ pp_sweep_format_table (PpSweep *self)
 
       if (p->n_runs == 0)
         {
-          g_string_append_printf (out, "%7u %4u %17s\n", p->threads, 0, "not run");
+          g_string_append_printf (out, "%7u %5s %4u %17s\n", p->threads, "", 0, "not run");
           continue;
         }
       wall = g_strdup_printf ("%.2f s ±%.1f%%", p->wall_s, p->spread_percent);
       stages = g_strdup_printf ("%.1f/%.1f/%.1f/%.1f", p->stage_s[0], p->stage_s[1],
                                 p->stage_s[2], p->stage_s[3]);
-      g_string_append_printf (out, "%7u %4u %17s %9.2f %7.2fx %5.0f%% %8.1f %27s %9.0f %9s\n",
-                              p->threads, p->n_runs, wall, p->images_per_s, p->speedup,
+      g_string_append_printf (out, "%7u %5u %4u %17s %9.2f %7.2fx %5.0f%% %8.1f %27s %9.0f %9s\n",
+                              p->threads, MAX (p->threads_per_image, 1), p->n_runs, wall, p->images_per_s, p->speedup,
                               100 * p->efficiency, p->cpu_s, stages,
                               p->peak_memory_bytes / 1048576.0,
                               p->identical ? "yes" : "NO");

@@ -348,6 +348,8 @@ update_points (PpSweep *self)
                                                          get_write };
 
       p->n_runs = ms->len;
+      p->threads_per_image = self->survey.n_files > 0
+                             ? p->threads / MIN (p->threads, self->survey.n_files) : 1;
       if (ms->len == 0)
         continue;
       p->wall_s = median_of (ms, get_wall);

@@ -47,6 +47,8 @@ typedef enum
 typedef struct
 {
   guint threads;
+  guint threads_per_image;   /* files x bands: threads on one image while every worker has a
+                                file (threads / min (threads, files)); the last files get more */
   guint n_runs;
   double wall_s;             /* median */
   double wall_min_s;

@@ -55,6 +55,12 @@ PpImage       *pp_plan_run_here                 (PpPlan              *plan,
                                                  PpRenderStats      **stats,
                                                  GError             **error);
 
+PpImage       *pp_plan_run_shared               (PpPlan              *plan,
+                                                 PpImage             *src,
+                                                 guint                n_helpers,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+
 void           pp_render_stats_free             (PpRenderStats       *stats);
 gint64         pp_render_stats_get_busy_us      (const PpRenderStats *stats);
 
