@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PpTimingsView: a GtkColumnView over the runs of this session. What a row shows that PpRun does
- * not know itself (which work it did, its speedup, whether its outputs matched a serial run's)
- * is kept in a side record attached to the run. Cells are recomputed from the run on every
- * update, so the row of a running batch is live.
+ * PpTimingsView: a GtkColumnView over PpRunEntry rows — the runs of earlier sessions read
+ * back from the history file, then this session's, live while they grow. A finished run is
+ * appended to the history (one JSON object per line under the user data dir) once; Clear
+ * History empties both. The cells and their explanations are in pp-timings-cells.c.
  */
 #define G_LOG_DOMAIN "pp-timings-view"
 
@@ -11,28 +11,14 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "pp-file-chooser.h"
-#include "pp-timings-view.h"
+#include "pp-timings-view-private.h"
 #include "pp-ui-resources.h"
 
-typedef struct
-{
-  char *work;
-  int identical; /* -1 unknown, 0 no, 1 yes */
-} RunExtra;
-
-struct _PpTimingsView
-{
-  GtkWidget parent_instance;
-
-  GtkColumnView *column_view;
-  GtkMenuButton *export_button;
-  GtkSingleSelection *selection;
-  GtkStack *stack;
-  GtkLabel *stages_label;
-
-  GListStore *runs;
-};
+/* Runs read back from the history: the newest this many. */
+#define HISTORY_LIMIT 200
 
 G_DEFINE_FINAL_TYPE (PpTimingsView, pp_timings_view, GTK_TYPE_WIDGET)
 
@@ -44,226 +30,282 @@ enum
 
 static guint signals[N_SIGNALS];
 
-enum
+/**
+ * pp_timings_view_get_history_path:
+ *
+ * Returns: (transfer full): where finished runs are kept, one JSON object per line:
+ *   $XDG_DATA_HOME/parapix/runs.jsonl
+ */
+char *
+pp_timings_view_get_history_path (void)
 {
-  COL_MODE,
-  COL_THREADS,
-  COL_IMAGES,
-  COL_MEGAPIXELS,
-  COL_WALL,
-  COL_RATE,
-  COL_SPEEDUP,
-  COL_EFFICIENCY,
-  COL_IDENTICAL,
-  N_COLUMNS
-};
-
-static const char *const column_titles[N_COLUMNS] = {
-  "Mode", "Threads", "Images", "Megapixels", "Wall Time", "Images/s", "Speedup", "Efficiency",
-  "Identical",
-};
-
-static void
-run_extra_free (gpointer data)
-{
-  RunExtra *extra = data;
-
-  g_free (extra->work);
-  g_free (extra);
+  return g_build_filename (g_get_user_data_dir (), "parapix", "runs.jsonl", NULL);
 }
 
-static RunExtra *
-get_extra (PpRun *run)
-{
-  return g_object_get_data (G_OBJECT (run), "pp-timings-extra");
-}
+/* Looking things up */
 
-static guint
-run_images (PpRun *run)
+static PpRunEntry *
+entry_for_run (PpTimingsView *self,
+               PpRun         *run,
+               guint         *position)
 {
-  PpRunTotals totals;
-
-  pp_run_get_totals (run, &totals);
-  return totals.n_ok;
-}
-
-static double
-run_wall_s (PpRun *run)
-{
-  return pp_run_get_wall_us (run) / 1e6;
-}
-
-/* The last finished serial run of the same work before @run, in session order. */
-static PpRun *
-find_baseline (PpTimingsView *self,
-               PpRun         *run)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->runs));
-  RunExtra *extra = get_extra (run);
-  PpRun *baseline = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->session));
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (PpRun) other = g_list_model_get_item (G_LIST_MODEL (self->runs), i);
+      g_autoptr (PpRunEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->session), i);
 
-      if (other == run)
-        break;
-      if (pp_run_get_mode (other) == PP_BATCH_MODE_SERIAL && pp_run_get_finished (other) &&
-          !pp_run_get_cancelled (other) && g_strcmp0 (get_extra (other)->work, extra->work) == 0 &&
-          pp_run_get_wall_us (other) > 0)
-        baseline = other;
+      if (pp_run_entry_get_run (entry) == run)
+        {
+          if (position != NULL)
+            *position = i;
+          return entry; /* the store keeps it */
+        }
     }
-  return baseline;
+  return NULL;
 }
 
+/**
+ * pp_timings_view_get_entry:
+ *
+ * Returns: (transfer none) (nullable): the row of @run, a run of this session
+ */
+PpRunEntry *
+pp_timings_view_get_entry (PpTimingsView *self,
+                           PpRun         *run)
+{
+  g_return_val_if_fail (PP_IS_TIMINGS_VIEW (self), NULL);
+  return entry_for_run (self, run, NULL);
+}
+
+/**
+ * pp_timings_view_get_baseline:
+ * @entry: a row of the view
+ *
+ * The run @entry's speedup is measured against: the last finished, uncancelled serial run of
+ * the same work before it (earlier sessions' runs count too).
+ *
+ * Returns: (transfer none) (nullable): that run's row
+ */
+PpRunEntry *
+pp_timings_view_get_baseline (PpTimingsView *self,
+                              PpRunEntry    *entry)
+{
+  g_return_val_if_fail (PP_IS_TIMINGS_VIEW (self), NULL);
+
+  /* Every cell, note and export asks this: one pass over the rows answers it for all of them
+   * until a row changes (_pp_timings_view_refresh and pp_timings_view_update forget it). */
+  if (self->baselines == NULL)
+    {
+      g_autoptr (GHashTable) last_serial = g_hash_table_new (g_str_hash, g_str_equal);
+      guint n = g_list_model_get_n_items (self->all);
+
+      self->baselines = g_hash_table_new (NULL, NULL);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (PpRunEntry) other = g_list_model_get_item (self->all, i);
+          const char *work = pp_run_entry_get_work (other);
+          PpRunEntry *before = g_hash_table_lookup (last_serial, work);
+
+          if (before != NULL)
+            g_hash_table_insert (self->baselines, other, before);
+          if (pp_run_entry_get_serial (other) && pp_run_entry_get_finished (other) &&
+              !pp_run_entry_get_cancelled (other) && pp_run_entry_get_wall_us (other) > 0)
+            g_hash_table_insert (last_serial, (gpointer) work, other);
+        }
+    }
+  return g_hash_table_lookup (self->baselines, entry);
+}
+
+/**
+ * pp_timings_view_get_entry_speedup:
+ *
+ * Returns: the baseline's wall time over @entry's (1 for a serial run), the speedup recorded
+ *   with a run of an earlier session, or 0 when there is nothing to compare with
+ */
+double
+pp_timings_view_get_entry_speedup (PpTimingsView *self,
+                                   PpRunEntry    *entry)
+{
+  PpRunEntry *baseline;
+
+  g_return_val_if_fail (PP_IS_TIMINGS_VIEW (self), 0.0);
+
+  if (!pp_run_entry_get_finished (entry) || pp_run_entry_get_cancelled (entry) ||
+      pp_run_entry_get_wall_us (entry) <= 0)
+    return 0.0;
+  if (pp_run_entry_get_serial (entry))
+    return 1.0;
+  baseline = pp_timings_view_get_baseline (self, entry);
+  if (baseline == NULL)
+    return pp_run_entry_get_saved_speedup (entry);
+  return (double) pp_run_entry_get_wall_us (baseline) / pp_run_entry_get_wall_us (entry);
+}
+
+/**
+ * pp_timings_view_get_speedup:
+ * @run: a run of this session
+ *
+ * Returns: see pp_timings_view_get_entry_speedup(); 0 for a run the view does not have
+ */
 double
 pp_timings_view_get_speedup (PpTimingsView *self,
                              PpRun         *run)
 {
-  PpRun *baseline;
+  PpRunEntry *entry;
 
   g_return_val_if_fail (PP_IS_TIMINGS_VIEW (self), 0.0);
 
-  if (!pp_run_get_finished (run) || pp_run_get_cancelled (run) || pp_run_get_wall_us (run) <= 0)
-    return 0.0;
-  if (pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL)
-    return 1.0;
-  baseline = find_baseline (self, run);
-  if (baseline == NULL)
-    return 0.0;
-  return (double) pp_run_get_wall_us (baseline) / pp_run_get_wall_us (run);
+  entry = entry_for_run (self, run, NULL);
+  return entry ? pp_timings_view_get_entry_speedup (self, entry) : 0.0;
 }
 
-static char *
-cell_text (PpTimingsView *self,
-           PpRun         *run,
-           guint          column)
-{
-  double wall = run_wall_s (run);
-  double speedup;
+/* The history */
 
-  switch (column)
+static void
+save_to_history (PpTimingsView *self,
+                 PpRunEntry    *entry)
+{
+  g_autofree char *path = pp_timings_view_get_history_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *line = NULL;
+  FILE *file;
+
+  pp_run_entry_set_saved_speedup (entry, pp_timings_view_get_entry_speedup (self, entry));
+  node = pp_run_entry_to_json (entry);
+  json_generator_set_root (generator, node);
+  line = json_generator_to_data (generator, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0 || (file = g_fopen (path, "a")) == NULL)
     {
-    case COL_MODE:
-      return g_strdup_printf ("%s%s", pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL
-                                        ? "Serial" : "Parallel",
-                              pp_run_get_cancelled (run) ? " (cancelled)"
-                              : !pp_run_get_finished (run) ? " (running)" : "");
-    case COL_THREADS:
-      return g_strdup_printf ("%u", pp_run_get_threads (run));
-    case COL_IMAGES:
-      return g_strdup_printf ("%u", run_images (run));
-    case COL_MEGAPIXELS:
-      {
-        PpRunTotals totals;
-
-        pp_run_get_totals (run, &totals);
-        return g_strdup_printf ("%.1f", totals.megapixels);
-      }
-    case COL_WALL:
-      return wall > 0 ? g_strdup_printf ("%.2f s", wall) : g_strdup ("—");
-    case COL_RATE:
-      return wall > 0 ? g_strdup_printf ("%.1f", run_images (run) / wall) : g_strdup ("—");
-    case COL_SPEEDUP:
-      speedup = pp_timings_view_get_speedup (self, run);
-      return speedup > 0 ? g_strdup_printf ("%.2f×", speedup) : g_strdup ("—");
-    case COL_EFFICIENCY:
-      speedup = pp_timings_view_get_speedup (self, run);
-      return speedup > 0 ? g_strdup_printf ("%.0f %%", 100.0 * speedup / pp_run_get_threads (run))
-                         : g_strdup ("—");
-    case COL_IDENTICAL:
-      {
-        RunExtra *extra = get_extra (run);
-
-        return g_strdup (extra->identical < 0 ? "—" : extra->identical ? "Yes" : "No");
-      }
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-cell_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item,
-            gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "pp-column"));
-
-  gtk_label_set_xalign (GTK_LABEL (label), column == COL_MODE ? 0.0 : 1.0);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-cell_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           PpTimingsView            *self)
-{
-  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "pp-column"));
-  g_autofree char *text = cell_text (self, gtk_list_item_get_item (list_item), column);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
-}
-
-static void
-update_stages (PpTimingsView *self)
-{
-  PpRun *run = gtk_single_selection_get_selected_item (self->selection);
-  PpRunTotals totals;
-  g_autofree char *text = NULL;
-  double sum;
-
-  g_signal_emit (self, signals[RUN_SELECTED], 0, run);
-  if (run == NULL)
-    {
-      gtk_label_set_label (self->stages_label, "");
+      g_warning ("Could not keep the run in %s: %s", path, g_strerror (errno));
       return;
     }
-  pp_run_get_totals (run, &totals);
-  sum = MAX (1, totals.decode_us + totals.filter_us + totals.encode_us + totals.write_us);
-  text = g_strdup_printf ("Time in each stage, summed over workers: "
-                          "decode %.2f s (%.0f %%) · filter %.2f s (%.0f %%) · "
-                          "encode %.2f s (%.0f %%) · write %.2f s (%.0f %%)",
-                          totals.decode_us / 1e6, 100 * totals.decode_us / sum,
-                          totals.filter_us / 1e6, 100 * totals.filter_us / sum,
-                          totals.encode_us / 1e6, 100 * totals.encode_us / sum,
-                          totals.write_us / 1e6, 100 * totals.write_us / sum);
-  gtk_label_set_label (self->stages_label, text);
+  /* One line, appended at once: a crash mid-write costs at most this line. */
+  fprintf (file, "%s\n", line);
+  fclose (file);
 }
 
-static guint
-find_run (PpTimingsView *self,
-          PpRun         *run)
+/**
+ * pp_timings_view_load_history:
+ *
+ * Reads the newest runs of earlier sessions back from the history file, skipping lines this
+ * build cannot read. Main thread.
+ */
+void
+pp_timings_view_load_history (PpTimingsView *self)
 {
-  guint position;
+  g_autofree char *path = pp_timings_view_get_history_path ();
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n, first;
 
-  if (g_list_store_find (self->runs, run, &position))
-    return position;
-  return G_MAXUINT;
+  g_return_if_fail (PP_IS_TIMINGS_VIEW (self));
+
+  g_list_store_remove_all (self->history);
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  n = g_strv_length (lines);
+  first = n > HISTORY_LIMIT + 1 ? n - HISTORY_LIMIT - 1 : 0;
+  for (guint i = first; i < n; i++)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      PpRunEntry *entry;
+
+      if (*g_strstrip (lines[i]) == '\0' || !json_parser_load_from_data (parser, lines[i], -1,
+                                                                         NULL))
+        continue;
+      entry = pp_run_entry_new_from_json (json_parser_get_root (parser), NULL);
+      if (entry != NULL)
+        g_ptr_array_add (entries, entry);
+    }
+  g_list_store_splice (self->history, 0, 0, entries->pdata, entries->len);
+  _pp_timings_view_refresh (self);
 }
 
+/**
+ * pp_timings_view_clear_history:
+ *
+ * Forgets every run: the history file and the rows, this session's included. Main thread.
+ */
+void
+pp_timings_view_clear_history (PpTimingsView *self)
+{
+  g_autofree char *path = pp_timings_view_get_history_path ();
+
+  g_return_if_fail (PP_IS_TIMINGS_VIEW (self));
+
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    g_warning ("Could not remove %s: %s", path, g_strerror (errno));
+  g_list_store_remove_all (self->history);
+  /* A run still going keeps its row: it will be kept when it ends. */
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->session)); i > 0; i--)
+    {
+      g_autoptr (PpRunEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->session),
+                                                            i - 1);
+
+      if (pp_run_entry_get_finished (entry))
+        {
+          g_hash_table_remove (self->saved, entry);
+          g_list_store_remove (self->session, i - 1);
+        }
+    }
+  _pp_timings_view_refresh (self);
+}
+
+/**
+ * pp_timings_view_get_n_history:
+ *
+ * Returns: how many runs of earlier sessions are shown
+ */
+guint
+pp_timings_view_get_n_history (PpTimingsView *self)
+{
+  g_return_val_if_fail (PP_IS_TIMINGS_VIEW (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->history));
+}
+
+/* This session's runs */
+
+/**
+ * pp_timings_view_add_run:
+ * @run: a run just started (it grows live)
+ * @work: the key runs are compared by: two runs of equal @work did the same work
+ * @folder: the input in words ("Holiday", "3 images")
+ * @chain: the chain's spec
+ * @format: the output format's nick
+ *
+ * Adds a row for @run and selects it. Main thread.
+ */
 void
 pp_timings_view_add_run (PpTimingsView *self,
                          PpRun         *run,
-                         const char    *work)
+                         const char    *work,
+                         const char    *folder,
+                         const char    *chain,
+                         const char    *format)
 {
-  RunExtra *extra;
+  g_autoptr (PpRunEntry) entry = NULL;
 
   g_return_if_fail (PP_IS_TIMINGS_VIEW (self));
   g_return_if_fail (PP_IS_RUN (run));
 
-  extra = g_new0 (RunExtra, 1);
-  extra->work = g_strdup (work);
-  extra->identical = -1;
-  g_object_set_data_full (G_OBJECT (run), "pp-timings-extra", extra, run_extra_free);
-  g_list_store_append (self->runs, run);
-  gtk_single_selection_set_selected (self->selection,
-                                     g_list_model_get_n_items (G_LIST_MODEL (self->runs)) - 1);
-  gtk_stack_set_visible_child_name (self->stack, "runs");
-  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
+  if (entry_for_run (self, run, NULL) != NULL)
+    return;
+  entry = pp_run_entry_new (run, work, folder, chain, format);
+  g_list_store_append (self->session, entry);
+  gtk_single_selection_set_selected (self->selection, g_list_model_get_n_items (self->all) - 1);
+  _pp_timings_view_refresh (self);
 }
 
+/**
+ * pp_timings_view_remove_run:
+ *
+ * Removes the row of a run that never started. Main thread.
+ */
 void
 pp_timings_view_remove_run (PpTimingsView *self,
                             PpRun         *run)
@@ -272,151 +314,141 @@ pp_timings_view_remove_run (PpTimingsView *self,
 
   g_return_if_fail (PP_IS_TIMINGS_VIEW (self));
 
-  position = find_run (self, run);
-  if (position == G_MAXUINT)
+  if (entry_for_run (self, run, &position) == NULL)
     return;
-  g_list_store_remove (self->runs, position);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->runs)) == 0)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
-    }
+  g_list_store_remove (self->session, position);
+  _pp_timings_view_refresh (self);
 }
 
+/**
+ * pp_timings_view_update:
+ *
+ * Reads @run again (it grew, or it ended). Main thread.
+ */
 void
 pp_timings_view_update (PpTimingsView *self,
                         PpRun         *run)
 {
+  PpRunEntry *entry;
   guint position;
 
   g_return_if_fail (PP_IS_TIMINGS_VIEW (self));
 
-  position = find_run (self, run);
-  if (position == G_MAXUINT)
+  entry = entry_for_run (self, run, &position);
+  if (entry == NULL)
     return;
+  pp_run_entry_refresh (entry);
+  /* It may have become a baseline (it finished). */
+  g_clear_pointer (&self->baselines, g_hash_table_unref);
   /* Rebinds the row's cells: a remove-and-add of the same item at the same place. */
-  g_list_model_items_changed (G_LIST_MODEL (self->runs), position, 1, 1);
-  if (gtk_single_selection_get_selected_item (self->selection) == run)
-    update_stages (self);
+  g_list_model_items_changed (G_LIST_MODEL (self->session), position, 1, 1);
+  if (gtk_single_selection_get_selected_item (self->selection) == (gpointer) entry)
+    _pp_timings_view_selection_changed (self);
+  _pp_timings_view_update_notes (self);
 }
 
+/**
+ * pp_timings_view_keep_finished:
+ *
+ * Appends every finished run of this session not kept yet to the history, with its speedup
+ * and byte check: the window calls it when a Process or a Compare (both halves and the check)
+ * has ended. Main thread.
+ */
+void
+pp_timings_view_keep_finished (PpTimingsView *self)
+{
+  guint n;
+
+  g_return_if_fail (PP_IS_TIMINGS_VIEW (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->session));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PpRunEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->session), i);
+
+      if (pp_run_entry_get_finished (entry) && !g_hash_table_contains (self->saved, entry))
+        {
+          g_hash_table_add (self->saved, g_object_ref (entry));
+          save_to_history (self, entry);
+        }
+    }
+}
+
+/**
+ * pp_timings_view_set_identical:
+ *
+ * Records whether @run's outputs were byte-identical to the serial run's. Main thread.
+ */
 void
 pp_timings_view_set_identical (PpTimingsView *self,
                                PpRun         *run,
                                gboolean       identical)
 {
-  RunExtra *extra;
+  PpRunEntry *entry;
 
   g_return_if_fail (PP_IS_TIMINGS_VIEW (self));
 
-  extra = get_extra (run);
-  if (extra == NULL)
+  entry = entry_for_run (self, run, NULL);
+  if (entry == NULL)
     return;
-  extra->identical = identical ? 1 : 0;
+  pp_run_entry_set_identical (entry, identical);
   pp_timings_view_update (self, run);
 }
 
+/**
+ * pp_timings_view_get_n_runs:
+ *
+ * Returns: how many runs this session has made (earlier sessions' are not counted)
+ */
 guint
 pp_timings_view_get_n_runs (PpTimingsView *self)
 {
   g_return_val_if_fail (PP_IS_TIMINGS_VIEW (self), 0);
-  return g_list_model_get_n_items (G_LIST_MODEL (self->runs));
+  return g_list_model_get_n_items (G_LIST_MODEL (self->session));
 }
 
-/* Returns: (transfer none) */
+/**
+ * pp_timings_view_get_run:
+ * @position: among this session's runs, oldest first
+ *
+ * Returns: (transfer none): the run
+ */
 PpRun *
 pp_timings_view_get_run (PpTimingsView *self,
                          guint          position)
 {
-  g_autoptr (PpRun) run = NULL;
+  g_autoptr (PpRunEntry) entry = NULL;
 
   g_return_val_if_fail (PP_IS_TIMINGS_VIEW (self), NULL);
 
-  run = g_list_model_get_item (G_LIST_MODEL (self->runs), position);
-  return run; /* the store keeps it alive */
+  entry = g_list_model_get_item (G_LIST_MODEL (self->session), position);
+  return entry ? pp_run_entry_get_run (entry) : NULL; /* the entry keeps it */
 }
 
-char *
-pp_timings_view_to_csv (PpTimingsView *self)
+/* Shared with the cells */
+
+void
+_pp_timings_view_refresh (PpTimingsView *self)
 {
-  GString *csv = g_string_new ("mode,threads,images,megapixels,wall_s,images_per_s,speedup,"
-                               "efficiency,identical,decode_s,filter_s,encode_s,write_s\n");
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->runs));
+  gboolean any = g_list_model_get_n_items (self->all) > 0;
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (PpRun) run = g_list_model_get_item (G_LIST_MODEL (self->runs), i);
-      PpRunTotals totals;
-      double wall = run_wall_s (run);
-      double speedup = pp_timings_view_get_speedup (self, run);
-      RunExtra *extra = get_extra (run);
-      char buf[6][G_ASCII_DTOSTR_BUF_SIZE];
+  g_clear_pointer (&self->baselines, g_hash_table_unref);
 
-      pp_run_get_totals (run, &totals);
-      g_string_append_printf (csv, "%s,%u,%u,%s,%s,%s,%s,%s,%s,",
-                              pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL ? "serial"
-                                                                            : "parallel",
-                              pp_run_get_threads (run), totals.n_ok,
-                              g_ascii_formatd (buf[0], sizeof buf[0], "%.3f", totals.megapixels),
-                              g_ascii_formatd (buf[1], sizeof buf[1], "%.3f", wall),
-                              wall > 0 ? g_ascii_formatd (buf[2], sizeof buf[2], "%.2f",
-                                                          totals.n_ok / wall) : "",
-                              speedup > 0 ? g_ascii_formatd (buf[3], sizeof buf[3], "%.3f",
-                                                             speedup) : "",
-                              speedup > 0 ? g_ascii_formatd (buf[4], sizeof buf[4], "%.3f",
-                                                             speedup / pp_run_get_threads (run))
-                                          : "",
-                              extra->identical < 0 ? "" : extra->identical ? "yes" : "no");
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (buf[5], sizeof buf[5], "%.3f",
-                                                           totals.decode_us / 1e6));
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (buf[5], sizeof buf[5], "%.3f",
-                                                           totals.filter_us / 1e6));
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (buf[5], sizeof buf[5], "%.3f",
-                                                           totals.encode_us / 1e6));
-      g_string_append_printf (csv, "%s\n", g_ascii_formatd (buf[5], sizeof buf[5], "%.3f",
-                                                            totals.write_us / 1e6));
-    }
-  return g_string_free (csv, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, any ? "runs" : "empty");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timings.export-csv", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timings.export-json", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timings.clear-history", any);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), any);
+  _pp_timings_view_update_notes (self);
 }
 
-char *
-pp_timings_view_to_json (PpTimingsView *self)
+void
+_pp_timings_view_selection_changed (PpTimingsView *self)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->runs));
+  PpRunEntry *entry = gtk_single_selection_get_selected_item (self->selection);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "runs");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (PpRun) run = g_list_model_get_item (G_LIST_MODEL (self->runs), i);
-      RunExtra *extra = get_extra (run);
-      double speedup = pp_timings_view_get_speedup (self, run);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "run");
-      json_builder_add_value (builder, pp_run_to_json (run));
-      json_builder_set_member_name (builder, "speedup");
-      if (speedup > 0)
-        json_builder_add_double_value (builder, speedup);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "identical");
-      if (extra->identical < 0)
-        json_builder_add_null_value (builder);
-      else
-        json_builder_add_boolean_value (builder, extra->identical);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, NULL);
+  _pp_timings_view_update_notes (self);
+  g_signal_emit (self, signals[RUN_SELECTED], 0, entry);
 }
 
 /* Export */
@@ -449,7 +481,7 @@ export_chosen (GObject      *source,
   g_autoptr (GFile) file = pp_file_chooser_save_finish (result, NULL);
   g_autofree char *text = NULL;
 
-  if (file == NULL || self->runs == NULL)
+  if (file == NULL || self->all == NULL)
     return;
   text = json ? pp_timings_view_to_json (self) : pp_timings_view_to_csv (self);
   save_text (self, file, text);
@@ -487,6 +519,17 @@ export_json_action (GtkWidget  *widget,
 }
 
 static void
+clear_history_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  pp_timings_view_clear_history (PP_TIMINGS_VIEW (widget));
+  gtk_widget_activate_action (widget, "win.toast", "s", "The run history is cleared");
+}
+
+/* GObject */
+
+static void
 pp_timings_view_dispose (GObject *object)
 {
   PpTimingsView *self = PP_TIMINGS_VIEW (object);
@@ -497,7 +540,11 @@ pp_timings_view_dispose (GObject *object)
   /* The template's top box has no id, so dispose_template() leaves it: unparent it here. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
-  g_clear_object (&self->runs);
+  g_clear_object (&self->all);
+  g_clear_object (&self->history);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->saved, g_hash_table_unref);
+  g_clear_pointer (&self->baselines, g_hash_table_unref);
 
   G_OBJECT_CLASS (pp_timings_view_parent_class)->dispose (object);
 }
@@ -510,24 +557,31 @@ pp_timings_view_class_init (PpTimingsViewClass *klass)
 
   object_class->dispose = pp_timings_view_dispose;
 
-  /* The run the user picked in the table (or the newest), for the timeline to follow. */
+  /**
+   * PpTimingsView::run-selected:
+   * @entry: (nullable): the row the user picked (or the newest), for the timeline to follow
+   */
   signals[RUN_SELECTED] = g_signal_new ("run-selected", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                        PP_TYPE_RUN);
+                                        PP_TYPE_RUN_ENTRY);
 
   /* Keeps the resource object (and its registration) linked in from the static library. */
   (void) pp_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parapix/Parapix/pp-timings-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PpTimingsView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, PpTimingsView, explain_label);
   gtk_widget_class_bind_template_child (widget_class, PpTimingsView, export_button);
+  gtk_widget_class_bind_template_child (widget_class, PpTimingsView, notes_label);
   gtk_widget_class_bind_template_child (widget_class, PpTimingsView, selection);
   gtk_widget_class_bind_template_child (widget_class, PpTimingsView, stack);
   gtk_widget_class_bind_template_child (widget_class, PpTimingsView, stages_label);
-  gtk_widget_class_bind_template_callback (widget_class, update_stages);
+  gtk_widget_class_bind_template_callback (widget_class, _pp_timings_view_selection_changed);
 
   gtk_widget_class_install_action (widget_class, "timings.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "timings.export-json", NULL, export_json_action);
+  gtk_widget_class_install_action (widget_class, "timings.clear-history", NULL,
+                                   clear_history_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "timingsview");
@@ -536,20 +590,17 @@ pp_timings_view_class_init (PpTimingsViewClass *klass)
 static void
 pp_timings_view_init (PpTimingsView *self)
 {
-  self->runs = g_list_store_new (PP_TYPE_RUN);
+  GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
+
+  self->history = g_list_store_new (PP_TYPE_RUN_ENTRY);
+  self->session = g_list_store_new (PP_TYPE_RUN_ENTRY);
+  self->saved = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  /* Earlier sessions first, then this one's: one list, oldest at the top. */
+  g_list_store_append (parts, self->history);
+  g_list_store_append (parts, self->session);
+  self->all = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->runs));
-
-  for (guint i = 0; i < N_COLUMNS; i++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      g_autoptr (GtkColumnViewColumn) column = NULL;
-
-      g_object_set_data (G_OBJECT (factory), "pp-column", GUINT_TO_POINTER (i));
-      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), self);
-      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), self);
-      column = gtk_column_view_column_new (column_titles[i], factory);
-      gtk_column_view_column_set_expand (column, i == COL_MODE);
-      gtk_column_view_append_column (self->column_view, column);
-    }
+  gtk_single_selection_set_model (self->selection, self->all);
+  _pp_timings_view_init_columns (self);
+  _pp_timings_view_refresh (self);
 }

@@ -373,6 +373,38 @@ move_focus_back (PpWindow *self)
 }
 
 /**
+ * _pp_window_add_to_timings:
+ * @run: a run just started
+ *
+ * Gives the Timings view a row for @run, named by what it processes. Main thread only.
+ */
+void
+_pp_window_add_to_timings (PpWindow *self,
+                           PpRun    *run)
+{
+  PpWindowBatch *state = get_state (self);
+  g_autofree char *chain = pp_pipeline_to_spec (self->pipeline);
+  g_autofree char *format = g_settings_get_string (self->settings, "output-format");
+  g_autofree char *folder = NULL;
+
+  if (self->folder != NULL)
+    folder = g_file_get_basename (self->folder);
+  else if (state->groups != NULL)
+    {
+      GPtrArray *group = g_ptr_array_index (state->groups, state->group);
+      g_autoptr (GFile) parent = g_file_get_parent (g_ptr_array_index (group, 0));
+
+      folder = g_strdup_printf (g_dngettext (NULL, "%u image in %s", "%u images in %s",
+                                             group->len), group->len,
+                                parent ? g_file_peek_path (parent) : "?");
+    }
+  else if (self->files != NULL)
+    folder = g_strdup_printf (g_dngettext (NULL, "%u image", "%u images", self->files->len),
+                              self->files->len);
+  pp_timings_view_add_run (self->timings_view, run, state->work, folder, chain, format);
+}
+
+/**
  * _pp_window_finish:
  * @message: (nullable): how the run ended, for the bar, a toast and (when the window is not
  *   focused) a notification; %NULL when it never started
@@ -389,6 +421,8 @@ _pp_window_finish (PpWindow   *self,
   state->phase = PP_WINDOW_PHASE_IDLE;
   disconnect_progress (state);
   g_clear_object (&state->cancellable);
+  /* The runs that ended (both halves of a Compare, with its byte check) join the history. */
+  pp_timings_view_keep_finished (self->timings_view);
   g_clear_pointer (&state->choice, pp_threads_choice_free);
   _pp_window_update_batch_actions (self);
   move_focus_back (self);
@@ -518,7 +552,7 @@ run_done (GObject      *source,
   if (state->run != run)
     {
       g_set_object (&state->run, run);
-      pp_timings_view_add_run (self->timings_view, run, state->work);
+      _pp_window_add_to_timings (self, run);
     }
   pp_timings_view_update (self->timings_view, run);
 
@@ -589,7 +623,7 @@ _pp_window_follow_batch (PpWindow *self,
     {
       g_set_object (&state->run, run);
       /* Selects it, and the timeline follows the selection. */
-      pp_timings_view_add_run (self->timings_view, run, state->work);
+      _pp_window_add_to_timings (self, run);
       _pp_window_threads_note_run (self, run);
     }
   _pp_window_update_batch_actions (self);

@@ -154,6 +154,8 @@ void     _pp_window_finish           (PpWindow       *self,
                                       const char     *message);
 char    *_pp_window_summary          (PpWindow       *self,
                                       PpRun          *run);
+void     _pp_window_add_to_timings   (PpWindow       *self,
+                                      PpRun          *run);
 
 /* pp-window-chain.c */
 void     _pp_window_class_init_chain (GtkWidgetClass *widget_class);

@@ -248,17 +248,25 @@ on_chain_changed (PpWindow *self,
 }
 
 static void
-on_run_selected (PpWindow *self,
-                 PpRun    *run)
+on_run_selected (PpWindow   *self,
+                 PpRunEntry *entry)
 {
+  PpRunEntry *baseline = entry ? pp_timings_view_get_baseline (self->timings_view, entry) : NULL;
   g_autofree char *title = NULL;
 
-  pp_timeline_set_run (self->timeline, run);
-  if (run != NULL)
+  /* A parallel run and the serial run it is measured against share the time axis. */
+  if (entry != NULL && pp_run_entry_get_serial (entry))
+    baseline = NULL;
+  pp_timeline_set_runs (self->timeline, entry, baseline);
+  if (entry != NULL && baseline != NULL)
+    title = g_strdup_printf ("Worker Threads · the parallel run on %u threads, and the serial "
+                             "run it is measured against, on one time axis",
+                             pp_run_entry_get_threads (entry));
+  else if (entry != NULL)
     title = g_strdup_printf ("Worker Threads · %s run on %u thread%s",
-                             pp_run_get_mode (run) == PP_BATCH_MODE_SERIAL ? "serial"
-                                                                           : "parallel",
-                             pp_run_get_threads (run), pp_run_get_threads (run) == 1 ? "" : "s");
+                             pp_run_entry_get_serial (entry) ? "serial" : "parallel",
+                             pp_run_entry_get_threads (entry),
+                             pp_run_entry_get_threads (entry) == 1 ? "" : "s");
   gtk_label_set_label (self->timeline_title, title ? title : "Worker Threads");
 }
 
@@ -476,6 +484,8 @@ pp_window_init (PpWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   _pp_window_init_chain (self);
+  /* Earlier sessions' runs, for comparison and export. */
+  pp_timings_view_load_history (self->timings_view);
 
   gtk_adjustment_set_upper (self->threads_adjustment, n_cpus);
   _pp_window_init_threads (self, (GtkSpinButton *[]) { self->threads_spin,

@@ -855,6 +855,7 @@ main (int    argc,
   /* Before any thread exists, and before GLib caches them: presets and scratch folders. */
   g_setenv ("XDG_CONFIG_HOME", home, TRUE);
   g_setenv ("XDG_CACHE_HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* As the application does at startup (app/pp-application.c), before the pool has threads:
