@@ -260,10 +260,15 @@ read_metadata (TIFF      *tif,
 
   if (TIFFGetField (tif, TIFFTAG_XMLPACKET, &count, &value) && count > 0)
     out->metadata.xmp = g_bytes_new (value, count);
-  /* libtiff counts this tag in 4-byte units; the datasets may be padded at the end. */
-  if (TIFFGetField (tif, TIFFTAG_RICHTIFFIPTC, &count, &value) && count > 0
+  /* libtiff versions disagree on this tag's unit (LONG or UNDEFINED): ask the field. */
+  if (TIFFGetField (tif, TIFFTAG_RICHTIFFIPTC, &count, &value) && count > 0 && value != NULL
       && ((const guint8 *) value)[0] == 0x1c)
-    out->metadata.iptc = g_bytes_new (value, (gsize) count * 4);
+    {
+      const TIFFField *field = TIFFFieldWithTag (tif, TIFFTAG_RICHTIFFIPTC);
+      int unit = field != NULL ? TIFFDataWidth (TIFFFieldDataType (field)) : 1;
+
+      out->metadata.iptc = g_bytes_new (value, (gsize) count * (unit > 0 ? unit : 1));
+    }
   if (TIFFGetField (tif, TIFFTAG_ICCPROFILE, &count, &value) && count > 0)
     out->icc = g_bytes_new (value, count);
   TIFFGetFieldDefaulted (tif, TIFFTAG_ORIENTATION, &orientation);
