@@ -180,6 +180,18 @@ test_shard_auto (Fixture       *f,
                   "auto/3", "--json"));
   assert_shard (&parallel, 2, 3, "parallel");
   g_assert_nonnull (strstr (parallel.err, "shard 2 of 3 (from GNU parallel)"));
+  /* The summary says which part of the job this was and where it ran, as the record does. */
+  {
+    g_autofree char *part = g_strdup_printf (
+      "  %u of the %u files listed (the others are other shards'), on %s\n",
+      (guint) member_int (&parallel, "files_planned"), n_inputs (f),
+      json_object_get_string_member (record_of (&parallel), "host"));
+
+    g_assert_cmpint (member_int (&parallel, "files_planned"), <, n_inputs (f));
+    g_assert_cmpstr (json_object_get_string_member (record_of (&parallel), "host"), ==,
+                     g_get_host_name ());
+    g_assert_nonnull (strstr (parallel.err, part));
+  }
 
   run_with (&kubernetes, ENV ("JOB_COMPLETION_INDEX=0", "PARAPIX_SHARD_COUNT=2"), NULL,
             ARGS ("--batch", f->input, "--output", a, "--pipeline", "fit=64x64", "--shard",
@@ -625,7 +637,7 @@ test_merge (Fixture       *f,
   g_autofree char *out = out_path (f, "out");
   g_autofree char *runs = out_path (f, "runs");
   g_autofree char *empty_record = g_build_filename (runs, "empty.json", NULL);
-  g_autofree char *paths[3] = { NULL };
+  g_auto (GStrv) paths = g_new0 (char *, 4); /* three records, NULL-terminated */
   g_auto (Run) merged = { 0 };
   g_auto (Run) text = { 0 };
   g_auto (Run) partial = { 0 };
