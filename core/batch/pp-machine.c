@@ -362,6 +362,9 @@ sampler_thread (gpointer data)
         ;
     }
   g_mutex_unlock (&sampler->lock);
+  /* The last sample, here rather than in pp_memory_sampler_stop(): reading every process's
+   * smaps costs milliseconds of CPU, and stop is called on the main thread. */
+  sampler->peak = MAX (sampler->peak, pp_process_tree_memory ());
   return NULL;
 }
 
@@ -390,7 +393,8 @@ pp_memory_sampler_start (guint interval_ms)
  * pp_memory_sampler_stop:
  * @sampler: (transfer full): from pp_memory_sampler_start()
  *
- * Takes a last sample, stops the thread and frees @sampler.
+ * Stops the thread, which takes a last sample before it ends, and frees @sampler. Any thread;
+ * it waits for that sample (a few milliseconds) but does none of the reading itself.
  *
  * Returns: the highest process-tree RSS seen, in bytes
  */
@@ -406,7 +410,7 @@ pp_memory_sampler_stop (PpMemorySampler *sampler)
   g_cond_signal (&sampler->cond);
   g_mutex_unlock (&sampler->lock);
   g_thread_join (sampler->thread);
-  peak = MAX (sampler->peak, pp_process_tree_memory ());
+  peak = sampler->peak;
   g_mutex_clear (&sampler->lock);
   g_cond_clear (&sampler->cond);
   g_free (sampler);

@@ -748,9 +748,13 @@ receive_reply (PpDecoder      *self,
  * this decoder.
  *
  * Returns: %TRUE, or %FALSE with @error set: what pp_codec_load_fd() reports (PP_CODEC_ERROR,
- * G_IO_ERROR; G_IO_ERROR_CANCELLED when @cancellable fired), or PP_DECODER_ERROR when the
- * helper crashed, ran out of memory or time
+ * G_IO_ERROR; G_IO_ERROR_CANCELLED when @cancellable fired, also when the helper died or
+ * failed to start after it fired), or PP_DECODER_ERROR when the helper crashed, ran out of
+ * memory or time
  */
+static gboolean load_in_helper (PpDecoder *self, const char *path, const PpLoadRequest *request,
+                                PpDecoded *out, GCancellable *cancellable, GError **error);
+
 gboolean
 pp_decoder_load (PpDecoder            *self,
                  const char           *path,
@@ -759,15 +763,37 @@ pp_decoder_load (PpDecoder            *self,
                  GCancellable         *cancellable,
                  GError              **error)
 {
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (PP_IS_DECODER (self), FALSE);
+  g_return_val_if_fail (path != NULL && out != NULL, FALSE);
+
+  if (load_in_helper (self, path, request, out, cancellable, &local_error))
+    return TRUE;
+  /* A helper that dies or cannot start while the run is being cancelled (Ctrl+C in a terminal
+   * signals the whole process group; a cancel may catch a helper mid-start) is the cancel
+   * itself, not a fault of this file: report it as cancelled, never as a failed file. */
+  if (local_error->domain == PP_DECODER_ERROR
+      && g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static gboolean
+load_in_helper (PpDecoder            *self,
+                const char           *path,
+                const PpLoadRequest  *request,
+                PpDecoded            *out,
+                GCancellable         *cancellable,
+                GError              **error)
+{
   PpLoadRequest defaults;
   PpDecoderRequest req;
   PpDecoderReply reply;
   int memfd = -1;
   int fd;
   gboolean ok;
-
-  g_return_val_if_fail (PP_IS_DECODER (self), FALSE);
-  g_return_val_if_fail (path != NULL && out != NULL, FALSE);
 
   memset (out, 0, sizeof *out);
   if (request == NULL)
