@@ -528,6 +528,8 @@ tick_cb (GtkWidget     *widget,
   PpRunEntry *entry = self->sections[1].entry;
   PpRun *run = entry ? pp_run_entry_get_run (entry) : NULL;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   update_extent (self);
   gtk_widget_queue_draw (widget);
   if (run == NULL || pp_run_get_finished (run))

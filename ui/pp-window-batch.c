@@ -742,6 +742,8 @@ on_output_folder_chosen (GObject      *source,
   g_autoptr (GFile) folder = pp_file_chooser_select_folder_finish (result, NULL);
   g_autofree char *uri = NULL;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   if (folder == NULL || get_state (self)->disposed)
     return;
   uri = g_file_get_uri (folder);
