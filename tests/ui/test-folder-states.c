@@ -205,6 +205,9 @@ test_broken_files (Fixture       *fixture,
   g_assert_nonnull (empty);
   g_assert_nonnull (strstr (adw_view_switcher_title_get_subtitle (window->switcher_title),
                             "3 images"));
+  /* Wide or narrow, the bar under the header says what is open (issue 12, item 12). */
+  PP_WAIT_UNTIL (g_str_has_prefix (gtk_inscription_get_text (window->progress_label),
+                                   "3 images in “in”, ready to process"), 10);
 
   /* The empty file is a broken tile, its name and state announced in words. */
   PP_WAIT_UNTIL (pp_image_item_get_error (empty) != NULL, 30);
