@@ -16,6 +16,7 @@
 
 #include "pp-stage-bar.h"
 #include "pp-timeline.h"
+#include "pp-ui-util.h"
 
 #define LANE_HEIGHT 22
 #define LANE_GAP 6
@@ -93,17 +94,6 @@ update_extent (PpTimeline *self)
     update_section (&self->sections[i]);
 }
 
-static void
-get_foreground (GtkWidget *widget,
-                GdkRGBA   *colour)
-{
-#if GTK_CHECK_VERSION (4, 10, 0)
-  gtk_widget_get_color (widget, colour);
-#else
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), colour);
-#endif
-}
-
 /* Seconds between two ticks of the time axis for a span of @span_s seconds. */
 static double
 axis_step (double span_s)
@@ -148,29 +138,6 @@ section_top (PpTimeline *self,
   return LEGEND_HEIGHT + (index == 1 ? section_height (&self->sections[0]) : 0);
 }
 
-static void
-draw_text (GtkWidget   *widget,
-           GtkSnapshot *snapshot,
-           const char  *text,
-           double       x,
-           double       y,
-           gboolean     dim)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
-  GdkRGBA colour;
-
-  get_foreground (widget, &colour);
-  /* Dimmed text stays readable: 0.75 of the text colour keeps contrast over 4.5:1 on the
-   * window background in the light and the dark style. */
-  if (dim)
-    colour.alpha *= 0.75;
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, &colour);
-  gtk_snapshot_restore (snapshot);
-  g_object_unref (layout);
-}
-
 static char *
 section_title (Section *section)
 {
@@ -210,7 +177,7 @@ draw_legend (GtkWidget   *widget,
         pp_stage_bar_append_idle (snapshot, fg, &swatch);
       else
         pp_stage_bar_append_failed (snapshot, &swatch);
-      draw_text (widget, snapshot, names[i], x + 19, 3, FALSE);
+      pp_ui_snapshot_text (widget, snapshot, names[i], x + 19, 3, 0, FALSE);
       pango_layout_get_pixel_size (layout, &text_width, NULL);
       g_object_unref (layout);
       x += 19 + text_width + 14;
@@ -267,7 +234,7 @@ draw_section (PpTimeline  *self,
   guint n;
 
   track.alpha = 0.06;
-  draw_text (widget, snapshot, title, 0, top + 3, FALSE);
+  pp_ui_snapshot_text (widget, snapshot, title, 0, top + 3, 0, FALSE);
   for (guint lane = 0; lane < lanes; lane++)
     {
       double y = top + TITLE_HEIGHT + lane * (LANE_HEIGHT + LANE_GAP);
@@ -281,7 +248,7 @@ draw_section (PpTimeline  *self,
                                  100.0 * busy / section->span_us);
       else
         label = g_strdup_printf ("Worker %u", lane + 1);
-      draw_text (widget, snapshot, label, 0, y + 2, TRUE);
+      pp_ui_snapshot_text (widget, snapshot, label, 0, y + 2, 0, TRUE);
       gsk_rounded_rect_init_from_rect (&rounded,
                                        &GRAPHENE_RECT_INIT (x0, y, width - x0 - PAD, LANE_HEIGHT),
                                        4);
@@ -356,7 +323,7 @@ pp_timeline_snapshot (GtkWidget   *widget,
   double scale = time_scale (self, width);
   GdkRGBA fg;
 
-  get_foreground (widget, &fg);
+  pp_ui_get_foreground (widget, &fg);
   draw_legend (widget, snapshot, &fg);
   for (guint i = 0; i < 2; i++)
     if (self->sections[i].entry != NULL)
@@ -384,9 +351,10 @@ pp_timeline_snapshot (GtkWidget   *widget,
         g_object_unref (layout);
         gtk_snapshot_append_color (snapshot, &tick, &GRAPHENE_RECT_INIT (x, axis_y - 4, 1, 5));
         /* The last label ends at its tick rather than past the widget's edge. */
-        draw_text (widget, snapshot, label, x + 2 + label_width > width ? x - 2 - label_width
-                                                                        : x + 2,
-                   axis_y, TRUE);
+        if (x + 2 + label_width > width)
+          pp_ui_snapshot_text (widget, snapshot, label, x - 2, axis_y, 1, TRUE);
+        else
+          pp_ui_snapshot_text (widget, snapshot, label, x + 2, axis_y, 0, TRUE);
       }
   }
 }
