@@ -2,9 +2,9 @@
  *
  * Every command-line option, in one table: its name, value, help line, and where its value goes.
  * Most options set a PpBatch property and are parsed from that property's GParamSpec (enums by
- * their nicks, numbers within the spec's range), so they need no code of their own. GOption only
- * collects the raw values; they are checked afterwards in table order, so --version and
- * --help work whatever else is on the line.
+ * their nicks, numbers within the spec's range: pp-cli-values.c), so they need no code of their
+ * own. GOption only collects the raw values; they are checked afterwards in table order, so
+ * --version and --help work whatever else is on the line.
  *
  * Adding an option is one line in cli_options[] below:
  *   PROPERTY ("prop")  a PpBatch property parsed from its GParamSpec (boolean: a flag);
@@ -20,8 +20,6 @@
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
-
-#include <gobject/gvaluecollector.h>
 
 #include "batch/pp-file-list.h"
 #include "batch/pp-shard.h"
@@ -152,199 +150,16 @@ static const CliOption cli_options[] = {
 #undef PARSE
 
 /* ------------------------------------------------------------------------------------------ */
-/* Values */
+/* Parse functions: one per kind of option */
 
-static gboolean
-bad_value (GError     **error,
-           const char  *format,
-           ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad_value (GError     **error,
-           const char  *format,
-           ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_propagate_error (error, g_error_new_valist (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                                                format, args));
-  va_end (args);
-  return FALSE;
-}
-
-/* Sets (or replaces) the value a PpBatch property will get (a copy of @value). */
-static void
-set_batch_value (PpCliOptions *options,
-                 const char   *property,
-                 const GValue *value)
-{
-  GValue copy = G_VALUE_INIT;
-
-  g_value_init (&copy, G_VALUE_TYPE (value));
-  g_value_copy (value, &copy);
-  for (guint i = 0; i < options->batch_names->len; i++)
-    if (g_str_equal (g_ptr_array_index (options->batch_names, i), property))
-      {
-        GValue *old = &g_array_index (options->batch_values, GValue, i);
-
-        g_value_unset (old);
-        *old = copy;
-        return;
-      }
-  g_ptr_array_add (options->batch_names, (gpointer) g_intern_string (property));
-  g_array_append_vals (options->batch_values, &copy, 1);
-}
-
-static const GValue *
-get_batch_value (const PpCliOptions *options,
-                 const char         *property)
-{
-  for (guint i = 0; i < options->batch_names->len; i++)
-    if (g_str_equal (g_ptr_array_index (options->batch_names, i), property))
-      return &g_array_index (options->batch_values, GValue, i);
-  return NULL;
-}
-
-/* Whether the --output value @folder (a GFile, or unset) is the folder @input itself, by
- * device and inode, so "." and a symbolic link to it count too. */
-static gboolean
-is_input_folder (const GValue *folder,
-                 const char   *input)
-{
-  g_autofree char *path = NULL;
-  GStatBuf a, b;
-
-  if (folder == NULL || g_value_get_object (folder) == NULL)
-    return FALSE;
-  path = g_file_get_path (g_value_get_object (folder));
-  return path != NULL && g_stat (path, &a) == 0 && g_stat (input, &b) == 0
-         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-static GParamSpec *
-batch_property (const char *property)
-{
-  g_autoptr (GTypeClass) klass = g_type_class_ref (PP_TYPE_BATCH);
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), property);
-
-  g_assert (pspec != NULL); /* a typo in cli_options[] */
-  return pspec;
-}
-
-/* Sets the value a PpBatch property will get, given as to g_object_set() (copied). */
-static void
-set_batch_property (PpCliOptions *options,
-                    const char   *property,
-                    ...)
-{
-  GParamSpec *pspec = batch_property (property);
-  g_auto (GValue) value = G_VALUE_INIT;
-  g_autofree char *collect_error = NULL;
-  va_list args;
-
-  va_start (args, property);
-  G_VALUE_COLLECT_INIT (&value, pspec->value_type, args, 0, &collect_error);
-  va_end (args);
-  g_assert (collect_error == NULL);
-  set_batch_value (options, property, &value);
-}
-
-/* "a, b or c" from an enum's nicks, for messages. */
-static char *
-enum_nicks (GType type)
-{
-  g_autoptr (GEnumClass) klass = g_type_class_ref (type);
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < klass->n_values; i++)
-    g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 < klass->n_values ? ", " : " or ",
-                            klass->values[i].value_nick);
-  return g_string_free (s, FALSE);
-}
-
-static gboolean
-parse_enum (GType       type,
-            const char *text,
-            int        *out,
-            GError    **error)
-{
-  g_autoptr (GEnumClass) klass = g_type_class_ref (type);
-  GEnumValue *value = g_enum_get_value_by_nick (klass, text);
-
-  if (value == NULL)
-    {
-      g_autofree char *nicks = enum_nicks (type);
-
-      return bad_value (error, "expected %s, got “%s”", nicks, text);
-    }
-  *out = value->value;
-  return TRUE;
-}
-
-static gboolean
-parse_uint (const char *text,
-            guint64     min,
-            guint64     max,
-            guint      *out)
-{
-  guint64 value;
-
-  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
-    return FALSE;
-  *out = (guint) value;
-  return TRUE;
-}
-
-/* A PpBatch property's value from its text, by the property's type and range. */
+/* PROPERTY: the value of option->property from its text (pp-cli-values.c). */
 static gboolean
 parse_property (const CliOption *option,
                 PpCliOptions    *options,
                 const char      *text,
                 GError         **error)
 {
-  GParamSpec *pspec = batch_property (option->property);
-  g_auto (GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, pspec->value_type);
-  if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
-    g_value_set_boolean (&value, TRUE);
-  else if (G_IS_PARAM_SPEC_STRING (pspec))
-    g_value_set_string (&value, text);
-  else if (G_IS_PARAM_SPEC_ENUM (pspec))
-    {
-      int v;
-
-      if (!parse_enum (pspec->value_type, text, &v, error))
-        return FALSE;
-      g_value_set_enum (&value, v);
-    }
-  else if (G_IS_PARAM_SPEC_INT (pspec))
-    {
-      GParamSpecInt *range = G_PARAM_SPEC_INT (pspec);
-      gint64 v;
-
-      if (!g_ascii_string_to_signed (text, 10, range->minimum, range->maximum, &v, NULL))
-        return bad_value (error, "expected a whole number from %d to %d, got “%s”",
-                          range->minimum, range->maximum, text);
-      g_value_set_int (&value, (int) v);
-    }
-  else if (G_IS_PARAM_SPEC_UINT (pspec))
-    {
-      GParamSpecUInt *range = G_PARAM_SPEC_UINT (pspec);
-      guint v;
-
-      if (!parse_uint (text, range->minimum, range->maximum, &v))
-        return bad_value (error, "expected a whole number from %u to %u, got “%s”",
-                          range->minimum, range->maximum, text);
-      g_value_set_uint (&value, v);
-    }
-  else if (pspec->value_type == G_TYPE_FILE)
-    g_value_take_object (&value, g_file_new_for_commandline_arg (text));
-  else
-    g_assert_not_reached (); /* give the option a PARSE function */
-  set_batch_value (options, option->property, &value);
-  return TRUE;
+  return _pp_cli_set_batch_property_from_text (options, option->property, text, error);
 }
 
 static gboolean
@@ -385,7 +200,7 @@ set_pipeline (PpCliOptions *options,
 
   if (pipeline == NULL)
     return FALSE;
-  set_batch_property (options, "pipeline", pipeline);
+  _pp_cli_set_batch_property (options, "pipeline", pipeline);
   return TRUE;
 }
 
@@ -408,11 +223,11 @@ parse_preset (const CliOption *option,
   g_autofree char *spec = pp_presets_load (text, &local_error);
 
   if (spec == NULL && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    return bad_value (error, "no preset named “%s” (see --list-presets)", text);
+    return _pp_cli_bad_value (error, "no preset named “%s” (see --list-presets)", text);
   if (spec == NULL)
-    return bad_value (error, "“%s”: %s", text, local_error->message);
+    return _pp_cli_bad_value (error, "“%s”: %s", text, local_error->message);
   if (!set_pipeline (options, spec, &local_error))
-    return bad_value (error, "preset “%s”: %s", text, local_error->message);
+    return _pp_cli_bad_value (error, "preset “%s”: %s", text, local_error->message);
   return TRUE;
 }
 
@@ -424,7 +239,7 @@ parse_mode (const CliOption *option,
 {
   int mode;
 
-  if (!parse_enum (PP_TYPE_CLI_MODE, text, &mode, error))
+  if (!_pp_cli_parse_enum (PP_TYPE_CLI_MODE, text, &mode, error))
     return FALSE;
   options->mode = mode;
   return TRUE;
@@ -445,11 +260,11 @@ parse_threads (const CliOption *option,
       return TRUE;
     }
   /* The property's 0 (all processors) is the default, not something to ask for. */
-  if (!parse_uint (text, 1, PP_SCHEDULER_MAX_THREADS, &threads))
-    return bad_value (error, "expected auto or a whole number from 1 to %d, got “%s”",
-                      PP_SCHEDULER_MAX_THREADS, text);
+  if (!_pp_cli_parse_uint (text, 1, PP_SCHEDULER_MAX_THREADS, &threads))
+    return _pp_cli_bad_value (error, "expected auto or a whole number from 1 to %d, got “%s”",
+                              PP_SCHEDULER_MAX_THREADS, text);
   options->threads_auto = FALSE;
-  set_batch_property (options, "threads", threads);
+  _pp_cli_set_batch_property (options, "threads", threads);
   options->threads_source = "option";
   return TRUE;
 }
@@ -468,10 +283,10 @@ parse_files_from (const CliOption *option,
   g_auto (GStrv) paths = pp_file_list_read_path (text, base, NULL, NULL, &local_error);
 
   if (paths == NULL)
-    return bad_value (error, "%s", local_error->message);
+    return _pp_cli_bad_value (error, "%s", local_error->message);
   if (paths[0] == NULL)
-    return bad_value (error, "the list “%s” names no files", text);
-  set_batch_property (options, "files", paths);
+    return _pp_cli_bad_value (error, "the list “%s” names no files", text);
+  _pp_cli_set_batch_property (options, "files", paths);
   return TRUE;
 }
 
@@ -485,13 +300,13 @@ parse_format (const CliOption *option,
   int nick_value;
 
   /* The nicks, and the names pp_format_from_string() also knows ("jpg", "TIFF"). */
-  if (parse_enum (PP_TYPE_FORMAT, text, &nick_value, NULL))
+  if (_pp_cli_parse_enum (PP_TYPE_FORMAT, text, &nick_value, NULL))
     format = nick_value;
   else if (!pp_format_from_string (text, &format))
-    return parse_enum (PP_TYPE_FORMAT, text, &nick_value, error);
+    return _pp_cli_parse_enum (PP_TYPE_FORMAT, text, &nick_value, error);
   if (format != PP_FORMAT_SAME && !pp_format_can_save (format))
-    return bad_value (error, "this system cannot write %s files", text);
-  set_batch_property (options, "format", format);
+    return _pp_cli_bad_value (error, "this system cannot write %s files", text);
+  _pp_cli_set_batch_property (options, "format", format);
   return TRUE;
 }
 
@@ -515,11 +330,11 @@ parse_shard (const CliOption *option,
         message += strlen ("--shard: ");
       else if (g_str_has_prefix (message, "--shard "))
         message += strlen ("--shard ");
-      return bad_value (error, "%s", message);
+      return _pp_cli_bad_value (error, "%s", message);
     }
   options->shard = shard;
-  set_batch_property (options, "shard-count", shard.count);
-  set_batch_property (options, "shard-index", shard.index);
+  _pp_cli_set_batch_property (options, "shard-count", shard.count);
+  _pp_cli_set_batch_property (options, "shard-index", shard.index);
   return TRUE;
 }
 
@@ -533,8 +348,9 @@ parse_max_megapixels (const CliOption *option,
   double megapixels = g_ascii_strtod (text, &end);
 
   if (end == text || *end != '\0' || !(megapixels >= 0) || megapixels > 1e6)
-    return bad_value (error, "expected a number of megapixels (0 for no limit), got “%s”", text);
-  set_batch_property (options, "max-megapixels", megapixels);
+    return _pp_cli_bad_value (error, "expected a number of megapixels (0 for no limit), got “%s”",
+                              text);
+  _pp_cli_set_batch_property (options, "max-megapixels", megapixels);
   return TRUE;
 }
 
@@ -549,8 +365,8 @@ parse_background (const CliOption *option,
   PpColor color;
 
   if (!pp_color_parse (text, &color, &local_error))
-    return bad_value (error, "%s", local_error->message);
-  set_batch_property (options, "background", text);
+    return _pp_cli_bad_value (error, "%s", local_error->message);
+  _pp_cli_set_batch_property (options, "background", text);
   return TRUE;
 }
 
@@ -574,8 +390,9 @@ parse_count (const CliOption *option,
 {
   guint value;
 
-  if (!parse_uint (text, 1, 100000, &value))
-    return bad_value (error, "expected a whole number from 1 to 100000, got “%s”", text);
+  if (!_pp_cli_parse_uint (text, 1, 100000, &value))
+    return _pp_cli_bad_value (error, "expected a whole number from 1 to 100000, got “%s”",
+                              text);
   G_STRUCT_MEMBER (guint, options, option->offset) = value;
   return TRUE;
 }
@@ -653,12 +470,28 @@ set_default_threads (PpCliOptions *options)
   pp_cpu_budget_query (&options->budget);
   if (options->mode == PP_CLI_MODE_SERIAL)
     options->threads_source = "serial";
-  if (get_batch_value (options, "threads") != NULL)
+  if (_pp_cli_get_batch_value (options, "threads") != NULL)
     return;
-  set_batch_property (options, "threads",
-                      (guint) MIN (options->budget.count, PP_SCHEDULER_MAX_THREADS));
+  _pp_cli_set_batch_property (options, "threads",
+                              (guint) MIN (options->budget.count, PP_SCHEDULER_MAX_THREADS));
   if (options->threads_source == NULL)
     options->threads_source = pp_cpu_budget_source_to_string (options->budget.source);
+}
+
+/* Whether the --output value @folder (a GFile, or unset) is the folder @input itself, by
+ * device and inode, so "." and a symbolic link to it count too. */
+static gboolean
+is_input_folder (const GValue *folder,
+                 const char   *input)
+{
+  g_autofree char *path = NULL;
+  GStatBuf a, b;
+
+  if (folder == NULL || g_value_get_object (folder) == NULL)
+    return FALSE;
+  path = g_file_get_path (g_value_get_object (folder));
+  return path != NULL && g_stat (path, &a) == 0 && g_stat (input, &b) == 0
+         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /* Checks between options, once each value is known to be good. */
@@ -666,17 +499,24 @@ static int
 check_combinations (PpCliOptions    *options,
                     const Collected *collected)
 {
-  const GValue *in_place = get_batch_value (options, "in-place");
+  const GValue *in_place = _pp_cli_get_batch_value (options, "in-place");
 
   if (collected->given[option_index ("pipeline")] && collected->given[option_index ("preset")])
     return _pp_cli_usage_error ("--preset and --pipeline cannot be combined: --preset names a "
                                 "saved pipeline");
-  if (get_batch_value (options, "pipeline") == NULL)
+  if (_pp_cli_get_batch_value (options, "pipeline") == NULL)
     return _pp_cli_usage_error ("--pipeline (or --preset) is required with --batch "
                                 "(--pipeline \"\" only converts)");
   if (options->mode == PP_CLI_MODE_COMPARE && in_place != NULL && g_value_get_boolean (in_place))
     return _pp_cli_usage_error ("--in-place cannot be combined with --mode compare (it writes "
                                 "every image twice)");
+  /* A resumed file is skipped, which the other half of a compare (or a sweep's runs) would
+   * not do; and they would each write the manifest anew. */
+  if ((options->mode == PP_CLI_MODE_COMPARE || options->mode == PP_CLI_MODE_SWEEP)
+      && (collected->given[option_index ("resume")] || collected->given[option_index ("manifest")]))
+    return _pp_cli_usage_error ("--%s works with --mode parallel or serial, not %s",
+                                collected->given[option_index ("resume")] ? "resume" : "manifest",
+                                options->mode == PP_CLI_MODE_COMPARE ? "compare" : "sweep");
   if (options->mode != PP_CLI_MODE_SWEEP)
     {
       static const char *const sweep_only[] = { "threads-list", "sample", "repeat", "report" };
@@ -691,7 +531,7 @@ check_combinations (PpCliOptions    *options,
   if (options->input != NULL && !g_file_test (options->input, G_FILE_TEST_IS_DIR))
     return _pp_cli_usage_error ("--batch: “%s” is not a folder", options->input);
   if (options->input != NULL
-      && is_input_folder (get_batch_value (options, "output-folder"), options->input)
+      && is_input_folder (_pp_cli_get_batch_value (options, "output-folder"), options->input)
       && (in_place == NULL || !g_value_get_boolean (in_place)))
     return _pp_cli_usage_error ("--output is the input folder: choose another folder, or add "
                                 "--in-place to write beside (and over) the originals (outputs of "
@@ -811,24 +651,6 @@ _pp_cli_options_clear (PpCliOptions *options)
   g_clear_pointer (&options->batch_values, g_array_unref);
   g_clear_pointer (&options->threads_list, g_free);
   g_clear_pointer (&options->report, g_free);
-}
-
-/* Returns: (transfer full): a batch configured as the options say, in parallel or serial mode
- * (compare runs set the mode, output and exclusions of each half themselves). */
-PpBatch *
-_pp_cli_options_new_batch (const PpCliOptions *options)
-{
-  g_autoptr (GFile) input = options->input != NULL
-                            ? g_file_new_for_commandline_arg (options->input) : NULL;
-  PpBatch *batch = pp_batch_new ();
-
-  g_object_setv (G_OBJECT (batch), options->batch_names->len,
-                 (const char **) options->batch_names->pdata,
-                 (const GValue *) options->batch_values->data);
-  pp_batch_set_input_folder (batch, input);
-  pp_batch_set_mode (batch, options->mode == PP_CLI_MODE_SERIAL ? PP_BATCH_MODE_SERIAL
-                                                                : PP_BATCH_MODE_PARALLEL);
-  return batch;
 }
 
 int

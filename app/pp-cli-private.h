@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Shared by the command line's files: pp-cli-options.c (every option: parsed and checked in one
- * table), pp-cli.c (the run), pp-cli-compare.c (--mode compare) and pp-cli-report.c (what the
- * user reads: progress, summary, JSON, errors).
+ * table), pp-cli-values.c (the PpBatch property values options produce), pp-cli.c (the run),
+ * pp-cli-compare.c (--mode compare), pp-cli-sweep.c (--mode sweep, --threads auto),
+ * pp-cli-merge.c (--merge-records) and pp-cli-report.c (what the user reads: progress, summary,
+ * JSON, errors).
  */
 #pragma once
 
@@ -88,9 +90,31 @@ int       _pp_cli_options_parse      (PpCliOptions       *options,
                                       int                 argc,
                                       char              **argv);
 void      _pp_cli_options_clear      (PpCliOptions       *options);
-PpBatch  *_pp_cli_options_new_batch  (const PpCliOptions *options);
 int       _pp_cli_usage_error        (const char         *format,
                                       ...) G_GNUC_PRINTF (1, 2);
+
+/* pp-cli-values.c: PpBatch property values kept in PpCliOptions, and text readers */
+PpBatch  *_pp_cli_options_new_batch  (const PpCliOptions *options);
+void      _pp_cli_set_batch_property (PpCliOptions       *options,
+                                      const char         *property,
+                                      ...);
+gboolean  _pp_cli_set_batch_property_from_text (PpCliOptions  *options,
+                                                const char    *property,
+                                                const char    *text,
+                                                GError       **error);
+const GValue *_pp_cli_get_batch_value (const PpCliOptions *options,
+                                       const char         *property);
+gboolean  _pp_cli_parse_enum         (GType               type,
+                                      const char         *text,
+                                      int                *out,
+                                      GError            **error);
+gboolean  _pp_cli_parse_uint         (const char         *text,
+                                      guint64             min,
+                                      guint64             max,
+                                      guint              *out);
+gboolean  _pp_cli_bad_value          (GError            **error,
+                                      const char         *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
 
 /* pp-cli.c */
 PpRun    *_pp_cli_run_batch          (PpCli              *cli,

@@ -280,6 +280,10 @@ _pp_cli_print_summary (FILE  *out,
     fprintf (out, "Processed %u files (%s, %u thread%s) into %s\n", planned, mode_name (run),
              pp_run_get_threads (run), pp_run_get_threads (run) == 1 ? "" : "s",
              pp_run_get_output (run));
+  /* A shard's log says its part of the job and where it ran: logs of an array get mixed up. */
+  if (pp_run_get_n_listed (run) > planned)
+    fprintf (out, "  %u of the %u files listed (the others are other shards'), on %s\n",
+             planned, pp_run_get_n_listed (run), pp_run_get_host (run));
   if (t.n_resumed > 0)
     fprintf (out, "  ok %u   done by an earlier run (resumed) %u   skipped %u   failed %u   "
              "not images (ignored) %u\n", t.n_ok, t.n_resumed, t.n_skipped - t.n_resumed,

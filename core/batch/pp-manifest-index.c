@@ -234,7 +234,8 @@ pp_manifest_index_get_n_bad_lines (PpManifestIndex *index)
  * Decides whether @input still needs processing: it is done only when its latest record is an
  * ok "done" for the same input size and modification time, the same pipeline and settings, and
  * its output still has the recorded size and SHA-256 (read back in full: existence alone proves
- * nothing after a crash). Any thread, one at a time.
+ * nothing after a crash). An output written over its own input (in place) is done while the
+ * file still holds the output's bytes. Any thread, one at a time.
  *
  * Returns: the verdict
  */
@@ -264,10 +265,13 @@ pp_manifest_index_check (PpManifestIndex        *index,
   e = record->last_done;
   if (e->status != PP_FILE_STATUS_OK || e->output == NULL || e->sha256 == NULL)
     return PP_RESUME_NOT_OK;
-  if (e->input_size != input_size || e->input_mtime_ns != input_mtime_ns)
-    return PP_RESUME_INPUT_CHANGED;
   if (g_strcmp0 (e->pipeline, pipeline) != 0 || g_strcmp0 (e->settings, settings) != 0)
     return PP_RESUME_SETTINGS_CHANGED;
+  /* In place (--in-place), the input now is the output that was written: it is done while it
+   * still holds those bytes, and must not be processed a second time. */
+  if (g_strcmp0 (e->output, input) != 0
+      && (e->input_size != input_size || e->input_mtime_ns != input_mtime_ns))
+    return PP_RESUME_INPUT_CHANGED;
   /* Size first: a cheap answer for most damaged outputs. */
   if (g_stat (e->output, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size != e->output_size)
     return PP_RESUME_OUTPUT_CHANGED;

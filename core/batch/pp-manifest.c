@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -144,10 +145,7 @@ pp_manifest_entry_to_line (const PpManifestEntry *entry)
       _pp_json_add_int (b, "output_size", (gint64) entry->output_size);
       _pp_json_add_string (b, "sha256", entry->sha256);
       if (entry->resumed)
-        {
-          json_builder_set_member_name (b, "resumed");
-          json_builder_add_boolean_value (b, TRUE);
-        }
+        _pp_json_add_boolean (b, "resumed", TRUE);
     }
   _pp_json_add_string (b, "shard", entry->shard);
   _pp_json_add_string (b, "host", entry->host);
@@ -404,8 +402,9 @@ pp_manifest_checksum_file (const char   *path,
  *   or something else's file)
  * @error: return location for a #GError
  *
- * Reads every record of a manifest, in file order. A line is only taken whole (ending in a
- * newline), so a line being written by a running process is left for later. Any thread.
+ * Reads every record of a manifest, in file order. A line is only taken whole (a last line cut
+ * short by a writer that died, or still being written, is not a record), so a manifest may be
+ * read while it is written. Any thread.
  *
  * Returns: (transfer container) (element-type PpManifestEntry): the records (an empty array
  *   when the file does not exist), or %NULL with PP_MANIFEST_ERROR_IO when it exists but cannot
@@ -442,11 +441,11 @@ pp_manifest_read_file (const char *path,
       const char *newline = memchr (p, '\n', end - p);
       PpManifestEntry *entry;
 
+      /* A last line without its newline is either still being written or was cut when its
+       * writer was killed mid-write(2) (which stops between pages); as JSON cut short never
+       * parses, it counts only if it is whole. */
       if (newline == NULL)
-        {
-          bad++; /* torn: the writer died or is still writing */
-          break;
-        }
+        newline = end;
       if (newline > p)
         {
           entry = pp_manifest_entry_new ();
@@ -540,6 +539,29 @@ struct _PpManifestWriter
   char *path;
 };
 
+/* A writer killed in the middle of a line leaves it without its newline: end it, so the next
+ * record starts a line of its own instead of gluing itself to the broken one. */
+static void
+end_last_line (PpManifestWriter *writer)
+{
+  GStatBuf st;
+  char last = '\n';
+
+  if (fstat (writer->fd, &st) != 0 || st.st_size == 0 || !S_ISREG (st.st_mode))
+    return;
+  {
+    int fd = g_open (writer->path, O_RDONLY | O_CLOEXEC, 0);
+
+    if (fd < 0)
+      return;
+    if (pread (fd, &last, 1, st.st_size - 1) != 1)
+      last = '\n';
+    close (fd);
+  }
+  if (last != '\n' && write (writer->fd, "\n", 1) != 1)
+    g_debug ("could not end the last line of %s", writer->path);
+}
+
 /**
  * pp_manifest_writer_open:
  * @path: the manifest's path (its folder must exist)
@@ -576,6 +598,7 @@ pp_manifest_writer_open (const char *path,
   g_mutex_init (&writer->lock);
   writer->fd = fd;
   writer->path = g_strdup (path);
+  end_last_line (writer);
   return writer;
 }
 

@@ -297,6 +297,15 @@ first_row_past_end (TIFF  *tif,
   return first;
 }
 
+/* A premultiplied 8-bit @value of alpha @a back to straight colour, rounded (0 where nothing
+ * shows). */
+static inline guint8
+straight (guint value,
+          guint a)
+{
+  return a == 0 ? 0 : (guint8) MIN (255u, (value * 255 + a / 2) / a);
+}
+
 /* One page into a new image, in bands of whole strips or tiles so damage can be located. */
 static PpImage *
 decode_page (TIFF                 *tif,
@@ -357,7 +366,9 @@ decode_page (TIFF                 *tif,
           _pp_codec_fill_rows (image, (int) y, (int) (y + rows));
           continue;
         }
-      /* libtiff packs R, G, B, A into one 32-bit word, R lowest: byte order R G B A here. */
+      /* libtiff packs R, G, B, A into one 32-bit word, R lowest: byte order R G B A here.
+       * Its RGBA interface returns associated (premultiplied) alpha whatever the file holds
+       * (tif_getimage.c premultiplies unassociated alpha): PpImage is straight, so divide. */
       for (guint32 r = 0; r < rows; r++)
         {
           const guint32 *src = band + (gsize) r * img.width;
@@ -366,12 +377,22 @@ decode_page (TIFF                 *tif,
           for (guint32 x = 0; x < img.width; x++)
             {
               guint32 p = src[x];
+              guint a = TIFFGetA (p);
 
-              *dst++ = TIFFGetR (p);
-              *dst++ = TIFFGetG (p);
-              *dst++ = TIFFGetB (p);
+              if (image->channels == 3 || a == 255)
+                {
+                  *dst++ = TIFFGetR (p);
+                  *dst++ = TIFFGetG (p);
+                  *dst++ = TIFFGetB (p);
+                }
+              else
+                {
+                  *dst++ = straight (TIFFGetR (p), a);
+                  *dst++ = straight (TIFFGetG (p), a);
+                  *dst++ = straight (TIFFGetB (p), a);
+                }
               if (image->channels == 4)
-                *dst++ = TIFFGetA (p);
+                *dst++ = a;
             }
         }
     }

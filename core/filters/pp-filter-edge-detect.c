@@ -48,33 +48,16 @@ sobel_row (const guint8 *restrict up,
 
 /* RGBA: the gradient of the premultiplied colours (c·a), divided by the pixel's alpha again:
  * sqrt (gx² + gy²) · scale / a; what transparent pixels hide never makes an edge. */
-static void
-sobel_fix (const guint8 *up,
-           const guint8 *mid,
-           const guint8 *down,
-           int           x,
-           gconstpointer data,
-           guint8       *out)
+static guint8
+sobel_colour (const int     p[9],
+              int           a,
+              gconstpointer data)
 {
-  double scale = *(const double *) data;
-  int a = out[3];
+  double gx = (p[2] + 2 * p[5] + p[8]) - (p[0] + 2 * p[3] + p[6]);
+  double gy = (p[6] + 2 * p[7] + p[8]) - (p[0] + 2 * p[1] + p[2]);
+  double v = sqrt (gx * gx + gy * gy) * *(const double *) data / a;
 
-  for (int ch = 0; ch < 3; ch++)
-    {
-      int p[9];
-      double gx, gy, v;
-
-      if (a == 0)
-        {
-          out[ch] = 0;
-          continue;
-        }
-      _pp_3x3_premultiplied (up, mid, down, x, ch, p);
-      gx = (p[2] + 2 * p[5] + p[8]) - (p[0] + 2 * p[3] + p[6]);
-      gy = (p[6] + 2 * p[7] + p[8]) - (p[0] + 2 * p[1] + p[2]);
-      v = sqrt (gx * gx + gy * gy) * scale / a;
-      out[ch] = v >= 255.0 ? 255 : (guint8) (v + 0.5);
-    }
+  return v >= 255.0 ? 255 : (guint8) (v + 0.5);
 }
 
 static void
@@ -84,7 +67,8 @@ edge_detect_process_band (const PpFilterContext *ctx,
                            int                    y0,
                            int                    y1)
 {
-  _pp_3x3_process_band (src, dst, y0, y1, sobel_row, sobel_fix, 255, &ctx->values[0]);
+  _pp_3x3_process_band (src, dst, y0, y1, sobel_row, NULL, sobel_colour, 255,
+                        &ctx->values[0]);
 }
 
 const PpFilterInfo pp_filter_edge_detect = {

@@ -69,32 +69,15 @@ emboss_row (const guint8 *restrict up,
 
 /* RGBA: the relief of the premultiplied colours (c·a) divided by the pixel's alpha again,
  * (p + strength · (E*p - p)) / a, so transparent neighbours count as black and weightless. */
-static void
-emboss_fix (const guint8 *up,
-            const guint8 *mid,
-            const guint8 *down,
-            int           x,
-            gconstpointer data,
-            guint8       *out)
+static guint8
+emboss_colour (const int     p[9],
+               int           a,
+               gconstpointer data)
 {
-  const Emboss *emboss = data;
-  int a = out[3];
+  int d = (p[5] + p[7] + 2 * p[8]) - (2 * p[0] + p[1] + p[3]);
+  double v = floor ((p[4] + ((const Emboss *) data)->strength * d) / a + 0.5);
 
-  for (int ch = 0; ch < 3; ch++)
-    {
-      int p[9], d;
-      double v;
-
-      if (a == 0)
-        {
-          out[ch] = 0;
-          continue;
-        }
-      _pp_3x3_premultiplied (up, mid, down, x, ch, p);
-      d = (p[5] + p[7] + 2 * p[8]) - (2 * p[0] + p[1] + p[3]);
-      v = floor ((p[4] + emboss->strength * d) / a + 0.5);
-      out[ch] = CLAMP (v, 0.0, 255.0);
-    }
+  return CLAMP (v, 0.0, 255.0);
 }
 
 static void
@@ -104,7 +87,7 @@ emboss_process_band (const PpFilterContext *ctx,
                       int                    y0,
                       int                    y1)
 {
-  _pp_3x3_process_band (src, dst, y0, y1, emboss_row, emboss_fix, 255, ctx->data);
+  _pp_3x3_process_band (src, dst, y0, y1, emboss_row, NULL, emboss_colour, 255, ctx->data);
 }
 
 const PpFilterInfo pp_filter_emboss = {

@@ -100,7 +100,7 @@ median_process_band (const PpFilterContext *ctx,
                       int                    y0,
                       int                    y1)
 {
-  _pp_3x3_process_band (src, dst, y0, y1, median_row, median_fix, 1, NULL);
+  _pp_3x3_process_band (src, dst, y0, y1, median_row, median_fix, NULL, 1, NULL);
 }
 
 const PpFilterInfo pp_filter_median = {

@@ -79,13 +79,21 @@ _pp_gauss_scratch_size (const PpGaussKernel *kernel,
   return size;
 }
 
-PP_VECTOR_CLONES static void
-vertical_pass (const guint8 *const *rows,
-               const guint16       *w,
-               int                  r,
-               gsize                n,
-               guint16             *out)
+/* The vertical pass, symmetric: out = round (sum of w[k] · rows[k] >> @shift), each pair of
+ * rows at the same distance added first. @rows hold bytes, or 16-bit premultiplied values when
+ * @wide. Always inlined with constant @wide and @shift, so each caller below keeps its own
+ * vectorised loop (with no branch in it). */
+#define AT(row, i) (wide ? ((const guint16 *) (row))[i] : ((const guint8 *) (row))[i])
+__attribute__ ((always_inline)) static inline void
+vertical_sums (const void *const *rows,
+               const guint16     *w,
+               int                r,
+               gsize              n,
+               gboolean           wide,
+               int                shift,
+               guint16           *out)
 {
+  guint32 half = 1u << (shift - 1);
   gsize i = 0;
 
   for (; i + BLOCK <= n; i += BLOCK)
@@ -93,36 +101,52 @@ vertical_pass (const guint8 *const *rows,
       guint32 acc[BLOCK];
 
       for (int j = 0; j < BLOCK; j++)
-        acc[j] = (guint32) w[r] * rows[r][i + j];
+        acc[j] = (guint32) w[r] * AT (rows[r], i + j);
       for (int k = 0; k < r; k++)
         {
-          const guint8 *a = rows[k] + i, *b = rows[2 * r - k] + i;
+          const void *a = rows[k], *b = rows[2 * r - k];
           guint16 wk = w[k];
 
           for (int j = 0; j < BLOCK; j++)
-            acc[j] += (guint32) wk * (guint16) (a[j] + b[j]);
+            acc[j] += (guint32) wk * (guint16) (AT (a, i + j) + AT (b, i + j));
         }
       for (int j = 0; j < BLOCK; j++)
-        out[i + j] = (acc[j] + (1 << 7)) >> 8;
+        out[i + j] = (acc[j] + half) >> shift;
     }
   for (; i < n; i++)
     {
-      guint32 acc = (guint32) w[r] * rows[r][i];
+      guint32 acc = (guint32) w[r] * AT (rows[r], i);
 
       for (int k = 0; k < r; k++)
-        acc += (guint32) w[k] * (guint16) (rows[k][i] + rows[2 * r - k][i]);
-      out[i] = (acc + (1 << 7)) >> 8;
+        acc += (guint32) w[k] * (guint16) (AT (rows[k], i) + AT (rows[2 * r - k], i));
+      out[i] = (acc + half) >> shift;
     }
 }
+#undef AT
 
-/* @in holds the row with r pixels of edge padding each side; @step is the channel count. */
+/* Bytes into 8.7 fixed point (times 0.15 weights: 8.15 sums, less 8 bits). */
 PP_VECTOR_CLONES static void
-horizontal_pass (const guint16 *in,
-                 const guint16 *w,
-                 int            r,
-                 int            step,
-                 gsize          n,
-                 guint8        *out)
+vertical_pass (const guint8 *const *rows,
+               const guint16       *w,
+               int                  r,
+               gsize                n,
+               guint16             *out)
+{
+  vertical_sums ((const void *const *) rows, w, r, n, FALSE, 8, out);
+}
+
+/* The horizontal pass over 8.7 values: @in holds the row with r pixels of edge padding each
+ * side, @step is the channel count. Into @sums (8.22, kept for dividing by alpha) when not
+ * NULL, else rounded to bytes into @out. Always inlined with constant arguments, like
+ * vertical_sums(). */
+__attribute__ ((always_inline)) static inline void
+horizontal_any (const guint16 *in,
+                const guint16 *w,
+                int            r,
+                int            step,
+                gsize          n,
+                guint32       *sums,
+                guint8        *out)
 {
   const guint16 *centre = in + (gsize) r * step;
   gsize i = 0;
@@ -142,7 +166,10 @@ horizontal_pass (const guint16 *in,
             acc[j] += (guint32) wk * (guint16) (a[j] + b[j]);
         }
       for (int j = 0; j < BLOCK; j++)
-        out[i + j] = (acc[j] + (1u << 21)) >> 22;
+        if (sums != NULL)
+          sums[i + j] = acc[j];
+        else
+          out[i + j] = (acc[j] + (1u << 21)) >> 22;
     }
   for (; i < n; i++)
     {
@@ -151,8 +178,22 @@ horizontal_pass (const guint16 *in,
       for (int k = 0; k < r; k++)
         acc += (guint32) w[k] * (guint16) (in[i + (gsize) k * step] +
                                            in[i + (gsize) (2 * r - k) * step]);
-      out[i] = (acc + (1u << 21)) >> 22;
+      if (sums != NULL)
+        sums[i] = acc;
+      else
+        out[i] = (acc + (1u << 21)) >> 22;
     }
+}
+
+PP_VECTOR_CLONES static void
+horizontal_pass (const guint16 *in,
+                 const guint16 *w,
+                 int            r,
+                 int            step,
+                 gsize          n,
+                 guint8        *out)
+{
+  horizontal_any (in, w, r, step, n, NULL, out);
 }
 
 /* Blurs every byte of row @y of @src into @out, alpha included: callers that carry alpha
@@ -194,36 +235,10 @@ vertical_pass_premultiplied (const guint16 *const *rows,
                              gsize                 n,
                              guint16              *out)
 {
-  gsize i = 0;
-
-  for (; i + BLOCK <= n; i += BLOCK)
-    {
-      guint32 acc[BLOCK];
-
-      for (int j = 0; j < BLOCK; j++)
-        acc[j] = (guint32) w[r] * rows[r][i + j];
-      for (int k = 0; k < r; k++)
-        {
-          const guint16 *a = rows[k] + i, *b = rows[2 * r - k] + i;
-          guint16 wk = w[k];
-
-          for (int j = 0; j < BLOCK; j++)
-            acc[j] += (guint32) wk * (guint16) (a[j] + b[j]);
-        }
-      for (int j = 0; j < BLOCK; j++)
-        out[i + j] = (acc[j] + (1u << 14)) >> 15;
-    }
-  for (; i < n; i++)
-    {
-      guint32 acc = (guint32) w[r] * rows[r][i];
-
-      for (int k = 0; k < r; k++)
-        acc += (guint32) w[k] * (guint16) (rows[k][i] + rows[2 * r - k][i]);
-      out[i] = (acc + (1u << 14)) >> 15;
-    }
+  vertical_sums ((const void *const *) rows, w, r, n, TRUE, 15, out);
 }
 
-/* The horizontal pass, its 8.22 sums kept. */
+/* The horizontal pass over RGBA, its 8.22 sums kept. */
 PP_VECTOR_CLONES static void
 horizontal_sums (const guint16 *in,
                  const guint16 *w,
@@ -231,34 +246,7 @@ horizontal_sums (const guint16 *in,
                  gsize          n,
                  guint32       *sums)
 {
-  const guint16 *centre = in + (gsize) r * 4;
-  gsize i = 0;
-
-  for (; i + BLOCK <= n; i += BLOCK)
-    {
-      guint32 acc[BLOCK];
-
-      for (int j = 0; j < BLOCK; j++)
-        acc[j] = (guint32) w[r] * centre[i + j];
-      for (int k = 0; k < r; k++)
-        {
-          const guint16 *a = in + i + (gsize) k * 4, *b = in + i + (gsize) (2 * r - k) * 4;
-          guint16 wk = w[k];
-
-          for (int j = 0; j < BLOCK; j++)
-            acc[j] += (guint32) wk * (guint16) (a[j] + b[j]);
-        }
-      for (int j = 0; j < BLOCK; j++)
-        sums[i + j] = acc[j];
-    }
-  for (; i < n; i++)
-    {
-      guint32 acc = (guint32) w[r] * centre[i];
-
-      for (int k = 0; k < r; k++)
-        acc += (guint32) w[k] * (guint16) (in[i + (gsize) k * 4] + in[i + (gsize) (2 * r - k) * 4]);
-      sums[i] = acc;
-    }
+  horizontal_any (in, w, r, 4, n, sums, NULL);
 }
 
 /* Straight colours from the 8.22 sums, with the source's alpha: colour = round (sum·255 /

@@ -75,6 +75,61 @@ typedef void (*PpFix3x3Func) (const guint8 *up,
                               gconstpointer data,
                               guint8       *out);
 
+/* The 3x3 neighbourhood of pixel @x's channel @ch premultiplied exactly: c·a, 0..65025, in
+ * reading order. */
+static inline void
+_pp_3x3_premultiplied (const guint8 *up,
+                       const guint8 *mid,
+                       const guint8 *down,
+                       int           x,
+                       int           ch,
+                       int           p[9])
+{
+  const guint8 *rows[3] = { up, mid, down };
+
+  for (int j = 0; j < 3; j++)
+    for (int i = 0; i < 3; i++)
+      {
+        const guint8 *px = rows[j] + 4 * (x + i);
+
+        p[j * 3 + i] = px[ch] * px[3];
+      }
+}
+
+/* RGBA, for kernels that weigh colours by alpha (edge-detect, emboss), instead of a
+ * PpFix3x3Func: one colour of a pixel that is not transparent (alpha @a, 1..255) from its
+ * premultiplied 3x3 neighbourhood @p (_pp_3x3_premultiplied()), as a straight value. */
+typedef guint8 (*PpColour3x3Func) (const int     p[9],
+                                   int           a,
+                                   gconstpointer data);
+
+/* Pixel @x's three colours by @colour (0 where the pixel is transparent), the fix of kernels
+ * that weigh colours by alpha. */
+static inline void
+_pp_3x3_fix_colours (const guint8    *up,
+                     const guint8    *mid,
+                     const guint8    *down,
+                     int              x,
+                     PpColour3x3Func  colour,
+                     gconstpointer    data,
+                     guint8          *out)
+{
+  int a = out[3];
+
+  for (int ch = 0; ch < 3; ch++)
+    {
+      int p[9];
+
+      if (a == 0)
+        {
+          out[ch] = 0;
+          continue;
+        }
+      _pp_3x3_premultiplied (up, mid, down, x, ch, p);
+      out[ch] = colour (p, a, data);
+    }
+}
+
 static inline guint8
 _pp_row_min_alpha (const guint8 *row,
                    gsize         n_pixels)
@@ -88,10 +143,10 @@ _pp_row_min_alpha (const guint8 *row,
 
 /* The band loop every 3x3 filter (edge-detect, emboss, median) shares: pad the three source rows
  * around each destination row (clamp to edge), run @row, put the source alpha back. For RGBA,
- * @fix then redoes each pixel with a neighbour whose alpha is below @fix_below (where @row,
- * which sees straight colours, would let hidden colours show: 255 for kernels that weigh
- * colours by alpha, 1 for the median, which only ignores invisible pixels); rows with no such
- * alpha are left to @row alone. */
+ * @fix (or, when it is NULL, _pp_3x3_fix_colours() with @colour) then redoes each pixel with a
+ * neighbour whose alpha is below @fix_below (where @row, which sees straight colours, would let
+ * hidden colours show: 255 for kernels that weigh colours by alpha, 1 for the median, which
+ * only ignores invisible pixels); rows with no such alpha are left to @row alone. */
 static inline void
 _pp_3x3_process_band (const PpImage *src,
                       PpImage       *dst,
@@ -99,6 +154,7 @@ _pp_3x3_process_band (const PpImage *src,
                       int            y1,
                       PpRow3x3Func   row,
                       PpFix3x3Func   fix,
+                      PpColour3x3Func colour,
                       guint8         fix_below,
                       gconstpointer  data)
 {
@@ -127,31 +183,14 @@ _pp_3x3_process_band (const PpImage *src,
           for (int k = 0; k < 3; k++)
             least = MIN (least, MIN (up[4 * (x + k) + 3],
                                      MIN (mid[4 * (x + k) + 3], down[4 * (x + k) + 3])));
-          if (least < fix_below)
+          if (least >= fix_below)
+            continue;
+          if (fix != NULL)
             fix (up, mid, down, x, data, out + 4 * x);
+          else
+            _pp_3x3_fix_colours (up, mid, down, x, colour, data, out + 4 * x);
         }
     }
-}
-
-/* The 3x3 neighbourhood of pixel @x's channel @ch premultiplied exactly: c·a, 0..65025, in
- * reading order; for a fix function. */
-static inline void
-_pp_3x3_premultiplied (const guint8 *up,
-                       const guint8 *mid,
-                       const guint8 *down,
-                       int           x,
-                       int           ch,
-                       int           p[9])
-{
-  const guint8 *rows[3] = { up, mid, down };
-
-  for (int j = 0; j < 3; j++)
-    for (int i = 0; i < 3; i++)
-      {
-        const guint8 *px = rows[j] + 4 * (x + i);
-
-        p[j * 3 + i] = px[ch] * px[3];
-      }
 }
 
 G_END_DECLS

@@ -132,16 +132,25 @@ _pp_resample_free (gpointer data)
   g_free (resample);
 }
 
-/* 8.6 fixed point: (sum of u8 · 2.14 weights) >> 8, rounded. The shift is arithmetic on the
- * negative sums of overshooting lobes (gcc and clang define it so). */
-PP_VECTOR_CLONES static void
-vertical_pass (const PpImage *src,
-               int            first,
-               const gint16  *w,
-               int            n_taps,
-               gint16        *out)
+/* The vertical pass: out = round (sum of w[k] · row k >> @shift) over @n_taps rows: of @src's
+ * bytes from row @first, or of the 16-bit premultiplied @rows when @wide. The shift is
+ * arithmetic on the negative sums of overshooting lobes (gcc and clang define it so). Always
+ * inlined with constant @wide and @shift, so each caller below keeps its own vectorised loop
+ * (with no branch in it). */
+#define AT(row, i) (wide ? (gint32) ((const guint16 *) (row))[i] \
+                         : (gint32) (gint16) ((const guint8 *) (row))[i])
+__attribute__ ((always_inline)) static inline void
+vertical_sums (const PpImage         *src,
+               int                    first,
+               const guint16 *const  *rows,
+               const gint16          *w,
+               int                    n_taps,
+               gsize                  n,
+               gboolean               wide,
+               int                    shift,
+               gint16                *out)
 {
-  gsize n = (gsize) src->width * src->channels;
+  gint32 half = 1 << (shift - 1);
   gsize i = 0;
 
   for (; i + BLOCK <= n; i += BLOCK)
@@ -150,25 +159,40 @@ vertical_pass (const PpImage *src,
 
       for (int k = 0; k < n_taps; k++)
         {
-          const guint8 *row = PP_IMAGE_ROW (src, first + k) + i;
+          const void *row = wide ? (const void *) (rows[k] + i)
+                                 : (const void *) (PP_IMAGE_ROW (src, first + k) + i);
           gint16 wk = w[k];
 
           if (wk == 0)
             continue;
           for (int j = 0; j < BLOCK; j++)
-            acc[j] += (gint32) wk * (gint16) row[j];
+            acc[j] += (gint32) wk * AT (row, j);
         }
       for (int j = 0; j < BLOCK; j++)
-        out[i + j] = (acc[j] + (1 << 7)) >> 8;
+        out[i + j] = (acc[j] + half) >> shift;
     }
   for (; i < n; i++)
     {
       gint32 acc = 0;
 
       for (int k = 0; k < n_taps; k++)
-        acc += w[k] * (gint32) PP_IMAGE_ROW (src, first + k)[i];
-      out[i] = (acc + (1 << 7)) >> 8;
+        acc += w[k] * AT (wide ? (const void *) rows[k]
+                               : (const void *) PP_IMAGE_ROW (src, first + k), i);
+      out[i] = (acc + half) >> shift;
     }
+}
+#undef AT
+
+/* 8.6 fixed point: (sum of u8 · 2.14 weights) >> 8, rounded. */
+PP_VECTOR_CLONES static void
+vertical_pass (const PpImage *src,
+               int            first,
+               const gint16  *w,
+               int            n_taps,
+               gint16        *out)
+{
+  vertical_sums (src, first, NULL, w, n_taps, (gsize) src->width * src->channels, FALSE, 8,
+                 out);
 }
 
 static inline guint8
@@ -182,12 +206,14 @@ finish (gint32 acc)
 /* The horizontal pass works on one channel at a time (planes), so each output is a dot product
  * of contiguous 16-bit weights and samples, padded to whole vectors: the compiler turns it into
  * multiply-add-pairs instructions. The planes have n_padded zeros past their end for the
- * padding taps to read. */
-PP_VECTOR_CLONES static void
-horizontal_pass (const PpResampleAxis *axis,
-                 const gint16 *const  *planes,
-                 int                   channels,
-                 guint8               *out)
+ * padding taps to read. Into @sums as 8.20 sums (one plane of n_out per channel) when not NULL,
+ * else finished into interleaved bytes in @out. Always inlined with constant arguments. */
+__attribute__ ((always_inline)) static inline void
+horizontal_any (const PpResampleAxis *axis,
+                const gint16 *const  *planes,
+                int                   channels,
+                gint32               *sums,
+                guint8               *out)
 {
   int n_padded = axis->n_padded;
 
@@ -200,8 +226,20 @@ horizontal_pass (const PpResampleAxis *axis,
 
         for (int k = 0; k < n_padded; k++)
           acc += (gint32) w[k] * p[k];
-        out[(gsize) o * channels + c] = finish (acc);
+        if (sums != NULL)
+          sums[(gsize) c * axis->n_out + o] = acc;
+        else
+          out[(gsize) o * channels + c] = finish (acc);
       }
+}
+
+PP_VECTOR_CLONES static void
+horizontal_pass (const PpResampleAxis *axis,
+                 const gint16 *const  *planes,
+                 int                   channels,
+                 guint8               *out)
+{
+  horizontal_any (axis, planes, channels, NULL, out);
 }
 
 PP_VECTOR_CLONES static void
@@ -242,33 +280,7 @@ vertical_pass_premultiplied (const guint16 *const *rows,
                              gsize                 n,
                              gint16               *out)
 {
-  gsize i = 0;
-
-  for (; i + BLOCK <= n; i += BLOCK)
-    {
-      gint32 acc[BLOCK] = { 0 };
-
-      for (int k = 0; k < n_taps; k++)
-        {
-          const guint16 *row = rows[k] + i;
-          gint16 wk = w[k];
-
-          if (wk == 0)
-            continue;
-          for (int j = 0; j < BLOCK; j++)
-            acc[j] += (gint32) wk * (gint32) row[j];
-        }
-      for (int j = 0; j < BLOCK; j++)
-        out[i + j] = (acc[j] + (1 << 13)) >> 14;
-    }
-  for (; i < n; i++)
-    {
-      gint32 acc = 0;
-
-      for (int k = 0; k < n_taps; k++)
-        acc += w[k] * (gint32) rows[k][i];
-      out[i] = (acc + (1 << 13)) >> 14;
-    }
+  vertical_sums (NULL, 0, rows, w, n_taps, n, TRUE, 14, out);
 }
 
 /* The horizontal pass's dot products, kept as 8.20 sums (one plane of n_out per channel). */
@@ -278,19 +290,7 @@ horizontal_sums (const PpResampleAxis *axis,
                  int                   channels,
                  gint32               *sums)
 {
-  int n_padded = axis->n_padded;
-
-  for (int c = 0; c < channels; c++)
-    for (int o = 0; o < axis->n_out; o++)
-      {
-        const gint16 *restrict w = axis->padded + (gsize) o * n_padded;
-        const gint16 *restrict p = planes[c] + axis->first[o];
-        gint32 acc = 0;
-
-        for (int k = 0; k < n_padded; k++)
-          acc += (gint32) w[k] * p[k];
-        sums[(gsize) c * axis->n_out + o] = acc;
-      }
+  horizontal_any (axis, planes, channels, sums, NULL);
 }
 
 /* Straight RGBA from the four planes of premultiplied 8.20 sums. */

@@ -106,27 +106,6 @@ pp_metadata_blobs_clear (PpMetadataBlobs *blobs)
 }
 
 /**
- * pp_metadata_blobs_copy:
- * @src: the blobs to share
- * @dest: (out caller-allocates): receives new references to @src's blobs; cleared first
- *
- * Blobs are immutable, so copying takes references.
- */
-void
-pp_metadata_blobs_copy (const PpMetadataBlobs *src,
-                        PpMetadataBlobs       *dest)
-{
-  g_return_if_fail (src != NULL && dest != NULL);
-
-  if (src == dest)
-    return;
-  pp_metadata_blobs_clear (dest);
-  dest->exif = src->exif != NULL ? g_bytes_ref (src->exif) : NULL;
-  dest->xmp = src->xmp != NULL ? g_bytes_ref (src->xmp) : NULL;
-  dest->iptc = src->iptc != NULL ? g_bytes_ref (src->iptc) : NULL;
-}
-
-/**
  * pp_metadata_blobs_is_empty:
  *
  * Returns: whether none of the three blobs is present.

@@ -73,8 +73,6 @@ gboolean    pp_metadata_policy_from_string (const char            *name,
 const char *pp_metadata_policy_to_string   (PpMetadataPolicy       policy);
 
 void        pp_metadata_blobs_clear        (PpMetadataBlobs       *blobs);
-void        pp_metadata_blobs_copy         (const PpMetadataBlobs *src,
-                                            PpMetadataBlobs       *dest);
 gboolean    pp_metadata_blobs_is_empty     (const PpMetadataBlobs *blobs);
 
 GBytes     *pp_metadata_exif_from_payload  (const guint8          *data,

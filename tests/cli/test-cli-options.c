@@ -60,15 +60,16 @@ run_into (Fixture           *f,
   g_autofree char *path = output_file (f, sub);
   g_autofree char *err = NULL;
   g_autofree char *contents = NULL;
-  const char *args[16] = { "--batch", f->input, "--output", out_dir, "--quiet", NULL };
-  guint n = 5;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) args = NULL;
   gsize len;
   int status;
 
-  for (guint i = 0; extra[i] != NULL; i++)
-    args[n++] = extra[i];
-  args[n] = NULL;
-  status = cli_run (args, NULL, &err);
+  /* A builder, not a fixed array: the argv always ends in NULL, whatever @extra holds. */
+  g_strv_builder_add_many (builder, "--batch", f->input, "--output", out_dir, "--quiet", NULL);
+  g_strv_builder_addv (builder, (const char **) extra);
+  args = g_strv_builder_end (builder);
+  status = cli_run ((const char *const *) args, NULL, &err);
   if (status != 0)
     g_error ("exit status %d: %s", status, err);
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
@@ -139,12 +140,16 @@ test_preset_errors (Fixture       *f,
   g_assert_true (g_file_set_contents (file, "expsure=1\n", -1, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      const char *args[8] = { "--batch", f->input, "--output", f->output, NULL };
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto (GStrv) args = NULL;
       g_autofree char *err = NULL;
 
-      for (guint k = 0; k < 4 && cases[i].option[k] != NULL; k++)
-        args[4 + k] = cases[i].option[k];
-      g_assert_cmpint (cli_run (args, NULL, &err), ==, 2);
+      /* A builder, not a fixed array: a case with four option words still ends in NULL. */
+      g_strv_builder_add_many (builder, "--batch", f->input, "--output", f->output, NULL);
+      for (guint k = 0; k < G_N_ELEMENTS (cases[i].option) && cases[i].option[k] != NULL; k++)
+        g_strv_builder_add (builder, cases[i].option[k]);
+      args = g_strv_builder_end (builder);
+      g_assert_cmpint (cli_run ((const char *const *) args, NULL, &err), ==, 2);
       g_test_message ("case %u: %s", i, err);
       g_assert_nonnull (strstr (err, cases[i].message));
     }

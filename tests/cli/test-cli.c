@@ -105,7 +105,11 @@ test_usage (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *err = NULL;
-      int status = cli_run (cases[i].args, NULL, &err);
+      int status;
+
+      /* A row that fills every slot would have no NULL end: cli_run would read past it. */
+      g_assert_null (cases[i].args[G_N_ELEMENTS (cases[i].args) - 1]);
+      status = cli_run (cases[i].args, NULL, &err);
 
       g_test_message ("case %u: %s", i, err);
       g_assert_cmpint (status, ==, 2);

@@ -180,6 +180,18 @@ test_shard_auto (Fixture       *f,
                   "auto/3", "--json"));
   assert_shard (&parallel, 2, 3, "parallel");
   g_assert_nonnull (strstr (parallel.err, "shard 2 of 3 (from GNU parallel)"));
+  /* The summary says which part of the job this was and where it ran, as the record does. */
+  {
+    g_autofree char *part = g_strdup_printf (
+      "  %u of the %u files listed (the others are other shards'), on %s\n",
+      (guint) member_int (&parallel, "files_planned"), n_inputs (f),
+      json_object_get_string_member (record_of (&parallel), "host"));
+
+    g_assert_cmpint (member_int (&parallel, "files_planned"), <, n_inputs (f));
+    g_assert_cmpstr (json_object_get_string_member (record_of (&parallel), "host"), ==,
+                     g_get_host_name ());
+    g_assert_nonnull (strstr (parallel.err, part));
+  }
 
   run_with (&kubernetes, ENV ("JOB_COMPLETION_INDEX=0", "PARAPIX_SHARD_COUNT=2"), NULL,
             ARGS ("--batch", f->input, "--output", a, "--pipeline", "fit=64x64", "--shard",
@@ -314,8 +326,10 @@ count_lines (const char *path,
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return 0;
   lines = g_strsplit (text, "\n", -1);
+  /* Whole records only, as parapix reads them: a line still being written (or cut by a kill)
+   * does not end its JSON object yet. */
   for (guint i = 0; lines[i] != NULL; i++)
-    n += lines[i][0] != '\0' && (needle == NULL || strstr (lines[i], needle) != NULL);
+    n += g_str_has_suffix (lines[i], "}") && (needle == NULL || strstr (lines[i], needle) != NULL);
   return n;
 }
 
@@ -484,6 +498,35 @@ test_resume_after_kill (Fixture       *f,
   cli_remove_tree (in);
 }
 
+/* In place, a resume must not apply the pipeline a second time to what it already wrote. */
+static void
+test_resume_in_place (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GHashTable) after_first = NULL;
+  g_autoptr (GHashTable) after_second = NULL;
+  g_auto (Run) first = { 0 };
+  g_auto (Run) second = { 0 };
+  GHashTableIter iter;
+  gpointer name, sum;
+
+  run_with (&first, NULL, NULL,
+            ARGS ("--batch", f->input, "--in-place", "--on-collision", "overwrite", "--pipeline",
+                  "gamma=1.5", "--resume", "--json", "--quiet"));
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpint (member_int (&first, "files_ok"), ==, n_inputs (f));
+  after_first = output_sums (f->input);
+  run_with (&second, NULL, NULL,
+            ARGS ("--batch", f->input, "--in-place", "--on-collision", "overwrite", "--pipeline",
+                  "gamma=1.5", "--resume", "--json", "--quiet"));
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_cmpint (member_int (&second, "files_resumed"), ==, n_inputs (f));
+  after_second = output_sums (f->input);
+  g_hash_table_iter_init (&iter, after_first);
+  while (g_hash_table_iter_next (&iter, &name, &sum))
+    g_assert_cmpstr (g_hash_table_lookup (after_second, name), ==, sum);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static void
@@ -594,7 +637,7 @@ test_merge (Fixture       *f,
   g_autofree char *out = out_path (f, "out");
   g_autofree char *runs = out_path (f, "runs");
   g_autofree char *empty_record = g_build_filename (runs, "empty.json", NULL);
-  g_autofree char *paths[3] = { NULL };
+  g_auto (GStrv) paths = g_new0 (char *, 4); /* three records, NULL-terminated */
   g_auto (Run) merged = { 0 };
   g_auto (Run) text = { 0 };
   g_auto (Run) partial = { 0 };
@@ -646,6 +689,29 @@ test_merge (Fixture       *f,
   g_assert_cmpint (folder.status, ==, 2);
 }
 
+/* --resume and --manifest belong to one plain run: a compare's or a sweep's runs would skip
+ * and record differently. */
+static void
+test_combinations (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *a = out_path (f, "a");
+  g_autofree char *m = out_path (f, "m.jsonl");
+  g_auto (Run) compare = { 0 };
+  g_auto (Run) sweep = { 0 };
+
+  run_with (&compare, NULL, NULL,
+            ARGS ("--batch", f->input, "--output", a, "--pipeline", "", "--mode", "compare",
+                  "--resume"));
+  g_assert_cmpint (compare.status, ==, 2);
+  g_assert_nonnull (strstr (compare.err, "--resume works with --mode parallel or serial"));
+  run_with (&sweep, NULL, NULL,
+            ARGS ("--batch", f->input, "--pipeline", "", "--mode", "sweep", "--manifest", m));
+  g_assert_cmpint (sweep.status, ==, 2);
+  g_assert_false (g_file_test (a, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (m, G_FILE_TEST_EXISTS));
+}
+
 /* Not on a terminal: a first line with the shard and threads, then one line per file. */
 static void
 test_log_lines (Fixture       *f,
@@ -678,9 +744,11 @@ main (int   argc,
   ADD ("threads-budget", test_threads_budget);
   ADD ("resume", test_resume);
   ADD ("resume-after-kill", test_resume_after_kill);
+  ADD ("resume-in-place", test_resume_in_place);
   ADD ("files-from", test_files_from);
   ADD ("shard-names", test_shard_names);
   ADD ("merge", test_merge);
+  ADD ("combinations", test_combinations);
   ADD ("log-lines", test_log_lines);
 #undef ADD
   return g_test_run ();

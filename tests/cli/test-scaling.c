@@ -195,6 +195,8 @@ test_usage (Fixture       *f,
     {
       g_autofree char *err = NULL;
 
+      /* A row that fills every slot would have no NULL end: cli_run would read past it. */
+      g_assert_null (cases[i][G_N_ELEMENTS (cases[i]) - 1]);
       g_assert_cmpint (cli_run (cases[i], NULL, &err), ==, 2);
       if (strstr (err, expected[i]) == NULL)
         g_error ("case %u: expected “%s” in:\n%s", i, expected[i], err);

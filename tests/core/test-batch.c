@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * PpBatch driven the way the window drives it: properties, run_async on the main loop, the live
- * PpRun list model filled in batches through the coalesced progress (never one emission per
- * file), the final progress update before the completion callback, cancellation, listing, and
- * configuration errors that name what is wrong.
+ * PpRun list model filled in batches through the coalesced progress (at most one ordinary
+ * emission per PP_PROGRESS_INTERVAL_US of the run), the final progress update before the
+ * completion callback, cancellation, listing, and configuration errors that name what is wrong.
  */
 #include <string.h>
 
@@ -151,14 +151,18 @@ test_run (Fixture       *f,
 {
   g_autoptr (PpBatch) batch = make_batch (f);
   PpRunTotals totals;
+  gint64 start_us, elapsed_us;
+  guint max_changed;
 
   g_signal_connect (pp_batch_get_progress (batch), "changed", G_CALLBACK (on_changed), f);
+  start_us = g_get_monotonic_time ();
   pp_batch_run_async (batch, NULL, on_run_done, f);
   g_assert_true (pp_batch_get_running (batch));
   /* The live model exists from the start, for a window to bind. */
   g_assert_nonnull (pp_batch_get_run (batch));
   g_signal_connect (pp_batch_get_run (batch), "items-changed", G_CALLBACK (on_items_changed), f);
   g_main_loop_run (f->loop);
+  elapsed_us = g_get_monotonic_time () - start_us;
 
   g_assert_no_error (f->error);
   g_assert_false (pp_batch_get_running (batch));
@@ -169,7 +173,13 @@ test_run (Fixture       *f,
   g_assert_cmpuint (f->last.total, ==, N_FILES);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->run)), ==, N_FILES);
   g_assert_cmpuint (f->n_items_changed, ==, N_FILES); /* one per item, but... */
-  g_assert_cmpuint (f->n_changed, <=, N_FILES);       /* ...delivered in coalesced batches */
+  /* ...delivered in coalesced batches: the promise is a rate, not a count (a run slowed by load
+   * legitimately emits once per file when files finish more than an interval apart). Ordinary
+   * emissions are at least PP_PROGRESS_INTERVAL_US apart; start and finish come at once. */
+  max_changed = (guint) (elapsed_us / PP_PROGRESS_INTERVAL_US) + 3;
+  g_test_message ("%u \"changed\" emissions for %u files in %.1f ms (at most %u allowed)",
+                  f->n_changed, N_FILES, elapsed_us / 1000.0, max_changed);
+  g_assert_cmpuint (f->n_changed, <=, max_changed);
   pp_run_get_totals (f->run, &totals);
   g_assert_cmpuint (totals.n_ok, ==, N_FILES);
   g_assert_cmpuint (pp_run_get_n_ignored (f->run), ==, 1);

@@ -54,151 +54,94 @@ static const char *const no_env[] = { "PATH=/usr/bin", NULL };
 
 #define V2_MOUNT "30 22 0:27 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n"
 
-/* A container (cgroup namespace): the process sits at the namespace root, cpu.max is there. */
-static void
-test_v2_container (Fixture       *f,
-                   gconstpointer  data)
+/* A cgroup layout as the kernel shows it to the process, and the budget it must give. */
+typedef struct
 {
-  PpCpuBudget b;
+  const char *name;
+  const char *mountinfo;           /* proc/self/mountinfo */
+  const char *cgroup;              /* proc/self/cgroup */
+  const char *files[12];           /* path under the root, contents; pairs, NULL-terminated */
+  guint affinity;                  /* CPUs in the (given) affinity mask */
+  double quota;                    /* expected quota in CPUs, 0: none */
+  guint count;                     /* expected workers */
+  PpCpuBudgetSource source;        /* expected limit */
+} CgroupCase;
 
-  put (f, "proc/self/mountinfo",
-       "22 1 0:20 / /sys rw - sysfs sysfs rw\n" V2_MOUNT);
-  put (f, "proc/self/cgroup", "0::/\n");
-  put (f, "sys/fs/cgroup/cpu.max", "200000 100000\n");
-
-  g_assert_cmpfloat_with_epsilon (pp_cpu_budget_read_cgroup_quota (f->root), 2.0, 1e-9);
-  pp_cpu_budget_query_at (f->root, no_env, 64, &b);
-  g_assert_cmpuint (b.count, ==, 2);
-  g_assert_cmpint (b.source, ==, PP_CPU_BUDGET_SOURCE_CGROUP);
-  g_assert_cmpstr (pp_cpu_budget_source_to_string (b.source), ==, "cgroup");
-  g_assert_cmpuint (b.affinity, ==, 64);
-  g_assert_cmpuint (b.slurm_cpus, ==, 0);
-}
-
-/* A systemd slice with a quota on a parent and none on the leaf: the parent's binds; 1.5 CPUs
- * round up to 2 workers. */
-static void
-test_v2_nested_parent_quota (Fixture       *f,
-                             gconstpointer  data)
-{
-  PpCpuBudget b;
-
-  put (f, "proc/self/mountinfo", V2_MOUNT);
-  put (f, "proc/self/cgroup", "0::/batch.slice/job-7.scope\n");
-  put (f, "sys/fs/cgroup/batch.slice/cpu.max", "150000 100000\n");
-  put (f, "sys/fs/cgroup/batch.slice/job-7.scope/cpu.max", "max 100000\n");
-
-  g_assert_cmpfloat_with_epsilon (pp_cpu_budget_read_cgroup_quota (f->root), 1.5, 1e-9);
-  pp_cpu_budget_query_at (f->root, no_env, 16, &b);
-  g_assert_cmpuint (b.count, ==, 2);
-  g_assert_cmpint (b.source, ==, PP_CPU_BUDGET_SOURCE_CGROUP);
-
+static const CgroupCase cgroup_cases[] = {
+  /* A container (cgroup namespace): the process sits at the namespace root, cpu.max is there. */
+  { "v2-container", "22 1 0:20 / /sys rw - sysfs sysfs rw\n" V2_MOUNT, "0::/\n",
+    { "sys/fs/cgroup/cpu.max", "200000 100000\n", NULL },
+    64, 2.0, 2, PP_CPU_BUDGET_SOURCE_CGROUP },
+  /* A systemd slice with a quota on a parent and none on the leaf: the parent's binds; 1.5
+   * CPUs round up to 2 workers. */
+  { "v2-nested-parent-quota", V2_MOUNT, "0::/batch.slice/job-7.scope\n",
+    { "sys/fs/cgroup/batch.slice/cpu.max", "150000 100000\n",
+      "sys/fs/cgroup/batch.slice/job-7.scope/cpu.max", "max 100000\n", NULL },
+    16, 1.5, 2, PP_CPU_BUDGET_SOURCE_CGROUP },
   /* A tighter leaf wins over a looser parent. */
-  put (f, "sys/fs/cgroup/batch.slice/job-7.scope/cpu.max", "50000 100000\n");
-  pp_cpu_budget_query_at (f->root, no_env, 16, &b);
-  g_assert_cmpfloat_with_epsilon (b.cgroup_quota, 0.5, 1e-9);
-  g_assert_cmpuint (b.count, ==, 1);
-}
+  { "v2-nested-tighter-leaf", V2_MOUNT, "0::/batch.slice/job-7.scope\n",
+    { "sys/fs/cgroup/batch.slice/cpu.max", "150000 100000\n",
+      "sys/fs/cgroup/batch.slice/job-7.scope/cpu.max", "50000 100000\n", NULL },
+    16, 0.5, 1, PP_CPU_BUDGET_SOURCE_CGROUP },
+  /* "max": no quota, the affinity mask decides. */
+  { "v2-no-quota", V2_MOUNT, "0::/user.slice\n",
+    { "sys/fs/cgroup/user.slice/cpu.max", "max 100000\n", NULL },
+    6, 0, 6, PP_CPU_BUDGET_SOURCE_AFFINITY },
+  /* A quota looser than the mask does not raise the count. */
+  { "quota-above-affinity", V2_MOUNT, "0::/\n",
+    { "sys/fs/cgroup/cpu.max", "800000 100000\n", NULL },
+    4, 8.0, 4, PP_CPU_BUDGET_SOURCE_AFFINITY },
+  /* cgroup v1 as Slurm's task/cgroup plugin lays it out: cpu,cpuacct joined, a job and a step;
+   * cpuset is not the cpu controller, so a stray quota file there must not count. */
+  { "v1-slurm-step",
+    "30 22 0:27 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755\n"
+    "31 30 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
+    "33 30 0:30 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n",
+    "5:cpuset:/slurm/uid_0/job_12\n4:cpu,cpuacct:/slurm/uid_0/job_12/step_0\n",
+    { "sys/fs/cgroup/cpu,cpuacct/slurm/uid_0/job_12/step_0/cpu.cfs_quota_us", "300000\n",
+      "sys/fs/cgroup/cpu,cpuacct/slurm/uid_0/job_12/step_0/cpu.cfs_period_us", "100000\n",
+      "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "-1\n",
+      "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n",
+      "sys/fs/cgroup/cpuset/slurm/uid_0/job_12/cpu.cfs_quota_us", "100000\n", NULL },
+    64, 3.0, 3, PP_CPU_BUDGET_SOURCE_CGROUP },
+  /* Docker on cgroup v1 without a cgroup namespace: /proc/self/cgroup names /docker/ID, but
+   * the mount's root is that very cgroup, so its files sit at the mount point. */
+  { "v1-docker-mount-root",
+    "731 722 0:31 /docker/abc123 /sys/fs/cgroup/cpu ro,nosuid - cgroup cgroup rw,cpu\n",
+    "3:cpu:/docker/abc123\n",
+    { "sys/fs/cgroup/cpu/cpu.cfs_quota_us", "250000\n",
+      "sys/fs/cgroup/cpu/cpu.cfs_period_us", "100000\n", NULL },
+    32, 2.5, 3, PP_CPU_BUDGET_SOURCE_CGROUP },
+  /* Hybrid mounts (v1 controllers plus an empty unified v2 tree, as on this CI's hosts), and
+   * a mount point with a space, which mountinfo writes as \040. */
+  { "hybrid-and-escapes",
+    "40 30 0:37 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+    "31 30 0:28 / /cg\\040v1/cpu rw - cgroup cgroup rw,cpu\n",
+    "1:cpu:/jobs/a\n0::/jobs/a\n",
+    { "cg v1/cpu/jobs/cpu.cfs_quota_us", "400000\n",
+      "cg v1/cpu/jobs/cpu.cfs_period_us", "200000\n", NULL },
+    8, 2.0, 2, PP_CPU_BUDGET_SOURCE_CGROUP },
+};
 
-/* "max": no quota, the affinity mask decides. */
 static void
-test_v2_no_quota (Fixture       *f,
+test_cgroup_case (Fixture       *f,
                   gconstpointer  data)
 {
+  const CgroupCase *c = data;
   PpCpuBudget b;
 
-  put (f, "proc/self/mountinfo", V2_MOUNT);
-  put (f, "proc/self/cgroup", "0::/user.slice\n");
-  put (f, "sys/fs/cgroup/user.slice/cpu.max", "max 100000\n");
+  put (f, "proc/self/mountinfo", c->mountinfo);
+  put (f, "proc/self/cgroup", c->cgroup);
+  for (guint i = 0; c->files[i] != NULL; i += 2)
+    put (f, c->files[i], c->files[i + 1]);
 
-  pp_cpu_budget_query_at (f->root, no_env, 6, &b);
-  g_assert_cmpfloat (b.cgroup_quota, ==, 0);
-  g_assert_cmpuint (b.count, ==, 6);
-  g_assert_cmpint (b.source, ==, PP_CPU_BUDGET_SOURCE_AFFINITY);
-  g_assert_cmpstr (pp_cpu_budget_source_to_string (b.source), ==, "affinity");
-}
-
-/* A quota looser than the mask does not raise the count. */
-static void
-test_quota_above_affinity (Fixture       *f,
-                           gconstpointer  data)
-{
-  PpCpuBudget b;
-
-  put (f, "proc/self/mountinfo", V2_MOUNT);
-  put (f, "proc/self/cgroup", "0::/\n");
-  put (f, "sys/fs/cgroup/cpu.max", "800000 100000\n");
-
-  pp_cpu_budget_query_at (f->root, no_env, 4, &b);
-  g_assert_cmpfloat_with_epsilon (b.cgroup_quota, 8.0, 1e-9);
-  g_assert_cmpuint (b.count, ==, 4);
-  g_assert_cmpint (b.source, ==, PP_CPU_BUDGET_SOURCE_AFFINITY);
-}
-
-/* cgroup v1 as Slurm's task/cgroup plugin lays it out: cpu,cpuacct joined, a job and a step. */
-static void
-test_v1_slurm_step (Fixture       *f,
-                    gconstpointer  data)
-{
-  PpCpuBudget b;
-
-  put (f, "proc/self/mountinfo",
-       "30 22 0:27 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755\n"
-       "31 30 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
-       "33 30 0:30 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n");
-  put (f, "proc/self/cgroup",
-       "5:cpuset:/slurm/uid_0/job_12\n4:cpu,cpuacct:/slurm/uid_0/job_12/step_0\n");
-  put (f, "sys/fs/cgroup/cpu,cpuacct/slurm/uid_0/job_12/step_0/cpu.cfs_quota_us", "300000\n");
-  put (f, "sys/fs/cgroup/cpu,cpuacct/slurm/uid_0/job_12/step_0/cpu.cfs_period_us", "100000\n");
-  put (f, "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "-1\n");
-  put (f, "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
-  /* cpuset is not the cpu controller: a stray file there must not count. */
-  put (f, "sys/fs/cgroup/cpuset/slurm/uid_0/job_12/cpu.cfs_quota_us", "100000\n");
-  put (f, "sys/fs/cgroup/cpuset/slurm/uid_0/job_12/cpu.cfs_period_us", "100000\n");
-
-  pp_cpu_budget_query_at (f->root, no_env, 64, &b);
-  g_assert_cmpfloat_with_epsilon (b.cgroup_quota, 3.0, 1e-9);
-  g_assert_cmpuint (b.count, ==, 3);
-  g_assert_cmpint (b.source, ==, PP_CPU_BUDGET_SOURCE_CGROUP);
-}
-
-/* Docker on cgroup v1 without a cgroup namespace: /proc/self/cgroup names /docker/ID, but the
- * mount's root is that very cgroup, so its files sit at the mount point. */
-static void
-test_v1_docker_mount_root (Fixture       *f,
-                           gconstpointer  data)
-{
-  PpCpuBudget b;
-
-  put (f, "proc/self/mountinfo",
-       "731 722 0:31 /docker/abc123 /sys/fs/cgroup/cpu ro,nosuid - cgroup cgroup rw,cpu\n");
-  put (f, "proc/self/cgroup", "3:cpu:/docker/abc123\n");
-  put (f, "sys/fs/cgroup/cpu/cpu.cfs_quota_us", "250000\n");
-  put (f, "sys/fs/cgroup/cpu/cpu.cfs_period_us", "100000\n");
-
-  pp_cpu_budget_query_at (f->root, no_env, 32, &b);
-  g_assert_cmpfloat_with_epsilon (b.cgroup_quota, 2.5, 1e-9);
-  g_assert_cmpuint (b.count, ==, 3);
-}
-
-/* Hybrid mounts (v1 controllers plus an empty unified v2 tree, as on this CI's hosts), and a
- * mount point with a space, which mountinfo writes as \040. */
-static void
-test_hybrid_and_escapes (Fixture       *f,
-                         gconstpointer  data)
-{
-  PpCpuBudget b;
-
-  put (f, "proc/self/mountinfo",
-       "40 30 0:37 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
-       "31 30 0:28 / /cg\\040v1/cpu rw - cgroup cgroup rw,cpu\n");
-  put (f, "proc/self/cgroup", "1:cpu:/jobs/a\n0::/jobs/a\n");
-  put (f, "cg v1/cpu/jobs/cpu.cfs_quota_us", "400000\n");
-  put (f, "cg v1/cpu/jobs/cpu.cfs_period_us", "200000\n");
-
-  pp_cpu_budget_query_at (f->root, no_env, 8, &b);
-  g_assert_cmpfloat_with_epsilon (b.cgroup_quota, 2.0, 1e-9);
-  g_assert_cmpuint (b.count, ==, 2);
+  g_assert_cmpfloat_with_epsilon (pp_cpu_budget_read_cgroup_quota (f->root), c->quota, 1e-9);
+  pp_cpu_budget_query_at (f->root, no_env, c->affinity, &b);
+  g_assert_cmpfloat_with_epsilon (b.cgroup_quota, c->quota, 1e-9);
+  g_assert_cmpuint (b.count, ==, c->count);
+  g_assert_cmpint (b.source, ==, c->source);
+  g_assert_cmpuint (b.affinity, ==, c->affinity);
+  g_assert_cmpuint (b.slurm_cpus, ==, 0);
 }
 
 /* Slurm's figure wins when it is the tightest, but never raises the count above the others. */
@@ -226,6 +169,7 @@ test_slurm (Fixture       *f,
   pp_cpu_budget_query_at (f->root, slurm8, 64, &b);
   g_assert_cmpuint (b.count, ==, 2);
   g_assert_cmpint (b.source, ==, PP_CPU_BUDGET_SOURCE_CGROUP);
+  g_assert_cmpstr (pp_cpu_budget_source_to_string (b.source), ==, "cgroup");
   g_assert_cmpuint (b.slurm_cpus, ==, 8);
 
   /* A tie names Slurm: it is what the user asked the scheduler for. */
@@ -251,6 +195,7 @@ test_unreadable (Fixture       *f,
   pp_cpu_budget_query_at (f->root, no_env, 3, &b);
   g_assert_cmpuint (b.count, ==, 3);
   g_assert_cmpfloat (b.cgroup_quota, ==, 0);
+  g_assert_cmpstr (pp_cpu_budget_source_to_string (b.source), ==, "affinity");
 
   put (f, "proc/self/mountinfo", "garbage\n\n - \n" V2_MOUNT);
   put (f, "proc/self/cgroup", "nonsense\n0::/a\n");
@@ -320,13 +265,13 @@ main (int   argc,
 
 #define ADD(path, func) \
   g_test_add ("/pp/cpu-budget/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
-  ADD ("v2-container", test_v2_container);
-  ADD ("v2-nested-parent-quota", test_v2_nested_parent_quota);
-  ADD ("v2-no-quota", test_v2_no_quota);
-  ADD ("quota-above-affinity", test_quota_above_affinity);
-  ADD ("v1-slurm-step", test_v1_slurm_step);
-  ADD ("v1-docker-mount-root", test_v1_docker_mount_root);
-  ADD ("hybrid-and-escapes", test_hybrid_and_escapes);
+  for (guint i = 0; i < G_N_ELEMENTS (cgroup_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/pp/cpu-budget/", cgroup_cases[i].name, NULL);
+
+      g_test_add (path, Fixture, &cgroup_cases[i], fixture_set_up, test_cgroup_case,
+                  fixture_tear_down);
+    }
   ADD ("slurm", test_slurm);
   ADD ("unreadable", test_unreadable);
 #undef ADD

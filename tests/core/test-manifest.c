@@ -243,6 +243,26 @@ test_torn_line (void)
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpuint (bad, ==, 2);
 
+  /* Appending after a line cut short starts a line of its own; the cut line stays bad. */
+  {
+    PpManifestWriter *w = pp_manifest_writer_open (path, FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (pp_manifest_writer_append (w, &e, &error));
+    pp_manifest_writer_close (w);
+    g_clear_pointer (&entries, g_ptr_array_unref);
+    entries = pp_manifest_read_file (path, &bad, &error);
+    g_assert_cmpuint (entries->len, ==, 2);
+    g_assert_cmpuint (bad, ==, 2);
+  }
+
+  /* A whole record whose newline never came (the writer died right before it) is a record. */
+  g_assert_true (g_file_set_contents (path, line, strlen (line) - 1, NULL));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = pp_manifest_read_file (path, &bad, &error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpuint (bad, ==, 0);
+
   g_clear_pointer (&entries, g_ptr_array_unref);
   g_free (path);
   path = tmp_path ("never-written.jsonl");
@@ -463,6 +483,28 @@ test_index_verdicts (void)
   g_unlink (r.output);
   g_assert_cmpint (check (index, &r, "gamma=1.2", settings, 1234, mtime), ==,
                    PP_RESUME_OUTPUT_CHANGED);
+
+  /* Written in place: the input is now the output; done while it holds those bytes, whatever
+   * its new size and time, never processed twice. */
+  {
+    g_autoptr (PpManifestIndex) in_place = pp_manifest_index_new ();
+    g_auto (PpManifestEntry) e = { 0 };
+    g_autofree char *path = g_build_filename (r.dir, "in-place.jpg", NULL);
+    g_autofree char *sha = NULL;
+    guint64 size = 0;
+
+    write_file (path, "processed bytes", -1);
+    sha = pp_manifest_checksum_file (path, &size, NULL, NULL);
+    fill_done (&e, path, path, sha, size);
+    pp_manifest_index_add (in_place, &e);
+    g_assert_cmpint (pp_manifest_index_check (in_place, path, size, mtime + 99, "gamma=1.2",
+                                              settings, NULL, NULL), ==, PP_RESUME_DONE);
+    write_file (path, "PROCESSED BYTES", -1);
+    g_assert_cmpint (pp_manifest_index_check (in_place, path, size, mtime + 99, "gamma=1.2",
+                                              settings, NULL, NULL), ==,
+                     PP_RESUME_OUTPUT_CHANGED);
+    g_unlink (path);
+  }
 
   g_assert_true (pp_manifest_index_owns_output (index, r.input, r.output));
   g_assert_false (pp_manifest_index_owns_output (index, r.input, "/out/other.jpg"));

@@ -85,6 +85,15 @@ object_of (JsonNode *node)
   return json_node_get_object (node);
 }
 
+/* The merged record's entry for list position @i. */
+static JsonObject *
+file_at (JsonNode *merged,
+         guint     i)
+{
+  return json_array_get_object_element (
+    json_object_get_array_member (object_of (merged), "files"), i);
+}
+
 static void
 test_exactly_once (void)
 {
@@ -153,7 +162,6 @@ test_missing_shard (void)
   g_autoptr (JsonNode) node = NULL;
   PpRecordMergeSummary s;
   JsonArray *missing;
-  JsonArray *files;
 
   add_four_shards (m, FALSE);
   pp_record_merge_get_summary (m, &s);
@@ -164,11 +172,8 @@ test_missing_shard (void)
   missing = json_object_get_array_member (object_of (node), "shards_missing");
   g_assert_cmpuint (json_array_get_length (missing), ==, 1);
   g_assert_cmpint (json_array_get_int_element (missing, 0), ==, 3);
-  files = json_object_get_array_member (object_of (node), "files");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 6),
-                                                  "status"), ==, "missing");
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (files, 6),
-                                               "shard"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (file_at (node, 6), "status"), ==, "missing");
+  g_assert_cmpint (json_object_get_int_member (file_at (node, 6), "shard"), ==, 3);
   g_assert_false (json_object_get_boolean_member (object_of (node), "consistent"));
 }
 
@@ -188,10 +193,7 @@ test_duplicates (void)
   g_assert_cmpuint (s.files_ok, ==, 10);
   g_assert_false (s.exactly_once);
   node = pp_record_merge_to_json (m);
-  g_assert_cmpint (json_object_get_int_member (
-                     json_array_get_object_element (
-                       json_object_get_array_member (object_of (node), "files"), 5),
-                     "times_processed"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (file_at (node, 5), "times_processed"), ==, 2);
 }
 
 /* A cancelled attempt and its resume: what the first did is "resumed" in the second; nothing
@@ -202,7 +204,6 @@ test_resumed (void)
   g_autoptr (PpRecordMerge) m = pp_record_merge_new ();
   g_autoptr (JsonNode) node = NULL;
   PpRecordMergeSummary s;
-  JsonArray *files;
 
   add (m, "s1.json", make_record (1, 2, 6, "a", "2026-01-01T00:00:00Z", 1000000, "",
                                   "0:ok,2:ok,4:ok"));
@@ -216,14 +217,10 @@ test_resumed (void)
   g_assert_cmpuint (s.files_failed, ==, 0);
   g_assert_cmpuint (s.files_duplicated, ==, 0);
   node = pp_record_merge_to_json (m);
-  files = json_object_get_array_member (object_of (node), "files");
   /* Position 1 was processed by the first attempt (host b), which is the one shown. */
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 1),
-                                                  "host"), ==, "b");
-  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (files, 1),
-                                                  "resumed"));
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 3),
-                                                  "host"), ==, "c");
+  g_assert_cmpstr (json_object_get_string_member (file_at (node, 1), "host"), ==, "b");
+  g_assert_false (json_object_get_boolean_member (file_at (node, 1), "resumed"));
+  g_assert_cmpstr (json_object_get_string_member (file_at (node, 3), "host"), ==, "c");
   g_assert_cmpint (json_object_get_int_member (object_of (node), "files_processed"), ==, 6);
 
   /* Only the resumed record (the first one overwritten): still every file once. */

@@ -9,17 +9,23 @@
  * during a batch arrives before the batch ends.
  *
  * What the probe measures (PpStallProbe, pp-ui-test-util.h), over every gap between two runs of
- * a 5 ms timeout: the gap's wall time; the main thread's CPU time in it, split into making
- * frames (the frame clock's update phase to after-paint: layout, snapshots and, under Xvfb,
- * the cairo renderer's software drawing) and everything else, Parapix's own work; and the
- * gaps between frame-clock ticks. The tests run with the application's worker niceness and
- * without MALLOC_PERTURB_ (meson sets it; it makes glibc fill every large block).
+ * a 5 ms timeout: the gap's wall time, and how the main thread spent it: on a processor (CPU
+ * time, split into making frames, from the frame clock's update phase to after-paint: layout,
+ * snapshots and, under Xvfb, the cairo renderer's software drawing, and everything else,
+ * Parapix's own work), waiting for a processor (the run-queue wait of
+ * /proc/thread-self/schedstat: the machine's load), and off the processor by its own doing
+ * (the rest: sleeping in poll until the timeout is due, blocking calls, and round trips to the
+ * X server, which under Xvfb wait for Xvfb to get a processor); also the gaps between
+ * frame-clock ticks. The tests run with the application's worker niceness and without
+ * MALLOC_PERTURB_ (meson sets it; it makes glibc fill every large block).
  *
- * The bounds, for a 2-core CI machine whose cores the test's own batch keeps busy:
- * - OWN WORK per gap <= 16 ms x 1.5. CPU time does not stretch while the thread waits for a
- *   processor; the 1.5 covers a loaded virtual machine's slower memory (page faults, caches).
- *   Measured 6..15 ms on this project's shared 2-core VM at load averages 13..25. Twice the
- *   budget (32 ms) fails.
+ * The bounds. The design budget is asserted on the main thread's CPU time, which does not
+ * stretch while the thread waits for a processor, so a loaded 2-core CI machine (or this
+ * project's shared VM at load 25) gives the same verdict as a quiet one, and a 2x regression
+ * of our own code fails:
+ * - OWN WORK per gap <= 16 ms x 1.5. The 1.5 covers a loaded virtual machine's slower memory
+ *   (page faults, caches). Measured 6..15 ms on this project's shared 2-core VM at load
+ *   averages 13..25. Twice the budget (32 ms) fails.
  * - A FRAME <= 4 x one whole frame of the window drawn from scratch, measured in the same run
  *   (pp_test_full_frame_us), or 2 x 16 ms if that is more (a window of small textures draws
  *   in 0.5 ms, and a frame while scrolling also lays out and binds the cells that come into
@@ -27,11 +33,13 @@
  *   Measured up to 3.1 x (the first frame of a new 1280-pixel preview texture, which cairo
  *   converts); drawing a 12-megapixel texture unscaled costs over 10 x. A regression that
  *   doubles the costliest frame fails.
- * - WALL gaps (timeouts and frame ticks) <= 16 ms + the frame bound + 100 ms: the own work and
- *   the costliest frame above, plus 100 ms for the scheduler to hand a core back from the
- *   batch's niced workers and its decoder helpers, and for Xvfb. On a machine whose other
- *   processes keep every core busy (this project's shared VM at load 15+) the main thread
- *   waits for a processor far longer than that: there a failure says nothing; rerun alone.
+ * Wall-clock time measures the machine, so it only gets a sanity bound, one that the loaded
+ * shared VM holds (a main loop gone for seconds is broken whatever the load):
+ * - WALL gaps (timeouts and frame ticks) <= 3 s. Measured on the shared 2-core VM during a
+ *   Compare: 0.26 s at load 14, 0.83 s at load 27, 1.9 s at load 25, 1.54 s at load 30 (of
+ *   which the main thread was busy 54 ms drawing frames, waited 1128 ms for a processor and
+ *   357 ms for poll and Xvfb). A failure message gives that split, so it says whether our code
+ *   or the machine took the time.
  * - PREVIEW during a batch: rendered before the batch ends, and within 3 s of the click (a
  *   12-megapixel decode, a proxy and a render on a pool whose workers the batch shares:
  *   about 0.6 s of the machine's time on 2 cores).
@@ -44,7 +52,7 @@
 #define PP_BUDGET_OWN_WORK_US (PP_BUDGET_FRAME_US * 3 / 2)
 #define PP_BUDGET_FRAMES_PER_WHOLE 4
 #define PP_BUDGET_FRAME_FLOOR_US (2 * PP_BUDGET_FRAME_US)
-#define PP_BUDGET_SCHEDULER_US (100 * 1000)
+#define PP_BUDGET_WALL_SANITY_US (3 * G_USEC_PER_SEC)
 #define PP_BUDGET_PREVIEW_US (3 * G_USEC_PER_SEC)
 
 /* Checks @probe's figures against the budget; @what names the phase, @full_frame_us is
@@ -56,8 +64,14 @@ pp_budget_assert (const PpStallProbe *probe,
 {
   gint64 frame_bound = MAX (PP_BUDGET_FRAMES_PER_WHOLE * full_frame_us,
                             PP_BUDGET_FRAME_FLOOR_US);
-  gint64 wall_bound = PP_BUDGET_FRAME_US + frame_bound + PP_BUDGET_SCHEDULER_US;
 
+  g_test_message ("%s: longest gap %.1f ms (ticks %.1f ms); per gap at most: busy %.1f ms, own "
+                  "work %.1f ms, waiting for a processor %.1f ms, off it by its own doing "
+                  "%.1f ms; costliest frame %.1f ms (bound %.1f ms)", what,
+                  probe->max_timeout_gap_us / 1e3, probe->max_tick_gap_us / 1e3,
+                  probe->max_busy_us / 1e3, probe->max_own_busy_us / 1e3,
+                  probe->max_wait_us / 1e3, probe->max_blocked_us / 1e3,
+                  probe->max_frame_us / 1e3, frame_bound / 1e3);
   if (probe->max_own_busy_us > PP_BUDGET_OWN_WORK_US)
     g_error ("%s: the main thread did %.1f ms of its own work between two returns to the main "
              "loop; the budget is %.0f ms (16 ms and a margin)", what,
@@ -66,10 +80,12 @@ pp_budget_assert (const PpStallProbe *probe,
     g_error ("%s: a frame took %.1f ms of the main thread, over %d whole frames of the window "
              "(%.1f ms each) and over 2 x 16 ms", what, probe->max_frame_us / 1e3,
              PP_BUDGET_FRAMES_PER_WHOLE, full_frame_us / 1e3);
-  if (probe->max_timeout_gap_us > wall_bound || probe->max_tick_gap_us > wall_bound)
-    g_error ("%s: the main loop stalled %.1f ms (frame ticks %.1f ms apart), over %.1f ms: "
-             "16 ms + the frame bound (%.1f ms) + %.0f ms of scheduling (on a machine loaded "
-             "by other processes, rerun alone)", what, probe->max_timeout_gap_us / 1e3,
-             probe->max_tick_gap_us / 1e3, wall_bound / 1e3, frame_bound / 1e3,
-             PP_BUDGET_SCHEDULER_US / 1e3);
+  if (probe->max_timeout_gap_us > PP_BUDGET_WALL_SANITY_US ||
+      probe->max_tick_gap_us > PP_BUDGET_WALL_SANITY_US)
+    g_error ("%s: the main loop was gone %.1f ms (frame ticks %.1f ms apart), over %.0f s; in "
+             "its worst gaps the main thread was busy %.1f ms, waited %.1f ms for a processor "
+             "and %.1f ms off it by its own doing (poll, a blocking call, the X server)", what,
+             probe->max_timeout_gap_us / 1e3, probe->max_tick_gap_us / 1e3,
+             PP_BUDGET_WALL_SANITY_US / 1e6, probe->max_busy_us / 1e3, probe->max_wait_us / 1e3,
+             probe->max_blocked_us / 1e3);
 }

@@ -6,9 +6,12 @@
 #pragma once
 
 #include <adwaita.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 
 /* Iterates the default main context until @cond is true or @seconds pass. */
@@ -123,6 +126,26 @@ pp_thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* This thread's time spent runnable but waiting for a processor (the second field of
+ * /proc/thread-self/schedstat, in ns), in µs; -1 where the kernel does not keep it. */
+static inline gint64
+pp_thread_wait_us (void)
+{
+  char buf[96];
+  unsigned long long run_ns, wait_ns;
+  int fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
+
+  if (fd >= 0)
+    close (fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  if (sscanf (buf, "%llu %llu", &run_ns, &wait_ns) != 2)
+    return -1;
+  return (gint64) (wait_ns / 1000);
+}
+
 /* A gap's main-thread CPU time splits into making frames (from the frame clock's update phase,
  * where the probe's tick runs, to after-paint: layout, snapshots and, with the cairo renderer
  * the ui tests use, software drawing) and everything else: Parapix's own work, which the
@@ -130,6 +153,12 @@ pp_thread_cpu_us (void)
 typedef struct
 {
   gint64 last_cpu_us;
+  gint64 last_wait_us;    /* pp_thread_wait_us() at the last timeout, or -1 */
+  gint64 max_wait_us;     /* the longest the main thread waited for a processor in one gap */
+  gint64 max_blocked_us;  /* the longest it was off the processor by its own doing in one gap:
+                           * the gap less its CPU time and its wait for a processor (sleeping
+                           * in poll until the 5 ms timeout is due, or blocked on a lock, a
+                           * pipe or the X server) */
   gint64 max_busy_us;     /* main-thread CPU time within the longest-busy gap */
   gint64 max_own_busy_us; /* the same, frames left out */
   gint64 frame_start_cpu_us;
@@ -155,22 +184,29 @@ pp_stall_probe_timeout (gpointer data)
   gint64 now = g_get_monotonic_time ();
 
   gint64 cpu = pp_thread_cpu_us ();
+  gint64 wait = pp_thread_wait_us ();
 
-  /* A gap is the main loop not getting back to us: either our own work on the main thread
-   * (CPU time of this thread in the gap) or the thread waiting for a processor (the rest). */
+  /* A gap is the main loop not getting back to us: our own work on the main thread (CPU time
+   * of this thread in the gap), the thread waiting for a processor (the machine's load), or
+   * the thread off the processor by its own doing (the rest: a blocking call is a stall). */
   if (probe->last_timeout_us > 0)
     {
-      probe->max_timeout_gap_us = MAX (probe->max_timeout_gap_us, now - probe->last_timeout_us);
-      probe->max_busy_us = MAX (probe->max_busy_us, cpu - probe->last_cpu_us);
-      probe->max_own_busy_us = MAX (probe->max_own_busy_us,
-                                    cpu - probe->last_cpu_us - probe->frames_in_gap_us);
-      if (now - probe->last_timeout_us > 30000 && g_getenv ("PP_STALL_DEBUG"))
-        g_printerr ("gap %.1f ms, main thread busy %.1f ms of it, %.1f ms making frames\n",
-                    (now - probe->last_timeout_us) / 1e3, (cpu - probe->last_cpu_us) / 1e3,
-                    probe->frames_in_gap_us / 1e3);
+      gint64 gap = now - probe->last_timeout_us, busy = cpu - probe->last_cpu_us;
+      gint64 waited = wait >= 0 && probe->last_wait_us >= 0 ? wait - probe->last_wait_us : 0;
+
+      probe->max_timeout_gap_us = MAX (probe->max_timeout_gap_us, gap);
+      probe->max_busy_us = MAX (probe->max_busy_us, busy);
+      probe->max_own_busy_us = MAX (probe->max_own_busy_us, busy - probe->frames_in_gap_us);
+      probe->max_wait_us = MAX (probe->max_wait_us, waited);
+      probe->max_blocked_us = MAX (probe->max_blocked_us, gap - busy - waited);
+      if (gap > 30000 && g_getenv ("PP_STALL_DEBUG"))
+        g_printerr ("gap %.1f ms: main thread busy %.1f ms (%.1f ms making frames), waited "
+                    "%.1f ms for a processor, blocked %.1f ms\n", gap / 1e3, busy / 1e3,
+                    probe->frames_in_gap_us / 1e3, waited / 1e3, (gap - busy - waited) / 1e3);
     }
   probe->last_timeout_us = now;
   probe->last_cpu_us = cpu;
+  probe->last_wait_us = wait;
   probe->frames_in_gap_us = 0;
   probe->n_timeouts++;
   return G_SOURCE_CONTINUE;

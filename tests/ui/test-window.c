@@ -697,6 +697,8 @@ merge_probe (PpStallProbe       *into,
   into->max_busy_us = MAX (into->max_busy_us, from->max_busy_us);
   into->max_own_busy_us = MAX (into->max_own_busy_us, from->max_own_busy_us);
   into->max_frame_us = MAX (into->max_frame_us, from->max_frame_us);
+  into->max_wait_us = MAX (into->max_wait_us, from->max_wait_us);
+  into->max_blocked_us = MAX (into->max_blocked_us, from->max_blocked_us);
   into->n_timeouts += from->n_timeouts;
   into->n_ticks += from->n_ticks;
 }
