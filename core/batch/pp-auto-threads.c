@@ -402,11 +402,13 @@ on_listed (GObject      *source,
  * pp_threads_auto_async:
  * @batch: the configured batch (its threads and mode are not used)
  * @cancellable: (nullable)
+ * @callback: called on the caller's thread-default main context
+ * @user_data: for @callback
  *
- * Chooses the thread count for @batch: lists it, reads every header, caps by CPUs and memory,
- * and calibrates when the batch has at least PP_AUTO_THREADS_MIN_FILES_PER_WORKER files per
- * candidate worker (the calibration's outputs go to a scratch folder and are removed). Main
- * thread; @callback on the caller's thread-default main context.
+ * Chooses the thread count for @batch within this machine's budget: the CPUs its affinity
+ * mask, cgroup quota and Slurm allow (pp_machine_get_cpu_budget()) and the memory budget
+ * (pp_memory_budget_query(): MemAvailable, the cgroup limit, PP_MEMORY_BUDGET). See
+ * pp_threads_auto_with_budget_async(). Main thread.
  */
 void
 pp_threads_auto_async (PpBatch             *batch,
@@ -414,21 +416,56 @@ pp_threads_auto_async (PpBatch             *batch,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  GTask *task;
-  AutoData *data;
+  g_autofree char *cpu_how = NULL;
   PpMemoryBudget memory;
+  PpThreadsBudget budget;
 
   g_return_if_fail (PP_IS_BATCH (batch));
+
+  budget.cpus = pp_machine_get_cpu_budget (&cpu_how);
+  budget.cpu_how = cpu_how;
+  pp_memory_budget_query (&memory);
+  budget.memory_bytes = memory.bytes;
+  budget.memory_how = pp_memory_budget_source_to_string (memory.source);
+  pp_threads_auto_with_budget_async (batch, &budget, cancellable, callback, user_data);
+}
+
+/**
+ * pp_threads_auto_with_budget_async:
+ * @batch: the configured batch (its threads and mode are not used)
+ * @budget: the CPUs and memory the choice may use (copied)
+ * @cancellable: (nullable)
+ * @callback: called on the caller's thread-default main context
+ * @user_data: for @callback
+ *
+ * Chooses the thread count for @batch: lists it, reads every header, caps by @budget's CPUs
+ * and by the workers its memory holds for the largest image (pp_threads_memory_cap()), and
+ * calibrates when the batch has at least PP_AUTO_THREADS_MIN_FILES_PER_WORKER files per
+ * candidate worker (the calibration's outputs go to a scratch folder and are removed). The
+ * choice never exceeds the calibration's recommendation. Main thread.
+ */
+void
+pp_threads_auto_with_budget_async (PpBatch               *batch,
+                                   const PpThreadsBudget *budget,
+                                   GCancellable          *cancellable,
+                                   GAsyncReadyCallback    callback,
+                                   gpointer               user_data)
+{
+  GTask *task;
+  AutoData *data;
+
+  g_return_if_fail (PP_IS_BATCH (batch));
+  g_return_if_fail (budget != NULL);
 
   task = g_task_new (batch, cancellable, callback, user_data);
   g_task_set_source_tag (task, pp_threads_auto_async);
   data = g_new0 (AutoData, 1);
   data->batch = g_object_ref (batch);
   data->choice = g_new0 (PpThreadsChoice, 1);
-  data->choice->cpu_budget = pp_machine_get_cpu_budget (&data->choice->cpu_how);
-  pp_memory_budget_query (&memory);
-  data->choice->memory_budget = memory.bytes;
-  data->choice->memory_how = g_strdup (pp_memory_budget_source_to_string (memory.source));
+  data->choice->cpu_budget = CLAMP (budget->cpus, 1, PP_SCHEDULER_MAX_THREADS);
+  data->choice->cpu_how = g_strdup (budget->cpu_how != NULL ? budget->cpu_how : "given");
+  data->choice->memory_budget = budget->memory_bytes;
+  data->choice->memory_how = g_strdup (budget->memory_how != NULL ? budget->memory_how : "given");
   g_task_set_task_data (task, data, (GDestroyNotify) auto_data_free);
   pp_batch_list_files_async (batch, cancellable, on_listed, task);
 }

@@ -39,6 +39,16 @@ typedef struct
   double predicted_s;          /* at @threads */
 } PpThreadsChoice;
 
+/* What the choice may use. pp_threads_budget_query() reads this machine's; a caller may give
+ * other figures (a test, or a plan for a smaller share of the machine). */
+typedef struct
+{
+  guint cpus;                  /* ≥ 1 */
+  const char *cpu_how;         /* "affinity: 2 CPUs"; (nullable) */
+  guint64 memory_bytes;
+  const char *memory_how;      /* "available memory"; (nullable) */
+} PpThreadsBudget;
+
 void             pp_threads_choice_free      (PpThreadsChoice      *choice);
 guint            pp_threads_choose           (guint                 cpu_budget,
                                               guint                 memory_cap,
@@ -63,6 +73,11 @@ void             pp_threads_auto_async       (PpBatch              *batch,
                                               GCancellable         *cancellable,
                                               GAsyncReadyCallback   callback,
                                               gpointer              user_data);
+void             pp_threads_auto_with_budget_async (PpBatch               *batch,
+                                                    const PpThreadsBudget *budget,
+                                                    GCancellable          *cancellable,
+                                                    GAsyncReadyCallback    callback,
+                                                    gpointer               user_data);
 PpThreadsChoice *pp_threads_auto_finish      (GAsyncResult         *result,
                                               GError              **error);
 

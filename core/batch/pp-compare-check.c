@@ -204,6 +204,13 @@ pp_compare_check_new (PpRun               *reference,
   return check;
 }
 
+/**
+ * pp_compare_check_free:
+ * @check: (nullable): a check
+ *
+ * Frees the check and its differences. Any thread, once pp_compare_check_run_async() has
+ * finished.
+ */
 void
 pp_compare_check_free (PpCompareCheck *check)
 {
@@ -353,6 +360,14 @@ pp_compare_check_run_async (PpCompareCheck      *check,
   pp_scheduler_run_task (task, check_thread);
 }
 
+/**
+ * pp_compare_check_run_finish:
+ * @result: the #GAsyncResult given to the callback
+ * @error: %G_IO_ERROR_CANCELLED when cancelled; a #G_FILE_ERROR when an output could not be
+ *   read is not an error but a difference
+ *
+ * Main thread (in the callback).
+ */
 gboolean
 pp_compare_check_run_finish (GAsyncResult  *result,
                              GError       **error)
@@ -375,7 +390,14 @@ pp_compare_check_get_identical (PpCompareCheck *check)
   return check->n_differences == 0;
 }
 
-/** pp_compare_check_get_n_files: Returns: inputs seen in either run */
+/**
+ * pp_compare_check_get_n_files:
+ * @check: a check
+ *
+ * Main thread; final after pp_compare_check_run_finish().
+ *
+ * Returns: inputs seen in either run
+ */
 guint
 pp_compare_check_get_n_files (PpCompareCheck *check)
 {
@@ -383,7 +405,14 @@ pp_compare_check_get_n_files (PpCompareCheck *check)
   return check->n_files;
 }
 
-/** pp_compare_check_get_n_compared: Returns: outputs compared byte for byte so far */
+/**
+ * pp_compare_check_get_n_compared:
+ * @check: a check
+ *
+ * Main thread; final after pp_compare_check_run_finish().
+ *
+ * Returns: outputs compared byte for byte so far
+ */
 guint
 pp_compare_check_get_n_compared (PpCompareCheck *check)
 {
@@ -404,7 +433,14 @@ pp_compare_check_get_n_not_compared (PpCompareCheck *check)
   return check->n_not_compared;
 }
 
-/** pp_compare_check_get_n_differences: Returns: inputs whose outcome or output differs */
+/**
+ * pp_compare_check_get_n_differences:
+ * @check: a check
+ *
+ * Main thread; final after pp_compare_check_run_finish().
+ *
+ * Returns: inputs whose outcome or output differs
+ */
 guint
 pp_compare_check_get_n_differences (PpCompareCheck *check)
 {

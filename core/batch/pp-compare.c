@@ -521,7 +521,14 @@ pp_compare_run_finish (PpCompare     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/** pp_compare_get_phase: Returns: where the compare is */
+/**
+ * pp_compare_get_phase:
+ * @self: a compare
+ *
+ * Main thread; "phase-changed" says when it moves.
+ *
+ * Returns: where the compare is
+ */
 PpComparePhase
 pp_compare_get_phase (PpCompare *self)
 {
@@ -578,7 +585,14 @@ pp_compare_get_current_batch (PpCompare *self)
   return self->current;
 }
 
-/** pp_compare_get_cancelled: Returns: whether the compare was cancelled */
+/**
+ * pp_compare_get_cancelled:
+ * @self: a compare
+ *
+ * Main thread; final after pp_compare_run_finish().
+ *
+ * Returns: whether the compare was cancelled
+ */
 gboolean
 pp_compare_get_cancelled (PpCompare *self)
 {
@@ -586,7 +600,14 @@ pp_compare_get_cancelled (PpCompare *self)
   return self->cancelled;
 }
 
-/** pp_compare_get_serial_run: Returns: (transfer none) (nullable): the serial run's record */
+/**
+ * pp_compare_get_serial_run:
+ * @self: a compare
+ *
+ * Main thread; final after pp_compare_run_finish().
+ *
+ * Returns: (transfer none) (nullable): the serial run's record
+ */
 PpRun *
 pp_compare_get_serial_run (PpCompare *self)
 {
@@ -594,28 +615,19 @@ pp_compare_get_serial_run (PpCompare *self)
   return self->serial != NULL ? self->serial->run : NULL;
 }
 
-/** pp_compare_get_parallel_run: Returns: (transfer none) (nullable): the parallel run's record */
+/**
+ * pp_compare_get_parallel_run:
+ * @self: a compare
+ *
+ * Main thread; final after pp_compare_run_finish().
+ *
+ * Returns: (transfer none) (nullable): the parallel run's record
+ */
 PpRun *
 pp_compare_get_parallel_run (PpCompare *self)
 {
   g_return_val_if_fail (PP_IS_COMPARE (self), NULL);
   return self->parallel != NULL ? self->parallel->run : NULL;
-}
-
-/** pp_compare_get_serial_measure: Returns: (transfer none) (nullable) */
-const PpMeasure *
-pp_compare_get_serial_measure (PpCompare *self)
-{
-  g_return_val_if_fail (PP_IS_COMPARE (self), NULL);
-  return self->serial;
-}
-
-/** pp_compare_get_parallel_measure: Returns: (transfer none) (nullable) */
-const PpMeasure *
-pp_compare_get_parallel_measure (PpCompare *self)
-{
-  g_return_val_if_fail (PP_IS_COMPARE (self), NULL);
-  return self->parallel;
 }
 
 /**
@@ -642,7 +654,14 @@ pp_compare_get_identical (PpCompare *self)
   return self->check != NULL && !self->cancelled && pp_compare_check_get_identical (self->check);
 }
 
-/** pp_compare_get_speedup: Returns: serial wall time over parallel wall time; 0 if unknown */
+/**
+ * pp_compare_get_speedup:
+ * @self: a compare
+ *
+ * Main thread; final after pp_compare_run_finish().
+ *
+ * Returns: serial wall time over parallel wall time; 0 if unknown
+ */
 double
 pp_compare_get_speedup (PpCompare *self)
 {
@@ -652,7 +671,14 @@ pp_compare_get_speedup (PpCompare *self)
   return (double) self->serial->wall_us / self->parallel->wall_us;
 }
 
-/** pp_compare_get_efficiency: Returns: speedup over the parallel run's threads; 0 if unknown */
+/**
+ * pp_compare_get_efficiency:
+ * @self: a compare
+ *
+ * Main thread; final after pp_compare_run_finish().
+ *
+ * Returns: speedup over the parallel run's threads; 0 if unknown
+ */
 double
 pp_compare_get_efficiency (PpCompare *self)
 {

@@ -56,8 +56,6 @@ PpBatch        *pp_compare_get_current_batch  (PpCompare           *self);
 gboolean        pp_compare_get_cancelled      (PpCompare           *self);
 PpRun          *pp_compare_get_serial_run     (PpCompare           *self);
 PpRun          *pp_compare_get_parallel_run   (PpCompare           *self);
-const PpMeasure *pp_compare_get_serial_measure (PpCompare          *self);
-const PpMeasure *pp_compare_get_parallel_measure (PpCompare        *self);
 PpCompareCheck *pp_compare_get_check          (PpCompare           *self);
 gboolean        pp_compare_get_identical      (PpCompare           *self);
 double          pp_compare_get_speedup        (PpCompare           *self);

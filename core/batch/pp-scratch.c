@@ -216,6 +216,13 @@ pp_scratch_remove_async (const char          *path,
   pp_scheduler_run_task (task, remove_thread);
 }
 
+/**
+ * pp_scratch_remove_finish:
+ * @result: the #GAsyncResult given to the callback
+ * @error: a #G_FILE_ERROR naming the folder when something in it could not be removed
+ *
+ * Main thread (in the callback).
+ */
 gboolean
 pp_scratch_remove_finish (GAsyncResult  *result,
                           GError       **error)

@@ -28,14 +28,12 @@ struct _PpSweep
   guint sample;
   guint repeat;
   char *scratch_parent;
-  gboolean warm_up;
   guint cpu_budget;
 
   /* running */
   GTask *task;
   GCancellable *cancellable;
   PpSweepPhase phase;
-  PpBatch *current;
   char *scratch;
   char *reference_dir;
   char *run_dir;
@@ -95,7 +93,6 @@ pp_sweep_dispose (GObject *object)
   PpSweep *self = PP_SWEEP (object);
 
   g_clear_object (&self->template_batch);
-  g_clear_object (&self->current);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->reference);
   G_OBJECT_CLASS (pp_sweep_parent_class)->dispose (object);
@@ -165,7 +162,6 @@ static void
 pp_sweep_init (PpSweep *self)
 {
   self->repeat = PP_SWEEP_DEFAULT_REPEAT;
-  self->warm_up = TRUE;
 }
 
 /**
@@ -231,7 +227,13 @@ pp_sweep_set_threads_list (PpSweep     *self,
   self->threads = (guint *) g_array_free (list, FALSE);
 }
 
-/** pp_sweep_set_sample: @n_files: files to sweep on (pp_sweep_sample_inputs()); 0: all */
+/**
+ * pp_sweep_set_sample:
+ * @self: a sweep
+ * @n_files: files to sweep on (pp_sweep_sample_inputs()); 0: all
+ *
+ * Main thread, before pp_sweep_run_async().
+ */
 void
 pp_sweep_set_sample (PpSweep *self,
                      guint    n_files)
@@ -240,7 +242,13 @@ pp_sweep_set_sample (PpSweep *self,
   self->sample = n_files;
 }
 
-/** pp_sweep_set_repeat: @repeat: timed runs per thread count, 1..100 */
+/**
+ * pp_sweep_set_repeat:
+ * @self: a sweep
+ * @repeat: timed runs per thread count, clamped to 1..100 (the point's time is their median)
+ *
+ * Main thread, before pp_sweep_run_async().
+ */
 void
 pp_sweep_set_repeat (PpSweep *self,
                      guint    repeat)
@@ -262,15 +270,6 @@ pp_sweep_set_scratch_parent (PpSweep    *self,
   g_return_if_fail (PP_IS_SWEEP (self) && self->task == NULL);
   g_free (self->scratch_parent);
   self->scratch_parent = g_strdup (parent);
-}
-
-/** pp_sweep_set_warm_up: @warm_up: %TRUE (default): pp_warm_up_async() before the timed runs */
-void
-pp_sweep_set_warm_up (PpSweep  *self,
-                      gboolean  warm_up)
-{
-  g_return_if_fail (PP_IS_SWEEP (self) && self->task == NULL);
-  self->warm_up = warm_up;
 }
 
 /**
@@ -473,7 +472,6 @@ finish_task (PpSweep *self)
 {
   g_autoptr (GTask) task = g_steal_pointer (&self->task);
 
-  g_clear_object (&self->current);
   set_phase (self, PP_SWEEP_PHASE_DONE);
   if (self->error != NULL && !(self->cancelled && has_runs (self)))
     g_task_return_error (task, g_steal_pointer (&self->error));
@@ -629,7 +627,6 @@ step_next_run (PpSweep *self)
   pp_batch_set_excluded_folders (batch, excluded);
   pp_batch_set_mode (batch, threads == 1 ? PP_BATCH_MODE_SERIAL : PP_BATCH_MODE_PARALLEL);
   pp_batch_set_threads (batch, threads);
-  g_set_object (&self->current, batch);
   set_phase (self, PP_SWEEP_PHASE_RUNNING);
   pp_measured_run_async (batch, self->cancellable, on_run_done, g_object_ref (self));
   g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
@@ -680,15 +677,13 @@ on_surveyed (GObject      *source,
 
   if (!pp_folder_survey_finish (result, &self->survey, &error))
     fail (self, error);
-  else if (self->warm_up)
+  else
     {
       set_phase (self, PP_SWEEP_PHASE_WARMING_UP);
       pp_warm_up_async (self->template_batch, (const char *const *) self->inputs,
                         self->threads[self->n_threads - 1], self->scratch, self->cancellable,
                         on_warmed_up, g_object_ref (self));
     }
-  else
-    step_next_run (self);
   g_object_unref (self);
 }
 
@@ -828,7 +823,15 @@ pp_sweep_run_finish (PpSweep       *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/** pp_sweep_get_phase: Returns: where the sweep is */
+/**
+ * pp_sweep_get_phase:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: where the sweep is
+ */
 PpSweepPhase
 pp_sweep_get_phase (PpSweep *self)
 {
@@ -891,15 +894,15 @@ pp_sweep_describe_phase (PpSweep *self)
     }
 }
 
-/** pp_sweep_get_current_batch: Returns: (transfer none) (nullable): the timed run's batch */
-PpBatch *
-pp_sweep_get_current_batch (PpSweep *self)
-{
-  g_return_val_if_fail (PP_IS_SWEEP (self), NULL);
-  return self->current;
-}
-
-/** pp_sweep_get_cancelled: Returns: whether the sweep was cancelled */
+/**
+ * pp_sweep_get_cancelled:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: whether the sweep was cancelled
+ */
 gboolean
 pp_sweep_get_cancelled (PpSweep *self)
 {
@@ -907,7 +910,15 @@ pp_sweep_get_cancelled (PpSweep *self)
   return self->cancelled;
 }
 
-/** pp_sweep_get_n_points: Returns: thread counts in the sweep (0 before it starts) */
+/**
+ * pp_sweep_get_n_points:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: thread counts in the sweep (0 before it starts)
+ */
 guint
 pp_sweep_get_n_points (PpSweep *self)
 {
@@ -946,7 +957,16 @@ pp_sweep_get_points (PpSweep *self,
   return self->points;
 }
 
-/** pp_sweep_find_point: Returns: (transfer none) (nullable): the point for @threads */
+/**
+ * pp_sweep_find_point:
+ * @self: a sweep
+ * @threads: a thread count of the sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: (transfer none) (nullable): the point for @threads
+ */
 const PpSweepPoint *
 pp_sweep_find_point (PpSweep *self,
                      guint    threads)
@@ -958,7 +978,15 @@ pp_sweep_find_point (PpSweep *self,
   return NULL;
 }
 
-/** pp_sweep_get_identical: Returns: whether every run agreed with the 1-thread run */
+/**
+ * pp_sweep_get_identical:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: whether every run agreed with the 1-thread run
+ */
 gboolean
 pp_sweep_get_identical (PpSweep *self)
 {
@@ -969,7 +997,15 @@ pp_sweep_get_identical (PpSweep *self)
   return self->reference != NULL;
 }
 
-/** pp_sweep_get_cpu_budget: Returns: the CPUs the analysis assumed */
+/**
+ * pp_sweep_get_cpu_budget:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: the CPUs the analysis assumed
+ */
 guint
 pp_sweep_get_cpu_budget (PpSweep *self)
 {
@@ -977,7 +1013,15 @@ pp_sweep_get_cpu_budget (PpSweep *self)
   return self->cpu_budget;
 }
 
-/** pp_sweep_get_fit: Returns: (transfer none) (nullable): the Amdahl fit, once there is one */
+/**
+ * pp_sweep_get_fit:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: (transfer none) (nullable): the Amdahl fit, once there is one
+ */
 const PpAmdahlFit *
 pp_sweep_get_fit (PpSweep *self)
 {
@@ -985,7 +1029,15 @@ pp_sweep_get_fit (PpSweep *self)
   return self->fitted ? &self->fit : NULL;
 }
 
-/** pp_sweep_get_limit: Returns: (transfer none) (nullable): what limits the speedup */
+/**
+ * pp_sweep_get_limit:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: (transfer none) (nullable): what limits the speedup
+ */
 const char *
 pp_sweep_get_limit (PpSweep *self)
 {
@@ -993,7 +1045,15 @@ pp_sweep_get_limit (PpSweep *self)
   return self->limit;
 }
 
-/** pp_sweep_get_recommended_threads: Returns: the recommended thread count; 0: none yet */
+/**
+ * pp_sweep_get_recommended_threads:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: the recommended thread count; 0: none yet
+ */
 guint
 pp_sweep_get_recommended_threads (PpSweep *self)
 {
@@ -1001,7 +1061,15 @@ pp_sweep_get_recommended_threads (PpSweep *self)
   return self->recommended;
 }
 
-/** pp_sweep_get_recommendation: Returns: (transfer none) (nullable): why that count */
+/**
+ * pp_sweep_get_recommendation:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: (transfer none) (nullable): why that count
+ */
 const char *
 pp_sweep_get_recommendation (PpSweep *self)
 {
@@ -1009,7 +1077,15 @@ pp_sweep_get_recommendation (PpSweep *self)
   return self->recommendation;
 }
 
-/** pp_sweep_get_survey: Returns: (transfer none): the sampled files' headers, once read */
+/**
+ * pp_sweep_get_survey:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: (transfer none): the sampled files' headers, once read
+ */
 const PpFolderSurvey *
 pp_sweep_get_survey (PpSweep *self)
 {
@@ -1017,7 +1093,15 @@ pp_sweep_get_survey (PpSweep *self)
   return &self->survey;
 }
 
-/** pp_sweep_get_n_files_listed: Returns: images in the folder, before sampling */
+/**
+ * pp_sweep_get_n_files_listed:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: images in the folder, before sampling
+ */
 guint
 pp_sweep_get_n_files_listed (PpSweep *self)
 {
@@ -1025,7 +1109,15 @@ pp_sweep_get_n_files_listed (PpSweep *self)
   return self->n_listed;
 }
 
-/** pp_sweep_get_warm_up_text: Returns: (transfer none) (nullable): what the warm-up did */
+/**
+ * pp_sweep_get_warm_up_text:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: (transfer none) (nullable): what the warm-up did
+ */
 const char *
 pp_sweep_get_warm_up_text (PpSweep *self)
 {
@@ -1033,7 +1125,15 @@ pp_sweep_get_warm_up_text (PpSweep *self)
   return self->warm_up_text;
 }
 
-/** pp_sweep_get_pipeline_spec: Returns: (transfer none) (nullable): the chain, once started */
+/**
+ * pp_sweep_get_pipeline_spec:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: (transfer none) (nullable): the chain, once started
+ */
 const char *
 pp_sweep_get_pipeline_spec (PpSweep *self)
 {
@@ -1041,7 +1141,15 @@ pp_sweep_get_pipeline_spec (PpSweep *self)
   return self->pipeline_spec;
 }
 
-/** pp_sweep_get_input: Returns: (transfer none) (nullable): the input folder, once started */
+/**
+ * pp_sweep_get_input:
+ * @self: a sweep
+ *
+ * Main thread. Live while the sweep runs (after each timed run and check); final after
+ * pp_sweep_run_finish().
+ *
+ * Returns: (transfer none) (nullable): the input folder, once started
+ */
 const char *
 pp_sweep_get_input (PpSweep *self)
 {

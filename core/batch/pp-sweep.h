@@ -97,8 +97,6 @@ void            pp_sweep_set_repeat             (PpSweep             *self,
                                                  guint                repeat);
 void            pp_sweep_set_scratch_parent     (PpSweep             *self,
                                                  const char          *parent);
-void            pp_sweep_set_warm_up            (PpSweep             *self,
-                                                 gboolean             warm_up);
 void            pp_sweep_set_cpu_budget         (PpSweep             *self,
                                                  guint                cpus);
 
@@ -115,7 +113,6 @@ void            pp_sweep_get_step               (PpSweep             *self,
                                                  guint               *run,
                                                  guint               *n_runs);
 char           *pp_sweep_describe_phase         (PpSweep             *self);
-PpBatch        *pp_sweep_get_current_batch      (PpSweep             *self);
 gboolean        pp_sweep_get_cancelled          (PpSweep             *self);
 
 guint           pp_sweep_get_n_points           (PpSweep             *self);

@@ -50,6 +50,17 @@ is_heif_brand (const guint8 *brand)
 }
 
 /* An "ftyp" box first, whose major or a compatible brand is a HEIF/AVIF one. */
+/**
+ * heif_sniff: (PpCodec.sniff of _pp_codec_heif)
+ * @head: the first @size bytes of a file
+ * @size: how many; fewer than 12 is never HEIF
+ *
+ * Whether the file starts with an ISO BMFF "ftyp" box whose major brand, or one of the
+ * compatible brands within @head, is a still HEIF or AVIF brand (heif_brands[]). Reads @head
+ * only; no allocation, no libheif call. Any thread.
+ *
+ * Returns: %TRUE for HEIF, HEIC and AVIF files
+ */
 static gboolean
 heif_sniff (const guint8 *head,
             gsize         size)
@@ -199,6 +210,23 @@ fill_header (PpCodecHeader                  *header,
   header->has_alpha = heif_image_handle_has_alpha_channel (handle) != 0;
 }
 
+/**
+ * heif_probe: (PpCodec.probe of _pp_codec_heif)
+ * @data: the whole file
+ * @size: its length in bytes
+ * @name: (nullable): unused (HEIF has a signature)
+ * @header: (out caller-allocates): filled on success
+ *
+ * Reads the primary image's header through libheif without decoding pixels: its size in
+ * pixels as libheif reports it, i.e. upright (the container's irot/imir already applied, see
+ * the file's comment), whether it has alpha, and the number of top-level images as
+ * @header->n_frames (pages, never animated). Any thread, concurrently.
+ *
+ * Returns: %TRUE on success; else @error is set in PP_CODEC_ERROR: UNSUPPORTED (not a HEIF
+ *   libheif reads, or a coding without a decoder plugin, e.g. HEIC without libde265),
+ *   DAMAGED (truncated or invalid boxes; a primary image without an "ispe" size), TOO_LARGE
+ *   (a file over 2 GiB, libheif's limit), NO_MEMORY
+ */
 static gboolean
 heif_probe (const guint8   *data,
             gsize           size,
@@ -381,6 +409,26 @@ list_images (const HeifFile *file,
   return ids;
 }
 
+/**
+ * heif_decode: (PpCodec.decode of _pp_codec_heif)
+ * @data: the whole file
+ * @size: its length in bytes
+ * @params: what to decode: the primary image, or every top-level image with
+ *   @params->all_frames; always at full size (libheif cannot shrink while decoding)
+ * @out: (out caller-allocates): zeroed by the caller; gets the header, one #PpFrame per image
+ *   (8-bit RGB or RGBA, straight alpha, allocated with @params->allocate), the primary
+ *   image's Exif and XMP items as blobs (transfer full, in @out) and its ICC profile
+ *   (colr "prof"/"rICC"); @out->orientation is 1: the pixels are upright
+ *
+ * Checks @params->max_pixels against the primary image, then against every image to decode,
+ * before any pixel memory exists. Runs libheif with one decoding thread (see the file's
+ * comment). Any thread, concurrently.
+ *
+ * Returns: %TRUE on success; else @error is set in PP_CODEC_ERROR: UNSUPPORTED (no decoder
+ *   plugin for the coding), TOO_LARGE (over @params->max_pixels), DAMAGED (truncated or
+ *   invalid data, in plain words), NO_MEMORY (no memory for the pixels); @out may then hold
+ *   partial results, which the caller clears (pp_decoded_clear())
+ */
 static gboolean
 heif_decode (const guint8          *data,
              gsize                  size,
@@ -414,7 +462,7 @@ heif_decode (const guint8          *data,
   if (params->max_pixels > 0 && total > params->max_pixels)
     {
       g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_TOO_LARGE,
-                   "The file holds %u images of %.0f megapixels in all, over the limit of %.0f "
+                   "The file holds %u images of %.1f megapixels in all, over the limit of %g "
                    "megapixels (--max-megapixels)", ids->len, total / 1e6,
                    params->max_pixels / 1e6);
       return FALSE;
@@ -525,6 +573,23 @@ image_to_heif (const PpImage  *image,
   return heif_image;
 }
 
+/**
+ * heif_encode: (PpCodec.encode of _pp_codec_heif)
+ * @frames: one frame (8-bit RGB or RGBA, straight alpha); read, not kept
+ * @n_frames: must be 1 (AVIF output is a still image)
+ * @options: @options->quality 1..100 on JPEG's scale, mapped by avif_quality(); at 90 and
+ *   above the chroma is kept at full resolution (4:4:4), below it 4:2:0; @options->icc
+ *   embedded as the image's colr profile, @options->metadata's EXIF and XMP as Exif and XMP
+ *   items (IPTC has no place in HEIF and is dropped); @options->compression is unused
+ * @out: the AVIF file is appended to it
+ *
+ * Writes AVIF (AV1 in HEIF) with libheif's AV1 encoder at speed 6 with one thread. The
+ * pixels are copied once into libheif's plane, which its RGB → YUV conversion needs anyway.
+ * Any thread, concurrently.
+ *
+ * Returns: %TRUE on success; else @error is set to PP_CODEC_ERROR_ENCODE (no AV1 encoder in
+ *   this libheif, or the encoder failed; the message carries libheif's reason)
+ */
 static gboolean
 heif_encode (const PpFrame          *frames,
              guint                   n_frames,
@@ -608,6 +673,8 @@ out:
   return ok;
 }
 
+/* HEIF, HEIC and AVIF in; AVIF out. Registered in pp-codec.c when built with libheif
+ * (PP_HAVE_LIBHEIF). */
 const PpCodec _pp_codec_heif = {
   .name = "heif",
   .extensions = heif_extensions,

@@ -43,6 +43,16 @@ static const char *const jxl_extensions[] = { "jxl", NULL };
 static const char *const jxl_mime_types[] = { "image/jxl", NULL };
 
 /* A bare codestream (FF 0A) or the container's signature box (ISO/IEC 18181-2 3.1). */
+/**
+ * jxl_sniff: (PpCodec.sniff of _pp_codec_jxl)
+ * @head: the first @size bytes of a file
+ * @size: how many
+ *
+ * Whether @head starts with a bare JPEG XL codestream (FF 0A) or the JPEG XL container's
+ * signature box. Reads @head only; no allocation. Any thread.
+ *
+ * Returns: %TRUE for JPEG XL
+ */
 static gboolean
 jxl_sniff (const guint8 *head,
            gsize         size)
@@ -261,6 +271,21 @@ fill_header (PpCodecHeader     *header,
   header->has_alpha = scan->info.alpha_bits > 0;
 }
 
+/**
+ * jxl_probe: (PpCodec.probe of _pp_codec_jxl)
+ * @data: the whole file
+ * @size: its length in bytes
+ * @name: (nullable): unused (JPEG XL has a signature)
+ * @header: (out caller-allocates): filled on success
+ *
+ * Reads the codestream's basic info and counts its frames without decoding pixels (libjxl
+ * skips the frames' data). The size is upright: the codestream's orientation turned, as
+ * decoding will (see the file's comment). @header->animated when the file is an animation of
+ * more than one frame. Any thread, concurrently.
+ *
+ * Returns: %TRUE on success; else @error is set in PP_CODEC_ERROR: DAMAGED (the file ends
+ *   early, or libjxl refuses the data), NO_MEMORY (no memory for the decoder)
+ */
 static gboolean
 jxl_probe (const guint8   *data,
            gsize           size,
@@ -486,6 +511,28 @@ out:
   return ok;
 }
 
+/**
+ * jxl_decode: (PpCodec.decode of _pp_codec_jxl)
+ * @data: the whole file
+ * @size: its length in bytes
+ * @params: the first frame, or every frame with @params->all_frames (animations: whole
+ *   composited canvases with their delays); always at full size
+ * @out: (out caller-allocates): zeroed by the caller; gets the header, the frames (8-bit RGB
+ *   or RGBA, straight alpha, allocated with @params->allocate; 16-bit and float files are
+ *   converted), the "Exif" box as a TIFF-shaped EXIF blob and the "xml " box as XMP (both
+ *   transfer full, in @out; Brotli-compressed "brob" boxes too), the ICC profile the pixels
+ *   are in; @out->orientation is 1: the pixels are upright
+ *
+ * Checks @params->max_pixels (all frames counted with @params->all_frames) from the header
+ * before any pixel memory exists. One thread (no parallel runner). The colour space of lossy
+ * files depends on libjxl's colour management (see the file's comment). Any thread,
+ * concurrently.
+ *
+ * Returns: %TRUE on success; else @error is set in PP_CODEC_ERROR: TOO_LARGE (over
+ *   @params->max_pixels), DAMAGED (the file ends early, or damaged data, in plain words),
+ *   NO_MEMORY; @out may then hold partial results, which the caller clears
+ *   (pp_decoded_clear())
+ */
 static gboolean
 jxl_decode (const guint8          *data,
             gsize                  size,
@@ -572,6 +619,22 @@ add_metadata_boxes (JxlEncoder             *encoder,
   return TRUE;
 }
 
+/**
+ * jxl_encode: (PpCodec.encode of _pp_codec_jxl)
+ * @frames: one frame (8-bit RGB or RGBA, straight alpha); its rows are read where they are,
+ *   with the image's stride (no copy)
+ * @n_frames: must be 1 (JPEG XL output is a still image)
+ * @options: @options->quality 1..100 on JPEG's scale, as a libjxl distance by jxl_distance()
+ *   (cjxl's -q mapping; 100 is lossless); @options->icc as the codestream's colour profile
+ *   (else sRGB); @options->metadata's EXIF and XMP as "Exif" and "xml " boxes in the
+ *   container (IPTC has no place in JPEG XL and is dropped); @options->compression is unused
+ * @out: the JPEG XL file is appended to it; left as it was on error
+ *
+ * Any thread, concurrently (no parallel runner: one thread per file).
+ *
+ * Returns: %TRUE on success; else @error is set to PP_CODEC_ERROR_ENCODE (libjxl refused the
+ *   image, the profile or a box, or ran out of memory; the message says which step)
+ */
 static gboolean
 jxl_encode (const PpFrame          *frames,
             guint                   n_frames,
@@ -685,6 +748,8 @@ out:
   return ok;
 }
 
+/* JPEG XL in (stills and animations) and out (stills). Registered in pp-codec.c when built
+ * with libjxl (PP_HAVE_LIBJXL). */
 const PpCodec _pp_codec_jxl = {
   .name = "jxl",
   .extensions = jxl_extensions,

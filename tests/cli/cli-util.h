@@ -417,12 +417,13 @@ cli_schema_check (JsonObject *root,
   return ok;
 }
 
-/* Returns NULL when @json is valid against docs/run-record.schema.json, else what is wrong. */
+/* Returns NULL when @json is valid against docs/@schema_name, else what is wrong. */
 static inline char *
-cli_record_errors (JsonNode *json)
+cli_schema_errors (JsonNode   *json,
+                   const char *schema_name)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "docs",
-                                            "run-record.schema.json", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "docs", schema_name,
+                                            NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
   GString *errors = g_string_new (NULL);
@@ -437,6 +438,13 @@ cli_record_errors (JsonNode *json)
       return NULL;
     }
   return g_string_free (errors, FALSE);
+}
+
+/* Returns NULL when @json is valid against docs/run-record.schema.json, else what is wrong. */
+static inline char *
+cli_record_errors (JsonNode *json)
+{
+  return cli_schema_errors (json, "run-record.schema.json");
 }
 
 static inline void

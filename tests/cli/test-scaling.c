@@ -38,27 +38,6 @@ fixture_teardown (Fixture       *f,
   g_hash_table_unref (f->input_hashes);
 }
 
-static char *
-sweep_schema_errors (JsonNode *json)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "docs",
-                                            "sweep.schema.json", NULL);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  GString *errors = g_string_new (NULL);
-  JsonNode *schema;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  schema = json_parser_get_root (parser);
-  if (cli_schema_check (json_node_get_object (schema), schema, json, "$", errors))
-    {
-      g_string_free (errors, TRUE);
-      return NULL;
-    }
-  return g_string_free (errors, FALSE);
-}
-
 static guint
 count_entries (const char *dir)
 {
@@ -91,7 +70,7 @@ test_sweep (Fixture       *f,
   if (status != 0)
     g_error ("exit status %d; stderr:\n%s", status, err);
   json = cli_parse_json (out);
-  errors = sweep_schema_errors (json);
+  errors = cli_schema_errors (json, "sweep.schema.json");
   if (errors != NULL)
     g_error ("sweep record does not match docs/sweep.schema.json:\n%s", errors);
   root = json_node_get_object (json);

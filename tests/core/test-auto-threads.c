@@ -2,7 +2,8 @@
  *
  * --threads auto: the choice rule, the memory model and budget (a fake /proc and cgroup tree,
  * and PP_MEMORY_BUDGET as a simulated small cap), the prediction arithmetic, and the whole
- * choice on the samples under a tiny memory budget.
+ * choice on the samples under given CPU and memory figures (so that neither this machine's
+ * CPUs nor its load decide what a test expects), with and without a calibration.
  */
 #include "config.h"
 
@@ -125,8 +126,11 @@ on_done (GObject      *source,
   g_main_loop_quit (wait->loop);
 }
 
+/* The choice for the samples (8 files, the largest 3264×2448) under @budget, or under this
+ * machine's when %NULL. */
 static PpThreadsChoice *
-choose_for_samples (const char *spec)
+choose_for_samples (const char            *spec,
+                    const PpThreadsBudget *budget)
 {
   g_autofree char *samples = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "data", "samples",
                                                NULL);
@@ -139,46 +143,95 @@ choose_for_samples (const char *spec)
 
   pp_batch_set_input_folder (batch, in);
   pp_batch_set_pipeline (batch, pipeline);
-  pp_threads_auto_async (batch, NULL, on_done, &wait);
+  if (budget != NULL)
+    pp_threads_auto_with_budget_async (batch, budget, NULL, on_done, &wait);
+  else
+    pp_threads_auto_async (batch, NULL, on_done, &wait);
   g_main_loop_run (wait.loop);
   choice = pp_threads_auto_finish (wait.result, &error);
   g_assert_no_error (error);
   g_object_unref (wait.result);
   g_main_loop_unref (wait.loop);
+  g_assert_cmpuint (choice->n_files, ==, 8);
+  g_assert_cmpfloat (choice->largest_megapixels, >, 7.9);
   return choice;
 }
 
-/* A simulated small cap: the largest sample (3264×2448) needs ~64 MiB a worker. */
+/* What one worker needs for the largest sample under "fit=200x200". */
+static guint64
+sample_bytes_per_worker (void)
+{
+  g_autoptr (PpPipeline) pipeline = pp_pipeline_new_from_spec ("fit=200x200", NULL);
+
+  return pp_threads_bytes_per_worker (3264, 2448, pipeline);
+}
+
+/* A small cap from this machine's own budget, set by hand (PP_MEMORY_BUDGET): one worker. */
+static void
+test_auto_memory_env (void)
+{
+  g_autoptr (PpThreadsChoice) tight = NULL;
+
+  g_setenv ("PP_MEMORY_BUDGET", "100M", TRUE);
+  tight = choose_for_samples ("fit=200x200", NULL);
+  g_unsetenv ("PP_MEMORY_BUDGET");
+  g_assert_cmpuint (tight->bytes_per_worker, ==, sample_bytes_per_worker ());
+  g_assert_cmpuint (tight->bytes_per_worker, >, 50 << 20); /* ~64 MiB: 100M holds one */
+  g_assert_cmpuint (tight->memory_cap, ==, 1);
+  g_assert_cmpuint (tight->threads, ==, 1);
+  g_assert_nonnull (strstr (tight->explanation, "memory for 1 worker"));
+  g_assert_nonnull (strstr (tight->explanation, "PP_MEMORY_BUDGET"));
+}
+
+/* The memory cap binds below the CPUs: the figures are given, so the machine's own CPUs and
+ * load play no part. 8 files on 3 candidate workers is too few to calibrate (< 4 a worker),
+ * so the choice is exactly the cap. */
 static void
 test_auto_memory_cap (void)
 {
-  g_autoptr (PpThreadsChoice) tight = NULL;
-  g_autoptr (PpThreadsChoice) roomy = NULL;
+  guint64 per_worker = sample_bytes_per_worker ();
+  PpThreadsBudget three = { 4, "test: 4 CPUs", 3 * per_worker + per_worker / 2, "test" };
+  PpThreadsBudget less_than_one = { 4, "test: 4 CPUs", per_worker / 2, "test" };
+  PpThreadsBudget roomy = { 4, "test: 4 CPUs", G_GUINT64_CONSTANT (64) << 30, "test" };
+  g_autoptr (PpThreadsChoice) capped = choose_for_samples ("fit=200x200", &three);
+  g_autoptr (PpThreadsChoice) one = choose_for_samples ("fit=200x200", &less_than_one);
+  g_autoptr (PpThreadsChoice) cpus = choose_for_samples ("fit=200x200", &roomy);
 
-  g_setenv ("PP_MEMORY_BUDGET", "100M", TRUE);
-  tight = choose_for_samples ("fit=200x200");
-  g_assert_cmpuint (tight->memory_cap, ==, 1);
-  g_assert_cmpuint (tight->threads, ==, 1);
-  g_assert_cmpuint (tight->n_files, ==, 8);
-  g_assert_cmpfloat (tight->largest_megapixels, >, 7.9);
-  g_assert_nonnull (strstr (tight->explanation, "memory for 1 worker"));
-  g_assert_nonnull (strstr (tight->explanation, "PP_MEMORY_BUDGET"));
+  g_assert_cmpuint (capped->cpu_budget, ==, 4);
+  g_assert_cmpuint (capped->memory_cap, ==, 3);
+  g_assert_cmpuint (capped->threads, ==, 3);
+  g_assert_cmpuint (capped->calibrated_best, ==, 0);
+  g_assert_nonnull (strstr (capped->explanation, "3 threads: CPU budget 4 (test: 4 CPUs); "
+                                                 "memory for 3 workers"));
+  g_assert_nonnull (strstr (capped->explanation, "no calibration"));
 
-  g_setenv ("PP_MEMORY_BUDGET", "64G", TRUE);
-  roomy = choose_for_samples ("fit=200x200");
-  g_unsetenv ("PP_MEMORY_BUDGET");
-  g_assert_cmpuint (roomy->memory_cap, ==, 64); /* 64 GiB hold any count the pool allows */
-  /* The calibration measures on a shared machine: whatever it found, the rule applies. */
-  g_assert_cmpuint (roomy->threads, ==, pp_threads_choose (roomy->cpu_budget, roomy->memory_cap,
-                                                           8, roomy->calibrated_best));
-  g_assert_cmpuint (roomy->threads, <=, MIN (roomy->cpu_budget, 8));
-  /* 8 files over 2 CPUs is 4 a worker: enough to calibrate on 2 CPUs, not on more. */
-  if (roomy->cpu_budget == 2)
-    {
-      g_assert_cmpuint (roomy->calibrated_best, >=, 1);
-      g_assert_cmpfloat (roomy->predicted_serial_s, >, 0);
-      g_assert_nonnull (strstr (roomy->explanation, "calibration on 2 files"));
-    }
+  /* Less memory than one worker needs: one still runs (an image too large fails with a
+   * reason), never none. */
+  g_assert_cmpuint (one->memory_cap, ==, 1);
+  g_assert_cmpuint (one->threads, ==, 1);
+
+  /* 64 GiB hold any count the pool allows: the CPUs bind. */
+  g_assert_cmpuint (cpus->memory_cap, ==, 64);
+  g_assert_cmpuint (cpus->threads, ==, 4);
+}
+
+/* With 4 files per candidate worker the choice calibrates, and never takes more threads than
+ * the calibration showed to help. What it measures depends on the machine's load; that it
+ * calibrated, and that the choice is bounded by what it found, does not. */
+static void
+test_auto_calibrates (void)
+{
+  PpThreadsBudget two = { 2, "test: 2 CPUs", G_GUINT64_CONSTANT (64) << 30, "test" };
+  g_autoptr (PpThreadsChoice) choice = choose_for_samples ("fit=200x200", &two);
+
+  g_assert_cmpuint (choice->memory_cap, ==, 64);
+  g_assert_cmpuint (choice->calibrated_best, >=, 1);
+  g_assert_cmpuint (choice->calibrated_best, <=, 2);
+  g_assert_cmpuint (choice->threads, ==, choice->calibrated_best);
+  g_assert_cmpfloat (choice->calibration_s, >, 0);
+  g_assert_cmpfloat (choice->predicted_serial_s, >, 0);
+  g_assert_cmpfloat (choice->predicted_s, >, 0);
+  g_assert_nonnull (strstr (choice->explanation, "calibration on 2 files"));
 }
 
 int
@@ -191,6 +244,8 @@ main (int    argc,
   g_test_add_func ("/pp/auto-threads/memory-model", test_memory_model);
   g_test_add_func ("/pp/auto-threads/memory-budget", test_memory_budget);
   g_test_add_func ("/pp/auto-threads/predict", test_predict);
+  g_test_add_func ("/pp/auto-threads/memory-env", test_auto_memory_env);
   g_test_add_func ("/pp/auto-threads/memory-cap", test_auto_memory_cap);
+  g_test_add_func ("/pp/auto-threads/calibrates", test_auto_calibrates);
   return g_test_run ();
 }

@@ -25,18 +25,6 @@ static const char *const specs[] = {
   "edge-detect,emboss",
 };
 
-static gboolean
-same_pixels (const PpImage *a,
-             const PpImage *b)
-{
-  if (a->width != b->width || a->height != b->height || a->channels != b->channels)
-    return FALSE;
-  for (int y = 0; y < a->height; y++)
-    if (memcmp (PP_IMAGE_ROW (a, y), PP_IMAGE_ROW (b, y), (gsize) a->width * a->channels) != 0)
-      return FALSE;
-  return TRUE;
-}
-
 static void
 test_identical (void)
 {
@@ -64,7 +52,7 @@ test_identical (void)
                                                              &error);
 
             g_assert_no_error (error);
-            if (!same_pixels (alone, shared))
+            if (!pp_image_equal (alone, shared))
               g_error ("%s, %d channels, %u helpers: bytes differ from the run alone", specs[s],
                        sources[k]->channels, helpers);
           }

@@ -234,22 +234,7 @@ encode_to_file (const PpImage           *image,
                 const CodecTestMetadata *m,
                 const char              *path)
 {
-  g_autoptr (GByteArray) out = g_byte_array_new ();
-  g_autoptr (GError) error = NULL;
-  PpFrame frame = { (PpImage *) image, 0 };
-  PpEncodeOptions options;
-
-  pp_encode_options_init (&options);
-  options.quality = quality;
-  if (m != NULL)
-    {
-      options.metadata = &m->blobs;
-      options.icc = m->icc;
-    }
-  g_assert_true (_pp_codec_heif.encode (&frame, 1, &options, out, &error));
-  g_assert_no_error (error);
-  g_assert_true (_pp_codec_heif.sniff (out->data, MIN (out->len, 64)));
-  codec_test_write (path, out->data, out->len);
+  g_bytes_unref (codec_test_encode (&_pp_codec_heif, image, quality, m, path));
 }
 
 /* A photo out as AVIF with its metadata: heif-convert decodes it close to the source, exiftool
@@ -313,36 +298,9 @@ test_round_trip_alpha (void)
 static void
 test_quality (void)
 {
-  static const int qualities[] = { 30, 60, 90 };
-  g_autofree char *river = codec_test_sample ("river.jpg");
-  g_autofree char *dir = g_dir_make_tmp ("pp-heif-XXXXXX", NULL);
-  g_autoptr (PpImage) source = NULL;
-  gsize last_size = 0;
-  double last_psnr = 0;
-
   if (!have_heif_convert ())
     return;
-  source = codec_test_load_pixbuf (river);
-  for (guint i = 0; i < G_N_ELEMENTS (qualities); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("%s/q%d.avif", dir, qualities[i]);
-      g_autoptr (PpImage) reference = NULL;
-      GStatBuf st;
-      double psnr;
-
-      encode_to_file (source, qualities[i], NULL, path);
-      g_assert_cmpint (g_stat (path, &st), ==, 0);
-      reference = reference_decode (path);
-      psnr = codec_test_psnr (source, reference);
-      g_test_message ("quality %d: %" G_GSIZE_FORMAT " bytes, %.1f dB", qualities[i],
-                      (gsize) st.st_size, psnr);
-      g_assert_cmpuint ((gsize) st.st_size, >, last_size);
-      g_assert_cmpfloat (psnr, >, last_psnr);
-      last_size = st.st_size;
-      last_psnr = psnr;
-      g_unlink (path);
-    }
-  g_rmdir (dir);
+  codec_test_assert_quality_order (&_pp_codec_heif, "avif", reference_decode);
 }
 
 int

@@ -56,6 +56,7 @@ add_record (Fixture      *f,
             const char   *reason)
 {
   PpFileRecord record = { 0 };
+  g_autoptr (PpFileResult) result = NULL;
 
   record.index = index;
   record.input = g_strdup_printf ("/photos/in-%u.jpg", index);
@@ -66,7 +67,8 @@ add_record (Fixture      *f,
                                      : g_build_filename (f->dir, output_name, NULL);
   record.start_us = 1000 + index;
   record.end_us = 2000 + index;
-  pp_run_append (run, pp_file_result_new_take (&record));
+  result = pp_file_result_new_take (&record);
+  pp_run_append (run, result); /* the run takes its own reference */
 }
 
 static PpCompareCheck *

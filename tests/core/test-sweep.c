@@ -174,29 +174,66 @@ make_point (guint  threads,
   return p;
 }
 
+/* What pp_sweep_analyse() says about some points. */
+typedef struct
+{
+  gboolean fitted;
+  PpAmdahlFit fit;
+  char *limit;
+  char *why;
+  guint recommended;
+} Analysis;
+
+static void
+analysis_clear (Analysis *a)
+{
+  g_clear_pointer (&a->limit, g_free);
+  g_clear_pointer (&a->why, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Analysis, analysis_clear)
+
+static void
+analyse (PpSweepPoint *points,
+         guint         n_points,
+         guint         cpu_budget,
+         Analysis     *a)
+{
+  analysis_clear (a);
+  a->fitted = pp_sweep_analyse (points, n_points, cpu_budget, &a->fit, &a->limit,
+                                &a->recommended, &a->why);
+}
+
+/* 1, 2 and 4 threads on 40 images that take 40 s on one thread. */
+static void
+three_points (PpSweepPoint *points,
+              double        wall_2,
+              double        wall_4)
+{
+  points[0] = make_point (1, 40, 40);
+  points[1] = make_point (2, wall_2, 40);
+  points[2] = make_point (4, wall_4, 40);
+}
+
 static void
 test_analyse_tail (void)
 {
   /* T1 = 40 s with 2 s that do not shrink: the tail of the last files dominates. */
   PpSweepPoint points[4];
-  PpAmdahlFit fit;
-  g_autofree char *limit = NULL;
-  g_autofree char *why = NULL;
-  guint recommended;
+  g_auto (Analysis) a = { 0 };
 
-  points[0] = make_point (1, 40, 40);
-  points[1] = make_point (2, 21, 40);
-  points[2] = make_point (4, 11.5, 40);
+  three_points (points, 21, 11.5);
   points[3] = make_point (8, 12.0, 40);   /* past the budget of 4: not fitted */
   points[2].tail_s = 1.6;
   points[2].startup_s = 0.2;
-  g_assert_true (pp_sweep_analyse (points, 4, 4, &fit, &limit, &recommended, &why));
-  g_assert_cmpuint (fit.n_points, ==, 3);
-  g_assert_cmpfloat (fabs (fit.serial_fraction - 0.05), <, 0.01);
-  g_assert_nonnull (strstr (limit, "Speedup can't pass ~"));
-  g_assert_nonnull (strstr (limit, "mostly the tail of the last files"));
-  g_assert_cmpuint (recommended, ==, 4);
-  g_assert_nonnull (strstr (why, "4 threads"));
+  analyse (points, 4, 4, &a);
+  g_assert_true (a.fitted);
+  g_assert_cmpuint (a.fit.n_points, ==, 3);
+  g_assert_cmpfloat (fabs (a.fit.serial_fraction - 0.05), <, 0.01);
+  g_assert_nonnull (strstr (a.limit, "Speedup can't pass ~"));
+  g_assert_nonnull (strstr (a.limit, "mostly the tail of the last files"));
+  g_assert_cmpuint (a.recommended, ==, 4);
+  g_assert_nonnull (strstr (a.why, "4 threads"));
 }
 
 static void
@@ -204,17 +241,13 @@ test_analyse_contention (void)
 {
   /* Writing takes twice as long per image on 4 threads: the disk, not a serial step. */
   PpSweepPoint points[3];
-  PpAmdahlFit fit;
-  g_autofree char *limit = NULL;
-  g_autofree char *why = NULL;
-  guint recommended;
+  g_auto (Analysis) a = { 0 };
 
-  points[0] = make_point (1, 40, 40);
-  points[1] = make_point (2, 22, 40);
-  points[2] = make_point (4, 13, 40);
+  three_points (points, 22, 13);
   points[2].stage_s[PP_SWEEP_STAGE_WRITE] = 20; /* 10 s at one thread */
-  g_assert_true (pp_sweep_analyse (points, 3, 4, &fit, &limit, &recommended, &why));
-  g_assert_nonnull (strstr (limit, "mostly writing: each image's writing takes 100 % longer"));
+  analyse (points, 3, 4, &a);
+  g_assert_true (a.fitted);
+  g_assert_nonnull (strstr (a.limit, "mostly writing: each image's writing takes 100 % longer"));
 }
 
 static void
@@ -222,23 +255,16 @@ test_analyse_recommends_fewer (void)
 {
   /* 4 threads are only 3 % faster than 2: recommend 2. */
   PpSweepPoint points[3];
-  PpAmdahlFit fit;
-  g_autofree char *limit = NULL;
-  g_autofree char *why = NULL;
-  guint recommended;
+  g_auto (Analysis) a = { 0 };
 
-  points[0] = make_point (1, 40, 40);
-  points[1] = make_point (2, 20.6, 40);
-  points[2] = make_point (4, 20.0, 40);
-  pp_sweep_analyse (points, 3, 4, &fit, &limit, &recommended, &why);
-  g_assert_cmpuint (recommended, ==, 2);
-  g_assert_nonnull (strstr (why, "4 threads gain less than 5 %"));
+  three_points (points, 20.6, 20.0);
+  analyse (points, 3, 4, &a);
+  g_assert_cmpuint (a.recommended, ==, 2);
+  g_assert_nonnull (strstr (a.why, "4 threads gain less than 5 %"));
 
   /* Without a 1-thread point there is no speedup to recommend from. */
-  g_clear_pointer (&limit, g_free);
-  g_clear_pointer (&why, g_free);
-  pp_sweep_analyse (points + 1, 2, 4, &fit, &limit, &recommended, &why);
-  g_assert_cmpuint (recommended, ==, 0);
+  analyse (points + 1, 2, 4, &a);
+  g_assert_cmpuint (a.recommended, ==, 0);
 }
 
 /* A real sweep: 3 of the 8 samples, 1 and 2 threads, twice each. */
