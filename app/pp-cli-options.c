@@ -127,6 +127,14 @@ static const CliOption cli_options[] = {
     PARSE (parse_max_megapixels) },
   { "keep-orientation", NULL, "Leave pixels as stored instead of applying the EXIF orientation",
     PROPERTY ("keep-orientation") },
+  { "frames", "POLICY",
+    "Frames of animations and pages of documents: all (default: kept where the output format "
+    "holds them, else the first, with a note), first or fail",
+    PROPERTY ("frames") },
+  { "damaged", "POLICY",
+    "Truncated or damaged inputs: fail (default, saying what is wrong) or keep (written as "
+    "decoded, with the damage in the note)",
+    PROPERTY ("damaged") },
   { "in-place", NULL, "Allow outputs to replace their own inputs", PROPERTY ("in-place") },
   { "metadata", "POLICY",
     "EXIF, XMP and IPTC in outputs: keep (default, brought up to date), strip or strip-gps",
@@ -140,6 +148,8 @@ static const CliOption cli_options[] = {
   { "list-filters", NULL, "List every filter with its parameters and ranges",
     FIELD (list_filters) },
   { "list-presets", NULL, "List the presets --preset takes", FIELD (list_presets) },
+  { "list-formats", NULL, "List the formats Parapix reads and writes, and what each keeps",
+    FIELD (list_formats) },
   { "merge-records", NULL,
     "Join the run records (files or folders) of a job's shards into one; takes --json, --quiet",
     FIELD (merge_records) },
@@ -609,7 +619,7 @@ _pp_cli_options_parse (PpCliOptions  *options,
                        char         **argv)
 {
   static const char *const info_options[] = { "version", "list-filters", "list-presets",
-                                              "merge-records", NULL };
+                                              "list-formats", "merge-records", NULL };
   g_auto (GStrv) rest = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -627,7 +637,8 @@ _pp_cli_options_parse (PpCliOptions  *options,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     status = _pp_cli_usage_error ("%s", error->message);
   else if ((status = check_values (options, &collected, info_options)) != PP_CLI_EXIT_OK
-           || options->version || options->list_filters || options->list_presets)
+           || options->version || options->list_filters || options->list_presets
+           || options->list_formats)
     ;
   else if (options->merge_records)
     status = check_merge (options, &collected, &rest);

@@ -50,6 +50,7 @@ typedef struct
   gboolean version;
   gboolean list_filters;
   gboolean list_presets;
+  gboolean list_formats;
   PpShard shard;             /* --shard, and where auto found it */
   PpCpuBudget budget;        /* the CPUs this process may use (the default thread count) */
   const char *threads_source; /* where the thread count came from, for the record */

@@ -372,6 +372,12 @@ _pp_cli_warn_if_empty (PpCli *cli,
       && cli->options.input != NULL)
     g_printerr ("parapix: warning: no images found in “%s”%s\n", cli->options.input,
                 pp_run_get_n_ignored (run) > 0 ? " (only files that are not images)" : "");
+  /* Without it GIO tells no content type: SVG, ICO, PNM, TGA… fail one by one, each saying why;
+   * say it once here too. */
+  if (pp_codec_mime_database_missing ())
+    g_printerr ("parapix: warning: the shared-mime-info database is missing on this system, so "
+                "only JPEG, PNG, WebP, TIFF, GIF and BMP files are recognised (install the "
+                "shared-mime-info package)\n");
 }
 
 int

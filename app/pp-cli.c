@@ -213,6 +213,12 @@ pp_cli_run (int    argc,
     _pp_cli_print_filters ();
   else if (cli.options.list_presets)
     _pp_cli_print_presets ();
+  else if (cli.options.list_formats)
+    {
+      g_autofree char *formats = pp_io_describe_formats ();
+
+      g_print ("%s", formats);
+    }
   else if (cli.options.merge_records)
     status = _pp_cli_run_merge (&cli, (const char *const *) cli.options.records);
   else

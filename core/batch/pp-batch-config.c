@@ -101,6 +101,8 @@ _pp_batch_freeze_config (PpBatch  *self,
   config->shard_count = self->shard_count;
   config->max_megapixels = self->max_megapixels;
   config->keep_orientation = self->keep_orientation;
+  config->frames = self->frames;
+  config->damaged = self->damaged;
   config->in_place = self->in_place;
   config->metadata = self->metadata;
   config->timestamps = self->timestamps;
@@ -440,6 +442,46 @@ pp_batch_set_keep_orientation (PpBatch  *self,
     return;
   self->keep_orientation = keep_orientation;
   g_object_notify_by_pspec (G_OBJECT (self), _pp_batch_properties[PP_BATCH_PROP_KEEP_ORIENTATION]);
+}
+
+/**
+ * pp_batch_set_frames:
+ * @frames: what to do with the frames of an animation or the pages of a document
+ *
+ * Sets the "frames" property, notified only on a change. Main thread; a run in progress keeps
+ * the configuration it started with.
+ */
+void
+pp_batch_set_frames (PpBatch        *self,
+                     PpFramesPolicy  frames)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (frames <= PP_FRAMES_FAIL);
+
+  if (self->frames == frames)
+    return;
+  self->frames = frames;
+  g_object_notify_by_pspec (G_OBJECT (self), _pp_batch_properties[PP_BATCH_PROP_FRAMES]);
+}
+
+/**
+ * pp_batch_set_damaged:
+ * @damaged: what to do with a truncated or damaged input
+ *
+ * Sets the "damaged" property, notified only on a change. Main thread; a run in progress keeps
+ * the configuration it started with.
+ */
+void
+pp_batch_set_damaged (PpBatch         *self,
+                      PpDamagedPolicy  damaged)
+{
+  g_return_if_fail (PP_IS_BATCH (self));
+  g_return_if_fail (damaged <= PP_DAMAGED_KEEP);
+
+  if (self->damaged == damaged)
+    return;
+  self->damaged = damaged;
+  g_object_notify_by_pspec (G_OBJECT (self), _pp_batch_properties[PP_BATCH_PROP_DAMAGED]);
 }
 
 /**

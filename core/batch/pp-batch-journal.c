@@ -39,13 +39,17 @@ describe_settings (const PpBatchConfig *config)
 {
   g_autofree char *background = pp_color_to_string (&config->background);
 
-  /* Metadata and background change an output's bytes; timestamps its modification time. */
+  /* Metadata, background, frames and damage change an output's bytes; timestamps its
+   * modification time. */
   return g_strdup_printf ("format=%s quality=%d orientation=%s name=%s metadata=%s "
-                          "background=%s timestamps=%s",
+                          "background=%s timestamps=%s frames=%s damaged=%s",
                           pp_format_to_string (config->format), config->quality,
                           config->keep_orientation ? "as-stored" : "upright",
                           config->name_template, pp_metadata_policy_to_string (config->metadata),
-                          background, config->timestamps == PP_TIMESTAMPS_KEEP ? "keep" : "now");
+                          background, config->timestamps == PP_TIMESTAMPS_KEEP ? "keep" : "now",
+                          config->frames == PP_FRAMES_ALL ? "all"
+                          : config->frames == PP_FRAMES_FIRST ? "first" : "fail",
+                          config->damaged == PP_DAMAGED_KEEP ? "keep" : "fail");
 }
 
 static void

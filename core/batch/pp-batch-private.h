@@ -33,6 +33,8 @@ struct _PpBatch
   guint shard_count;
   double max_megapixels;
   gboolean keep_orientation;
+  PpFramesPolicy frames;
+  PpDamagedPolicy damaged;
   gboolean in_place;
   PpMetadataPolicy metadata;
   PpTimestamps timestamps;
@@ -65,6 +67,8 @@ typedef enum
   PP_BATCH_PROP_SHARD_COUNT,
   PP_BATCH_PROP_MAX_MEGAPIXELS,
   PP_BATCH_PROP_KEEP_ORIENTATION,
+  PP_BATCH_PROP_FRAMES,
+  PP_BATCH_PROP_DAMAGED,
   PP_BATCH_PROP_IN_PLACE,
   PP_BATCH_PROP_METADATA,
   PP_BATCH_PROP_TIMESTAMPS,
@@ -96,6 +100,8 @@ typedef struct
   guint shard_count;
   double max_megapixels;
   gboolean keep_orientation;
+  PpFramesPolicy frames;
+  PpDamagedPolicy damaged;
   gboolean in_place;
   PpMetadataPolicy metadata;
   PpTimestamps timestamps;
@@ -176,6 +182,25 @@ PpBatchListing *_pp_batch_listing_new       (const PpBatchConfig  *config,
                                              GCancellable         *cancellable,
                                              GError              **error);
 void            _pp_batch_listing_free      (PpBatchListing       *listing);
+
+/* pp-batch-frames.c */
+gboolean        _pp_batch_wants_all_frames  (const PpBatchConfig  *config,
+                                             PpFormat              format);
+void            _pp_batch_add_note          (char                **note,
+                                             const char           *text);
+gboolean        _pp_batch_decide_frames     (const PpBatchConfig  *config,
+                                             PpFormat              format,
+                                             PpImageInfo          *info,
+                                             char                **note,
+                                             GError              **error);
+gboolean        _pp_batch_run_frames        (PpPipeline           *pipeline,
+                                             PpPlan               *first_plan,
+                                             GPtrArray            *frames,
+                                             PpImage              *first_result,
+                                             guint                 n_helpers,
+                                             GCancellable         *cancellable,
+                                             GArray              **out,
+                                             GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBatchConfig, _pp_batch_config_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpNameFields, _pp_batch_name_fields_clear)

@@ -92,20 +92,6 @@ fail_record (PpFileRecord *record,
                                                                         : error->message);
 }
 
-/* Adds @note to the file's note ("; " between notes). */
-static void
-add_note (PpFileRecord *record,
-          const char   *note)
-{
-  char *joined;
-
-  if (note == NULL || *note == '\0')
-    return;
-  joined = record->note == NULL ? g_strdup (note) : g_strdup_printf ("%s; %s", record->note, note);
-  g_free (record->note);
-  record->note = joined;
-}
-
 /* Whether @format can store an alpha channel. */
 static gboolean
 format_holds_alpha (PpFormat format)
@@ -141,7 +127,7 @@ prepare_pixels (const PpBatchConfig *config,
                                                    "alpha channel", background,
                                                    pp_format_to_string (format));
 
-          add_note (record, note);
+          _pp_batch_add_note (&record->note, note);
         }
     }
   if (out == NULL)
@@ -186,7 +172,7 @@ prepare_metadata (const PpBatchConfig *config,
   g_autoptr (GPtrArray) lost = g_ptr_array_new ();
 
   pp_metadata_normalize (&info->metadata, &target, out, &note);
-  add_note (record, note);
+  _pp_batch_add_note (&record->note, note);
   if (out->exif != NULL && !pp_format_holds (file->format, PP_CODEC_HOLDS_EXIF))
     g_ptr_array_add (lost, "EXIF");
   if (out->xmp != NULL && !pp_format_holds (file->format, PP_CODEC_HOLDS_XMP))
@@ -208,7 +194,7 @@ prepare_metadata (const PpBatchConfig *config,
                                           lost->len > 2 ? "were" : "was")
                        : g_strdup_printf ("%s cannot hold %s: left out",
                                           pp_format_to_string (file->format), kinds);
-      add_note (record, lost_note);
+      _pp_batch_add_note (&record->note, lost_note);
     }
 }
 
@@ -235,7 +221,9 @@ set_file_attributes (const PpBatchConfig *config,
     }
 }
 
-/* Load: the decoded image (at least the size the pipeline needs), its source facts in @record. */
+/* Load: the decoded image (at least the size the pipeline needs; every frame in @info when the
+ * output can keep them), its source facts in @record, damage kept (--damaged keep) and frames
+ * dropped (--frames) said in its note. */
 static PpImage *
 load_file (RunState     *state,
            PpBatchFile  *file,
@@ -252,6 +240,8 @@ load_file (RunState     *state,
   load_options.keep_orientation = config->keep_orientation;
   pp_pipeline_get_load_hint (config->pipeline, &load_options.fit_width,
                              &load_options.fit_height);
+  load_options.all_frames = _pp_batch_wants_all_frames (config, file->format);
+  load_options.keep_damaged = config->damaged == PP_DAMAGED_KEEP;
   image = pp_io_load (file->input, &load_options, info, state->cancellable, error);
   if (image == NULL)
     return NULL;
@@ -260,16 +250,28 @@ load_file (RunState     *state,
   record->source_height = info->height;
   record->width = image->width;
   record->height = image->height;
+  if (info->damage != NULL)
+    {
+      g_autofree char *damage = g_strdup_printf ("damaged, kept as decoded (--damaged keep): %s",
+                                                 info->damage);
+
+      _pp_batch_add_note (&record->note, damage);
+    }
+  if (!_pp_batch_decide_frames (config, file->format, info, &record->note, error))
+    g_clear_pointer (&image, pp_image_unref);
   return image;
 }
 
 /* Filter: the pipeline on this worker's own thread (pools never nest), with the band helpers
- * the thread budget leaves for it. */
+ * the thread budget leaves for it; when @info carries frames to keep, every one of them, into
+ * @frames (the first is the result). */
 static PpImage *
 filter_image (RunState     *state,
               PpImage      *image,
+              PpImageInfo  *info,
               guint         worker,
               PpFileRecord *record,
+              GArray      **frames,
               GError      **error)
 {
   g_autoptr (PpPlan) plan = pp_plan_new (state->config->pipeline, image->width, image->height,
@@ -279,6 +281,12 @@ filter_image (RunState     *state,
   if (plan == NULL)
     return NULL;
   result = pp_plan_run_shared (plan, image, band_helpers (state), state->cancellable, error);
+  if (result != NULL && info->frames != NULL
+      && !_pp_batch_run_frames (state->config->pipeline, plan, info->frames, result,
+                                band_helpers (state), state->cancellable, frames, error))
+    g_clear_pointer (&result, pp_image_unref);
+  /* Only the results in memory from here on. */
+  g_clear_pointer (&info->frames, g_ptr_array_unref);
   if (result == NULL)
     return NULL;
   record->out_width = result->width;
@@ -286,12 +294,13 @@ filter_image (RunState     *state,
   return result;
 }
 
-/* Save: into the output's folder (made if missing), atomically; encode and write times in
- * @record. */
+/* Save: into the output's folder (made if missing), atomically, every frame of @frames when
+ * given (else @result); encode and write times, and what the encoder left out, in @record. */
 static gboolean
 save_image (RunState          *state,
             PpBatchFile       *file,
             PpImage           *result,
+            GArray            *frames,
             const PpImageInfo *info,
             PpFileRecord      *record,
             GError           **error)
@@ -300,6 +309,7 @@ save_image (RunState          *state,
   g_auto (PpMetadataBlobs) metadata = { 0 };
   PpSaveOptions save_options;
   PpSaveTimes times = { 0 };
+  g_autoptr (GString) notes = g_string_new (NULL);
 
   if (g_mkdir_with_parents (dir, 0777) != 0)
     {
@@ -313,12 +323,22 @@ save_image (RunState          *state,
   save_options.format = file->format;
   save_options.quality = state->config->quality;
   save_options.icc_profile = info->icc_profile;
+  save_options.loop_count = info->loop_count;
+  save_options.notes = notes;
   save_options.overwrite = file->overwrite;
   prepare_metadata (state->config, file, info, result, &metadata, record);
   save_options.metadata = &metadata;
   set_file_attributes (state->config, file, &save_options);
-  if (!pp_io_save (result, file->output, &save_options, &times, state->cancellable, error))
+  if (frames != NULL
+      ? !pp_io_save_frames ((PpFrame *) frames->data, frames->len, file->output, &save_options,
+                            &times, state->cancellable, error)
+      : !pp_io_save (result, file->output, &save_options, &times, state->cancellable, error))
     return FALSE;
+  if (notes->len > 2)
+    {
+      g_string_truncate (notes, notes->len - 2); /* the last "; " */
+      _pp_batch_add_note (&record->note, notes->str);
+    }
   record->encode_us = times.encode_us;
   record->write_us = times.write_us;
   return TRUE;
@@ -335,6 +355,7 @@ process_file (RunState    *state,
   g_auto (PpImageInfo) info = { 0 };
   g_autoptr (PpImage) image = NULL;
   g_autoptr (PpImage) result = NULL;
+  g_autoptr (GArray) frames = NULL;
   g_autoptr (GError) error = NULL;
   PpBatchJournal *journal = state->listing->journal;
   double megapixels = 0;
@@ -365,14 +386,15 @@ process_file (RunState    *state,
       record.decode_us = t1 - t0;
       if (image != NULL)
         {
-          result = filter_image (state, image, worker, &record, &error);
+          result = filter_image (state, image, &info, worker, &record, &frames, &error);
           t0 = t1;
           t1 = g_get_monotonic_time ();
           record.filter_us = t1 - t0;
           /* Only one image per worker in memory from here on. */
           g_clear_pointer (&image, pp_image_unref);
         }
-      if (result != NULL)
+      /* Frames go out as decoded: every format that holds them holds alpha too. */
+      if (result != NULL && frames == NULL)
         {
           PpImage *prepared = prepare_pixels (state->config, file->format, result, &record,
                                               &error);
@@ -380,7 +402,7 @@ process_file (RunState    *state,
           g_clear_pointer (&result, pp_image_unref);
           result = prepared;
         }
-      if (result != NULL && save_image (state, file, result, &info, &record, &error))
+      if (result != NULL && save_image (state, file, result, frames, &info, &record, &error))
         {
           record.status = PP_FILE_STATUS_OK;
           /* Megapixels of the input as the user knows it, not of a shrunk decode. */

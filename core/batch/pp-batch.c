@@ -151,6 +151,12 @@ pp_batch_get_property (GObject    *object,
     case PP_BATCH_PROP_KEEP_ORIENTATION:
       g_value_set_boolean (value, self->keep_orientation);
       break;
+    case PP_BATCH_PROP_FRAMES:
+      g_value_set_enum (value, self->frames);
+      break;
+    case PP_BATCH_PROP_DAMAGED:
+      g_value_set_enum (value, self->damaged);
+      break;
     case PP_BATCH_PROP_IN_PLACE:
       g_value_set_boolean (value, self->in_place);
       break;
@@ -232,6 +238,12 @@ pp_batch_set_property (GObject      *object,
     case PP_BATCH_PROP_KEEP_ORIENTATION:
       pp_batch_set_keep_orientation (self, g_value_get_boolean (value));
       break;
+    case PP_BATCH_PROP_FRAMES:
+      pp_batch_set_frames (self, g_value_get_enum (value));
+      break;
+    case PP_BATCH_PROP_DAMAGED:
+      pp_batch_set_damaged (self, g_value_get_enum (value));
+      break;
     case PP_BATCH_PROP_IN_PLACE:
       pp_batch_set_in_place (self, g_value_get_boolean (value));
       break;
@@ -296,6 +308,10 @@ pp_batch_class_init (PpBatchClass *klass)
                          PP_IO_DEFAULT_MAX_MEGAPIXELS, rw);
   props[PP_BATCH_PROP_KEEP_ORIENTATION] =
     g_param_spec_boolean ("keep-orientation", NULL, NULL, FALSE, rw);
+  props[PP_BATCH_PROP_FRAMES] =
+    g_param_spec_enum ("frames", NULL, NULL, PP_TYPE_FRAMES_POLICY, PP_FRAMES_ALL, rw);
+  props[PP_BATCH_PROP_DAMAGED] =
+    g_param_spec_enum ("damaged", NULL, NULL, PP_TYPE_DAMAGED_POLICY, PP_DAMAGED_FAIL, rw);
   props[PP_BATCH_PROP_IN_PLACE] = g_param_spec_boolean ("in-place", NULL, NULL, FALSE, rw);
   props[PP_BATCH_PROP_METADATA] =
     g_param_spec_enum ("metadata", NULL, NULL, PP_TYPE_METADATA_POLICY, PP_METADATA_KEEP, rw);

@@ -86,6 +86,10 @@ PpBatch     *pp_batch_new                  (void);
  *   shard-count     guint        N; 1 (default) means no sharding
  *   max-megapixels  double       refuse larger images from the header; default 128, 0 = none
  *   keep-orientation gboolean    do not apply EXIF orientation
+ *   frames          PpFramesPolicy  all (default: every frame/page where the output holds
+ *                                them, else the first with a note), first, fail
+ *   damaged         PpDamagedPolicy fail (default: a truncated or damaged file fails, saying
+ *                                how), keep (written with the damage in its note)
  *   in-place        gboolean     allow an output to replace its own input
  *   metadata        PpMetadataPolicy  keep (default: EXIF, XMP, IPTC normalised), strip,
  *                                strip-gps
@@ -127,6 +131,10 @@ void         pp_batch_set_max_megapixels   (PpBatch             *self,
                                             double               max_megapixels);
 void         pp_batch_set_keep_orientation (PpBatch             *self,
                                             gboolean             keep_orientation);
+void         pp_batch_set_frames           (PpBatch             *self,
+                                            PpFramesPolicy       frames);
+void         pp_batch_set_damaged          (PpBatch             *self,
+                                            PpDamagedPolicy      damaged);
 void         pp_batch_set_in_place         (PpBatch             *self,
                                             gboolean             in_place);
 void         pp_batch_set_metadata         (PpBatch             *self,

@@ -133,12 +133,11 @@ bmp_decode (const guint8         *data,
                                     error);
   if (animation == NULL)
     return FALSE;
-  image = _pp_codec_image_from_pixbuf (gdk_pixbuf_animation_get_static_image (animation), params,
-                                       error);
+  image = _pp_codec_pixbuf_add_frame (gdk_pixbuf_animation_get_static_image (animation), 0,
+                                      FALSE, params, out, error);
   if (image == NULL)
     return FALSE;
   out->header.has_alpha = image->channels == 4;
-  _pp_codec_add_frame (out, image, 0);
   cut = describe_cut (&h, size);
   if (cut != NULL)
     {

@@ -162,21 +162,12 @@ read_frames (GdkPixbufAnimation   *animation,
     {
       GdkPixbuf *pixbuf = gdk_pixbuf_animation_iter_get_pixbuf (iter);
       int delay = gdk_pixbuf_animation_iter_get_delay_time (iter);
-      PpImage *image;
 
       /* Copied now: the animation composites the next frame into the same memory. */
       if (pixbuf == NULL)
         break;
-      image = _pp_codec_allocate (params, gdk_pixbuf_get_width (pixbuf),
-                                  gdk_pixbuf_get_height (pixbuf),
-                                  gdk_pixbuf_get_n_channels (pixbuf), error);
-      if (image == NULL)
+      if (_pp_codec_pixbuf_add_frame (pixbuf, MAX (delay, 0), TRUE, params, out, error) == NULL)
         return FALSE;
-      for (int y = 0; y < image->height; y++)
-        memcpy (PP_IMAGE_ROW (image, y),
-                gdk_pixbuf_read_pixels (pixbuf) + (gsize) y * gdk_pixbuf_get_rowstride (pixbuf),
-                (gsize) image->width * image->channels);
-      _pp_codec_add_frame (out, image, MAX (delay, 0));
       if (delay < 0)
         break; /* the last frame shows forever */
       g_time_val_add (&clock, (glong) delay * 1000);
@@ -212,21 +203,23 @@ gif_decode (const guint8         *data,
     return FALSE;
   if (gdk_pixbuf_animation_is_static_image (animation) || n == 1)
     {
-      PpImage *image = _pp_codec_image_from_pixbuf (
-        gdk_pixbuf_animation_get_static_image (animation), params, error);
-
-      if (image == NULL)
+      if (_pp_codec_pixbuf_add_frame (gdk_pixbuf_animation_get_static_image (animation), 0,
+                                      FALSE, params, out, error) == NULL)
         return FALSE;
-      _pp_codec_add_frame (out, image, 0);
     }
   else if (!read_frames (animation, n, params, out, error))
     return FALSE;
 
-  if (out->damage == NULL && layout.truncated)
-    out->damage = out->header.n_frames > 1
-                  ? g_strdup_printf ("The file ends early: frame %u of %u is incomplete",
-                                     layout.n_complete + 1, out->header.n_frames)
-                  : g_strdup ("The file ends early: part of the image is missing");
+  /* What the structure says is more precise than the loader's complaint. */
+  if (layout.truncated)
+    {
+      g_free (out->damage);
+      /* How many frames were to follow, a cut file does not say. */
+      out->damage = layout.n_complete > 0
+                    ? g_strdup_printf ("The file ends early: frame %u is incomplete, and any "
+                                       "after it missing", layout.n_complete + 1)
+                    : g_strdup ("The file ends early: part of the image is missing");
+    }
   else if (out->damage == NULL && layout.corrupt)
     out->damage = g_strdup_printf ("The GIF data is damaged after frame %u: the rest of the "
                                    "file is unreadable", layout.n_complete);

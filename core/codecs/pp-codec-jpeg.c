@@ -522,20 +522,25 @@ dest_term (j_compress_ptr cinfo)
 }
 
 static void
-write_blob_marker (j_compress_ptr cinfo,
-                   int            marker,
-                   const char    *prefix,
-                   gsize          prefix_len,
-                   GBytes        *blob)
+write_blob_marker (j_compress_ptr         cinfo,
+                   const PpEncodeOptions *options,
+                   const char            *what,
+                   int                    marker,
+                   const char            *prefix,
+                   gsize                  prefix_len,
+                   GBytes                *blob)
 {
   gsize n;
   const guint8 *d = g_bytes_get_data (blob, &n);
 
   /* A marker holds 65533 bytes: a bigger EXIF or XMP cannot be stored this way (core/metadata
-   * drops the EXIF thumbnail, which is what usually makes it big). */
-  if (n == 0 || prefix_len + n > MAX_MARKER_DATA)
+   * drops the EXIF thumbnail, which is what usually makes it big; extended XMP is not written). */
+  if (n == 0)
+    return;
+  if (prefix_len + n > MAX_MARKER_DATA)
     {
-      g_debug ("a %" G_GSIZE_FORMAT "-byte blob does not fit a JPEG marker; dropped", n);
+      _pp_codec_add_note (options, "%s of %" G_GSIZE_FORMAT " KiB not kept (a JPEG marker holds "
+                          "64 KiB)", what, (n + 1023) / 1024);
       return;
     }
   jpeg_write_m_header (cinfo, marker, (unsigned int) (prefix_len + n));
@@ -552,9 +557,10 @@ write_metadata (j_compress_ptr         cinfo,
   const PpMetadataBlobs *m = options->metadata;
 
   if (m != NULL && m->exif != NULL)
-    write_blob_marker (cinfo, JPEG_APP0 + 1, APP1_EXIF_PREFIX, 6, m->exif);
+    write_blob_marker (cinfo, options, "EXIF", JPEG_APP0 + 1, APP1_EXIF_PREFIX, 6, m->exif);
   if (m != NULL && m->xmp != NULL)
-    write_blob_marker (cinfo, JPEG_APP0 + 1, APP1_XMP_PREFIX, sizeof APP1_XMP_PREFIX, m->xmp);
+    write_blob_marker (cinfo, options, "XMP", JPEG_APP0 + 1, APP1_XMP_PREFIX,
+                       sizeof APP1_XMP_PREFIX, m->xmp);
   if (options->icc != NULL && g_bytes_get_size (options->icc) > 0)
     jpeg_write_icc_profile (cinfo, g_bytes_get_data (options->icc, NULL),
                             (unsigned int) g_bytes_get_size (options->icc));
@@ -568,8 +574,8 @@ write_metadata (j_compress_ptr         cinfo,
         jpeg_write_marker (cinfo, JPEG_APP0 + 13, g_bytes_get_data (app13, NULL),
                            (unsigned int) g_bytes_get_size (app13));
       else
-        g_debug ("IPTC of %" G_GSIZE_FORMAT " bytes does not fit a JPEG marker; dropped",
-                 g_bytes_get_size (app13));
+        _pp_codec_add_note (options, "IPTC of %" G_GSIZE_FORMAT " KiB not kept (a JPEG marker "
+                            "holds 64 KiB)", (g_bytes_get_size (app13) + 1023) / 1024);
     }
 }
 

@@ -34,7 +34,65 @@ pp_load_request_init (PpLoadRequest *request)
   memset (request, 0, sizeof *request);
 }
 
-/* Reads all of regular file @fd into memory. */
+/* Input files are read whole into a buffer each thread keeps (the decoder helper has one
+ * thread): a fresh multi-megabyte allocation per file costs a page fault and a zeroed page per
+ * 4 KiB, which measured as much as the read itself. Files over this size get a buffer of their
+ * own, freed after the decode, so a rare huge file does not stay in memory. */
+#define KEPT_BUFFER_MAX (64 * 1024 * 1024)
+
+typedef struct
+{
+  guint8 *data;
+  gsize capacity;
+} ReadBuffer;
+
+static void
+read_buffer_free (gpointer data)
+{
+  ReadBuffer *buffer = data;
+
+  g_free (buffer->data);
+  g_free (buffer);
+}
+
+static GPrivate thread_buffer = G_PRIVATE_INIT (read_buffer_free);
+
+/* Room for @size bytes: the thread's buffer, or (for big files) a new one to free with
+ * release_buffer(). */
+static guint8 *
+get_buffer (gsize size)
+{
+  ReadBuffer *buffer;
+
+  if (size > KEPT_BUFFER_MAX)
+    return g_try_malloc (size);
+  buffer = g_private_get (&thread_buffer);
+  if (buffer == NULL)
+    {
+      buffer = g_new0 (ReadBuffer, 1);
+      g_private_set (&thread_buffer, buffer);
+    }
+  if (buffer->capacity < size)
+    {
+      g_free (buffer->data);
+      buffer->capacity = MAX (size, (gsize) 4 * 1024 * 1024);
+      buffer->data = g_try_malloc (buffer->capacity);
+      if (buffer->data == NULL)
+        buffer->capacity = 0;
+    }
+  return buffer->data;
+}
+
+static void
+release_buffer (guint8 *data)
+{
+  ReadBuffer *buffer = g_private_get (&thread_buffer);
+
+  if (data != NULL && (buffer == NULL || data != buffer->data))
+    g_free (data);
+}
+
+/* Reads all of regular file @fd into memory (release with release_buffer()). */
 static guint8 *
 read_all (int      fd,
           gsize   *size_out,
@@ -62,7 +120,7 @@ read_all (int      fd,
       return NULL;
     }
   size = (gsize) st.st_size;
-  data = g_try_malloc (size);
+  data = get_buffer (size);
   if (data == NULL)
     {
       g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_NO_MEMORY,
@@ -79,7 +137,7 @@ read_all (int      fd,
         {
           int saved = errno;
 
-          g_free (data);
+          release_buffer (data);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot read the file: %s",
                        g_strerror (saved));
           return NULL;
@@ -147,8 +205,9 @@ pp_codec_probe_fd (int            fd,
                    PpCodecHeader *header,
                    GError       **error)
 {
-  g_autofree guint8 *data = NULL;
+  guint8 *data;
   gsize size = 0;
+  gboolean ok;
 
   g_return_val_if_fail (header != NULL, FALSE);
 
@@ -156,8 +215,14 @@ pp_codec_probe_fd (int            fd,
   data = read_all (fd, &size, error);
   if (data == NULL)
     return FALSE;
-  return pick_codec (data, size)->probe (data, size, name, header, error);
+  ok = pick_codec (data, size)->probe (data, size, name, header, error);
+  release_buffer (data);
+  return ok;
 }
+
+static gboolean decode (const guint8 *data, gsize size, const PpLoadRequest *request,
+                        PpDecoded *out, GError **error);
+static gboolean finish (const PpLoadRequest *request, PpDecoded *out, GError **error);
 
 /**
  * pp_codec_load_fd:
@@ -175,10 +240,9 @@ pp_codec_load_fd (int                  fd,
                   PpDecoded           *out,
                   GError             **error)
 {
-  g_autofree guint8 *data = NULL;
-  const PpCodec *codec;
-  PpDecodeParams params;
+  guint8 *data;
   gsize size = 0;
+  gboolean ok;
 
   g_return_val_if_fail (request != NULL && out != NULL, FALSE);
 
@@ -186,7 +250,23 @@ pp_codec_load_fd (int                  fd,
   data = read_all (fd, &size, error);
   if (data == NULL)
     return FALSE;
-  codec = pick_codec (data, size);
+  ok = decode (data, size, request, out, error);
+  release_buffer (data);
+  if (!ok)
+    return FALSE;
+  return finish (request, out, error);
+}
+
+/* The decode proper: @data holds the whole file. */
+static gboolean
+decode (const guint8        *data,
+        gsize                size,
+        const PpLoadRequest *request,
+        PpDecoded           *out,
+        GError             **error)
+{
+  const PpCodec *codec = pick_codec (data, size);
+  PpDecodeParams params;
 
   pp_decode_params_init (&params);
   params.all_frames = request->all_frames;
@@ -205,8 +285,15 @@ pp_codec_load_fd (int                  fd,
                                   request->fit_height, &params.min_width, &params.min_height);
     }
 
-  if (!codec->decode (data, size, &params, out, error))
-    return FALSE;
+  return codec->decode (data, size, &params, out, error);
+}
+
+/* After the decode: the damage policy and the orientation. */
+static gboolean
+finish (const PpLoadRequest *request,
+        PpDecoded           *out,
+        GError             **error)
+{
   g_assert (out->frames != NULL && out->frames->len > 0);
   if (out->damage != NULL && !request->keep_damaged)
     {

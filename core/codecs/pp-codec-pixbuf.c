@@ -299,18 +299,14 @@ _pp_codec_pixbuf_run (const guint8         *data,
   return g_object_ref (animation);
 }
 
-/**
- * _pp_codec_image_from_pixbuf:
- *
- * @pixbuf's pixels as a PpImage: shared when the caller has no allocator of its own, else
- * copied into the image it allocates. Refuses layouts other than 8-bit RGB(A).
- *
- * Returns: (transfer full) (nullable): the image
- */
-PpImage *
-_pp_codec_image_from_pixbuf (GdkPixbuf            *pixbuf,
-                             const PpDecodeParams *params,
-                             GError              **error)
+/* @pixbuf's pixels as a PpImage: shared when the caller has no allocator of its own and
+ * @copy is %FALSE, else copied into an image from the allocator. Refuses layouts other than
+ * 8-bit RGB(A). */
+static PpImage *
+image_from_pixbuf (GdkPixbuf            *pixbuf,
+                   const PpDecodeParams *params,
+                   gboolean              copy,
+                   GError              **error)
 {
   int channels = gdk_pixbuf_get_n_channels (pixbuf);
   PpImage *image;
@@ -325,7 +321,7 @@ _pp_codec_image_from_pixbuf (GdkPixbuf            *pixbuf,
                    "The decoder produced an unusual pixel layout");
       return NULL;
     }
-  if (params == NULL || params->allocate == NULL)
+  if (!copy && (params == NULL || params->allocate == NULL))
     return pp_image_new_for_pixbuf (pixbuf);
   image = _pp_codec_allocate (params, gdk_pixbuf_get_width (pixbuf),
                               gdk_pixbuf_get_height (pixbuf), channels, error);
@@ -336,6 +332,35 @@ _pp_codec_image_from_pixbuf (GdkPixbuf            *pixbuf,
   for (int y = 0; y < image->height; y++)
     memcpy (PP_IMAGE_ROW (image, y), pixels + (gsize) y * stride,
             (gsize) image->width * channels);
+  return image;
+}
+
+/**
+ * _pp_codec_pixbuf_add_frame:
+ * @pixbuf: a loader's image (8-bit RGB or RGBA)
+ * @delay_ms: how long an animation shows it; 0 for a still
+ * @copy: copy the pixels even without an allocator (an animation composites the next frame
+ *   into the same memory)
+ * @out: where the frame goes (_pp_codec_add_frame())
+ *
+ * Adds @pixbuf to @out as its next frame: its pixels shared when that is safe, else copied into
+ * an image from @params' allocator.
+ *
+ * Returns: (transfer none) (nullable): the frame's image, or %NULL with @error
+ *   (PP_CODEC_ERROR_UNSUPPORTED for another pixel layout, PP_CODEC_ERROR_NO_MEMORY)
+ */
+PpImage *
+_pp_codec_pixbuf_add_frame (GdkPixbuf            *pixbuf,
+                            int                   delay_ms,
+                            gboolean              copy,
+                            const PpDecodeParams *params,
+                            PpDecoded            *out,
+                            GError              **error)
+{
+  PpImage *image = image_from_pixbuf (pixbuf, params, copy, error);
+
+  if (image != NULL)
+    _pp_codec_add_frame (out, image, delay_ms);
   return image;
 }
 
@@ -480,12 +505,11 @@ fallback_decode (const guint8         *data,
       out->header.height = height;
     }
   pixbuf = gdk_pixbuf_animation_get_static_image (animation);
-  image = _pp_codec_image_from_pixbuf (pixbuf, params, error);
+  image = _pp_codec_pixbuf_add_frame (pixbuf, 0, FALSE, params, out, error);
   if (image == NULL)
     return FALSE;
   out->header.has_alpha = image->channels == 4;
   out->icc = _pp_codec_pixbuf_icc (pixbuf);
-  _pp_codec_add_frame (out, image, 0);
   return TRUE;
 }
 

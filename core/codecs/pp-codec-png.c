@@ -103,8 +103,30 @@ create_reader (ReadState *state)
   png_set_read_fn (png, state, read_data);
   png_set_chunk_malloc_max (png, MAX_CHUNK_MEMORY);
   png_set_chunk_cache_max (png, 1000);
+  /* APNG's animation control chunk: libpng does not play APNG, but the frame count must not be
+   * lost silently (the default image is decoded, and the record says the rest was dropped). */
+  png_set_keep_unknown_chunks (png, PNG_HANDLE_CHUNK_ALWAYS, (png_const_bytep) "acTL", 1);
   /* Our own pixel limit decides sizes; libpng's default cap of 1e6 pixels a side stays. */
   return png;
+}
+
+/* The frame count an APNG's acTL chunk declares; 1 for a plain PNG. */
+static guint
+count_apng_frames (png_structp png,
+                   png_infop   info)
+{
+  png_unknown_chunkp chunks = NULL;
+  int n = png_get_unknown_chunks (png, info, &chunks);
+
+  for (int i = 0; i < n; i++)
+    if (memcmp (chunks[i].name, "acTL", 4) == 0 && chunks[i].size >= 8)
+      {
+        const guint8 *d = chunks[i].data;
+        guint32 frames = (guint32) d[0] << 24 | (guint32) d[1] << 16 | (guint32) d[2] << 8 | d[3];
+
+        return CLAMP (frames, 1u, 1000000u);
+      }
+  return 1;
 }
 
 static gboolean
@@ -134,7 +156,8 @@ png_probe (const guint8  *data,
       header->format = "png";
       header->width = (int) png_get_image_width (png, info);
       header->height = (int) png_get_image_height (png, info);
-      header->n_frames = 1;
+      header->n_frames = count_apng_frames (png, info);
+      header->animated = header->n_frames > 1;
       header->has_alpha = (color_type & PNG_COLOR_MASK_ALPHA) != 0
                           || png_get_valid (png, info, PNG_INFO_tRNS);
       ok = TRUE;
@@ -353,7 +376,8 @@ png_decode (const guint8         *data,
   out->header.format = "png";
   out->header.width = (int) png_get_image_width (png, info);
   out->header.height = (int) png_get_image_height (png, info);
-  out->header.n_frames = 1;
+  out->header.n_frames = count_apng_frames (png, info);
+  out->header.animated = out->header.n_frames > 1;
   read_metadata (png, info, out);
   if (!_pp_codec_check_size (out->header.width, out->header.height, 1, params->max_pixels, error))
     goto done;

@@ -44,6 +44,9 @@ char     *_pp_codec_describe_missing (int                    rows_done,
                                       int                    height);
 GBytes   *_pp_codec_bytes_or_null    (const guint8          *data,
                                       gsize                  size);
+void      _pp_codec_add_note         (const PpEncodeOptions *options,
+                                      const char            *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
 
 /* pp-codec-pixbuf.c: the GdkPixbuf loaders, for the fallback, GIF and BMP */
 void                _pp_codec_pixbuf_init                (void);
@@ -56,8 +59,11 @@ GdkPixbufAnimation *_pp_codec_pixbuf_run                 (const guint8         *
                                                           int                  *height,
                                                           char                **complaint,
                                                           GError              **error);
-PpImage            *_pp_codec_image_from_pixbuf          (GdkPixbuf            *pixbuf,
+PpImage            *_pp_codec_pixbuf_add_frame           (GdkPixbuf            *pixbuf,
+                                                          int                   delay_ms,
+                                                          gboolean              copy,
                                                           const PpDecodeParams *params,
+                                                          PpDecoded            *out,
                                                           GError              **error);
 GBytes             *_pp_codec_pixbuf_icc                 (GdkPixbuf            *pixbuf);
 

@@ -4,8 +4,10 @@
  * and decoded one by one through libtiff's RGBA interface, which handles every photometric
  * interpretation, depth and layout it supports, in bands so a damaged strip is located ("the
  * bottom 40 % is missing"). The Orientation tag is reported, not applied, so the loader treats it
- * like EXIF's. XMP (tag 700), IPTC (33723) and ICC (34675) are read and written natively.
- * Output is uncompressed RGB(A), one directory per page, written straight from the rows.
+ * like EXIF's. XMP (tag 700), IPTC (33723) and ICC (34675) are read natively, EXIF through
+ * core/metadata (it sits among the structure tags). Output is uncompressed RGB(A), one
+ * directory per page, written straight from the rows, with the ICC profile; EXIF, XMP and IPTC
+ * are added by core/metadata (exiv2), which can write the EXIF IFD from a blob.
  *
  * libtiff reports through per-handle handlers here (TIFFOpenOptions), never the global ones,
  * so concurrent calls share nothing.
@@ -210,13 +212,41 @@ has_alpha (TIFF *tif)
          && (extra[0] == EXTRASAMPLE_ASSOCALPHA || extra[0] == EXTRASAMPLE_UNASSALPHA);
 }
 
+/* Where the header says the first directory is (0 when the header itself is cut). */
+static guint64
+first_directory_offset (const guint8 *d,
+                        gsize         n)
+{
+  gboolean le = n >= 2 && d[0] == 'I';
+  gboolean big = n >= 4 && (le ? d[2] : d[3]) == 43;
+  guint64 offset = 0;
+
+  if (n < (big ? 16u : 8u))
+    return 0;
+  for (int i = 0; i < (big ? 8 : 4); i++)
+    {
+      int k = big ? 8 + i : 4 + i;
+      int shift = le ? 8 * i : 8 * ((big ? 7 : 3) - i);
+
+      offset |= (guint64) d[k] << shift;
+    }
+  return offset;
+}
+
 static void
 set_open_error (GError      **error,
                 const Stream *s)
 {
-  if (s->size < 8)
+  guint64 offset = first_directory_offset (s->data, s->size);
+
+  if (s->size < 8 || offset == 0)
     g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
                  "The file ends early, before the image data");
+  else if (offset >= s->size)
+    /* Writers often put the directory after the pixels: a cut file loses it first. */
+    g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
+                 "The file ends early: its directory, stored after the image data, is missing, "
+                 "so none of the image can be read");
   else
     g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
                  "The TIFF file is damaged and cannot be read (%s)", s->message);
@@ -251,19 +281,29 @@ tiff_probe (const guint8  *data,
 }
 
 static void
-read_metadata (TIFF      *tif,
-               PpDecoded *out)
+read_metadata (TIFF         *tif,
+               const guint8 *data,
+               gsize         size,
+               PpDecoded    *out)
 {
   guint32 count = 0;
   void *value = NULL;
   guint16 orientation = ORIENTATION_TOPLEFT;
 
+  /* EXIF lives in the file's own directories, among the tags that describe the pixels:
+   * core/metadata picks out the descriptive ones with the Exif and GPS IFDs. */
+  out->metadata.exif = pp_metadata_exif_from_tiff_file (data, size);
   if (TIFFGetField (tif, TIFFTAG_XMLPACKET, &count, &value) && count > 0)
     out->metadata.xmp = g_bytes_new (value, count);
-  /* libtiff counts this tag in 4-byte units; the datasets may be padded at the end. */
-  if (TIFFGetField (tif, TIFFTAG_RICHTIFFIPTC, &count, &value) && count > 0
+  /* libtiff versions disagree on this tag's unit (LONG or UNDEFINED): ask the field. */
+  if (TIFFGetField (tif, TIFFTAG_RICHTIFFIPTC, &count, &value) && count > 0 && value != NULL
       && ((const guint8 *) value)[0] == 0x1c)
-    out->metadata.iptc = g_bytes_new (value, (gsize) count * 4);
+    {
+      const TIFFField *field = TIFFFieldWithTag (tif, TIFFTAG_RICHTIFFIPTC);
+      int unit = field != NULL ? TIFFDataWidth (TIFFFieldDataType (field)) : 1;
+
+      out->metadata.iptc = g_bytes_new (value, (gsize) count * (unit > 0 ? unit : 1));
+    }
   if (TIFFGetField (tif, TIFFTAG_ICCPROFILE, &count, &value) && count > 0)
     out->icc = g_bytes_new (value, count);
   TIFFGetFieldDefaulted (tif, TIFFTAG_ORIENTATION, &orientation);
@@ -432,7 +472,7 @@ tiff_decode (const guint8         *data,
       TIFFClose (tif);
       return FALSE;
     }
-  read_metadata (tif, out);
+  read_metadata (tif, data, size, out);
   for (guint i = 0; i < MAX_DIRECTORIES && ok; i++)
     {
       if (is_page (tif))
@@ -502,8 +542,6 @@ write_page (TIFF                  *tif,
             guint                  n_pages,
             const PpEncodeOptions *options)
 {
-  const PpMetadataBlobs *m = options->metadata;
-
   TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, (guint32) image->width);
   TIFFSetField (tif, TIFFTAG_IMAGELENGTH, (guint32) image->height);
   TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8);
@@ -524,22 +562,10 @@ write_page (TIFF                  *tif,
       TIFFSetField (tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
       TIFFSetField (tif, TIFFTAG_PAGENUMBER, (guint16) page, (guint16) n_pages);
     }
-  /* Metadata describes the photo: it goes with the first page. */
+  /* The ICC profile describes the pixels: libtiff writes it; EXIF, XMP and IPTC follow (exiv2). */
   if (page == 0 && options->icc != NULL && g_bytes_get_size (options->icc) > 0)
     TIFFSetField (tif, TIFFTAG_ICCPROFILE, (guint32) g_bytes_get_size (options->icc),
                   g_bytes_get_data (options->icc, NULL));
-  if (page == 0 && m != NULL && m->xmp != NULL && g_bytes_get_size (m->xmp) > 0)
-    TIFFSetField (tif, TIFFTAG_XMLPACKET, (guint32) g_bytes_get_size (m->xmp),
-                  g_bytes_get_data (m->xmp, NULL));
-  if (page == 0 && m != NULL && m->iptc != NULL && g_bytes_get_size (m->iptc) > 0)
-    {
-      /* Counted in 4-byte units: pad with zeros, which IPTC readers skip. */
-      gsize n = g_bytes_get_size (m->iptc);
-      g_autofree guint8 *padded = g_malloc0 ((n + 3) & ~(gsize) 3);
-
-      memcpy (padded, g_bytes_get_data (m->iptc, NULL), n);
-      TIFFSetField (tif, TIFFTAG_RICHTIFFIPTC, (guint32) ((n + 3) / 4), padded);
-    }
   /* Uncompressed, so libtiff reads the rows where they are and never writes into them. */
   for (int y = 0; y < image->height; y++)
     if (TIFFWriteScanline (tif, (void *) PP_IMAGE_ROW (image, y), (guint32) y, 0) < 0)
@@ -585,6 +611,28 @@ tiff_encode (const PpFrame         *frames,
       g_byte_array_unref (s.out);
       return FALSE;
     }
+  if (options->metadata != NULL && !pp_metadata_blobs_is_empty (options->metadata))
+    {
+      /* exiv2 rewrites the first directory with the EXIF (and its Exif/GPS IFDs), XMP and IPTC
+       * in their TIFF places; libtiff has no writer for the EXIF IFD from a blob. */
+      g_autoptr (GBytes) plain = g_byte_array_free_to_bytes (s.out);
+      g_autoptr (GBytes) tagged = NULL;
+      g_autofree char *note = NULL;
+      GError *local_error = NULL;
+
+      tagged = pp_metadata_tiff_embed (plain, options->metadata, &note, &local_error);
+      if (note != NULL)
+        _pp_codec_add_note (options, "%s", note);
+      if (tagged == NULL)
+        {
+          _pp_codec_add_note (options, "metadata not kept (%s)", local_error->message);
+          g_error_free (local_error);
+          tagged = g_bytes_ref (plain);
+        }
+      g_byte_array_append (out, g_bytes_get_data (tagged, NULL),
+                           (guint) g_bytes_get_size (tagged));
+      return TRUE;
+    }
   g_byte_array_append (out, s.out->data, s.out->len);
   g_byte_array_unref (s.out);
   return TRUE;
@@ -597,8 +645,8 @@ const PpCodec _pp_codec_tiff = {
   .name = "tiff",
   .extensions = tiff_extensions,
   .mime_types = tiff_mime_types,
-  .holds = PP_CODEC_HOLDS_ALPHA | PP_CODEC_HOLDS_PAGES | PP_CODEC_HOLDS_XMP
-           | PP_CODEC_HOLDS_IPTC | PP_CODEC_HOLDS_ICC,
+  .holds = PP_CODEC_HOLDS_ALPHA | PP_CODEC_HOLDS_PAGES | PP_CODEC_HOLDS_EXIF
+           | PP_CODEC_HOLDS_XMP | PP_CODEC_HOLDS_IPTC | PP_CODEC_HOLDS_ICC,
   .sniff = tiff_sniff,
   .probe = tiff_probe,
   .decode = tiff_decode,

@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "codecs/pp-codec-private.h"
@@ -94,21 +95,6 @@ pp_codec_for_data (const guint8 *head,
 }
 
 /**
- * pp_codec_holds_metadata:
- * @what: one or more of the PP_CODEC_HOLDS_* flags
- *
- * Whether @codec's encoder keeps all of @what. Thread: any.
- */
-gboolean
-pp_codec_holds_metadata (const PpCodec *codec,
-                         PpCodecHolds   what)
-{
-  g_return_val_if_fail (codec != NULL, FALSE);
-
-  return codec->encode != NULL && (codec->holds & what) == what;
-}
-
-/**
  * pp_decode_params_init:
  *
  * Full size, first frame only, no pixel limit, pixels from pp_image_new().
@@ -154,6 +140,12 @@ pp_frame_new (PpImage *image,
   return frame;
 }
 
+/**
+ * pp_frame_free:
+ * @frame: (nullable) (transfer full): a frame from pp_frame_new()
+ *
+ * Drops the frame's image reference and frees the frame. Thread: any.
+ */
 void
 pp_frame_free (PpFrame *frame)
 {
@@ -161,6 +153,18 @@ pp_frame_free (PpFrame *frame)
     return;
   g_clear_pointer (&frame->image, pp_image_unref);
   g_free (frame);
+}
+
+/**
+ * pp_frame_clear_image:
+ *
+ * Drops @frame's image reference (for frames held by value, e.g. in a GArray).
+ */
+void
+pp_frame_clear_image (PpFrame *frame)
+{
+  if (frame != NULL)
+    g_clear_pointer (&frame->image, pp_image_unref);
 }
 
 /**
@@ -287,4 +291,20 @@ _pp_codec_bytes_or_null (const guint8 *data,
                          gsize         size)
 {
   return data != NULL && size > 0 ? g_bytes_new (data, size) : NULL;
+}
+
+/* Appends a note on what an encoder left out, for the file's record. */
+void
+_pp_codec_add_note (const PpEncodeOptions *options,
+                    const char            *format,
+                    ...)
+{
+  va_list args;
+
+  if (options->notes == NULL)
+    return;
+  va_start (args, format);
+  g_string_append_vprintf (options->notes, format, args);
+  va_end (args);
+  g_string_append (options->notes, "; ");
 }

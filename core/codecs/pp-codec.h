@@ -107,9 +107,12 @@ typedef struct
   int compression;      /* PNG/TIFF deflate level 0..9; -1: the codec's default */
   int loop_count;       /* animation output: 0 = forever */
   /* (nullable) blobs to embed, already normalised (core/metadata/), each in the format's
-   * native place; a format that cannot hold one drops it (pp_codec_holds_metadata()) */
+   * native place; a format that cannot hold one drops it (its codec's .holds) */
   const PpMetadataBlobs *metadata;
   GBytes *icc;          /* (nullable) an ICC profile to embed */
+  /* (nullable) where an encoder says, in words, what it had to leave out ("the 70 KiB EXIF
+   * does not fit a JPEG marker"), each note followed by "; " */
+  GString *notes;
 } PpEncodeOptions;
 
 /* What a format can hold, for the notes ("only the first of 3 frames kept") and for fidelity's
@@ -190,8 +193,6 @@ const PpCodec *const *pp_codec_list         (guint                 *n_codecs);
 const PpCodec  *pp_codec_lookup             (const char            *name);
 const PpCodec  *pp_codec_for_data           (const guint8          *head,
                                              gsize                  size);
-gboolean        pp_codec_holds_metadata     (const PpCodec         *codec,
-                                             PpCodecHolds           what);
 
 /* The whole load (pp-codec-load.c): read, pick the codec, check, decode, orientation. */
 void            pp_load_request_init        (PpLoadRequest         *request);
@@ -225,6 +226,7 @@ void            pp_encode_options_init      (PpEncodeOptions       *options);
 PpFrame        *pp_frame_new                (PpImage               *image,
                                              int                    delay_ms);
 void            pp_frame_free               (PpFrame               *frame);
+void            pp_frame_clear_image        (PpFrame               *frame);
 void            pp_decoded_clear            (PpDecoded             *decoded);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpDecoded, pp_decoded_clear)

@@ -49,6 +49,7 @@ _pp_decoder_add_bwrap_args (GPtrArray  *argv,
     NULL,
   };
   const char *module_file = g_getenv ("GDK_PIXBUF_MODULE_FILE");
+  const char *module_dir = g_getenv ("GDK_PIXBUF_MODULEDIR");
 
   add (argv, bwrap);
   add (argv, "--unshare-all");
@@ -75,6 +76,14 @@ _pp_decoder_add_bwrap_args (GPtrArray  *argv,
       add (argv, etc_files[i]);
       add (argv, etc_files[i]);
     }
+  /* The fresh /proc, /dev and /tmp first: bubblewrap applies mounts in order, so a tmpfs on
+   * /tmp mounted after the binds below would hide a helper or module file built under /tmp. */
+  add (argv, "--proc");
+  add (argv, "/proc");
+  add (argv, "--dev");
+  add (argv, "/dev");
+  add (argv, "--tmpfs");
+  add (argv, "/tmp");
   if (!g_str_has_prefix (helper, "/usr/"))
     {
       add (argv, "--ro-bind");
@@ -87,12 +96,12 @@ _pp_decoder_add_bwrap_args (GPtrArray  *argv,
       add (argv, module_file);
       add (argv, module_file);
     }
-  add (argv, "--proc");
-  add (argv, "/proc");
-  add (argv, "--dev");
-  add (argv, "/dev");
-  add (argv, "--tmpfs");
-  add (argv, "/tmp");
+  if (module_dir != NULL && !g_str_has_prefix (module_dir, "/usr/"))
+    {
+      add (argv, "--ro-bind-try");
+      add (argv, module_dir);
+      add (argv, module_dir);
+    }
   for (guint i = 0; keep_env[i] != NULL; i++)
     {
       const char *value = g_getenv (keep_env[i]);

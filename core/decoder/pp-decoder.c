@@ -153,6 +153,16 @@ pp_decoder_init (PpDecoder *self)
     self->want_sandbox = FALSE;
 }
 
+/**
+ * pp_decoder_new:
+ *
+ * A decoder with the default limits (PP_DECODER_DEFAULT_MEMORY_LIMIT, 2 GiB of address space;
+ * PP_DECODER_DEFAULT_TIMEOUT_MS, 30 s a file) and bubblewrap wanted unless PP_DECODER_ISOLATION
+ * is "rlimit". No helper starts until the first pp_decoder_load(). Use it from one thread at a
+ * time.
+ *
+ * Returns: (transfer full): a new #PpDecoder
+ */
 PpDecoder *
 pp_decoder_new (void)
 {
@@ -176,6 +186,14 @@ pp_decoder_set_memory_limit (PpDecoder *self,
   self->memory_limit = bytes;
 }
 
+/**
+ * pp_decoder_set_timeout:
+ * @milliseconds: wall-clock time one load may take, more than 0; the helper's CPU time per
+ *   load is capped at the same (in whole seconds, rounded up)
+ *
+ * Takes effect with the next load; a load past it fails with PP_DECODER_ERROR_TIMED_OUT and
+ * the helper is killed. Same thread as the loads.
+ */
 void
 pp_decoder_set_timeout (PpDecoder *self,
                         guint      milliseconds)
@@ -202,6 +220,15 @@ pp_decoder_set_helper_path (PpDecoder  *self,
   self->helper_path = g_strdup (path);
 }
 
+/**
+ * pp_decoder_set_sandbox:
+ * @use_bwrap: start helpers inside bubblewrap when it works here (the default); %FALSE:
+ *   resource limits only
+ *
+ * A change stops the running helper; the next load starts one the new way. Where bubblewrap
+ * fails (no user namespaces, inside a Flatpak) the helper runs with resource limits only,
+ * whatever this says (pp_decoder_get_sandboxed() tells). Same thread as the loads.
+ */
 void
 pp_decoder_set_sandbox (PpDecoder *self,
                         gboolean   use_bwrap)
@@ -213,7 +240,12 @@ pp_decoder_set_sandbox (PpDecoder *self,
   self->want_sandbox = !!use_bwrap;
 }
 
-/* Whether the running (or last) helper runs inside bubblewrap. */
+/**
+ * pp_decoder_get_sandboxed:
+ *
+ * Returns: whether the running (or last started) helper runs inside bubblewrap; %FALSE before
+ *   the first load. Same thread as the loads.
+ */
 gboolean
 pp_decoder_get_sandboxed (PpDecoder *self)
 {
@@ -222,7 +254,12 @@ pp_decoder_get_sandboxed (PpDecoder *self)
   return self->sandboxed;
 }
 
-/* How many helpers this decoder started: one, plus one per crash, time-out or recycling. */
+/**
+ * pp_decoder_get_n_spawns:
+ *
+ * Returns: how many helpers this decoder has started: one, plus one per crash, time-out,
+ *   memory kill or change of settings. Same thread as the loads.
+ */
 guint
 pp_decoder_get_n_spawns (PpDecoder *self)
 {

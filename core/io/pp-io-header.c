@@ -35,6 +35,89 @@ pp_io_get_allowed_formats (void)
 }
 
 static void
+append_holds (GString      *out,
+              PpCodecHolds  holds)
+{
+  static const struct
+  {
+    PpCodecHolds flag;
+    const char *name;
+  } names[] = {
+    { PP_CODEC_HOLDS_ALPHA, "alpha" }, { PP_CODEC_HOLDS_ANIMATION, "animation" },
+    { PP_CODEC_HOLDS_PAGES, "pages" }, { PP_CODEC_HOLDS_EXIF, "EXIF" },
+    { PP_CODEC_HOLDS_XMP, "XMP" }, { PP_CODEC_HOLDS_IPTC, "IPTC" }, { PP_CODEC_HOLDS_ICC, "ICC" },
+  };
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (holds & names[i].flag)
+      {
+        g_string_append_printf (out, "%s%s", any ? ", " : "", names[i].name);
+        any = TRUE;
+      }
+  if (!any)
+    g_string_append (out, "the pixels only");
+}
+
+/* Whether the GdkPixbuf loader @name ("heif/avif", "svg"…) is shadowed by a codec of ours. */
+static gboolean
+has_own_codec (const char *loader)
+{
+  g_autofree char *first = g_strndup (loader, strcspn (loader, "/"));
+
+  return pp_codec_lookup (first) != NULL || g_str_equal (first, "jpeg")
+         || g_str_equal (first, "png") || g_str_equal (first, "tiff")
+         || g_str_equal (first, "webp");
+}
+
+/**
+ * pp_io_describe_formats:
+ *
+ * What `parapix --list-formats` prints: every codec with the extensions it reads (by content,
+ * whatever the name says), the formats read through the GdkPixbuf fallback, then every output
+ * format `--format` takes ("avif   writes .avif, keeping alpha, EXIF, XMP, ICC": the line
+ * starts with the name to give `--format`) with what its files keep. Thread: any.
+ *
+ * Returns: (transfer full): lines of text, each ending in a newline
+ */
+char *
+pp_io_describe_formats (void)
+{
+  const PpCodec *const *codecs = pp_codec_list (NULL);
+  const char *const *allowed = pp_codec_get_allowed_pixbuf_formats ();
+  g_autoptr (GEnumClass) formats = g_type_class_ref (PP_TYPE_FORMAT);
+  GString *out = g_string_new ("Read (recognised by content, whatever the extension):\n");
+
+  for (guint i = 0; codecs[i] != NULL; i++)
+    {
+      if (codecs[i]->extensions[0] == NULL)
+        continue; /* the fallback, below */
+      g_string_append_printf (out, "  %-6s", codecs[i]->name);
+      for (guint k = 0; codecs[i]->extensions[k] != NULL; k++)
+        g_string_append_printf (out, " .%s", codecs[i]->extensions[k]);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append (out, "  through GdkPixbuf:");
+  for (guint i = 0; allowed[i] != NULL; i++)
+    if (!has_own_codec (allowed[i]))
+      g_string_append_printf (out, " %s", allowed[i]);
+  g_string_append (out, "\nWritten (--format NAME):\n");
+  for (guint i = 0; i < formats->n_values; i++)
+    {
+      PpFormat format = formats->values[i].value;
+
+      if (format == PP_FORMAT_SAME || !pp_format_can_save (format))
+        continue;
+      g_string_append_printf (out, "  %-6s writes .%s, keeping ", pp_format_to_string (format),
+                              pp_format_get_extension (format));
+      append_holds (out, pp_format_get_holds (format));
+      g_string_append_c (out, '\n');
+    }
+  g_string_append (out, "Where the output cannot keep something, the file's note says so.\n");
+  return g_string_free (out, FALSE);
+}
+
+static void
 add_all (GHashTable        *table,
          const char *const *names)
 {

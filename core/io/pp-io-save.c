@@ -234,6 +234,7 @@ encode (const PpFrame       *frames,
   encode_options.loop_count = options->loop_count;
   encode_options.metadata = options->metadata;
   encode_options.icc = options->icc_profile;
+  encode_options.notes = options->notes;
   if (!codec->encode (frames, n_frames, &encode_options, out, &local_error))
     {
       g_set_error (error, PP_IO_ERROR, PP_IO_ERROR_ENCODE, "%s", local_error->message);

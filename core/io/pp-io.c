@@ -119,6 +119,16 @@ _pp_io_get_codec (PpFormat format)
   return NULL;
 }
 
+/**
+ * pp_format_from_string:
+ * @name: a format's name as the user writes it, any case: "same", "jpeg" (or "jpg"), "png",
+ *   "webp", "tiff" (or "tif"), "bmp", "avif", "jxl"
+ * @format: (out): the format, set only on success
+ *
+ * Parses an output format name (`--format`, the settings' nick). Thread: any.
+ *
+ * Returns: %FALSE when @name is no format Parapix writes
+ */
 gboolean
 pp_format_from_string (const char *name,
                        PpFormat   *format)
@@ -143,6 +153,12 @@ pp_format_from_string (const char *name,
   return FALSE;
 }
 
+/**
+ * pp_format_to_string:
+ *
+ * Returns: (transfer none): @format's canonical lowercase name ("same", "jpeg", "png"…; the
+ *   GEnum nick too), static. Thread: any.
+ */
 const char *
 pp_format_to_string (PpFormat format)
 {
@@ -154,6 +170,13 @@ pp_format_to_string (PpFormat format)
   g_return_val_if_reached (NULL);
 }
 
+/**
+ * pp_format_get_extension:
+ * @format: a format other than %PP_FORMAT_SAME
+ *
+ * Returns: (transfer none): the extension outputs of @format get, without the dot ("jpg",
+ *   "png", "webp", "tif", "bmp"…), static. Thread: any.
+ */
 const char *
 pp_format_get_extension (PpFormat format)
 {

@@ -117,6 +117,9 @@ typedef struct
    * core/metadata/ first); dropped where the format cannot hold them (pp_format_holds()) */
   const PpMetadataBlobs *metadata;
   int loop_count;        /* animations: 0 = forever */
+  /* (nullable) where the save says, in words, what the format could not keep (each followed by
+   * "; "), for the file's note */
+  GString *notes;
   gboolean overwrite;    /* replace an existing file; otherwise fail with PP_IO_ERROR_EXISTS */
   /* File attributes, set before the file gets its name (so it never has others, even for a
    * moment): permission bits (0..0777), or -1 for a new file's (0666 less the umask) within
@@ -160,6 +163,7 @@ PpFormat    pp_format_for_input       (const char           *path,
  * disabled in this process, since it only widens what a crafted file can reach (QuickTime: a
  * 44-byte file asks for 11 GB). The decoder helper applies the same list. */
 const char *const *pp_io_get_allowed_formats (void);
+char       *pp_io_describe_formats    (void);
 
 void        pp_io_init                (void);
 

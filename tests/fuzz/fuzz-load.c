@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * libFuzzer target for load -> pipeline -> save on arbitrary bytes: pp_io_load()'s own code (the
- * code parapix-decoder runs) in this process, with a pixel limit; the first input byte picks a
- * registered filter, run with its defaults over the image, and pp_io_save() writes the result
- * (format picked by the second byte) into a private folder. Findings inside GdkPixbuf's loaders
+ * codecs parapix-decoder runs) in this process, with a pixel limit; the first input byte picks a
+ * registered filter, run with its defaults over every decoded frame, and pp_io_save_frames()
+ * writes the result with the metadata blobs found into a private folder. The second byte picks
+ * the output format (low bits), every frame or the first (0x10) and damage kept or refused
+ * (0x20). tests/fuzz/seeds-load/ has a small seed per codec and per kind (animated, paged,
+ * progressive, interlaced, with metadata). Findings inside GdkPixbuf's loaders
  * are third-party: in the app they cost one helper process.
  */
 #include "config.h"
@@ -66,6 +69,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_autoptr (PpImage) src = NULL;
   g_autoptr (PpImage) dst = NULL;
   g_autoptr (PpPlan) plan = NULL;
+  g_autoptr (GArray) outputs = g_array_new (FALSE, TRUE, sizeof (PpFrame));
   g_autoptr (GError) error = NULL;
   g_autofree char *in_path = NULL;
   g_autofree char *out_path = NULL;
@@ -86,7 +90,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   pp_filter_info_get_defaults (filter, values);
   pp_pipeline_append (pipeline, filter, values);
   pp_save_options_init (&save);
-  save.format = formats[data[1] % G_N_ELEMENTS (formats)];
+  save.format = formats[(data[1] & 0x0f) % G_N_ELEMENTS (formats)];
+  pp_load_options_init (&load);
+  load.all_frames = (data[1] & 0x10) != 0;
+  load.keep_damaged = (data[1] & 0x20) != 0;
   data += 2;
   size -= 2;
 
@@ -94,7 +101,6 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (write (fd, data, size), ==, (gssize) size);
   in_path = g_strdup_printf ("/proc/self/fd/%d", fd);
-  pp_load_options_init (&load);
   load.max_megapixels = FUZZ_MAX_MEGAPIXELS;
   pp_pipeline_get_load_hint (pipeline, &load.fit_width, &load.fit_height);
   src = _pp_io_load_here (in_path, &load, &info, NULL, &error);
@@ -107,22 +113,48 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       return 0;
     }
   g_assert_cmpfloat ((double) src->width * src->height, <=, FUZZ_MAX_MEGAPIXELS * 1e6);
+  g_assert_true (load.keep_damaged || info.damage == NULL);
 
-  plan = pp_plan_new (pipeline, src->width, src->height, src->channels, &error);
-  if (plan == NULL)
-    return 0;
-  dst = pp_plan_run_here (plan, src, 0, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (dst);
+  g_array_set_clear_func (outputs, (GDestroyNotify) pp_frame_clear_image);
+  {
+    double pixels = 0;
+
+    for (guint i = 0; i < (info.frames != NULL ? info.frames->len : 1); i++)
+      {
+        PpImage *frame = info.frames != NULL ? ((PpFrame *) info.frames->pdata[i])->image : src;
+
+        pixels += (double) frame->width * frame->height;
+        g_clear_pointer (&plan, pp_plan_unref);
+        plan = pp_plan_new (pipeline, frame->width, frame->height, frame->channels, &error);
+        if (plan == NULL)
+          return 0;
+        dst = pp_plan_run_here (plan, frame, 0, NULL, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (dst);
+        g_array_append_val (outputs, ((PpFrame) { g_steal_pointer (&dst), 0 }));
+      }
+    /* Every frame decoded counts against the limit. */
+    g_assert_cmpfloat (pixels, <=, FUZZ_MAX_MEGAPIXELS * 1e6);
+  }
+  dst = pp_image_ref (g_array_index (outputs, PpFrame, 0).image);
 
   save.icc_profile = info.icc_profile;
+  save.metadata = &info.metadata;
   out_path = g_build_filename (out_dir, "out", NULL);
-  if (!pp_io_save (dst, out_path, &save, NULL, NULL, &error))
+  /* As a batch does: several frames only where the format holds that kind (frames vs pages). */
+  if (!pp_format_holds (save.format, info.animated ? PP_CODEC_HOLDS_ANIMATION
+                                                   : PP_CODEC_HOLDS_PAGES))
+    g_array_set_size (outputs, 1);
+  if (!pp_io_save_frames ((PpFrame *) outputs->data, outputs->len, out_path, &save, NULL, NULL,
+                          &error))
     {
-      /* WebP cannot hold a side over 16383 pixels (the format's limit): a clean refusal. Any
+      /* WebP cannot hold a side over 16383 pixels, JPEG over 65500 (the formats' limits): a
+       * clean refusal. Any
        * other failure to save a decoded image is a finding. abort(), not g_error(): libFuzzer
        * keeps the input of an abort, not of a trap. */
       if (save.format == PP_FORMAT_WEBP && MAX (dst->width, dst->height) > 16383)
+        return 0;
+      if (save.format == PP_FORMAT_JPEG && MAX (dst->width, dst->height) > 65500)
         return 0;
       g_printerr ("saving a decoded %d x %d image as %s failed: %s\n", dst->width, dst->height,
                   pp_format_to_string (save.format), error->message);
