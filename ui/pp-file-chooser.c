@@ -39,6 +39,8 @@ dialog_done (GObject      *source,
   g_autoptr (GError) error = NULL;
   gpointer value = NULL;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   switch (GPOINTER_TO_INT (g_task_get_task_data (task)))
     {
     case CHOOSE_FOLDER:

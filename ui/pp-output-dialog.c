@@ -170,6 +170,8 @@ folder_chosen (GObject      *source,
   g_autoptr (GFile) folder = pp_file_chooser_select_folder_finish (result, NULL);
   g_autofree char *uri = NULL;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   if (folder == NULL || self->settings == NULL)
     return;
   uri = g_file_get_uri (folder);

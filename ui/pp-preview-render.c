@@ -232,6 +232,8 @@ load_cb (GObject      *source,
   LoadData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -410,6 +412,8 @@ fit_cb (GObject      *source,
   FitData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr (GdkTexture) texture = NULL;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   /* A newer render was shown meanwhile: this one is stale. */
   if (data->generation != self->display_generation)
     return;
@@ -539,6 +543,8 @@ static gboolean
 settle_cb (gpointer user_data)
 {
   PpPreview *self = user_data;
+
+  g_assert (g_main_context_is_owner (NULL));
 
   self->settle_id = 0;
   self->interactive = FALSE;

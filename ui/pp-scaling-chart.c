@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "pp-scaling-chart.h"
+#include "pp-ui-util.h"
 
 #define PAD 12
 #define AXIS_LEFT 44
@@ -51,17 +52,6 @@ typedef struct
   double x0, y0, w, h;
   double max_threads, max_speedup;
 } Frame;
-
-static void
-get_foreground (GtkWidget *widget,
-                GdkRGBA   *colour)
-{
-#if GTK_CHECK_VERSION (4, 10, 0)
-  gtk_widget_get_color (widget, colour);
-#else
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), colour);
-#endif
-}
 
 static double
 nice_ceiling (double value)
@@ -149,30 +139,6 @@ pp_scaling_chart_get_fit (PpScalingChart *self,
 }
 
 static void
-draw_text (GtkWidget   *widget,
-           GtkSnapshot *snapshot,
-           const char  *text,
-           double       x,
-           double       y,
-           double       align,  /* 0 left, 0.5 centre, 1 right of @x */
-           gboolean     dim)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
-  GdkRGBA colour;
-  int w, h;
-
-  get_foreground (widget, &colour);
-  if (dim)
-    colour.alpha *= 0.65;
-  pango_layout_get_pixel_size (layout, &w, &h);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x - align * w, y));
-  gtk_snapshot_append_layout (snapshot, layout, &colour);
-  gtk_snapshot_restore (snapshot);
-  g_object_unref (layout);
-}
-
-static void
 draw_legend (PpScalingChart *self,
              GtkSnapshot    *snapshot,
              const Frame    *f)
@@ -194,7 +160,7 @@ draw_legend (PpScalingChart *self,
       g_object_unref (layout);
       gtk_snapshot_append_color (snapshot, items[i].colour,
                                  &GRAPHENE_RECT_INIT (x, PAD + 6, 14, 3));
-      draw_text (widget, snapshot, items[i].label, x + 18, PAD - 1, 0, TRUE);
+      pp_ui_snapshot_text (widget, snapshot, items[i].label, x + 18, PAD - 1, 0, TRUE);
       x += 18 + w + 18;
     }
 }
@@ -215,7 +181,7 @@ draw_plot (PpScalingChart *self,
   GdkRGBA fg, grid;
   cairo_t *cr;
 
-  get_foreground (widget, &fg);
+  pp_ui_get_foreground (widget, &fg);
   grid = fg;
   grid.alpha = 0.12;
   for (guint k = 0; k <= 4; k++)
@@ -225,23 +191,23 @@ draw_plot (PpScalingChart *self,
 
       gtk_snapshot_append_color (snapshot, &grid,
                                  &GRAPHENE_RECT_INIT (f->x0, fy (f, s), f->w, 1));
-      draw_text (widget, snapshot, label, f->x0 - 6, fy (f, s) - 8, 1, TRUE);
+      pp_ui_snapshot_text (widget, snapshot, label, f->x0 - 6, fy (f, s) - 8, 1, TRUE);
     }
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *label = g_strdup_printf ("%u", points[i].threads);
 
-      draw_text (widget, snapshot, label, fx (f, points[i].threads), f->y0 + f->h + 4, 0.5,
+      pp_ui_snapshot_text (widget, snapshot, label, fx (f, points[i].threads), f->y0 + f->h + 4, 0.5,
                  TRUE);
     }
-  draw_text (widget, snapshot, "threads", f->x0 + f->w / 2, f->y0 + f->h + 20, 0.5, TRUE);
+  pp_ui_snapshot_text (widget, snapshot, "threads", f->x0 + f->w / 2, f->y0 + f->h + 20, 0.5, TRUE);
   if (budget < f->max_threads)
     {
       g_autofree char *label = g_strdup_printf ("%u CPUs", budget);
 
       gtk_snapshot_append_color (snapshot, &grid,
                                  &GRAPHENE_RECT_INIT (fx (f, budget), f->y0, 1, f->h));
-      draw_text (widget, snapshot, label, fx (f, budget) + 4, f->y0, 0, TRUE);
+      pp_ui_snapshot_text (widget, snapshot, label, fx (f, budget) + 4, f->y0, 0, TRUE);
     }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0,
@@ -311,7 +277,7 @@ draw_stage_bars (PpScalingChart *self,
   const PpSweepPoint *points = points_of (self, &n);
   double y = PLOT_HEIGHT + PAD;
 
-  draw_text (widget, snapshot, "Where the files' time goes", PAD, y, 0, FALSE);
+  pp_ui_snapshot_text (widget, snapshot, "Where the files' time goes", PAD, y, 0, FALSE);
   y += 20;
   for (guint s = 0; s < PP_SWEEP_N_STAGES; s++)
     {
@@ -319,7 +285,7 @@ draw_stage_bars (PpScalingChart *self,
 
       gtk_snapshot_append_color (snapshot, &stage_colours[s], &GRAPHENE_RECT_INIT (x, y + 3, 12,
                                                                                    12));
-      draw_text (widget, snapshot, stage_names[s], x + 17, y, 0, TRUE);
+      pp_ui_snapshot_text (widget, snapshot, stage_names[s], x + 17, y, 0, TRUE);
     }
   y += LEGEND_HEIGHT;
   for (guint i = 0; i < n; i++)
@@ -328,7 +294,7 @@ draw_stage_bars (PpScalingChart *self,
       g_autofree char *label = g_strdup_printf ("%u", p->threads);
       double total = 0, x = f->x0;
 
-      draw_text (widget, snapshot, label, f->x0 - 6, y, 1, TRUE);
+      pp_ui_snapshot_text (widget, snapshot, label, f->x0 - 6, y, 1, TRUE);
       for (guint s = 0; s < PP_SWEEP_N_STAGES; s++)
         total += p->stage_s[s];
       for (guint s = 0; p->n_runs > 0 && total > 0 && s < PP_SWEEP_N_STAGES; s++)
@@ -354,7 +320,7 @@ pp_scaling_chart_snapshot (GtkWidget   *widget,
   points_of (self, &n);
   if (n == 0)
     {
-      draw_text (widget, snapshot, "Run a sweep to see how this folder scales",
+      pp_ui_snapshot_text (widget, snapshot, "Run a sweep to see how this folder scales",
                  gtk_widget_get_width (widget) / 2.0, PLOT_HEIGHT / 2.0, 0.5, TRUE);
       return;
     }

@@ -105,6 +105,8 @@ size_scan_done (GObject      *source,
   PpThumbnailGrid *self = PP_THUMBNAIL_GRID (source);
   SizeScan *scan = g_task_get_task_data (G_TASK (result));
 
+  g_assert (g_main_context_is_owner (NULL));
+
   if (!g_task_propagate_boolean (G_TASK (result), NULL) || scan->generation != self->generation)
     return;
   if (scan->sizes->len < scan->paths->len)
@@ -212,6 +214,8 @@ sniff_done (GObject      *source,
   GPtrArray *files = g_task_get_task_data (G_TASK (result));
   g_autoptr (GArray) supported = g_task_propagate_pointer (G_TASK (result), NULL);
 
+  g_assert (g_main_context_is_owner (NULL));
+
   if (supported == NULL || self->pending == NULL ||
       GPOINTER_TO_UINT (user_data) != self->generation)
     return;
@@ -286,6 +290,8 @@ next_files_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   GList *infos;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   infos = g_file_enumerator_next_files_finish (enumerator, result, &error);
   if (error != NULL)
     {
@@ -316,6 +322,8 @@ enumerate_cb (GObject      *source,
   g_autoptr (PpThumbnailGrid) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GFileEnumerator) enumerator = NULL;
+
+  g_assert (g_main_context_is_owner (NULL));
 
   enumerator = g_file_enumerate_children_finish (G_FILE (source), result, &error);
   if (enumerator == NULL)

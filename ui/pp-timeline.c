@@ -16,13 +16,17 @@
 
 #include "pp-stage-bar.h"
 #include "pp-timeline.h"
+#include "pp-ui-util.h"
 
 #define LANE_HEIGHT 22
 #define LANE_GAP 6
 #define LABEL_WIDTH 128
 #define TITLE_HEIGHT 24
 #define AXIS_HEIGHT 22
-#define LEGEND_HEIGHT 26
+#define LEGEND_ROW 22
+#define LEGEND_PAD 4
+/* Axis labels at least this far apart, in pixels. */
+#define TICK_SPACING 56
 #define PAD 12
 
 typedef struct
@@ -37,6 +41,7 @@ struct _PpTimeline
   GtkWidget parent_instance;
 
   Section sections[2]; /* [0] the baseline (or empty), [1] the run */
+  int legend_height;   /* for the allocated width: the legend wraps when narrow */
   gulong items_changed_id;
   guint tick_id;
 };
@@ -93,34 +98,39 @@ update_extent (PpTimeline *self)
     update_section (&self->sections[i]);
 }
 
-static void
-get_foreground (GtkWidget *widget,
-                GdkRGBA   *colour)
+/* The longer run's span, seconds. */
+static double
+longest_span_s (PpTimeline *self)
 {
-#if GTK_CHECK_VERSION (4, 10, 0)
-  gtk_widget_get_color (widget, colour);
-#else
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), colour);
-#endif
+  return MAX (self->sections[0].span_us, self->sections[1].span_us) / 1e6;
 }
 
-/* Seconds between two ticks of the time axis for a span of @span_s seconds. */
+/* Seconds between two ticks of the time axis: the smallest round step whose labels stay
+ * TICK_SPACING pixels apart on @width pixels (so a phone-wide axis does not print them over
+ * each other). */
 static double
-axis_step (double span_s)
+axis_step (PpTimeline *self,
+           double      width)
 {
-  return span_s > 120 ? 20 : span_s > 60 ? 10 : span_s > 20 ? 5 : span_s > 8 ? 2 : span_s > 4 ? 1
-         : span_s > 1 ? 0.5 : 0.1;
+  static const double steps[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600 };
+  double span_s = MAX (longest_span_s (self), 1e-3);
+  double px_per_s = MAX (1.0, width - LABEL_WIDTH - PAD) / span_s;
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (steps[i] * px_per_s >= TICK_SPACING && span_s / steps[i] <= 12)
+      return steps[i];
+  return steps[G_N_ELEMENTS (steps) - 1];
 }
 
 /* The shared axis' length: the longer run rounded up to a whole tick, so a live run does not
  * rescale every frame. */
 static double
-axis_span_s (PpTimeline *self)
+axis_span_s (PpTimeline *self,
+             double      width)
 {
-  double span_s = MAX (self->sections[0].span_us, self->sections[1].span_us) / 1e6;
-  double step = axis_step (span_s);
+  double step = axis_step (self, width);
 
-  return MAX (step, ceil (span_s / step - 1e-9) * step);
+  return MAX (step, ceil (longest_span_s (self) / step - 1e-9) * step);
 }
 
 /* Pixels per microsecond on the shared axis, or 0 when there is nothing to draw. */
@@ -130,7 +140,7 @@ time_scale (PpTimeline *self,
 {
   if (self->sections[0].span_us <= 0 && self->sections[1].span_us <= 0)
     return 0;
-  return (width - LABEL_WIDTH - PAD) / (axis_span_s (self) * 1e6);
+  return (width - LABEL_WIDTH - PAD) / (axis_span_s (self, width) * 1e6);
 }
 
 static double
@@ -145,30 +155,7 @@ static double
 section_top (PpTimeline *self,
              guint       index)
 {
-  return LEGEND_HEIGHT + (index == 1 ? section_height (&self->sections[0]) : 0);
-}
-
-static void
-draw_text (GtkWidget   *widget,
-           GtkSnapshot *snapshot,
-           const char  *text,
-           double       x,
-           double       y,
-           gboolean     dim)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
-  GdkRGBA colour;
-
-  get_foreground (widget, &colour);
-  /* Dimmed text stays readable: 0.75 of the text colour keeps contrast over 4.5:1 on the
-   * window background in the light and the dark style. */
-  if (dim)
-    colour.alpha *= 0.75;
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, &colour);
-  gtk_snapshot_restore (snapshot);
-  g_object_unref (layout);
+  return self->legend_height + (index == 1 ? section_height (&self->sections[0]) : 0);
 }
 
 static char *
@@ -190,31 +177,47 @@ section_title (Section *section)
                             ? " · earlier session: per-worker totals only" : "");
 }
 
-static void
-draw_legend (GtkWidget   *widget,
-             GtkSnapshot *snapshot,
-             const GdkRGBA *fg)
+/* Lays the legend out in rows on @width pixels (from the lanes' left edge, or from the left
+ * when that leaves too little), drawing it when @snapshot is given. Returns its height. */
+static int
+layout_legend (GtkWidget     *widget,
+               GtkSnapshot   *snapshot,
+               const GdkRGBA *fg,
+               double         width)
 {
   static const char *const names[] = { "Decode", "Filter", "Encode", "Write", "Idle", "Failed" };
-  double x = LABEL_WIDTH;
+  double left = width - LABEL_WIDTH >= 240 ? LABEL_WIDTH : 0;
+  double x = left, y = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      graphene_rect_t swatch = GRAPHENE_RECT_INIT (x, 6, 14, 14);
       PangoLayout *layout = gtk_widget_create_pango_layout (widget, names[i]);
       int text_width;
+      double item_width;
 
-      if (i < PP_RUN_N_STAGES)
-        pp_stage_bar_append_stage (snapshot, i, &swatch);
-      else if (i == 4)
-        pp_stage_bar_append_idle (snapshot, fg, &swatch);
-      else
-        pp_stage_bar_append_failed (snapshot, &swatch);
-      draw_text (widget, snapshot, names[i], x + 19, 3, FALSE);
       pango_layout_get_pixel_size (layout, &text_width, NULL);
       g_object_unref (layout);
-      x += 19 + text_width + 14;
+      item_width = 19 + text_width;
+      if (x > left && x + item_width > width)
+        {
+          x = left;
+          y += LEGEND_ROW;
+        }
+      if (snapshot != NULL)
+        {
+          graphene_rect_t swatch = GRAPHENE_RECT_INIT (x, y + 6, 14, 14);
+
+          if (i < PP_RUN_N_STAGES)
+            pp_stage_bar_append_stage (snapshot, i, &swatch);
+          else if (i == 4)
+            pp_stage_bar_append_idle (snapshot, fg, &swatch);
+          else
+            pp_stage_bar_append_failed (snapshot, &swatch);
+          pp_ui_snapshot_text (widget, snapshot, names[i], x + 19, y + 3, 0, FALSE);
+        }
+      x += item_width + 14;
     }
+  return y + LEGEND_ROW + LEGEND_PAD;
 }
 
 /* Bars of one file, its stages in proportion of their times. */
@@ -267,7 +270,7 @@ draw_section (PpTimeline  *self,
   guint n;
 
   track.alpha = 0.06;
-  draw_text (widget, snapshot, title, 0, top + 3, FALSE);
+  pp_ui_snapshot_text (widget, snapshot, title, 0, top + 3, 0, FALSE);
   for (guint lane = 0; lane < lanes; lane++)
     {
       double y = top + TITLE_HEIGHT + lane * (LANE_HEIGHT + LANE_GAP);
@@ -281,7 +284,7 @@ draw_section (PpTimeline  *self,
                                  100.0 * busy / section->span_us);
       else
         label = g_strdup_printf ("Worker %u", lane + 1);
-      draw_text (widget, snapshot, label, 0, y + 2, TRUE);
+      pp_ui_snapshot_text (widget, snapshot, label, 0, y + 2, 0, TRUE);
       gsk_rounded_rect_init_from_rect (&rounded,
                                        &GRAPHENE_RECT_INIT (x0, y, width - x0 - PAD, LANE_HEIGHT),
                                        4);
@@ -356,8 +359,8 @@ pp_timeline_snapshot (GtkWidget   *widget,
   double scale = time_scale (self, width);
   GdkRGBA fg;
 
-  get_foreground (widget, &fg);
-  draw_legend (widget, snapshot, &fg);
+  pp_ui_get_foreground (widget, &fg);
+  layout_legend (widget, snapshot, &fg, width);
   for (guint i = 0; i < 2; i++)
     if (self->sections[i].entry != NULL)
       draw_section (self, snapshot, i, scale, &fg);
@@ -367,9 +370,10 @@ pp_timeline_snapshot (GtkWidget   *widget,
   /* One time axis for both runs. */
   {
     double axis_y = section_top (self, 1) + section_height (&self->sections[1]);
-    double span_s = axis_span_s (self);
-    double step = axis_step (MAX (self->sections[0].span_us, self->sections[1].span_us) / 1e6);
+    double span_s = axis_span_s (self, width);
+    double step = axis_step (self, width);
     GdkRGBA tick = fg;
+    double label_end = -G_MAXDOUBLE;
 
     tick.alpha = 0.3;
     for (guint i = 0; i * step <= span_s + 1e-9; i++)
@@ -379,14 +383,18 @@ pp_timeline_snapshot (GtkWidget   *widget,
         g_autofree char *label = g_strdup_printf (step < 1 ? "%.1f s" : "%.0f s", t);
         PangoLayout *layout = gtk_widget_create_pango_layout (widget, label);
         int label_width;
+        double label_x;
 
         pango_layout_get_pixel_size (layout, &label_width, NULL);
         g_object_unref (layout);
         gtk_snapshot_append_color (snapshot, &tick, &GRAPHENE_RECT_INIT (x, axis_y - 4, 1, 5));
-        /* The last label ends at its tick rather than past the widget's edge. */
-        draw_text (widget, snapshot, label, x + 2 + label_width > width ? x - 2 - label_width
-                                                                        : x + 2,
-                   axis_y, TRUE);
+        /* The last label ends at its tick rather than past the widget's edge, and is left
+         * out when that would write it over the one before. */
+        label_x = x + 2 + label_width > width ? x - 2 - label_width : x + 2;
+        if (label_x < label_end + 6)
+          continue;
+        pp_ui_snapshot_text (widget, snapshot, label, label_x, axis_y, 0, TRUE);
+        label_end = label_x + label_width;
       }
   }
 }
@@ -467,9 +475,26 @@ pp_timeline_measure (GtkWidget      *widget,
       *natural = LABEL_WIDTH + 600;
     }
   else
-    *minimum = *natural = LEGEND_HEIGHT + section_height (&self->sections[0]) +
+    *minimum = *natural = layout_legend (widget, NULL, NULL,
+                                         for_size >= 0 ? for_size : LABEL_WIDTH + 600) +
+                          section_height (&self->sections[0]) +
                           MAX (section_height (&self->sections[1]),
                                TITLE_HEIGHT + LANE_HEIGHT + LANE_GAP) + AXIS_HEIGHT;
+}
+
+static GtkSizeRequestMode
+pp_timeline_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+pp_timeline_size_allocate (GtkWidget *widget,
+                           int        width,
+                           int        height,
+                           int        baseline)
+{
+  PP_TIMELINE (widget)->legend_height = layout_legend (widget, NULL, NULL, width);
 }
 
 /**
@@ -527,6 +552,8 @@ tick_cb (GtkWidget     *widget,
   PpTimeline *self = PP_TIMELINE (widget);
   PpRunEntry *entry = self->sections[1].entry;
   PpRun *run = entry ? pp_run_entry_get_run (entry) : NULL;
+
+  g_assert (g_main_context_is_owner (NULL));
 
   update_extent (self);
   gtk_widget_queue_draw (widget);
@@ -676,6 +703,8 @@ pp_timeline_class_init (PpTimelineClass *klass)
   object_class->dispose = pp_timeline_dispose;
   widget_class->snapshot = pp_timeline_snapshot;
   widget_class->measure = pp_timeline_measure;
+  widget_class->get_request_mode = pp_timeline_get_request_mode;
+  widget_class->size_allocate = pp_timeline_size_allocate;
   widget_class->query_tooltip = pp_timeline_query_tooltip;
 
   gtk_widget_class_set_css_name (widget_class, "timeline");
@@ -686,6 +715,7 @@ static void
 pp_timeline_init (PpTimeline *self)
 {
   self->sections[0].origin_us = self->sections[1].origin_us = G_MAXINT64;
+  self->legend_height = LEGEND_ROW + LEGEND_PAD;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Timeline of each worker thread during the run", -1);

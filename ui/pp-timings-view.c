@@ -481,6 +481,8 @@ export_chosen (GObject      *source,
   g_autoptr (GFile) file = pp_file_chooser_save_finish (result, NULL);
   g_autofree char *text = NULL;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   if (file == NULL || self->all == NULL)
     return;
   text = json ? pp_timings_view_to_json (self) : pp_timings_view_to_csv (self);

@@ -42,3 +42,57 @@ pp_ui_reason_for_people (const char *reason)
     text->str[0] = g_ascii_toupper (text->str[0]);
   return g_string_free (text, FALSE);
 }
+
+/**
+ * pp_ui_get_foreground:
+ * @colour: (out caller-allocates): @widget's text colour, from its style
+ *
+ * For widgets that draw their own text and lines (the timeline, the scaling chart).
+ */
+void
+pp_ui_get_foreground (GtkWidget *widget,
+                      GdkRGBA   *colour)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, colour);
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), colour);
+#endif
+}
+
+/**
+ * pp_ui_snapshot_text:
+ * @x: where the text is anchored, in @snapshot's coordinates (pixels)
+ * @y: the top of the text
+ * @xalign: which point of the text stands at @x: 0 its left, 0.5 its centre, 1 its right
+ * @dim: a secondary text: drawn at 0.75 of the text colour's alpha, which keeps the contrast
+ *   with the window background over 4.5:1 in the light and the dark style (0.65, what
+ *   GTK's dim-label uses on black at 0.8, falls below it)
+ *
+ * Draws one line of @widget's font in its text colour. Main thread only.
+ */
+void
+pp_ui_snapshot_text (GtkWidget   *widget,
+                     GtkSnapshot *snapshot,
+                     const char  *text,
+                     double       x,
+                     double       y,
+                     double       xalign,
+                     gboolean     dim)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  GdkRGBA colour;
+  int width;
+
+  pp_ui_get_foreground (widget, &colour);
+  if (dim)
+    colour.alpha *= 0.75;
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x - xalign * width, y));
+  gtk_snapshot_append_layout (snapshot, layout, &colour);
+  gtk_snapshot_restore (snapshot);
+  g_object_unref (layout);
+}

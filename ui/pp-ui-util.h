@@ -8,6 +8,15 @@
 
 G_BEGIN_DECLS
 
-char *pp_ui_reason_for_people (const char *reason);
+char *pp_ui_reason_for_people (const char  *reason);
+void  pp_ui_get_foreground    (GtkWidget   *widget,
+                               GdkRGBA     *colour);
+void  pp_ui_snapshot_text     (GtkWidget   *widget,
+                               GtkSnapshot *snapshot,
+                               const char  *text,
+                               double       x,
+                               double       y,
+                               double       xalign,
+                               gboolean     dim);
 
 G_END_DECLS

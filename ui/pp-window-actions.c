@@ -20,6 +20,8 @@ folder_chosen (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (GFile) folder = pp_file_chooser_select_folder_finish (result, &error);
 
+  g_assert (g_main_context_is_owner (NULL));
+
   if (folder != NULL)
     _pp_window_open_folder (self, folder);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -35,6 +37,8 @@ images_chosen (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) files = pp_file_chooser_open_images_finish (result, &error);
   g_autoptr (GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert (g_main_context_is_owner (NULL));
 
   if (files == NULL)
     {

@@ -132,8 +132,17 @@ void     _pp_window_update_actions     (PpWindow       *self);
 /* pp-window-dnd.c */
 void     _pp_window_init_dnd        (PpWindow   *self);
 
+/* pp-window-output.c */
+GPtrArray *_pp_window_group_by_folder      (GPtrArray  *files);
+GFile    *_pp_window_default_output_folder (PpWindow   *self);
+GFile    *_pp_window_output_folder         (PpWindow   *self);
+gboolean  _pp_window_check_output_folder   (GFile      *folder,
+                                            GError    **error);
+void      _pp_window_ask_for_output_folder (PpWindow   *self,
+                                            const char *reason);
+void      _pp_window_update_batch_bar      (PpWindow   *self);
+
 /* pp-window-batch.c */
-void     _pp_window_update_batch_bar (PpWindow      *self);
 void     _pp_window_class_init_batch (GtkWidgetClass *widget_class);
 void     _pp_window_init_batch       (PpWindow       *self);
 void     _pp_window_dispose_batch    (PpWindow       *self);

@@ -102,6 +102,8 @@ on_chosen (GObject      *source,
   PpThreadsChoice *choice = pp_threads_auto_finish (result, &error);
   gboolean compare = data->compare;
 
+  g_assert (g_main_context_is_owner (NULL));
+
   g_free (data);
   if (state->disposed)
     {

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+
 /* Iterates the default main context until @cond is true or @seconds pass. */
 #define PP_WAIT_UNTIL(cond, seconds)                                                             \
   G_STMT_START                                                                                   \
@@ -42,6 +43,27 @@ pp_test_iterate (void)
   if (wake_id == 0)
     wake_id = g_timeout_add (10, pp_test_wake, NULL);
   g_main_context_iteration (NULL, TRUE);
+}
+
+/* Removes a scratch tree, leaving what cannot go: unlike the core tests' pp_test_remove_tree,
+ * it does not assert, because GTK and Mesa may still be writing their caches (a "doc" folder,
+ * mesa_shader_cache) under a test's home while the process ends. */
+static inline void
+pp_ui_test_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        pp_ui_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 static inline void

@@ -26,25 +26,6 @@ typedef struct
   PpWindow *window;
 } Fixture;
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 static PpWindow *
 new_window (void)
 {
@@ -82,7 +63,7 @@ fixture_tear_down (Fixture       *fixture,
   g_object_unref (fixture->window);
   pp_test_run_for (50);
   g_clear_object (&fixture->settings);
-  remove_tree (fixture->tmp);
+  pp_ui_test_remove_tree (fixture->tmp);
   g_free (fixture->tmp);
 }
 

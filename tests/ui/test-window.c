@@ -28,25 +28,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 on_fraction (GtkProgressBar *bar,
              GParamSpec     *pspec,
              Fixture        *fixture)
@@ -94,7 +75,7 @@ fixture_tear_down (Fixture       *fixture,
   pp_test_run_for (50);
   g_array_unref (fixture->fractions);
   g_clear_object (&fixture->settings);
-  remove_tree (fixture->tmp);
+  pp_ui_test_remove_tree (fixture->tmp);
   g_free (fixture->out);
   g_free (fixture->tmp);
 }
@@ -879,6 +860,6 @@ main (int    argc,
   g_test_add ("/pp/ui/window/stall", Fixture, NULL, fixture_set_up, test_stall,
               fixture_tear_down);
   status = g_test_run ();
-  remove_tree (home);
+  pp_ui_test_remove_tree (home);
   return status;
 }
