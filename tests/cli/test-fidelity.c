@@ -243,7 +243,6 @@ typedef enum
   IPTC_NATIVE,  /* the format has a place for IPTC-IIM */
   IPTC_IN_XMP,  /* no place: its IPTC Core fields go into XMP */
   IPTC_NONE,    /* no metadata at all */
-  IPTC_PENDING, /* not checked yet (see the TIFF line) */
 } IptcWay;
 
 typedef struct
@@ -264,9 +263,7 @@ static const FormatCase formats[] = {
   { "jpeg", "jpg", TRUE, TRUE, IPTC_NATIVE, TRUE, FALSE },
   { "png", "png", TRUE, TRUE, IPTC_NATIVE, TRUE, TRUE },
   { "webp", "webp", TRUE, TRUE, IPTC_IN_XMP, TRUE, TRUE },
-  /* EXIF (and the whole IPTC) in TIFF arrive with the libtiff codec's use of
-   * pp_metadata_tiff_embed(): TRUE, TRUE, IPTC_NATIVE then. */
-  { "tiff", "tif", FALSE, TRUE, IPTC_PENDING, TRUE, TRUE },
+  { "tiff", "tif", TRUE, TRUE, IPTC_NATIVE, TRUE, TRUE },
   { "bmp", "bmp", FALSE, FALSE, IPTC_NONE, FALSE, FALSE },
   { "avif", "avif", TRUE, TRUE, IPTC_IN_XMP, TRUE, TRUE, TRUE },
   /* Lossy JPEG XL stores XYB: its profile lives in the codestream (exiftool cannot read it),

@@ -44,11 +44,12 @@ shoot_both (const char *state)
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
 
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  shoot (state, FALSE);
+  /* Dark first: the switch back to light restyles every widget, which the light picture needs
+   * (under Xvfb the view switcher kept "Images" highlighted after a page change otherwise). */
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   shoot (state, TRUE);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  shoot (state, FALSE);
 }
 
 int
