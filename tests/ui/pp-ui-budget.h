@@ -23,16 +23,25 @@
  * stretch while the thread waits for a processor, so a loaded 2-core CI machine (or this
  * project's shared VM at load 25) gives the same verdict as a quiet one, and a 2x regression
  * of our own code fails:
- * - OWN WORK per gap <= 16 ms x 1.5. The 1.5 covers a loaded virtual machine's slower memory
- *   (page faults, caches). Measured 6..15 ms on this project's shared 2-core VM at load
- *   averages 13..25. Twice the budget (32 ms) fails.
+ * - OWN WORK per gap <= 16 ms x 1.5 in all but 2 % of the gaps (and at most 2 gaps when there
+ *   are fewer than 100). The 1.5 covers a loaded virtual machine's slower memory (page faults,
+ *   caches). Typical gaps measure 6..15 ms on this project's shared 2-core VM at load
+ *   averages 13..25, so a 2x regression of the work done per update or per frame pushes most
+ *   gaps over and fails. Single gaps are not held to it: on the shared VM, and on the 2-core
+ *   CI run of 07:20 (test-window during a Compare 47.9 ms, the grid's scroll 68.6 ms), a rare
+ *   gap holds 30..70 ms of kernel time (page faults on fresh large buffers, munmap waiting for
+ *   the other processor; perf shows < 1 % of those samples in Parapix).
+ * - OWN WORK in any one gap <= 120 ms (7.5 frames): the main thread never decodes, filters or
+ *   scales a photo (a 12-megapixel decode is ~100 ms of CPU here, a filter pass 20..60 ms).
  * - A FRAME <= 4 x one whole frame of the window drawn from scratch, measured in the same run
  *   (pp_test_full_frame_us), or 2 x 16 ms if that is more (a window of small textures draws
  *   in 0.5 ms, and a frame while scrolling also lays out and binds the cells that come into
  *   view: measured 14..26 ms at load 16): self-calibrating for the machine and the renderer.
  *   Measured up to 3.1 x (the first frame of a new 1280-pixel preview texture, which cairo
- *   converts); drawing a 12-megapixel texture unscaled costs over 10 x. A regression that
- *   doubles the costliest frame fails.
+ *   converts); drawing a 12-megapixel texture unscaled costs over 10 x. Held in all but 2 % of
+ *   the frames (or 2 frames), as own work is and for the same reason (a scrolling frame once
+ *   took 37.5 ms against 32 under load 4; kernel time), so a regression that doubles the
+ *   frames' cost fails; and no frame may take over 120 ms.
  * Wall-clock time measures the machine, so it only gets a sanity bound, one that the loaded
  * shared VM holds (a main loop gone for seconds is broken whatever the load):
  * - WALL gaps (timeouts and frame ticks) <= 3 s. Measured on the shared 2-core VM during a
@@ -49,7 +58,8 @@
 #include "pp-ui-test-util.h"
 
 #define PP_BUDGET_FRAME_US (16 * 1000)
-#define PP_BUDGET_OWN_WORK_US (PP_BUDGET_FRAME_US * 3 / 2)
+#define PP_BUDGET_OWN_WORK_US PP_PROBE_OWN_BUDGET_US
+#define PP_BUDGET_OWN_WORK_SPIKE_US (120 * 1000)
 #define PP_BUDGET_FRAMES_PER_WHOLE 4
 #define PP_BUDGET_FRAME_FLOOR_US (2 * PP_BUDGET_FRAME_US)
 #define PP_BUDGET_WALL_SANITY_US (3 * G_USEC_PER_SEC)
@@ -72,14 +82,34 @@ pp_budget_assert (const PpStallProbe *probe,
                   probe->max_busy_us / 1e3, probe->max_own_busy_us / 1e3,
                   probe->max_wait_us / 1e3, probe->max_blocked_us / 1e3,
                   probe->max_frame_us / 1e3, frame_bound / 1e3);
-  if (probe->max_own_busy_us > PP_BUDGET_OWN_WORK_US)
+  g_test_message ("%s: %u of %u gaps over the own-work budget of %.0f ms", what,
+                  probe->n_own_over_budget, probe->n_gaps, PP_BUDGET_OWN_WORK_US / 1e3);
+  if (probe->n_own_over_budget > MAX (2u, probe->n_gaps / 50))
+    g_error ("%s: the main thread did more than %.0f ms (16 ms and a margin) of its own work "
+             "between two returns to the main loop in %u of %u gaps (allowed: 2 %%, or 2); the "
+             "worst held %.1f ms", what, PP_BUDGET_OWN_WORK_US / 1e3, probe->n_own_over_budget,
+             probe->n_gaps, probe->max_own_busy_us / 1e3);
+  if (probe->max_own_busy_us > PP_BUDGET_OWN_WORK_SPIKE_US)
     g_error ("%s: the main thread did %.1f ms of its own work between two returns to the main "
-             "loop; the budget is %.0f ms (16 ms and a margin)", what,
-             probe->max_own_busy_us / 1e3, PP_BUDGET_OWN_WORK_US / 1e3);
-  if (probe->max_frame_us > frame_bound)
-    g_error ("%s: a frame took %.1f ms of the main thread, over %d whole frames of the window "
-             "(%.1f ms each) and over 2 x 16 ms", what, probe->max_frame_us / 1e3,
-             PP_BUDGET_FRAMES_PER_WHOLE, full_frame_us / 1e3);
+             "loop, over %.0f ms: a whole decode or filter pass on the main thread?", what,
+             probe->max_own_busy_us / 1e3, PP_BUDGET_OWN_WORK_SPIKE_US / 1e3);
+  {
+    guint n_over = 0;
+
+    for (guint i = 0; i < probe->n_frames; i++)
+      if (probe->frame_us[i] > frame_bound)
+        n_over++;
+    g_test_message ("%s: %u of %u frames over %.1f ms", what, n_over, probe->n_frames,
+                    frame_bound / 1e3);
+    if (n_over > MAX (2u, probe->n_frames / 50))
+      g_error ("%s: %u of %u frames took more of the main thread than %d whole frames of the "
+               "window (%.1f ms each) and 2 x 16 ms (allowed: 2 %%, or 2); the costliest %.1f ms",
+               what, n_over, probe->n_frames, PP_BUDGET_FRAMES_PER_WHOLE, full_frame_us / 1e3,
+               probe->max_frame_us / 1e3);
+    if (probe->max_frame_us > PP_BUDGET_OWN_WORK_SPIKE_US)
+      g_error ("%s: a frame took %.1f ms of the main thread, over %.0f ms", what,
+               probe->max_frame_us / 1e3, PP_BUDGET_OWN_WORK_SPIKE_US / 1e3);
+  }
   if (probe->max_timeout_gap_us > PP_BUDGET_WALL_SANITY_US ||
       probe->max_tick_gap_us > PP_BUDGET_WALL_SANITY_US)
     g_error ("%s: the main loop was gone %.1f ms (frame ticks %.1f ms apart), over %.0f s; in "

@@ -150,6 +150,10 @@ pp_thread_wait_us (void)
  * where the probe's tick runs, to after-paint: layout, snapshots and, with the cairo renderer
  * the ui tests use, software drawing) and everything else: Parapix's own work, which the
  * 16 ms budget is about (tests/ui/pp-ui-budget.h). */
+/* The per-gap budget of the main thread's own work (16 ms and a margin; pp-ui-budget.h). */
+#define PP_PROBE_OWN_BUDGET_US (16 * 1000 * 3 / 2)
+#define PP_PROBE_MAX_FRAMES 8192
+
 typedef struct
 {
   gint64 last_cpu_us;
@@ -161,9 +165,13 @@ typedef struct
                            * pipe or the X server) */
   gint64 max_busy_us;     /* main-thread CPU time within the longest-busy gap */
   gint64 max_own_busy_us; /* the same, frames left out */
+  guint n_gaps;
+  guint n_own_over_budget; /* gaps whose own work passed PP_PROBE_OWN_BUDGET_US */
   gint64 frame_start_cpu_us;
   gint64 frames_in_gap_us;
   gint64 max_frame_us;    /* main-thread CPU time of the costliest frame */
+  gint64 frame_us[PP_PROBE_MAX_FRAMES]; /* each frame's, the first PP_PROBE_MAX_FRAMES */
+  guint n_frames;
   gint64 last_timeout_us;
   gint64 max_timeout_gap_us;
   gint64 last_tick_us;
@@ -197,6 +205,9 @@ pp_stall_probe_timeout (gpointer data)
       probe->max_timeout_gap_us = MAX (probe->max_timeout_gap_us, gap);
       probe->max_busy_us = MAX (probe->max_busy_us, busy);
       probe->max_own_busy_us = MAX (probe->max_own_busy_us, busy - probe->frames_in_gap_us);
+      probe->n_gaps++;
+      if (busy - probe->frames_in_gap_us > PP_PROBE_OWN_BUDGET_US)
+        probe->n_own_over_budget++;
       probe->max_wait_us = MAX (probe->max_wait_us, waited);
       probe->max_blocked_us = MAX (probe->max_blocked_us, gap - busy - waited);
       if (gap > 30000 && g_getenv ("PP_STALL_DEBUG"))
@@ -241,6 +252,8 @@ pp_stall_probe_after_paint (GdkFrameClock *clock,
   probe->frame_start_cpu_us = 0;
   probe->frames_in_gap_us += frame_us;
   probe->max_frame_us = MAX (probe->max_frame_us, frame_us);
+  if (probe->n_frames < PP_PROBE_MAX_FRAMES)
+    probe->frame_us[probe->n_frames++] = frame_us;
 }
 
 static inline void

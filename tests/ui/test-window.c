@@ -701,6 +701,10 @@ merge_probe (PpStallProbe       *into,
   into->max_blocked_us = MAX (into->max_blocked_us, from->max_blocked_us);
   into->n_timeouts += from->n_timeouts;
   into->n_ticks += from->n_ticks;
+  into->n_gaps += from->n_gaps;
+  into->n_own_over_budget += from->n_own_over_budget;
+  for (guint i = 0; i < from->n_frames && into->n_frames < PP_PROBE_MAX_FRAMES; i++)
+    into->frame_us[into->n_frames++] = from->frame_us[i];
 }
 
 static void
