@@ -54,6 +54,7 @@ struct _PpPreview
 };
 
 /* pp-preview.c */
+void     _pp_preview_update_accessible (PpPreview     *self);
 void     _pp_preview_set_status     (PpPreview       *self,
                                      const char      *status);
 void     _pp_preview_notify_busy    (PpPreview       *self);

@@ -271,6 +271,7 @@ pp_preview_set_file (PpPreview *self,
   if (self->file == file || (file && self->file && g_file_equal (file, self->file)))
     return;
   g_set_object (&self->file, file);
+  _pp_preview_update_accessible (self);
   _pp_preview_set_error (self, NULL);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);

@@ -93,6 +93,27 @@ _pp_preview_notify_busy (PpPreview *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* What a screen reader says of the preview: the file, the compare state with where the divider
+ * is and how to move it, and the render's status (its time and size). */
+void
+_pp_preview_update_accessible (PpPreview *self)
+{
+  g_autofree char *name = self->file != NULL ? g_file_get_basename (self->file) : NULL;
+  g_autofree char *label = name != NULL ? g_strdup_printf ("Preview of %s", name)
+                                        : g_strdup ("Preview: no image selected");
+  g_autofree char *description = NULL;
+
+  if (self->compare)
+    description = g_strdup_printf ("Before and after: the original left of the divider, the "
+                                   "result right of it; divider at %d %% (Left and Right "
+                                   "arrows move it, Home and End to the edges). %s",
+                                   (int) (self->split * 100 + 0.5), self->status);
+  else
+    description = g_strdup (self->status);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
 void
 _pp_preview_set_status (PpPreview  *self,
                         const char *status)
@@ -101,6 +122,7 @@ _pp_preview_set_status (PpPreview  *self,
     return;
   g_free (self->status);
   self->status = g_strdup (status);
+  _pp_preview_update_accessible (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
@@ -152,6 +174,9 @@ pp_preview_set_compare (PpPreview *self,
     return;
   self->compare = compare;
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), compare ? "col-resize" : NULL);
+  /* The divider is a control while comparing: it takes focus and the arrow keys. */
+  gtk_widget_set_focusable (GTK_WIDGET (self), compare);
+  _pp_preview_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARE]);
 }
@@ -250,6 +275,16 @@ pp_preview_snapshot (GtkWidget   *widget,
   }
 }
 
+/* @split: the divider's place as a fraction of the image's width, 0 (left edge) to 1 */
+static void
+set_split (PpPreview *self,
+           double     split)
+{
+  self->split = CLAMP (split, 0.0, 1.0);
+  _pp_preview_update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 move_split (PpPreview *self,
             double     x)
@@ -258,8 +293,39 @@ move_split (PpPreview *self,
 
   if (!self->compare || !_pp_preview_get_image_rect (self, &rect) || rect.size.width < 1)
     return;
-  self->split = CLAMP ((x - rect.origin.x) / rect.size.width, 0.0, 1.0);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  set_split (self, (x - rect.origin.x) / rect.size.width);
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                PpPreview             *self)
+{
+  if (!self->compare)
+    return GDK_EVENT_PROPAGATE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      set_split (self, self->split - 0.05);
+      return GDK_EVENT_STOP;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      set_split (self, self->split + 0.05);
+      return GDK_EVENT_STOP;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      set_split (self, 0.0);
+      return GDK_EVENT_STOP;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      set_split (self, 1.0);
+      return GDK_EVENT_STOP;
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
 }
 
 static void
@@ -420,6 +486,7 @@ static void
 pp_preview_init (PpPreview *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkEventController *key;
 
   self->n_threads = pp_scheduler_get_default_threads ();
   self->split = 0.5;
@@ -427,7 +494,9 @@ pp_preview_init (PpPreview *self)
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Preview of the selected image with the filters applied", -1);
+  _pp_preview_update_accessible (self);
 }

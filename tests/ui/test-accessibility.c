@@ -263,6 +263,67 @@ made_up_run (guint threads)
   return run;
 }
 
+/* @property's text value on @widget (as accessible_label()), or NULL. */
+static char *
+accessible_text (GtkWidget              *widget,
+                 GtkAccessibleProperty   property)
+{
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), property))
+    return NULL;
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), property, "\x01");
+}
+
+/* Sends @keyval to @widget's key controller, as a key press on the focused widget would. */
+static gboolean
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  return handled;
+}
+
+/* The preview says its file, its render and, while comparing, where the divider is; the
+ * divider moves with the keyboard. */
+static void
+check_preview (PpPreview *preview)
+{
+  g_autofree char *label = accessible_text (GTK_WIDGET (preview), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  g_autofree char *plain = accessible_text (GTK_WIDGET (preview),
+                                            GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_autofree char *halfway = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *edge = NULL;
+
+  g_assert_cmpstr (label, ==, "Preview of leaf.jpg");
+  g_assert_nonnull (plain);
+  g_assert_cmpstr (plain, !=, "");
+  g_assert_cmpstr (plain, ==, pp_preview_get_status (preview));
+  g_assert_false (gtk_widget_get_focusable (GTK_WIDGET (preview)));
+  g_assert_false (press_key (GTK_WIDGET (preview), GDK_KEY_Right));
+
+  pp_preview_set_compare (preview, TRUE);
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (preview)));
+  halfway = accessible_text (GTK_WIDGET (preview), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_assert_nonnull (strstr (halfway, "divider at 50 %"));
+  g_assert_nonnull (strstr (halfway, plain));
+  g_assert_true (press_key (GTK_WIDGET (preview), GDK_KEY_Right));
+  moved = accessible_text (GTK_WIDGET (preview), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_assert_nonnull (strstr (moved, "divider at 55 %"));
+  g_assert_true (press_key (GTK_WIDGET (preview), GDK_KEY_Home));
+  edge = accessible_text (GTK_WIDGET (preview), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_assert_nonnull (strstr (edge, "divider at 0 %"));
+  pp_preview_set_compare (preview, FALSE);
+}
+
 static void
 test_window_tree (Fixture       *f,
                   gconstpointer  data)
@@ -281,6 +342,7 @@ test_window_tree (Fixture       *f,
   assert_all_named (GTK_WIDGET (window), "a folder open, a chain", 20);
   /* Each thumbnail says its file (not "GtkListItemWidget"). */
   g_assert_true (has_named_node (GTK_WIDGET (window->thumbnail_grid), "leaf.jpg"));
+  check_preview (window->preview);
 
   pp_timings_view_add_run (window->timings_view, serial, "work", "samples", "exposure=0.5",
                            "same");
