@@ -1,12 +1,61 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What pp-sweep-json.c (the record and the table) reads of a sweep besides its public getters.
+ * The sweep's instance, shared by its engine (pp-sweep.c), its getters (pp-sweep-getters.c),
+ * and what pp-sweep-json.c (the record and the table) reads besides the public getters.
  */
 #pragma once
 
+#include "batch/pp-compare-check.h"
 #include "batch/pp-sweep.h"
 
 G_BEGIN_DECLS
+
+struct _PpSweep
+{
+  GObject parent_instance;
+
+  /* configuration */
+  PpBatch *template_batch;
+  guint *threads;
+  guint n_threads;
+  guint sample;
+  guint repeat;
+  char *scratch_parent;
+  guint cpu_budget;
+
+  /* running */
+  GTask *task;
+  GCancellable *cancellable;
+  PpSweepPhase phase;
+  char *scratch;
+  char *reference_dir;
+  char *run_dir;
+  GStrv inputs;              /* the sample */
+  guint n_listed;
+  PpFolderSurvey survey;
+  char *warm_up_text;
+  char *input;
+  char *pipeline_spec;
+  char *format;
+  GDateTime *started;
+  GArray *schedule;          /* of guint: point index per timed run */
+  guint step;                /* timed runs done */
+  PpRun *reference;          /* the first 1-thread run */
+  PpCompareCheck *check;     /* in progress */
+  guint checking_point;
+  gboolean cancelled;
+  GError *error;
+
+  /* results */
+  PpSweepPoint *points;      /* one per thread count */
+  GPtrArray **measures;      /* per point: PpMeasure* */
+  PpAmdahlFit fit;
+  gboolean fitted;
+  char *limit;
+  guint recommended;
+  char *recommendation;
+};
+
 
 const char *_pp_sweep_get_format  (PpSweep *self);
 GDateTime  *_pp_sweep_get_started (PpSweep *self);
