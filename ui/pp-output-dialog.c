@@ -320,6 +320,15 @@ pp_output_dialog_init (PpOutputDialog *self)
   g_autoptr (GListModel) collisions = enum_model (PP_TYPE_COLLISION);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    /* GtkColorButton (GTK 4.8) keeps its own label to itself: name the button inside it, which
+     * is the node a screen reader lands on. */
+    GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (self->background_button));
+
+    if (inner != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      "Background for transparency", -1);
+  }
   /* From the enums, so a format added to PpFormat (and the schema) appears here by itself. */
   adw_combo_row_set_model (self->format_row, formats);
   adw_combo_row_set_model (self->collision_row, collisions);

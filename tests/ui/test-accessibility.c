@@ -12,6 +12,7 @@
 
 #include "batch/pp-file-result.h"
 #include "pp-failures-dialog.h"
+#include "pp-output-dialog.h"
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
@@ -440,6 +441,15 @@ test_failures_window (Fixture       *f,
 
   assert_all_named (GTK_WIDGET (dialog), "failures window", 2);
   gtk_window_destroy (dialog);
+  {
+    /* The output settings: the name template, the folder, format and quality rows. */
+    PpOutputDialog *output = pp_output_dialog_new (GTK_WINDOW (f->window), f->settings, NULL);
+
+    gtk_window_present (GTK_WINDOW (output));
+    PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (output)), 10);
+    assert_all_named (GTK_WIDGET (output), "output settings", 5);
+    gtk_window_destroy (GTK_WINDOW (output));
+  }
   pp_test_run_for (50);
   close_with (f, GDK_KEY_Escape, 0);
   close_with (f, GDK_KEY_w, GDK_CONTROL_MASK);
