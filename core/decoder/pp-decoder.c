@@ -422,6 +422,41 @@ spawn_helper (PpDecoder  *self,
   return TRUE;
 }
 
+/* Tries bubblewrap once per process, quietly, before the first helper starts in it: where it
+ * cannot create namespaces (a chroot, some containers) its own complaint would otherwise reach
+ * the user's terminal once per helper start. Sets sandbox_state to -1 when it does not work. */
+static void
+probe_sandbox_once (void)
+{
+  static gsize probed = 0;
+
+  if (g_once_init_enter (&probed))
+    {
+      g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+      const char *argv[] = {
+        bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink",
+        "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "/bin/true", NULL,
+      };
+      int status = 0;
+      g_autoptr (GError) error = NULL;
+
+      if (bwrap == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "bwrap not found");
+      else if (g_spawn_sync (NULL, (char **) argv, NULL,
+                             G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                             NULL, NULL, &status, &error))
+        g_spawn_check_wait_status (status, &error);
+      if (error != NULL)
+        {
+          g_atomic_int_set (&sandbox_state, -1);
+          g_debug ("bubblewrap unavailable (%s); decoding under resource limits only",
+                   error->message);
+        }
+      g_once_init_leave (&probed, 1);
+    }
+}
+
 static gboolean
 ensure_helper (PpDecoder  *self,
                GError    **error)
@@ -439,6 +474,8 @@ ensure_helper (PpDecoder  *self,
   if (self->pid != 0)
     return TRUE;
 
+  if (self->want_sandbox)
+    probe_sandbox_once ();
   if (self->want_sandbox && g_atomic_int_get (&sandbox_state) >= 0)
     {
       g_autoptr (GError) sandbox_error = NULL;
