@@ -21,6 +21,8 @@
 #define THUMBNAIL_SIZE 192
 /* About 30 deliveries a second: enough to look live, few enough to cost nothing. */
 #define DELIVERY_INTERVAL_MS 33
+/* The main thread's time one delivery may take: half a frame at 60 Hz. */
+#define DELIVERY_BUDGET_US 8000
 
 /* Shared between the grid and its workers; refcounted because workers may outlive the grid. */
 typedef struct _ThumbShared ThumbShared;
@@ -98,13 +100,35 @@ thumb_job_free (ThumbJob *job)
   g_free (job);
 }
 
+static gboolean deliver_results (gpointer data);
+
+/* Called with @shared's lock held: makes sure a delivery is due in @interval_ms. */
+static void
+schedule_delivery_locked (ThumbShared *shared,
+                          guint        interval_ms)
+{
+  if (shared->source != NULL)
+    return;
+  shared->source = g_timeout_source_new (interval_ms);
+  g_source_set_priority (shared->source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_static_name (shared->source, "[parapix] thumbnail delivery");
+  g_source_set_callback (shared->source, deliver_results, thumb_shared_ref (shared),
+                         (GDestroyNotify) thumb_shared_unref);
+  g_source_attach (shared->source, shared->context);
+}
+
 static gboolean
 deliver_results (gpointer data)
 {
   ThumbShared *shared = data;
   g_autoptr (GPtrArray) results = NULL;
   PpThumbnailGrid *self = shared->grid;
+  /* Half a frame of textures per delivery: when many thumbnails arrive at once (a fast scroll,
+   * a loaded machine stretching the interval), the rest waits for the next one instead of
+   * holding the main thread past a frame. */
+  gint64 deadline = g_get_monotonic_time () + DELIVERY_BUDGET_US;
   guint delivered = 0;
+  guint i;
 
   g_assert (g_main_context_is_owner (shared->context));
   g_mutex_lock (&shared->lock);
@@ -113,7 +137,7 @@ deliver_results (gpointer data)
   g_clear_pointer (&shared->source, g_source_unref);
   g_mutex_unlock (&shared->lock);
 
-  for (guint i = 0; i < results->len; i++)
+  for (i = 0; i < results->len && (i == 0 || g_get_monotonic_time () < deadline); i++)
     {
       ThumbJob *job = g_ptr_array_index (results, i);
 
@@ -130,6 +154,15 @@ deliver_results (gpointer data)
           delivered++;
         }
       thumb_job_free (job);
+    }
+  if (i < results->len)
+    {
+      /* What is left goes first next time, on the next main-loop turn. */
+      g_mutex_lock (&shared->lock);
+      for (guint j = results->len; j > i; j--)
+        g_ptr_array_insert (shared->results, 0, g_ptr_array_index (results, j - 1));
+      schedule_delivery_locked (shared, 0);
+      g_mutex_unlock (&shared->lock);
     }
 
   if (self != NULL && delivered > 0)
@@ -205,15 +238,7 @@ thumb_runner (gpointer data)
 
       g_mutex_lock (&shared->lock);
       g_ptr_array_add (shared->results, job);
-      if (shared->source == NULL)
-        {
-          shared->source = g_timeout_source_new (DELIVERY_INTERVAL_MS);
-          g_source_set_priority (shared->source, G_PRIORITY_DEFAULT_IDLE);
-          g_source_set_static_name (shared->source, "[parapix] thumbnail delivery");
-          g_source_set_callback (shared->source, deliver_results, thumb_shared_ref (shared),
-                                 (GDestroyNotify) thumb_shared_unref);
-          g_source_attach (shared->source, shared->context);
-        }
+      schedule_delivery_locked (shared, DELIVERY_INTERVAL_MS);
       g_mutex_unlock (&shared->lock);
     }
   thumb_shared_unref (shared);
