@@ -422,7 +422,8 @@ spawn_helper (PpDecoder  *self,
   return TRUE;
 }
 
-/* Tries bubblewrap once per process, quietly, before the first helper starts in it: where it
+/* Tries bubblewrap once per process, quietly, with the helper's own sandbox arguments, before
+ * the first helper starts in it: where it
  * cannot create namespaces (a chroot, some containers) its own complaint would otherwise reach
  * the user's terminal once per helper start. Sets sandbox_state to -1 when it does not work. */
 static void
@@ -433,20 +434,23 @@ probe_sandbox_once (void)
   if (g_once_init_enter (&probed))
     {
       g_autofree char *bwrap = g_find_program_in_path ("bwrap");
-      const char *argv[] = {
-        bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
-        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink",
-        "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "/bin/true", NULL,
-      };
+      g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
       int status = 0;
       g_autoptr (GError) error = NULL;
 
       if (bwrap == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "bwrap not found");
-      else if (g_spawn_sync (NULL, (char **) argv, NULL,
-                             G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                             NULL, NULL, &status, &error))
-        g_spawn_check_wait_status (status, &error);
+      else
+        {
+          /* The helper's own sandbox, around a program every system has. */
+          _pp_decoder_add_bwrap_args (argv, bwrap, "/usr/bin/true");
+          g_ptr_array_add (argv, g_strdup ("/usr/bin/true"));
+          g_ptr_array_add (argv, NULL);
+          if (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                            G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                            NULL, NULL, &status, &error))
+            g_spawn_check_wait_status (status, &error);
+        }
       if (error != NULL)
         {
           g_atomic_int_set (&sandbox_state, -1);
