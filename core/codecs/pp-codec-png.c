@@ -467,6 +467,7 @@ static void
 set_metadata (png_structp            png,
               png_infop              info,
               const PpEncodeOptions *options,
+              char                 **xmp_text,
               char                 **iptc_text)
 {
   const PpMetadataBlobs *m = options->metadata;
@@ -487,8 +488,14 @@ set_metadata (png_structp            png,
     {
       texts[n_texts].compression = PNG_ITXT_COMPRESSION_NONE;
       texts[n_texts].key = (png_charp) XMP_KEYWORD;
-      texts[n_texts].text = (png_charp) g_bytes_get_data (m->xmp, NULL);
-      texts[n_texts].itxt_length = g_bytes_get_size (m->xmp);
+      gsize n;
+      const char *d = g_bytes_get_data (m->xmp, &n);
+
+      /* libpng takes the text's length from strlen(), whatever itxt_length says, and the
+       * packet read from a file has no terminating NUL: hand it a terminated copy. */
+      *xmp_text = g_strndup (d, n);
+      texts[n_texts].text = *xmp_text;
+      texts[n_texts].itxt_length = strlen (*xmp_text);
       texts[n_texts].lang = (png_charp) "";
       texts[n_texts].lang_key = (png_charp) "";
       n_texts++;
@@ -529,6 +536,7 @@ png_encode (const PpFrame         *frames,
   guint start_len = out->len;
   png_structp png;
   png_infop info;
+  char *volatile xmp_text = NULL;
   char *volatile iptc_text = NULL;
   volatile gboolean ok = FALSE;
 
@@ -558,10 +566,12 @@ png_encode (const PpFrame         *frames,
                 image->channels == 4 ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
   {
-    char *text = NULL;
+    char *xmp = NULL;
+    char *iptc = NULL;
 
-    set_metadata (png, info, options, &text);
-    iptc_text = text;
+    set_metadata (png, info, options, &xmp, &iptc);
+    xmp_text = xmp;
+    iptc_text = iptc;
   }
   png_write_info (png, info);
   for (int y = 0; y < image->height; y++)
@@ -571,6 +581,7 @@ png_encode (const PpFrame         *frames,
 
 done:
   png_destroy_write_struct (&png, &info);
+  g_free (xmp_text);
   g_free (iptc_text);
   return ok;
 }
