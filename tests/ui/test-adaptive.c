@@ -21,14 +21,12 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr (GFile) out = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *out = NULL;
 
   fixture->tmp = g_dir_make_tmp ("parapix-adaptive-XXXXXX", NULL);
   fixture->settings = g_settings_new (APP_ID);
-  out = g_file_new_build_filename (fixture->tmp, "out", NULL);
-  uri = g_file_get_uri (out);
-  g_settings_set_string (fixture->settings, "output-folder", uri);
+  out = g_build_filename (fixture->tmp, "out", NULL);
+  pp_ui_test_set_output (fixture->settings, out);
   g_settings_set_string (fixture->settings, "pipeline", "exposure=0.5,saturation=20");
 }
 
@@ -36,12 +34,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->window != NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (fixture->window));
-      g_object_unref (fixture->window);
-    }
-  pp_test_run_for (50);
+  pp_ui_test_close (fixture->window);
   g_clear_object (&fixture->settings);
   g_rmdir (fixture->tmp);
   g_free (fixture->tmp);
@@ -80,8 +73,7 @@ open_window (Fixture *fixture,
   g_settings_set_int (fixture->settings, "window-width", width);
   g_settings_set_int (fixture->settings, "window-height", height);
   fixture->window = window = g_object_ref_sink (pp_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), 10);
+  pp_ui_test_present (window);
   pp_window_open_files (window, files, 1);
   PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid) &&
                  pp_thumbnail_grid_get_n_thumbnails (window->thumbnail_grid) > 0, 60);
@@ -169,13 +161,8 @@ main (int    argc,
   static const int large[2] = { 1400, 900 };
   static const int medium[2] = { 800, 600 };
   static const int phone[2] = { 360, 720 };
-  g_autofree char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+  g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   /* GNOME's title bar: a close button only. Bare Xvfb's default adds minimize and maximize,
    * which no phone (and no default GNOME) shows. */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);

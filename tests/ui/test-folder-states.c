@@ -25,9 +25,6 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr (GFile) out = NULL;
-  g_autofree char *uri = NULL;
-
   fixture->tmp = g_dir_make_tmp ("parapix-states-XXXXXX", NULL);
   fixture->in = g_build_filename (fixture->tmp, "in", NULL);
   fixture->out = g_build_filename (fixture->tmp, "in", "processed", NULL);
@@ -39,19 +36,14 @@ fixture_set_up (Fixture       *fixture,
   g_settings_set_int (fixture->settings, "window-width", 1200);
   g_settings_set_int (fixture->settings, "window-height", 760);
   fixture->window = g_object_ref_sink (pp_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)), 10);
-  (void) out;
-  (void) uri;
+  pp_ui_test_present (fixture->window);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_object_unref (fixture->window);
-  pp_test_run_for (50);
+  pp_ui_test_close (fixture->window);
   g_clear_object (&fixture->settings);
   pp_ui_test_remove_tree (fixture->tmp);
   g_free (fixture->in);
@@ -315,13 +307,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+  g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   g_test_add ("/pp/ui/folder-states/empty", Fixture, NULL, fixture_set_up, test_empty,
               fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/only-non-images", Fixture, NULL, fixture_set_up,
