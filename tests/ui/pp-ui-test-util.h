@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pp-window.h"
 
 /* Iterates the default main context until @cond is true or @seconds pass. */
 #define PP_WAIT_UNTIL(cond, seconds)                                                             \
@@ -111,6 +112,39 @@ pp_ui_test_close (gpointer window)
       g_object_unref (window);
     }
   pp_test_run_for (50);
+}
+
+/* A new PpWindow (the test holds the returned reference), presented and mapped; its size is
+ * what the window-width and window-height settings say. */
+static inline PpWindow *
+pp_ui_test_new_window (void)
+{
+  PpWindow *window = g_object_ref_sink (pp_window_new (NULL));
+
+  pp_ui_test_present (window);
+  return window;
+}
+
+/* The GTest fixture of the window tests; set-up is each test's own. */
+typedef struct
+{
+  char *tmp;           /* a scratch folder, removed with all it holds at tear-down */
+  char *in;            /* (nullable) an input folder, under tmp */
+  char *out;           /* (nullable) the output folder */
+  GSettings *settings; /* the application's settings (the memory backend) */
+  PpWindow *window;    /* (nullable) the window, from pp_ui_test_new_window() */
+} PpUiWindowFixture;
+
+static inline void
+pp_ui_window_fixture_tear_down (PpUiWindowFixture *fixture,
+                                gconstpointer      data)
+{
+  pp_ui_test_close (fixture->window);
+  g_clear_object (&fixture->settings);
+  pp_ui_test_remove_tree (fixture->tmp);
+  g_free (fixture->in);
+  g_free (fixture->out);
+  g_free (fixture->tmp);
 }
 
 /* Points the "output-folder" setting at the folder @path. */

@@ -10,12 +10,7 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
+typedef PpUiWindowFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -28,16 +23,6 @@ fixture_set_up (Fixture       *fixture,
   out = g_build_filename (fixture->tmp, "out", NULL);
   pp_ui_test_set_output (fixture->settings, out);
   g_settings_set_string (fixture->settings, "pipeline", "exposure=0.5,saturation=20");
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  pp_ui_test_close (fixture->window);
-  g_clear_object (&fixture->settings);
-  g_rmdir (fixture->tmp);
-  g_free (fixture->tmp);
 }
 
 /* Whether @widget lies inside the window's allocation (it is not clipped by the window edge). */
@@ -72,8 +57,7 @@ open_window (Fixture *fixture,
 
   g_settings_set_int (fixture->settings, "window-width", width);
   g_settings_set_int (fixture->settings, "window-height", height);
-  fixture->window = window = g_object_ref_sink (pp_window_new (NULL));
-  pp_ui_test_present (window);
+  fixture->window = window = pp_ui_test_new_window ();
   pp_window_open_files (window, files, 1);
   PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid) &&
                  pp_thumbnail_grid_get_n_thumbnails (window->thumbnail_grid) > 0, 60);
@@ -168,10 +152,10 @@ main (int    argc,
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
 
   g_test_add ("/pp/ui/adaptive/1400x900", Fixture, large, fixture_set_up, test_size,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/adaptive/800x600", Fixture, medium, fixture_set_up, test_size,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/adaptive/360x720", Fixture, phone, fixture_set_up, test_size,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   return g_test_run ();
 }

@@ -15,14 +15,7 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  char *in;
-  char *out;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
+typedef PpUiWindowFixture Fixture;
 
 static void
 copy_sample (const char *name,
@@ -55,20 +48,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_set_uint (fixture->settings, "threads", 2);
   g_settings_set_int (fixture->settings, "window-width", 1200);
   g_settings_set_int (fixture->settings, "window-height", 760);
-  fixture->window = g_object_ref_sink (pp_window_new (NULL));
-  pp_ui_test_present (fixture->window);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  pp_ui_test_close (fixture->window);
-  g_clear_object (&fixture->settings);
-  pp_ui_test_remove_tree (fixture->tmp);
-  g_free (fixture->in);
-  g_free (fixture->out);
-  g_free (fixture->tmp);
+  fixture->window = pp_ui_test_new_window ();
 }
 
 static void
@@ -304,14 +284,14 @@ main (int    argc,
   g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
   g_test_add ("/pp/ui/batch-safety/close-mid-batch", Fixture, NULL, fixture_set_up,
-              test_close_mid_batch, fixture_tear_down);
+              test_close_mid_batch, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/bad-template", Fixture, NULL, fixture_set_up,
-              test_bad_template, fixture_tear_down);
+              test_bad_template, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/rerun", Fixture, NULL, fixture_set_up, test_rerun,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/two-folders", Fixture, NULL, fixture_set_up,
-              test_two_folders, fixture_tear_down);
+              test_two_folders, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/focus", Fixture, NULL, fixture_set_up, test_focus,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   return g_test_run ();
 }

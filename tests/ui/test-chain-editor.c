@@ -19,21 +19,7 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
-
-static PpWindow *
-new_window (void)
-{
-  PpWindow *window = g_object_ref_sink (pp_window_new (NULL));
-
-  pp_ui_test_present (window);
-  return window;
-}
+typedef PpUiWindowFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -49,17 +35,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_set_string (fixture->settings, "pipeline", "");
   g_settings_set_int (fixture->settings, "window-width", 1280);
   g_settings_set_int (fixture->settings, "window-height", 760);
-  fixture->window = new_window ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  pp_ui_test_close (fixture->window);
-  g_clear_object (&fixture->settings);
-  pp_ui_test_remove_tree (fixture->tmp);
-  g_free (fixture->tmp);
+  fixture->window = pp_ui_test_new_window ();
 }
 
 static void
@@ -356,7 +332,7 @@ test_undo_and_order (Fixture       *fixture,
   g_assert_false (pp_pipeline_get_step (window->pipeline, 1)->enabled);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_object_unref (fixture->window);
-  fixture->window = window = new_window ();
+  fixture->window = window = pp_ui_test_new_window ();
   g_assert_cmpuint (pp_pipeline_get_n_steps (window->pipeline), ==, 3);
   g_assert_cmpstr (pp_pipeline_get_step (window->pipeline, 1)->info->name, ==, "sepia");
   g_assert_false (pp_pipeline_get_step (window->pipeline, 1)->enabled);
@@ -372,12 +348,12 @@ main (int    argc,
   g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
   g_test_add ("/pp/ui/chain-editor/float-noise", Fixture, NULL, fixture_set_up,
-              test_float_noise, fixture_tear_down);
+              test_float_noise, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/chain-editor/preset-name", Fixture, NULL, fixture_set_up,
-              test_preset_name, fixture_tear_down);
+              test_preset_name, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/chain-editor/impossible-chain", Fixture, NULL, fixture_set_up,
-              test_impossible_chain, fixture_tear_down);
+              test_impossible_chain, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/chain-editor/undo-and-order", Fixture, NULL, fixture_set_up,
-              test_undo_and_order, fixture_tear_down);
+              test_undo_and_order, pp_ui_window_fixture_tear_down);
   return g_test_run ();
 }

@@ -12,14 +12,7 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  char *in;
-  char *out;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
+typedef PpUiWindowFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -35,20 +28,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_set_string (fixture->settings, "pipeline", "exposure=0.3");
   g_settings_set_int (fixture->settings, "window-width", 1200);
   g_settings_set_int (fixture->settings, "window-height", 760);
-  fixture->window = g_object_ref_sink (pp_window_new (NULL));
-  pp_ui_test_present (fixture->window);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  pp_ui_test_close (fixture->window);
-  g_clear_object (&fixture->settings);
-  pp_ui_test_remove_tree (fixture->tmp);
-  g_free (fixture->in);
-  g_free (fixture->out);
-  g_free (fixture->tmp);
+  fixture->window = pp_ui_test_new_window ();
 }
 
 static void
@@ -310,12 +290,12 @@ main (int    argc,
   g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
   g_test_add ("/pp/ui/folder-states/empty", Fixture, NULL, fixture_set_up, test_empty,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/only-non-images", Fixture, NULL, fixture_set_up,
-              test_only_non_images, fixture_tear_down);
+              test_only_non_images, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/broken-files", Fixture, NULL, fixture_set_up,
-              test_broken_files, fixture_tear_down);
+              test_broken_files, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/one-tab-stop", Fixture, NULL, fixture_set_up,
-              test_one_tab_stop, fixture_tear_down);
+              test_one_tab_stop, pp_ui_window_fixture_tear_down);
   return g_test_run ();
 }
