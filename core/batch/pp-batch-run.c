@@ -466,8 +466,17 @@ worker_func (gpointer data)
    * run state (and the batch, progress and run it holds) is never finalised on a worker, and no
    * worker touches the state after its own decrement. */
   if (g_atomic_int_dec_and_test (&state->active_workers))
-    g_main_context_invoke_full (state->context, G_PRIORITY_DEFAULT, complete_on_main, state,
-                                run_state_unref);
+    {
+      /* The context must outlive this call, not just the state: invoke_full() attaches an idle
+       * source and only then drops its own reference to it, and by then the main thread may
+       * have run it, dropped the state (and with it the state's context reference) and
+       * unreffed the context. g_source_attach() takes no reference on the context. */
+      GMainContext *context = g_main_context_ref (state->context);
+
+      g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, complete_on_main, state,
+                                  run_state_unref);
+      g_main_context_unref (context);
+    }
 }
 
 static void

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Inside the decoder wing: the plumbing both ends use (pp-decoder-wire.c: messages with a
- * descriptor, waiting, reaping, the bubblewrap command line). The wire types themselves are
- * public: pp-decoder-protocol.h.
+ * descriptor, waiting). The wire types themselves are public: pp-decoder-protocol.h; the
+ * client's own internals are pp-decoder-process-private.h.
  */
 #pragma once
 
@@ -11,10 +11,6 @@
 G_BEGIN_DECLS
 
 /* pp-decoder-wire.c */
-int       _pp_decoder_reap              (GPid                 pid);
-void      _pp_decoder_add_bwrap_args    (GPtrArray           *argv,
-                                         const char          *bwrap,
-                                         const char          *helper);
 int       _pp_decoder_wait_readable     (int                  sock,
                                          guint                timeout_ms,
                                          GCancellable        *cancellable);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The plumbing under PpDecoder: the bubblewrap command line, waiting on the helper's socket with
- * a deadline and a cancellable, the two message kinds with their descriptors, and reaping. No
- * PpDecoder state lives here.
+ * The plumbing both ends of the decoder use: waiting on a socket with a deadline and a
+ * cancellable, and the two message kinds with their descriptors. No PpDecoder state lives here.
  */
 #define G_LOG_DOMAIN "pp-decoder"
 
@@ -12,120 +11,8 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include "decoder/pp-decoder-private.h"
-
-int
-_pp_decoder_reap (GPid pid)
-{
-  int status = 0;
-
-  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  return status;
-}
-
-static void
-add (GPtrArray  *argv,
-     const char *arg)
-{
-  g_ptr_array_add (argv, g_strdup (arg));
-}
-
-/* bubblewrap: nothing shared, no network, read-only system files, no home and no input folder
- * (the input arrives as a descriptor), a clean environment. */
-void
-_pp_decoder_add_bwrap_args (GPtrArray  *argv,
-                            const char *bwrap,
-                            const char *helper)
-{
-  static const char *const keep_env[] = {
-    "GDK_PIXBUF_MODULE_FILE", "GDK_PIXBUF_MODULEDIR", "PP_DECODER_VERBOSE", "ASAN_OPTIONS",
-    "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "LANG", "LC_ALL", "LC_MESSAGES", NULL,
-  };
-  static const char *const etc_files[] = {
-    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/alternatives",
-    NULL,
-  };
-  const char *module_file = g_getenv ("GDK_PIXBUF_MODULE_FILE");
-  const char *module_dir = g_getenv ("GDK_PIXBUF_MODULEDIR");
-
-  add (argv, bwrap);
-  add (argv, "--unshare-all");
-  add (argv, "--die-with-parent");
-  add (argv, "--new-session");
-  add (argv, "--clearenv");
-  add (argv, "--ro-bind");
-  add (argv, "/usr");
-  add (argv, "/usr");
-  for (guint i = 0; i < 4; i++)
-    {
-      static const char *const links[][2] = {
-        { "usr/lib", "/lib" }, { "usr/lib64", "/lib64" }, { "usr/bin", "/bin" },
-        { "usr/sbin", "/sbin" },
-      };
-
-      add (argv, "--symlink");
-      add (argv, links[i][0]);
-      add (argv, links[i][1]);
-    }
-  for (guint i = 0; etc_files[i] != NULL; i++)
-    {
-      add (argv, "--ro-bind-try");
-      add (argv, etc_files[i]);
-      add (argv, etc_files[i]);
-    }
-  /* The fresh /proc, /dev and /tmp first: bubblewrap applies mounts in order, so a tmpfs on
-   * /tmp mounted after the binds below would hide a helper or module file built under /tmp. */
-  add (argv, "--proc");
-  add (argv, "/proc");
-  add (argv, "--dev");
-  add (argv, "/dev");
-  add (argv, "--tmpfs");
-  add (argv, "/tmp");
-  if (!g_str_has_prefix (helper, "/usr/"))
-    {
-      add (argv, "--ro-bind");
-      add (argv, helper);
-      add (argv, helper);
-    }
-  if (module_file != NULL && !g_str_has_prefix (module_file, "/usr/"))
-    {
-      add (argv, "--ro-bind-try");
-      add (argv, module_file);
-      add (argv, module_file);
-    }
-  if (module_dir != NULL && !g_str_has_prefix (module_dir, "/usr/"))
-    {
-      add (argv, "--ro-bind-try");
-      add (argv, module_dir);
-      add (argv, module_dir);
-    }
-  for (guint i = 0; keep_env[i] != NULL; i++)
-    {
-      const char *value = g_getenv (keep_env[i]);
-      const char *supp;
-
-      if (value == NULL)
-        continue;
-      /* Sanitizer builds: their suppression files must be visible inside the sandbox. */
-      supp = strstr (value, "suppressions=");
-      if (supp != NULL)
-        {
-          g_autofree char *file = g_strndup (supp + strlen ("suppressions="),
-                                             strcspn (supp + strlen ("suppressions="), ":"));
-
-          add (argv, "--ro-bind-try");
-          add (argv, file);
-          add (argv, file);
-        }
-      add (argv, "--setenv");
-      add (argv, keep_env[i]);
-      add (argv, value);
-    }
-  add (argv, "--");
-}
 
 /* Waits up to @timeout_ms for @sock to be readable or @cancellable to fire.
  * Returns 1 readable, 0 timed out, -1 cancelled. */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PpDecoder, the client side of isolated loading: starts parapix-decoder (inside bubblewrap when
- * that works here), sends it one request per file with the opened input as a descriptor, waits
- * with a deadline and the cancellable, and copies the frames and blobs out of the sealed memfd
- * it answers with, turning the pixels upright in that same copy. When the helper dies, the
- * reason comes from its wait status; the next request starts a new helper.
+ * PpDecoder, the client side of isolated loading: its settings, and per file one request to
+ * the parapix-decoder helper with the opened input as a descriptor, a wait with a deadline and
+ * the cancellable, and a copy of the frames and blobs out of the sealed memfd it answers with,
+ * turning the pixels upright in that same copy. The helper's life (finding, sandboxing,
+ * starting, replacing, stopping it, and why it died) is pp-decoder-process.c.
  */
 #define G_LOG_DOMAIN "pp-decoder"
 
@@ -12,50 +12,22 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
 #include "decoder/pp-decoder.h"
 #include "decoder/pp-decoder-private.h"
+#include "decoder/pp-decoder-process-private.h"
 #include "decoder/pp-decoder-protocol.h"
 
 G_DEFINE_QUARK (pp-decoder-error-quark, pp_decoder_error)
 
-/* A reused helper is replaced now and then, so a loader that leaks cannot grow it forever. */
-#define MAX_REQUESTS_PER_HELPER 1000
-#define HELLO_TIMEOUT_MS 10000
-#define DEFAULT_CPU_LIMIT_S 60
-#define STOP_GRACE_MS 5000
-
-struct _PpDecoder
-{
-  GObject parent_instance;
-
-  gboolean want_sandbox;
-  guint64 memory_limit;
-  guint timeout_ms;
-  char *helper_path;
-
-  GPid pid;          /* 0: no helper running */
-  guint64 helper_cpu_us; /* the running helper's CPU time at its last answer */
-  int sock;
-  gboolean sandboxed; /* the running helper is inside bubblewrap */
-  guint n_requests;
-  guint n_spawns;
-};
-
 G_DEFINE_FINAL_TYPE (PpDecoder, pp_decoder, G_TYPE_OBJECT)
-
-/* Whether bubblewrap works on this machine: 0 not tried yet, 1 works, -1 does not (absent, or
- * no user namespaces, as inside a Flatpak). Shared by all decoders; tried once. */
-static int sandbox_state;
 
 /* CPU time all helpers of this process spent on answered requests, in µs. */
 static gint64 helper_cpu_total;
@@ -269,240 +241,6 @@ pp_decoder_get_n_spawns (PpDecoder *self)
 }
 
 static void
-kill_helper (PpDecoder *self)
-{
-  if (self->pid != 0)
-    {
-      kill (self->pid, SIGKILL);
-      _pp_decoder_reap (self->pid);
-      self->pid = 0;
-    }
-  if (self->sock >= 0)
-    {
-      close (self->sock);
-      self->sock = -1;
-    }
-}
-
-/**
- * pp_decoder_stop:
- *
- * Ends the helper, if one runs. The next decode starts a new one.
- */
-void
-pp_decoder_stop (PpDecoder *self)
-{
-  g_return_if_fail (PP_IS_DECODER (self));
-
-  if (self->sock >= 0)
-    {
-      /* End of stream: an idle helper exits on its own at once. */
-      close (self->sock);
-      self->sock = -1;
-    }
-  if (self->pid != 0)
-    {
-      gint64 deadline = g_get_monotonic_time () + STOP_GRACE_MS * 1000;
-      int status = 0;
-      pid_t done;
-
-      /* An idle helper exits within a millisecond (a sanitizer build checks for leaks first);
-       * one still busy with a file we gave up on has no further use. */
-      while ((done = waitpid (self->pid, &status, WNOHANG)) == 0
-             && g_get_monotonic_time () < deadline)
-        g_usleep (2000);
-      if (done == 0)
-        {
-          kill (self->pid, SIGKILL);
-          _pp_decoder_reap (self->pid);
-        }
-      else if (done == self->pid && !(WIFEXITED (status) && WEXITSTATUS (status) == 0))
-        /* A clean helper exits 0 at end of stream; anything else (a leak report in a
-         * sanitizer build, a crash at exit) is a bug to see, not to hide. */
-        g_warning ("the image decoder exited abnormally (wait status 0x%x)", status);
-      self->pid = 0;
-    }
-}
-
-static char *
-find_helper (PpDecoder *self)
-{
-  const char *env = g_getenv ("PP_DECODER_PATH");
-  g_autofree char *self_exe = NULL;
-
-  if (self->helper_path != NULL)
-    return g_strdup (self->helper_path);
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  /* Beside the running binary: the build tree, and relocated installs. */
-  self_exe = g_file_read_link ("/proc/self/exe", NULL);
-  if (self_exe != NULL)
-    {
-      g_autofree char *dir = g_path_get_dirname (self_exe);
-      g_autofree char *beside = g_build_filename (dir, "parapix-decoder", NULL);
-
-      if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
-        return g_steal_pointer (&beside);
-    }
-  return g_build_filename (PP_LIBEXECDIR, "parapix-decoder", NULL);
-}
-
-static gboolean
-spawn_helper (PpDecoder  *self,
-              gboolean    sandbox,
-              GError    **error)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *helper = find_helper (self);
-  g_autofree char *bwrap = sandbox ? g_find_program_in_path ("bwrap") : NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_auto (GStrv) envp = g_get_environ ();
-  PpDecoderReply hello;
-  int sv[2];
-  int target = PP_DECODER_FD;
-  int hello_fd;
-  GPid pid;
-
-  if (sandbox && bwrap == NULL)
-    {
-      g_set_error_literal (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED, "bwrap not found");
-      return FALSE;
-    }
-  if (bwrap != NULL)
-    _pp_decoder_add_bwrap_args (argv, bwrap, helper);
-  g_ptr_array_add (argv, g_strdup (helper));
-  g_ptr_array_add (argv, g_strdup ("--memory-limit"));
-  g_ptr_array_add (argv, g_strdup_printf ("%" G_GUINT64_FORMAT, self->memory_limit));
-  g_ptr_array_add (argv, g_strdup ("--cpu-limit"));
-  g_ptr_array_add (argv, g_strdup_printf ("%u", MAX (DEFAULT_CPU_LIMIT_S,
-                                                     self->timeout_ms / 1000 + 1)));
-  g_ptr_array_add (argv, NULL);
-
-  /* CLOEXEC, so helpers other threads start at the same moment never inherit our end: an
-   * inherited copy would hide this helper's death (no end of stream). */
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-    {
-      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
-                   "cannot start the image decoder: %s", g_strerror (errno));
-      return FALSE;
-    }
-  if (!g_spawn_async_with_pipes_and_fds (NULL, (const char *const *) argv->pdata,
-                                         (const char *const *) envp,
-                                         G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL,
-                                         NULL, NULL, -1, -1, -1, &sv[1], &target, 1, &pid,
-                                         NULL, NULL, NULL, &local_error))
-    {
-      close (sv[0]);
-      close (sv[1]);
-      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
-                   "cannot start the image decoder %s: %s", helper, local_error->message);
-      return FALSE;
-    }
-  close (sv[1]);
-  self->pid = pid;
-  self->sock = sv[0];
-  self->sandboxed = bwrap != NULL;
-  self->n_requests = 0;
-  self->helper_cpu_us = 0;
-  self->n_spawns++;
-
-  if (_pp_decoder_wait_readable (self->sock, HELLO_TIMEOUT_MS, NULL) != 1
-      || _pp_decoder_receive_message (self->sock, &hello, sizeof hello, MSG_DONTWAIT,
-                                      &hello_fd) != sizeof hello
-      || hello.magic != PP_DECODER_MAGIC)
-    {
-      kill_helper (self);
-      g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
-                   "the image decoder %s did not start%s", helper,
-                   bwrap != NULL ? " inside bubblewrap" : "");
-      return FALSE;
-    }
-  if (hello_fd >= 0)
-    close (hello_fd);
-  return TRUE;
-}
-
-/* Tries bubblewrap once per process, quietly, with the helper's own sandbox arguments, before
- * the first helper starts in it: where it
- * cannot create namespaces (a chroot, some containers) its own complaint would otherwise reach
- * the user's terminal once per helper start. Sets sandbox_state to -1 when it does not work. */
-static void
-probe_sandbox_once (void)
-{
-  static gsize probed = 0;
-
-  if (g_once_init_enter (&probed))
-    {
-      g_autofree char *bwrap = g_find_program_in_path ("bwrap");
-      g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-      int status = 0;
-      g_autoptr (GError) error = NULL;
-
-      if (bwrap == NULL)
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "bwrap not found");
-      else
-        {
-          /* The helper's own sandbox, around a program every system has. */
-          _pp_decoder_add_bwrap_args (argv, bwrap, "/usr/bin/true");
-          g_ptr_array_add (argv, g_strdup ("/usr/bin/true"));
-          g_ptr_array_add (argv, NULL);
-          if (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
-                            G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                            NULL, NULL, &status, &error))
-            g_spawn_check_wait_status (status, &error);
-        }
-      if (error != NULL)
-        {
-          g_atomic_int_set (&sandbox_state, -1);
-          g_debug ("bubblewrap unavailable (%s); decoding under resource limits only",
-                   error->message);
-        }
-      g_once_init_leave (&probed, 1);
-    }
-}
-
-static gboolean
-ensure_helper (PpDecoder  *self,
-               GError    **error)
-{
-  int status;
-
-  if (self->pid != 0 && self->n_requests >= MAX_REQUESTS_PER_HELPER)
-    pp_decoder_stop (self);
-  /* A helper that died while idle (killed from outside) is not the next file's fault. */
-  if (self->pid != 0 && waitpid (self->pid, &status, WNOHANG) == self->pid)
-    {
-      self->pid = 0;
-      kill_helper (self);
-    }
-  if (self->pid != 0)
-    return TRUE;
-
-  if (self->want_sandbox)
-    probe_sandbox_once ();
-  if (self->want_sandbox && g_atomic_int_get (&sandbox_state) >= 0)
-    {
-      g_autoptr (GError) sandbox_error = NULL;
-
-      if (spawn_helper (self, TRUE, &sandbox_error))
-        {
-          g_atomic_int_set (&sandbox_state, 1);
-          return TRUE;
-        }
-      /* Only the first failure turns the sandbox off: once it worked, a failure is real. */
-      if (g_atomic_int_compare_and_exchange (&sandbox_state, 0, -1))
-        g_debug ("bubblewrap unavailable (%s); decoding under resource limits only",
-                 sandbox_error->message);
-      else if (g_atomic_int_get (&sandbox_state) == 1)
-        {
-          g_propagate_error (error, g_steal_pointer (&sandbox_error));
-          return FALSE;
-        }
-    }
-  return spawn_helper (self, FALSE, error);
-}
-
-static void
 fill_request (PpDecoderRequest    *req,
               const char          *path,
               const PpLoadRequest *request)
@@ -517,45 +255,6 @@ fill_request (PpDecoderRequest    *req,
   req->all_frames = request->all_frames;
   req->keep_damaged = request->keep_damaged;
   g_strlcpy (req->name, base, sizeof req->name);
-}
-
-static char *
-format_limit (guint64 bytes)
-{
-  if (bytes % (G_GUINT64_CONSTANT (1) << 30) == 0)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " GiB", bytes >> 30);
-  return g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", bytes >> 20);
-}
-
-/* Why the helper died, as a message a user can act on. */
-static void
-set_death_error (PpDecoder   *self,
-                 int          status,
-                 GError     **error)
-{
-  g_autofree char *limit = format_limit (self->memory_limit);
-  int sig = 0;
-
-  if (WIFSIGNALED (status))
-    sig = WTERMSIG (status);
-  else if (WIFEXITED (status) && self->sandboxed && WEXITSTATUS (status) > 128)
-    sig = WEXITSTATUS (status) - 128; /* bubblewrap passes a signal on as 128 + signal */
-
-  if (WIFEXITED (status) && WEXITSTATUS (status) == PP_DECODER_EXIT_OOM)
-    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
-                 "The decoder ran out of memory (limit %s)", limit);
-  else if (sig == SIGXCPU)
-    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_TIMED_OUT,
-                 "Decoding used more CPU time than allowed");
-  else if (sig == SIGKILL)
-    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_OUT_OF_MEMORY,
-                 "The decoder was killed (signal 9; most likely the system ran out of memory)");
-  else if (sig != 0)
-    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_CRASHED,
-                 "The decoder crashed (signal %d, %s)", sig, g_strsignal (sig));
-  else
-    g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_CRASHED,
-                 "The decoder quit (exit status %d)", WIFEXITED (status) ? WEXITSTATUS (status) : -1);
 }
 
 /* Whether [offset, offset + length) lies inside a file of @size bytes. */
@@ -709,12 +408,12 @@ send_request (PpDecoder              *self,
 {
   for (guint attempt = 0;; attempt++)
     {
-      if (!ensure_helper (self, error))
+      if (!_pp_decoder_process_ensure (self, error))
         return FALSE;
       if (_pp_decoder_send_message (self->sock, req, sizeof *req, fd))
         return TRUE;
       /* Not this file's fault: try once more with a new helper. */
-      kill_helper (self);
+      _pp_decoder_process_kill (self);
       if (attempt == 1)
         {
           g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
@@ -739,7 +438,7 @@ receive_reply (PpDecoder      *self,
   if (ready <= 0)
     {
       /* A running decode cannot be interrupted, only ended with its process. */
-      kill_helper (self);
+      _pp_decoder_process_kill (self);
       if (ready < 0)
         g_cancellable_set_error_if_cancelled (cancellable, error);
       else
@@ -751,19 +450,14 @@ receive_reply (PpDecoder      *self,
   if (n <= 0)
     {
       /* End of stream: the helper died on this file. */
-      GPid pid = self->pid;
-
-      close (self->sock);
-      self->sock = -1;
-      self->pid = 0;
-      set_death_error (self, _pp_decoder_reap (pid), error);
+      _pp_decoder_process_reap_dead (self, error);
       return FALSE;
     }
   if (n != sizeof *reply || reply->magic != PP_DECODER_MAGIC)
     {
       if (*memfd >= 0)
         close (*memfd);
-      kill_helper (self);
+      _pp_decoder_process_kill (self);
       g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
                    "The image decoder sent a malformed answer");
       return FALSE;
@@ -877,7 +571,7 @@ load_in_helper (PpDecoder            *self,
     }
   if (memfd < 0)
     {
-      kill_helper (self);
+      _pp_decoder_process_kill (self);
       g_set_error (error, PP_DECODER_ERROR, PP_DECODER_ERROR_FAILED,
                    "The image decoder sent no pixels");
       return FALSE;
@@ -885,7 +579,7 @@ load_in_helper (PpDecoder            *self,
   ok = map_reply (&reply, memfd, request->apply_orientation, out, error);
   close (memfd);
   if (!ok)
-    kill_helper (self);
+    _pp_decoder_process_kill (self);
   return ok;
 }
 

@@ -7,9 +7,11 @@
 #pragma once
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -26,15 +28,36 @@ cli_parapix (void)
   return path;
 }
 
-/* Runs parapix with @args (NULL-terminated); returns its exit status (128 + signal if killed). */
-static inline int
-cli_run (const char *const *args,
-         char              **out,
-         char              **err)
+/* In the child, before exec: standard input from the file @data names (async-signal-safe). */
+static inline void
+cli_stdin_from_file (gpointer data)
 {
+  int fd = open (data, O_RDONLY);
+
+  if (fd >= 0)
+    {
+      dup2 (fd, STDIN_FILENO);
+      close (fd);
+    }
+}
+
+/* Runs parapix with @args (NULL-terminated), its environment changed by @env after the defaults
+ * below ("NAME=value" sets NAME, a bare "NAME" unsets it; NULL-terminated, nullable) and @input
+ * on standard input (nullable: the test's own). Returns its exit status (128 + signal if
+ * killed); @out and @err (nullable) get its standard output and error. */
+static inline int
+cli_run_with (const char *const *env,
+              const char        *input,
+              const char *const *args,
+              char             **out,
+              char             **err)
+{
+  /* g_spawn_sync, not GSubprocess: g_subprocess_communicate() closes the pipes on a GIO worker
+   * thread while it reads the others, which ThreadSanitizer reports inside libgio (CI of 07:58). */
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) envp = g_get_environ ();
+  g_autofree char *input_path = NULL;
   char *o = NULL, *e = NULL;
   int status = 0;
 
@@ -47,9 +70,30 @@ cli_run (const char *const *args,
   /* Headless, even inside a desktop session: plain `parapix` would otherwise open the window. */
   envp = g_environ_unsetenv (envp, "DISPLAY");
   envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status,
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
+
+      if (kv[1] != NULL)
+        envp = g_environ_setenv (envp, kv[0], kv[1], TRUE);
+      else
+        envp = g_environ_unsetenv (envp, kv[0]);
+    }
+  if (input != NULL)
+    {
+      int fd = g_file_open_tmp ("parapix-stdin-XXXXXX", &input_path, &error);
+
+      g_assert_no_error (error);
+      close (fd);
+      g_file_set_contents (input_path, input, -1, &error);
+      g_assert_no_error (error);
+    }
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT,
+                input_path != NULL ? cli_stdin_from_file : NULL, input_path, &o, &e, &status,
                 &error);
   g_assert_no_error (error);
+  if (input_path != NULL)
+    g_unlink (input_path);
   if (out != NULL)
     *out = o;
   else
@@ -61,6 +105,16 @@ cli_run (const char *const *args,
   if (WIFEXITED (status))
     return WEXITSTATUS (status);
   return 128 + WTERMSIG (status);
+}
+
+/* Runs parapix with @args (NULL-terminated) as cli_run_with() does with no changes to the
+ * environment and the test's own standard input. */
+static inline int
+cli_run (const char *const *args,
+         char              **out,
+         char              **err)
+{
+  return cli_run_with (NULL, NULL, args, out, err);
 }
 
 static inline char *
@@ -207,6 +261,56 @@ cli_has_temporaries (const char *root)
         return TRUE;
     }
   return FALSE;
+}
+
+/* A GTest fixture: a copy of the sample photos to read, hashed, and an empty output folder.
+ * Teardown fails the test if the input copy changed (unless the test's data is non-NULL: such a
+ * test writes into its input and checks it itself) or a temporary is left in the output. */
+typedef struct
+{
+  char *input;
+  char *output;
+  GHashTable *input_hashes;
+} CliSamples;
+
+static inline void
+cli_samples_setup (CliSamples    *f,
+                   gconstpointer  data)
+{
+  f->input = cli_make_sample_copy ();
+  f->output = g_dir_make_tmp ("pp-cli-out-XXXXXX", NULL);
+  f->input_hashes = cli_hash_tree (f->input);
+}
+
+static inline void
+cli_samples_teardown (CliSamples    *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GHashTable) after = NULL;
+
+  if (data == NULL)
+    {
+      after = cli_hash_tree (f->input);
+      g_assert_true (cli_trees_equal (f->input_hashes, after));
+    }
+  g_assert_false (cli_has_temporaries (f->output));
+  cli_remove_tree (f->input);
+  cli_remove_tree (f->output);
+  g_free (f->input);
+  g_free (f->output);
+  g_hash_table_unref (f->input_hashes);
+}
+
+/* Entries (files and folders, not recursing) in @dir; 0 if it cannot be read. */
+static inline guint
+cli_count_entries (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+  return n;
 }
 
 static inline JsonNode *

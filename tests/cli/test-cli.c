@@ -6,58 +6,15 @@
  */
 #include "cli-util.h"
 
-typedef struct
-{
-  char *input;
-  char *output;
-  GHashTable *input_hashes;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->input = cli_make_sample_copy ();
-  f->output = g_dir_make_tmp ("pp-cli-out-XXXXXX", NULL);
-  f->input_hashes = cli_hash_tree (f->input);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_autoptr (GHashTable) after = NULL;
-
-  /* Tests that write into the input folder check it themselves. */
-  if (data == NULL)
-    {
-      after = cli_hash_tree (f->input);
-      g_assert_true (cli_trees_equal (f->input_hashes, after));
-    }
-  g_assert_false (cli_has_temporaries (f->output));
-  cli_remove_tree (f->input);
-  cli_remove_tree (f->output);
-  g_free (f->input);
-  g_free (f->output);
-  g_hash_table_unref (f->input_hashes);
-}
+typedef CliSamples Fixture;
 
 static JsonObject *
 run_json (const char *const *args,
           int                 expected_status,
           JsonNode          **node_out)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = cli_run (args, &out, &err);
-  JsonNode *node;
-
-  if (status != expected_status)
-    g_error ("exit status %d, expected %d; stderr:\n%s", status, expected_status, err);
-  node = cli_parse_json (out);
-  cli_assert_valid_record (node);
-  *node_out = node;
-  return json_node_get_object (node);
+  *node_out = cli_run_json (args, expected_status);
+  return json_node_get_object (*node_out);
 }
 
 static guint
@@ -544,7 +501,7 @@ main (int    argc,
   g_test_add_func ("/pp/cli/usage", test_usage);
   g_test_add_func ("/pp/cli/info-options", test_info_options);
 #define ADD(path, func, data) \
-  g_test_add ("/pp/cli/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+  g_test_add ("/pp/cli/" path, Fixture, data, cli_samples_setup, func, cli_samples_teardown)
   ADD ("serial-parallel-identity", test_serial_parallel_identity, NULL);
   ADD ("compare-json", test_compare_json, NULL);
   ADD ("single-json", test_single_json, NULL);

@@ -7,7 +7,6 @@
  * log lines. Every run record is checked against docs/run-record.schema.json. The engines
  * themselves (GNU parallel, Slurm) are in tests/cluster (suite slow).
  */
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,65 +41,23 @@ run_clear (Run *run)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 /* Runs parapix with @args, the scheduler variables of @env ("NAME=value", NULL-terminated,
- * nullable) and @input on standard input (nullable). */
-/* In the child, before exec: standard input from the file @data names (async-signal-safe). */
-static void
-stdin_from_file (gpointer data)
-{
-  int fd = open (data, O_RDONLY);
-
-  if (fd >= 0)
-    {
-      dup2 (fd, STDIN_FILENO);
-      close (fd);
-    }
-}
-
+ * nullable) and @input on standard input (nullable); no other scheduler variable reaches it. */
 static void
 run_with (Run               *run,
           const char *const *env,
           const char        *input,
           const char *const *args)
 {
-  /* g_spawn_sync, not GSubprocess: g_subprocess_communicate() closes the pipes on a GIO worker
-   * thread while it reads the others, which ThreadSanitizer reports inside libgio (CI of 07:58). */
-  g_auto (GStrv) envp = g_get_environ ();
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *input_path = NULL;
-  int status = 0;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) child_env = NULL;
 
   memset (run, 0, sizeof *run);
-  for (guint i = 0; scheduler_variables[i] != NULL; i++)
-    envp = g_environ_unsetenv (envp, scheduler_variables[i]);
-  envp = g_environ_unsetenv (envp, "DISPLAY");
-  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
-  for (guint i = 0; env != NULL && env[i] != NULL; i++)
-    {
-      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
-
-      envp = g_environ_setenv (envp, kv[0], kv[1], TRUE);
-    }
-  if (input != NULL)
-    {
-      int fd = g_file_open_tmp ("parapix-stdin-XXXXXX", &input_path, &error);
-
-      g_assert_no_error (error);
-      close (fd);
-      g_file_set_contents (input_path, input, -1, &error);
-      g_assert_no_error (error);
-    }
-  g_ptr_array_add (argv, (gpointer) cli_parapix ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT,
-                input_path != NULL ? stdin_from_file : NULL, input_path, &run->out, &run->err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (input_path != NULL)
-    g_unlink (input_path);
-  run->status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  /* A bare name unsets it (cli_run_with). */
+  g_strv_builder_addv (builder, (const char **) scheduler_variables);
+  if (env != NULL)
+    g_strv_builder_addv (builder, (const char **) env);
+  child_env = g_strv_builder_end (builder);
+  run->status = cli_run_with ((const char *const *) child_env, input, args, &run->out, &run->err);
   if (run->out != NULL && run->out[0] == '{')
     {
       run->record = cli_parse_json (run->out);

@@ -347,17 +347,6 @@ test_unreadable (Fixture       *f,
   g_assert_nonnull (strstr (reason_of (json, "0-cat.jpg"), "ermission denied"));
 }
 
-static guint
-count_outputs (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (d != NULL && g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
-
 static JsonNode *
 finish_async (GPid pid,
               int  fd,
@@ -403,7 +392,7 @@ test_readonly_mid_batch (Fixture       *f,
 
   run_batch (f, TRUE, "--threads=1", NULL, &pid, &fd);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (count_outputs (f->out) < 2 && g_get_monotonic_time () < deadline)
+  while (cli_count_entries (f->out) < 2 && g_get_monotonic_time () < deadline)
     g_usleep (2000);
   g_assert_cmpint (g_chmod (f->out, 0555), ==, 0);
   json = finish_async (pid, fd, &status);
@@ -472,7 +461,7 @@ test_inputs_change_while_queued (Fixture       *f,
   run_batch (f, FALSE, "--threads=1", NULL, &pid, &fd);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   g_mkdir (f->out, 0755);
-  while (count_outputs (f->out) < 1 && g_get_monotonic_time () < deadline)
+  while (cli_count_entries (f->out) < 1 && g_get_monotonic_time () < deadline)
     g_usleep (2000);
   g_assert_cmpint (g_unlink (gone), ==, 0);
   g_assert_cmpint (truncate (cut, 2000), ==, 0);

@@ -272,6 +272,26 @@ static const FormatCase formats[] = {
   { "jxl", "jxl", TRUE, TRUE, IPTC_IN_XMP, FALSE, TRUE, TRUE },
 };
 
+/* The photo's sRGB profile in the output's exiftool @tags where @fc's format holds one (and its
+ * version with @version); without the corpus profile the test is marked as missing it. */
+static void
+assert_photo_profile (const FormatCase *fc,
+                      JsonObject       *tags,
+                      gboolean          version)
+{
+  if (photo_icc == NULL)
+    pp_test_missing ("no colour profile to check: the shared corpus (PP_CORPUS_DIR) and "
+                     "exiftool are needed");
+  else if (fc->icc)
+    {
+      g_assert_cmpstr (member_string (tags, "ICC_Profile:ProfileDescription"), ==,
+                       "sRGB IEC61966-2.1");
+      if (version)
+        g_assert_cmpint (json_object_get_int_member (tags, "ICC-header:ProfileVersion"), ==,
+                         528);
+    }
+}
+
 /* Keep: each format holds what it can, brought up to date, as gexiv2, exiftool and exiv2 all
  * read it; what a format cannot hold is named in the note. */
 static void
@@ -312,15 +332,7 @@ test_round_trip (Fixture       *f,
     }
 
   /* The colour profile, byte for byte as far as exiftool can tell. */
-  if (photo_icc == NULL)
-    pp_test_missing ("no colour profile to check: the shared corpus (PP_CORPUS_DIR) and "
-                     "exiftool are needed");
-  else if (fc->icc)
-    {
-      g_assert_cmpstr (member_string (tags, "ICC_Profile:ProfileDescription"), ==,
-                       "sRGB IEC61966-2.1");
-      g_assert_cmpint (json_object_get_int_member (tags, "ICC-header:ProfileVersion"), ==, 528);
-    }
+  assert_photo_profile (fc, tags, TRUE);
 
   if (!fc->bmff)
     g_assert_true (gexiv2_metadata_open_path (m, out, NULL));
@@ -453,12 +465,7 @@ test_from_format (Fixture       *f,
   city = member_string (tags, fc->iptc == IPTC_NATIVE ? "IPTC:City" : "XMP-photoshop:City");
   if (fc->iptc == IPTC_NATIVE || fc->iptc == IPTC_IN_XMP)
     g_assert_cmpstr (city, ==, "Berlin");
-  if (photo_icc == NULL)
-    pp_test_missing ("no colour profile to check: the shared corpus (PP_CORPUS_DIR) and "
-                     "exiftool are needed");
-  else if (fc->icc)
-    g_assert_cmpstr (member_string (tags, "ICC_Profile:ProfileDescription"), ==,
-                     "sRGB IEC61966-2.1");
+  assert_photo_profile (fc, tags, FALSE);
 }
 
 /* strip-gps: not one GPS field left anywhere, everything else kept. */
@@ -855,16 +862,31 @@ test_alpha_kept (Fixture       *f,
     }
 }
 
+/* The bug case folder ../shared/bugcases/@name (transfer full). */
+static char *
+bugcase_folder (const char *name)
+{
+  return g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "..", "shared", "bugcases", name, NULL);
+}
+
+/* Whether the bug case @folder is there; if not, the test is marked as missing the bug cases. */
+static gboolean
+bugcases_there (const char *folder)
+{
+  if (g_file_test (folder, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  pp_test_missing ("../shared/bugcases is not there");
+  return FALSE;
+}
+
 /* The bug cases' own files for alpha: alpha-png-to-jpeg into BMP (lossless, no alpha: the
  * composite exactly), alpha-resize-halo shrunk. */
 static void
 test_bugcase_alpha_files (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autofree char *cases = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "..", "shared",
-                                             "bugcases", NULL);
-  g_autofree char *alpha = g_build_filename (cases, "alpha-png-to-jpeg", NULL);
-  g_autofree char *halo = g_build_filename (cases, "alpha-resize-halo", NULL);
+  g_autofree char *alpha = bugcase_folder ("alpha-png-to-jpeg");
+  g_autofree char *halo = bugcase_folder ("alpha-resize-halo");
   g_autofree char *halo_out = g_build_filename (f->root, "halo", NULL);
   const char *bmp[] = { "--pipeline", "", "--format", "bmp", NULL };
   const char *shrink[] = { "--pipeline", "resize=30", NULL };
@@ -875,11 +897,8 @@ test_bugcase_alpha_files (Fixture       *f,
   g_autoptr (GdkPixbuf) disc = NULL;
   gboolean band = FALSE;
 
-  if (!g_file_test (alpha, G_FILE_TEST_IS_DIR))
-    {
-      pp_test_missing ("../shared/bugcases is not there");
-      return;
-    }
+  if (!bugcases_there (alpha))
+    return;
   run_folder (alpha, f->output, bmp, &r1);
   logo = load_output (f->output, "logo-transparent-black.bmp");
   for (int y = 0; y < gdk_pixbuf_get_height (logo); y++)
@@ -904,10 +923,8 @@ static void
 test_bugcase_files (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autofree char *cases = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "..", "shared",
-                                             "bugcases", NULL);
-  g_autofree char *opaque = g_build_filename (cases, "opaque-4channel-to-jpeg", NULL);
-  g_autofree char *orient = g_build_filename (cases, "exif-orientation-png-webp", NULL);
+  g_autofree char *opaque = bugcase_folder ("opaque-4channel-to-jpeg");
+  g_autofree char *orient = bugcase_folder ("exif-orientation-png-webp");
   const char *opaque_args[] = { "--batch", opaque, "--output", f->output, "--pipeline", "",
                                 "--format", "jpeg", "--json", "--quiet", NULL };
   const char *orient_args[] = { "--batch", orient, "--output", f->output, "--pipeline", "",
@@ -918,11 +935,8 @@ test_bugcase_files (Fixture       *f,
   g_autofree char *out2 = NULL;
   JsonArray *files;
 
-  if (!g_file_test (opaque, G_FILE_TEST_IS_DIR))
-    {
-      pp_test_missing ("../shared/bugcases is not there");
-      return;
-    }
+  if (!bugcases_there (opaque))
+    return;
   g_assert_cmpint (cli_run (opaque_args, &out, NULL), ==, 0);
   node = json_from_string (out, NULL);
   files = json_object_get_array_member (json_node_get_object (node), "files");

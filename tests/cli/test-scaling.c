@@ -7,47 +7,7 @@
  */
 #include "cli-util.h"
 
-typedef struct
-{
-  char *input;
-  char *output;
-  GHashTable *input_hashes;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->input = cli_make_sample_copy ();
-  f->output = g_dir_make_tmp ("pp-cli-scaling-XXXXXX", NULL);
-  f->input_hashes = cli_hash_tree (f->input);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_autoptr (GHashTable) after = cli_hash_tree (f->input);
-
-  g_assert_true (cli_trees_equal (f->input_hashes, after));
-  g_assert_false (cli_has_temporaries (f->output));
-  cli_remove_tree (f->input);
-  cli_remove_tree (f->output);
-  g_free (f->input);
-  g_free (f->output);
-  g_hash_table_unref (f->input_hashes);
-}
-
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (d != NULL && g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
+typedef CliSamples Fixture;
 
 static void
 test_sweep (Fixture       *f,
@@ -90,7 +50,7 @@ test_sweep (Fixture       *f,
   g_assert_true (g_file_get_contents (report, &html, NULL, NULL));
   g_assert_nonnull (strstr (html, "<svg"));
   /* The runs wrote into a hidden folder under --output, removed at the end. */
-  g_assert_cmpuint (count_entries (scratch), ==, 0);
+  g_assert_cmpuint (cli_count_entries (scratch), ==, 0);
 }
 
 static void
@@ -152,7 +112,7 @@ test_compare_record (Fixture       *f,
   g_assert_nonnull (strstr (err, "== Serial run (1 of 2)"));
   g_assert_nonnull (strstr (err, "== Parallel run, 2 threads (2 of 2)"));
   /* The parallel outputs stay; the serial ones (hidden folder) are gone. */
-  g_assert_cmpuint (count_entries (f->output), ==, 8);
+  g_assert_cmpuint (cli_count_entries (f->output), ==, 8);
 }
 
 static void
@@ -189,7 +149,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, func) \
-  g_test_add ("/pp/cli/scaling/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/pp/cli/scaling/" name, Fixture, NULL, cli_samples_setup, func, \
+              cli_samples_teardown)
   ADD ("sweep", test_sweep);
   ADD ("auto-memory-cap", test_auto_memory_cap);
   ADD ("compare-record", test_compare_record);

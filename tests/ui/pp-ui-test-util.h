@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers for the ui tests: run the main loop until a condition holds, save a widget as a PNG,
- * and a main-loop stall probe.
+ * Helpers for the ui tests: test mode with a scratch home, windows shown and closed, run the main
+ * loop until a condition holds, save a widget as a PNG, and a main-loop stall probe.
  */
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pp-window.h"
 
 /* Iterates the default main context until @cond is true or @seconds pass. */
 #define PP_WAIT_UNTIL(cond, seconds)                                                             \
@@ -73,6 +74,102 @@ pp_test_run_for (guint ms)
 
   while (g_get_monotonic_time () < end)
     pp_test_iterate ();
+}
+
+/* Test mode for a ui test's main(): a scratch home for XDG config, cache and data (before GLib
+ * caches them, and before any thread exists), then gtk_test_init() and adw_init(). Returns the
+ * home (transfer full); the caller removes it, or leaves it to the build tree's tmp. */
+static inline char *
+pp_ui_test_init (int    *argc,
+                 char ***argv)
+{
+  char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  return home;
+}
+
+/* Presents @window (a GtkWindow) and runs the main loop until it is mapped (10 s at most). */
+static inline void
+pp_ui_test_present (gpointer window)
+{
+  gtk_window_present (GTK_WINDOW (window));
+  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), 10);
+}
+
+/* Destroys @window (a GtkWindow the test holds a reference to; nullable), drops that reference
+ * and lets the main loop finish what the destruction started (50 ms). */
+static inline void
+pp_ui_test_close (gpointer window)
+{
+  if (window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_object_unref (window);
+    }
+  pp_test_run_for (50);
+}
+
+/* A new PpWindow (the test holds the returned reference), presented and mapped; its size is
+ * what the window-width and window-height settings say. */
+static inline PpWindow *
+pp_ui_test_new_window (void)
+{
+  PpWindow *window = g_object_ref_sink (pp_window_new (NULL));
+
+  pp_ui_test_present (window);
+  return window;
+}
+
+/* The GTest fixture of the window tests; set-up is each test's own. */
+typedef struct
+{
+  char *tmp;           /* a scratch folder, removed with all it holds at tear-down */
+  char *in;            /* (nullable) an input folder, under tmp */
+  char *out;           /* (nullable) the output folder */
+  GSettings *settings; /* the application's settings (the memory backend) */
+  PpWindow *window;    /* (nullable) the window, from pp_ui_test_new_window() */
+} PpUiWindowFixture;
+
+static inline void
+pp_ui_window_fixture_tear_down (PpUiWindowFixture *fixture,
+                                gconstpointer      data)
+{
+  pp_ui_test_close (fixture->window);
+  g_clear_object (&fixture->settings);
+  pp_ui_test_remove_tree (fixture->tmp);
+  g_free (fixture->in);
+  g_free (fixture->out);
+  g_free (fixture->tmp);
+}
+
+/* Points the "output-folder" setting at the folder @path. */
+static inline void
+pp_ui_test_set_output (GSettings  *settings,
+                       const char *path)
+{
+  g_autoptr (GFile) out = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (out);
+
+  g_settings_set_string (settings, "output-folder", uri);
+}
+
+/* The last AdwMessageDialog among the toplevels (only visible ones if @visible_only), or NULL. */
+static inline AdwMessageDialog *
+pp_ui_test_find_message_dialog (gboolean visible_only)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && (!visible_only || gtk_widget_get_visible (l->data)))
+      dialog = l->data;
+  g_list_free (toplevels);
+  return dialog;
 }
 
 /* Renders @widget with its window's renderer and saves it under $G_TEST_BUILDDIR/screenshots. */

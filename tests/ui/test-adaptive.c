@@ -10,41 +10,19 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
+typedef PpUiWindowFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr (GFile) out = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *out = NULL;
 
   fixture->tmp = g_dir_make_tmp ("parapix-adaptive-XXXXXX", NULL);
   fixture->settings = g_settings_new (APP_ID);
-  out = g_file_new_build_filename (fixture->tmp, "out", NULL);
-  uri = g_file_get_uri (out);
-  g_settings_set_string (fixture->settings, "output-folder", uri);
+  out = g_build_filename (fixture->tmp, "out", NULL);
+  pp_ui_test_set_output (fixture->settings, out);
   g_settings_set_string (fixture->settings, "pipeline", "exposure=0.5,saturation=20");
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  if (fixture->window != NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (fixture->window));
-      g_object_unref (fixture->window);
-    }
-  pp_test_run_for (50);
-  g_clear_object (&fixture->settings);
-  g_rmdir (fixture->tmp);
-  g_free (fixture->tmp);
 }
 
 /* Whether @widget lies inside the window's allocation (it is not clipped by the window edge). */
@@ -79,9 +57,7 @@ open_window (Fixture *fixture,
 
   g_settings_set_int (fixture->settings, "window-width", width);
   g_settings_set_int (fixture->settings, "window-height", height);
-  fixture->window = window = g_object_ref_sink (pp_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), 10);
+  fixture->window = window = pp_ui_test_new_window ();
   pp_window_open_files (window, files, 1);
   PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid) &&
                  pp_thumbnail_grid_get_n_thumbnails (window->thumbnail_grid) > 0, 60);
@@ -169,22 +145,17 @@ main (int    argc,
   static const int large[2] = { 1400, 900 };
   static const int medium[2] = { 800, 600 };
   static const int phone[2] = { 360, 720 };
-  g_autofree char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+  g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   /* GNOME's title bar: a close button only. Bare Xvfb's default adds minimize and maximize,
    * which no phone (and no default GNOME) shows. */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
 
   g_test_add ("/pp/ui/adaptive/1400x900", Fixture, large, fixture_set_up, test_size,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/adaptive/800x600", Fixture, medium, fixture_set_up, test_size,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/adaptive/360x720", Fixture, phone, fixture_set_up, test_size,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   return g_test_run ();
 }

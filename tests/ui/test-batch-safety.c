@@ -15,14 +15,7 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  char *in;
-  char *out;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
+typedef PpUiWindowFixture Fixture;
 
 static void
 copy_sample (const char *name,
@@ -39,16 +32,6 @@ copy_sample (const char *name,
 }
 
 static void
-use_output (Fixture    *fixture,
-            const char *path)
-{
-  g_autoptr (GFile) out = g_file_new_for_path (path);
-  g_autofree char *uri = g_file_get_uri (out);
-
-  g_settings_set_string (fixture->settings, "output-folder", uri);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -57,7 +40,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->out = g_build_filename (fixture->tmp, "out", NULL);
   g_mkdir (fixture->in, 0755);
   fixture->settings = g_settings_new (APP_ID);
-  use_output (fixture, fixture->out);
+  pp_ui_test_set_output (fixture->settings, fixture->out);
   g_settings_reset (fixture->settings, "chain");
   g_settings_set_string (fixture->settings, "pipeline", "exposure=0.2");
   g_settings_reset (fixture->settings, "output-template");
@@ -65,23 +48,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_set_uint (fixture->settings, "threads", 2);
   g_settings_set_int (fixture->settings, "window-width", 1200);
   g_settings_set_int (fixture->settings, "window-height", 760);
-  fixture->window = g_object_ref_sink (pp_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)), 10);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_object_unref (fixture->window);
-  pp_test_run_for (50);
-  g_clear_object (&fixture->settings);
-  pp_ui_test_remove_tree (fixture->tmp);
-  g_free (fixture->in);
-  g_free (fixture->out);
-  g_free (fixture->tmp);
+  fixture->window = pp_ui_test_new_window ();
 }
 
 static void
@@ -94,19 +61,6 @@ open_path (PpWindow   *window,
   pp_window_open_files (window, files, 1);
   PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid), 20);
   PP_WAIT_UNTIL (pp_thumbnail_grid_get_sizes_known (window->thumbnail_grid), 20);
-}
-
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *dialog = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      dialog = l->data;
-  g_list_free (toplevels);
-  return dialog;
 }
 
 static guint
@@ -146,7 +100,7 @@ test_close_mid_batch (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.process", NULL));
   g_assert_true (_pp_window_is_running (window));
   gtk_window_close (GTK_WINDOW (window));
-  PP_WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, 10);
+  PP_WAIT_UNTIL ((dialog = pp_ui_test_find_message_dialog (TRUE)) != NULL, 10);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (_pp_window_is_running (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop the Batch and Quit?");
@@ -164,7 +118,7 @@ test_close_mid_batch (Fixture       *fixture,
   /* Stop and Quit: the run is cancelled, then the window goes. */
   run = pp_timings_view_get_run (window->timings_view, 0);
   gtk_window_close (GTK_WINDOW (window));
-  PP_WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, 10);
+  PP_WAIT_UNTIL ((dialog = pp_ui_test_find_message_dialog (TRUE)) != NULL, 10);
   adw_message_dialog_response (dialog, "stop");
   gtk_window_destroy (GTK_WINDOW (dialog));
   PP_WAIT_UNTIL (!gtk_widget_get_visible (GTK_WIDGET (window)), 60);
@@ -327,22 +281,17 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+  g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   g_test_add ("/pp/ui/batch-safety/close-mid-batch", Fixture, NULL, fixture_set_up,
-              test_close_mid_batch, fixture_tear_down);
+              test_close_mid_batch, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/bad-template", Fixture, NULL, fixture_set_up,
-              test_bad_template, fixture_tear_down);
+              test_bad_template, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/rerun", Fixture, NULL, fixture_set_up, test_rerun,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/two-folders", Fixture, NULL, fixture_set_up,
-              test_two_folders, fixture_tear_down);
+              test_two_folders, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/focus", Fixture, NULL, fixture_set_up, test_focus,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   return g_test_run ();
 }

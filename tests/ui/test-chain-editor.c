@@ -19,52 +19,23 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
-
-static PpWindow *
-new_window (void)
-{
-  PpWindow *window = g_object_ref_sink (pp_window_new (NULL));
-
-  gtk_window_present (GTK_WINDOW (window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), 10);
-  return window;
-}
+typedef PpUiWindowFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr (GFile) out = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *out = NULL;
 
   fixture->tmp = g_dir_make_tmp ("parapix-chain-XXXXXX", NULL);
   fixture->settings = g_settings_new (APP_ID);
-  out = g_file_new_build_filename (fixture->tmp, "out", NULL);
-  uri = g_file_get_uri (out);
-  g_settings_set_string (fixture->settings, "output-folder", uri);
+  out = g_build_filename (fixture->tmp, "out", NULL);
+  pp_ui_test_set_output (fixture->settings, out);
   g_settings_reset (fixture->settings, "chain");
   g_settings_set_string (fixture->settings, "pipeline", "");
   g_settings_set_int (fixture->settings, "window-width", 1280);
   g_settings_set_int (fixture->settings, "window-height", 760);
-  fixture->window = new_window ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_object_unref (fixture->window);
-  pp_test_run_for (50);
-  g_clear_object (&fixture->settings);
-  pp_ui_test_remove_tree (fixture->tmp);
-  g_free (fixture->tmp);
+  fixture->window = pp_ui_test_new_window ();
 }
 
 static void
@@ -125,19 +96,6 @@ open_folder (PpWindow   *window,
                  pp_thumbnail_grid_get_sizes_known (window->thumbnail_grid), 30);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *dialog = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data))
-      dialog = l->data;
-  g_list_free (toplevels);
-  return dialog;
-}
-
 /* Item 5: values snap to the step and print at its precision, everywhere. */
 static void
 test_float_noise (Fixture       *fixture,
@@ -168,7 +126,7 @@ test_float_noise (Fixture       *fixture,
   {
     AdwMessageDialog *dialog = NULL;
 
-    PP_WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, 10);
+    PP_WAIT_UNTIL ((dialog = pp_ui_test_find_message_dialog (FALSE)) != NULL, 10);
     gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Noise");
     adw_message_dialog_response (dialog, "save");
     gtk_window_destroy (GTK_WINDOW (dialog));
@@ -190,7 +148,7 @@ test_preset_name (Fixture       *fixture,
 
   activate (GTK_WIDGET (window->chain_editor), "chain.add", g_variant_new_string ("sepia"));
   activate (GTK_WIDGET (window->chain_editor), "chain.save-preset", NULL);
-  PP_WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, 10);
+  PP_WAIT_UNTIL ((dialog = pp_ui_test_find_message_dialog (FALSE)) != NULL, 10);
   entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
   gtk_editable_set_text (entry, "   ");
@@ -374,7 +332,7 @@ test_undo_and_order (Fixture       *fixture,
   g_assert_false (pp_pipeline_get_step (window->pipeline, 1)->enabled);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_object_unref (fixture->window);
-  fixture->window = window = new_window ();
+  fixture->window = window = pp_ui_test_new_window ();
   g_assert_cmpuint (pp_pipeline_get_n_steps (window->pipeline), ==, 3);
   g_assert_cmpstr (pp_pipeline_get_step (window->pipeline, 1)->info->name, ==, "sepia");
   g_assert_false (pp_pipeline_get_step (window->pipeline, 1)->enabled);
@@ -387,20 +345,15 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+  g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   g_test_add ("/pp/ui/chain-editor/float-noise", Fixture, NULL, fixture_set_up,
-              test_float_noise, fixture_tear_down);
+              test_float_noise, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/chain-editor/preset-name", Fixture, NULL, fixture_set_up,
-              test_preset_name, fixture_tear_down);
+              test_preset_name, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/chain-editor/impossible-chain", Fixture, NULL, fixture_set_up,
-              test_impossible_chain, fixture_tear_down);
+              test_impossible_chain, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/chain-editor/undo-and-order", Fixture, NULL, fixture_set_up,
-              test_undo_and_order, fixture_tear_down);
+              test_undo_and_order, pp_ui_window_fixture_tear_down);
   return g_test_run ();
 }

@@ -12,22 +12,12 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  char *in;
-  char *out;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
+typedef PpUiWindowFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr (GFile) out = NULL;
-  g_autofree char *uri = NULL;
-
   fixture->tmp = g_dir_make_tmp ("parapix-states-XXXXXX", NULL);
   fixture->in = g_build_filename (fixture->tmp, "in", NULL);
   fixture->out = g_build_filename (fixture->tmp, "in", "processed", NULL);
@@ -38,25 +28,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_set_string (fixture->settings, "pipeline", "exposure=0.3");
   g_settings_set_int (fixture->settings, "window-width", 1200);
   g_settings_set_int (fixture->settings, "window-height", 760);
-  fixture->window = g_object_ref_sink (pp_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)), 10);
-  (void) out;
-  (void) uri;
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_object_unref (fixture->window);
-  pp_test_run_for (50);
-  g_clear_object (&fixture->settings);
-  pp_ui_test_remove_tree (fixture->tmp);
-  g_free (fixture->in);
-  g_free (fixture->out);
-  g_free (fixture->tmp);
+  fixture->window = pp_ui_test_new_window ();
 }
 
 static void
@@ -315,20 +287,15 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+  g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   g_test_add ("/pp/ui/folder-states/empty", Fixture, NULL, fixture_set_up, test_empty,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/only-non-images", Fixture, NULL, fixture_set_up,
-              test_only_non_images, fixture_tear_down);
+              test_only_non_images, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/broken-files", Fixture, NULL, fixture_set_up,
-              test_broken_files, fixture_tear_down);
+              test_broken_files, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/one-tab-stop", Fixture, NULL, fixture_set_up,
-              test_one_tab_stop, fixture_tear_down);
+              test_one_tab_stop, pp_ui_window_fixture_tear_down);
   return g_test_run ();
 }

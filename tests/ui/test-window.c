@@ -42,17 +42,13 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GFile) out = NULL;
-  g_autofree char *uri = NULL;
 
   fixture->tmp = g_dir_make_tmp ("parapix-ui-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->out = g_build_filename (fixture->tmp, "out", NULL);
 
   fixture->settings = g_settings_new (APP_ID);
-  out = g_file_new_for_path (fixture->out);
-  uri = g_file_get_uri (out);
-  g_settings_set_string (fixture->settings, "output-folder", uri);
+  pp_ui_test_set_output (fixture->settings, fixture->out);
   g_settings_set_string (fixture->settings, "pipeline", "");
   g_settings_set_uint (fixture->settings, "threads", 2);
   g_settings_set_int (fixture->settings, "window-width", 1280);
@@ -62,17 +58,14 @@ fixture_set_up (Fixture       *fixture,
   fixture->fractions = g_array_new (FALSE, FALSE, sizeof (double));
   g_signal_connect (fixture->window->progress_bar, "notify::fraction", G_CALLBACK (on_fraction),
                     fixture);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)), 10);
+  pp_ui_test_present (fixture->window);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_object_unref (fixture->window);
-  pp_test_run_for (50);
+  pp_ui_test_close (fixture->window);
   g_array_unref (fixture->fractions);
   g_clear_object (&fixture->settings);
   pp_ui_test_remove_tree (fixture->tmp);
@@ -397,26 +390,13 @@ test_failures_and_cancel (Fixture       *fixture,
   }
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *dialog = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data))
-      dialog = l->data;
-  g_list_free (toplevels);
-  return dialog;
-}
-
 /* Answers the preset name dialog the editor opened. */
 static void
 answer_name (const char *name)
 {
   AdwMessageDialog *dialog;
 
-  PP_WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, 10);
+  PP_WAIT_UNTIL ((dialog = pp_ui_test_find_message_dialog (FALSE)) != NULL, 10);
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), name);
   adw_message_dialog_response (dialog, "save");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -836,15 +816,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("parapix-ui-home-XXXXXX", NULL);
+  /* Before any thread exists: presets and scratch folders in a home of the test's own. */
+  g_autofree char *home = pp_ui_test_init (&argc, &argv);
   int status;
 
-  /* Before any thread exists, and before GLib caches them: presets and scratch folders. */
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   /* As the application does at startup (app/pp-application.c), before the pool has threads:
    * workers yield to the main thread, which is what the stall test measures. */
   pp_scheduler_set_worker_niceness (5);
