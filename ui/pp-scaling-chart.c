@@ -165,21 +165,18 @@ draw_legend (PpScalingChart *self,
     }
 }
 
+/* Speedup grid lines with their labels, a label per thread count tried, the axis title and, when
+ * the axis reaches past it, the CPU budget as a vertical line. */
 static void
-draw_plot (PpScalingChart *self,
-           GtkSnapshot    *snapshot,
-           const Frame    *f)
+draw_axes (PpScalingChart     *self,
+           GtkSnapshot        *snapshot,
+           const Frame        *f,
+           const PpSweepPoint *points,
+           guint               n,
+           guint               budget)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  guint n, budget = pp_sweep_get_cpu_budget (self->sweep);
-  const PpSweepPoint *points = points_of (self, &n);
-  const PpSweepPoint *one = pp_sweep_find_point (self->sweep, 1);
-  guint recommended = pp_sweep_get_recommended_threads (self->sweep);
-  double top = MIN (budget, f->max_threads);
-  PpAmdahlFit fit;
-  gboolean fitted = pp_scaling_chart_get_fit (self, &fit);
   GdkRGBA fg, grid;
-  cairo_t *cr;
 
   pp_ui_get_foreground (widget, &fg);
   grid = fg;
@@ -209,37 +206,43 @@ draw_plot (PpScalingChart *self,
                                  &GRAPHENE_RECT_INIT (fx (f, budget), f->y0, 1, f->h));
       pp_ui_snapshot_text (widget, snapshot, label, fx (f, budget) + 4, f->y0, 0, TRUE);
     }
+}
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0,
-                                                                  gtk_widget_get_width (widget),
-                                                                  PLOT_HEIGHT));
-  cairo_set_line_width (cr, 2);
-  /* Ideal */
-  gdk_cairo_set_source_rgba (cr, &ideal_colour);
-  cairo_move_to (cr, fx (f, 1), fy (f, 1));
-  cairo_line_to (cr, fx (f, top), fy (f, top));
-  cairo_line_to (cr, fx (f, f->max_threads), fy (f, top));
-  cairo_stroke (cr);
-  /* Amdahl fit, over the counts it models */
-  if (fitted)
+/* The Amdahl fit as a dashed curve over the counts it models, 1 to @top threads. */
+static void
+draw_fit (cairo_t           *cr,
+          const Frame       *f,
+          const PpAmdahlFit *fit,
+          double             top)
+{
+  const double dashes[] = { 6, 4 };
+
+  gdk_cairo_set_source_rgba (cr, &fit_colour);
+  cairo_set_dash (cr, dashes, 2, 0);
+  for (guint k = 0; k <= 60; k++)
     {
-      const double dashes[] = { 6, 4 };
+      double t = 1 + (top - 1) * k / 60.0;
 
-      gdk_cairo_set_source_rgba (cr, &fit_colour);
-      cairo_set_dash (cr, dashes, 2, 0);
-      for (guint k = 0; k <= 60; k++)
-        {
-          double t = 1 + (top - 1) * k / 60.0;
-
-          if (k == 0)
-            cairo_move_to (cr, fx (f, t), fy (f, pp_amdahl_speedup (&fit, t)));
-          else
-            cairo_line_to (cr, fx (f, t), fy (f, pp_amdahl_speedup (&fit, t)));
-        }
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
+      if (k == 0)
+        cairo_move_to (cr, fx (f, t), fy (f, pp_amdahl_speedup (fit, t)));
+      else
+        cairo_line_to (cr, fx (f, t), fy (f, pp_amdahl_speedup (fit, t)));
     }
-  /* Medians, with the range of the repeats */
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
+/* Each median as a dot (red where the outputs were not identical), with the range of the
+ * repeats as a vertical line and a ring around the recommended count; nothing without the
+ * 1-thread run (@one) to divide by. */
+static void
+draw_medians (cairo_t            *cr,
+              const Frame        *f,
+              const PpSweepPoint *points,
+              guint               n,
+              const PpSweepPoint *one,
+              guint               recommended)
+{
   for (guint i = 0; one != NULL && one->wall_s > 0 && i < n; i++)
     {
       const PpSweepPoint *p = &points[i];
@@ -264,6 +267,37 @@ draw_plot (PpScalingChart *self,
           cairo_stroke (cr);
         }
     }
+}
+
+static void
+draw_plot (PpScalingChart *self,
+           GtkSnapshot    *snapshot,
+           const Frame    *f)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  guint n, budget = pp_sweep_get_cpu_budget (self->sweep);
+  const PpSweepPoint *points = points_of (self, &n);
+  const PpSweepPoint *one = pp_sweep_find_point (self->sweep, 1);
+  guint recommended = pp_sweep_get_recommended_threads (self->sweep);
+  double top = MIN (budget, f->max_threads);
+  PpAmdahlFit fit;
+  gboolean fitted = pp_scaling_chart_get_fit (self, &fit);
+  cairo_t *cr;
+
+  draw_axes (self, snapshot, f, points, n, budget);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0,
+                                                                  gtk_widget_get_width (widget),
+                                                                  PLOT_HEIGHT));
+  cairo_set_line_width (cr, 2);
+  /* Ideal */
+  gdk_cairo_set_source_rgba (cr, &ideal_colour);
+  cairo_move_to (cr, fx (f, 1), fy (f, 1));
+  cairo_line_to (cr, fx (f, top), fy (f, top));
+  cairo_line_to (cr, fx (f, f->max_threads), fy (f, top));
+  cairo_stroke (cr);
+  if (fitted)
+    draw_fit (cr, f, &fit, top);
+  draw_medians (cr, f, points, n, one, recommended);
   cairo_destroy (cr);
 }
 
