@@ -10,32 +10,23 @@
 #include "config.h"
 
 #include "batch/pp-compare.h"
-#include "batch/pp-scratch.h"
+#include "batch/pp-measure-series-private.h"
 
 struct _PpCompare
 {
   GObject parent_instance;
 
-  PpBatch *template_batch;
-  char *scratch_parent;     /* (nullable): default, a hidden folder in the output folder */
-  gboolean warm_up;
+  /* the template batch, scratch folder (default parent: the output folder), listing, warm-up,
+   * task, cancellation and errors */
+  PpMeasureSeries series;
 
-  GTask *task;              /* the run in progress */
-  GCancellable *cancellable;
   PpComparePhase phase;
   PpBatch *current;         /* the batch running now */
   char *output_dir;
-  char *scratch;
-  GStrv inputs;
-  PpWarmUp warm_up_result;
-  char *warm_up_text;
   PpMeasure *serial;
   PpMeasure *parallel;
   PpCompareCheck *check;
-  gboolean cancelled;
-  GError *error;            /* to report once the scratch folder is gone */
   char *note;
-  char *cleanup_error;
 };
 
 enum
@@ -49,14 +40,15 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PpCompare, pp_compare, G_TYPE_OBJECT)
 
+static const PpMeasureSeriesHooks compare_hooks;
+
 static void
 pp_compare_dispose (GObject *object)
 {
   PpCompare *self = PP_COMPARE (object);
 
-  g_clear_object (&self->template_batch);
+  _pp_measure_series_dispose (&self->series);
   g_clear_object (&self->current);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (pp_compare_parent_class)->dispose (object);
 }
 
@@ -65,17 +57,12 @@ pp_compare_finalize (GObject *object)
 {
   PpCompare *self = PP_COMPARE (object);
 
-  g_free (self->scratch_parent);
+  _pp_measure_series_finalize (&self->series);
   g_free (self->output_dir);
-  g_free (self->scratch);
-  g_strfreev (self->inputs);
-  g_free (self->warm_up_text);
   g_clear_pointer (&self->serial, pp_measure_free);
   g_clear_pointer (&self->parallel, pp_measure_free);
   g_clear_pointer (&self->check, pp_compare_check_free);
-  g_clear_error (&self->error);
   g_free (self->note);
-  g_free (self->cleanup_error);
   G_OBJECT_CLASS (pp_compare_parent_class)->finalize (object);
 }
 
@@ -110,7 +97,6 @@ pp_compare_class_init (PpCompareClass *klass)
 static void
 pp_compare_init (PpCompare *self)
 {
-  self->warm_up = TRUE;
 }
 
 /**
@@ -129,7 +115,7 @@ pp_compare_new (PpBatch *batch)
   g_return_val_if_fail (PP_IS_BATCH (batch), NULL);
 
   self = g_object_new (PP_TYPE_COMPARE, NULL);
-  self->template_batch = g_object_ref (batch);
+  _pp_measure_series_init (&self->series, G_OBJECT (self), &compare_hooks, batch);
   return self;
 }
 
@@ -142,10 +128,10 @@ void
 pp_compare_set_scratch_parent (PpCompare  *self,
                                const char *parent)
 {
-  g_return_if_fail (PP_IS_COMPARE (self) && self->task == NULL);
+  g_return_if_fail (PP_IS_COMPARE (self) && self->series.task == NULL);
 
-  g_free (self->scratch_parent);
-  self->scratch_parent = g_strdup (parent);
+  g_free (self->series.scratch_parent);
+  self->series.scratch_parent = g_strdup (parent);
 }
 
 /**
@@ -157,9 +143,9 @@ void
 pp_compare_set_warm_up (PpCompare *self,
                         gboolean   warm_up)
 {
-  g_return_if_fail (PP_IS_COMPARE (self) && self->task == NULL);
+  g_return_if_fail (PP_IS_COMPARE (self) && self->series.task == NULL);
 
-  self->warm_up = warm_up;
+  self->series.warm_up = warm_up;
 }
 
 static void
@@ -196,57 +182,27 @@ output_dir_of (PpBatch *batch)
   return NULL;
 }
 
-static void step_clean_up (PpCompare *self);
-
-/* Anything that ends the compare early goes through here: the scratch folder goes first. */
 static void
-fail (PpCompare *self,
-      GError    *error)
+compare_step (GObject             *engine,
+              PpMeasureSeriesStep  step)
 {
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    self->cancelled = TRUE;
-  if (self->error == NULL)
-    self->error = error;
-  else
-    g_error_free (error);
-  step_clean_up (self);
+  static const PpComparePhase phases[] = {
+    [PP_MEASURE_SERIES_PREPARING] = PP_COMPARE_PHASE_PREPARING,
+    [PP_MEASURE_SERIES_WARMING_UP] = PP_COMPARE_PHASE_WARMING_UP,
+    [PP_MEASURE_SERIES_CLEANING_UP] = PP_COMPARE_PHASE_CLEANING_UP,
+    [PP_MEASURE_SERIES_DONE] = PP_COMPARE_PHASE_DONE,
+  };
+  PpCompare *self = PP_COMPARE (engine);
+
+  if (step == PP_MEASURE_SERIES_DONE)
+    g_clear_object (&self->current);
+  set_phase (self, phases[step]);
 }
 
-static void
-on_scratch_removed (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+static gboolean
+compare_has_runs (GObject *engine)
 {
-  PpCompare *self = user_data;
-  g_autoptr (GTask) task = g_steal_pointer (&self->task);
-  g_autoptr (GError) error = NULL;
-
-  if (!pp_scratch_remove_finish (result, &error))
-    self->cleanup_error = g_strdup (error->message);
-  g_clear_object (&self->current);
-  set_phase (self, PP_COMPARE_PHASE_DONE);
-  /* Cancelled once the serial run has a record: the caller gets the runs, flagged cancelled. */
-  if (self->error != NULL && !(self->cancelled && self->serial != NULL))
-    g_task_return_error (task, g_steal_pointer (&self->error));
-  else
-    g_task_return_boolean (task, TRUE);
-  g_object_unref (self);
-}
-
-static void
-step_clean_up (PpCompare *self)
-{
-  if (self->scratch == NULL)
-    {
-      g_autoptr (GTask) task = g_steal_pointer (&self->task);
-
-      g_clear_object (&self->current);
-      set_phase (self, PP_COMPARE_PHASE_DONE);
-      g_task_return_error (task, g_steal_pointer (&self->error));
-      return;
-    }
-  set_phase (self, PP_COMPARE_PHASE_CLEANING_UP);
-  pp_scratch_remove_async (self->scratch, on_scratch_removed, g_object_ref (self));
+  return PP_COMPARE (engine)->serial != NULL;
 }
 
 /**
@@ -306,12 +262,12 @@ on_checked (GObject      *source,
 
   if (!pp_compare_check_run_finish (result, &error))
     {
-      fail (self, error);
+      _pp_measure_series_fail (&self->series, error);
       g_object_unref (self);
       return;
     }
   self->note = pp_compare_explain_efficiency (self->serial, self->parallel);
-  step_clean_up (self);
+  _pp_measure_series_clean_up (&self->series);
   g_object_unref (self);
 }
 
@@ -320,141 +276,94 @@ step_check (PpCompare *self)
 {
   PpCollision collision;
 
-  g_object_get (self->template_batch, "collision", &collision, NULL);
+  g_object_get (self->series.template_batch, "collision", &collision, NULL);
   set_phase (self, PP_COMPARE_PHASE_CHECKING);
   self->check = pp_compare_check_new (self->serial->run, self->parallel->run,
                                       collision == PP_COLLISION_SKIP
                                       ? PP_COMPARE_CHECK_ALLOW_EXISTING_SKIPS
                                       : PP_COMPARE_CHECK_DEFAULT);
-  pp_compare_check_run_async (self->check, self->cancellable, on_checked, g_object_ref (self));
+  pp_compare_check_run_async (self->check, self->series.cancellable, on_checked,
+                              g_object_ref (self));
+}
+
+/* The timed runs: serial into the scratch folder (1 of 2), then parallel into the output folder
+ * (2 of 2), each the user's batch with another mode. */
+static void
+start_run (PpCompare      *self,
+           PpComparePhase  phase,
+           PpBatch        *batch)
+{
+  g_set_object (&self->current, batch);
+  set_phase (self, phase);
+  _pp_measure_series_run (&self->series, batch);
+  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
 }
 
 static void
-on_run_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+compare_measured (GObject   *engine,
+                  PpMeasure *measure)
 {
-  PpCompare *self = user_data;
-  GError *error = NULL;
-  PpMeasure *measure = pp_measured_run_finish (PP_BATCH (source), result, &error);
+  PpCompare *self = PP_COMPARE (engine);
   gboolean serial = self->phase == PP_COMPARE_PHASE_SERIAL;
 
-  if (measure == NULL)
-    {
-      fail (self, error);
-      g_object_unref (self);
-      return;
-    }
   if (serial)
     self->serial = measure;
   else
     self->parallel = measure;
   if (pp_run_get_cancelled (measure->run))
-    fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+    _pp_measure_series_fail (&self->series,
+                             g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
   else if (serial)
     {
-      g_autoptr (PpBatch) batch = pp_batch_copy_config (self->template_batch);
-      const char *excluded[] = { self->scratch, NULL };
+      g_autoptr (PpBatch) batch = pp_batch_copy_config (self->series.template_batch);
+      const char *excluded[] = { self->series.scratch, NULL };
 
       pp_batch_set_mode (batch, PP_BATCH_MODE_PARALLEL);
       pp_batch_set_excluded_folders (batch, excluded);
-      g_set_object (&self->current, batch);
-      set_phase (self, PP_COMPARE_PHASE_PARALLEL);
-      pp_measured_run_async (batch, self->cancellable, on_run_done, g_object_ref (self));
-      g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
+      start_run (self, PP_COMPARE_PHASE_PARALLEL, batch);
     }
   else
     step_check (self);
-  g_object_unref (self);
 }
 
 static void
-step_serial (PpCompare *self)
+step_serial (GObject *engine)
 {
-  g_autoptr (PpBatch) batch = pp_batch_copy_config (self->template_batch);
-  g_autofree char *folder = g_build_filename (self->scratch, "serial", NULL);
+  PpCompare *self = PP_COMPARE (engine);
+  g_autoptr (PpBatch) batch = pp_batch_copy_config (self->series.template_batch);
+  g_autofree char *folder = g_build_filename (self->series.scratch, "serial", NULL);
   g_autoptr (GFile) out = g_file_new_for_path (folder);
-  const char *excluded[] = { self->output_dir, self->scratch, NULL };
+  const char *excluded[] = { self->output_dir, self->series.scratch, NULL };
 
   pp_batch_set_output_folder (batch, out);
   pp_batch_set_mode (batch, PP_BATCH_MODE_SERIAL);
   pp_batch_set_excluded_folders (batch, excluded);
-  g_set_object (&self->current, batch);
-  set_phase (self, PP_COMPARE_PHASE_SERIAL);
-  pp_measured_run_async (batch, self->cancellable, on_run_done, g_object_ref (self));
-  g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
+  start_run (self, PP_COMPARE_PHASE_SERIAL, batch);
 }
 
+/* Warmed up on every input, on as many threads as the parallel run will have. */
 static void
-on_warmed_up (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+compare_listed (GObject   *engine,
+                GPtrArray *inputs)
 {
-  PpCompare *self = user_data;
-  GError *error = NULL;
-
-  if (!pp_warm_up_finish (result, &self->warm_up_result, &error))
-    fail (self, error);
-  else
-    {
-      self->warm_up_text = pp_warm_up_describe (&self->warm_up_result);
-      step_serial (self);
-    }
-  g_object_unref (self);
-}
-
-static void
-on_listed (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  PpCompare *self = user_data;
-  GError *error = NULL;
-  g_autoptr (GPtrArray) inputs = pp_batch_list_files_finish (PP_BATCH (source), result, &error);
+  PpCompare *self = PP_COMPARE (engine);
   g_autoptr (PpBatch) parallel = NULL;
-  guint threads;
 
-  if (inputs == NULL)
-    {
-      fail (self, error);
-      g_object_unref (self);
-      return;
-    }
-  self->inputs = g_new0 (char *, inputs->len + 1);
+  self->series.inputs = g_new0 (char *, inputs->len + 1);
   for (guint i = 0; i < inputs->len; i++)
-    self->inputs[i] = g_strdup (((PpBatchInput *) inputs->pdata[i])->path);
-  parallel = pp_batch_copy_config (self->template_batch);
+    self->series.inputs[i] = g_strdup (((PpBatchInput *) inputs->pdata[i])->path);
+  parallel = pp_batch_copy_config (self->series.template_batch);
   pp_batch_set_mode (parallel, PP_BATCH_MODE_PARALLEL);
-  threads = pp_batch_get_effective_threads (parallel);
-  set_phase (self, PP_COMPARE_PHASE_WARMING_UP);
-  pp_warm_up_async (self->template_batch, (const char *const *) self->inputs, threads,
-                    self->scratch, self->cancellable, on_warmed_up, g_object_ref (self));
-  g_object_unref (self);
+  _pp_measure_series_warm_up (&self->series, pp_batch_get_effective_threads (parallel));
 }
 
-static void
-on_scratch_made (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  PpCompare *self = user_data;
-  GError *error = NULL;
-
-  self->scratch = pp_scratch_make_finish (result, &error);
-  if (self->scratch == NULL)
-    fail (self, error);
-  else if (!self->warm_up)
-    step_serial (self);
-  else
-    {
-      g_autoptr (PpBatch) lister = pp_batch_copy_config (self->template_batch);
-      const char *excluded[] = { self->scratch, NULL };
-
-      pp_batch_set_excluded_folders (lister, excluded);
-      pp_batch_list_files_async (lister, self->cancellable, on_listed, g_object_ref (self));
-    }
-  g_object_unref (self);
-}
+static const PpMeasureSeriesHooks compare_hooks = {
+  .step = compare_step,
+  .listed = compare_listed,
+  .start_runs = step_serial,
+  .measured = compare_measured,
+  .has_runs = compare_has_runs,
+};
 
 /**
  * pp_compare_run_async:
@@ -471,22 +380,20 @@ pp_compare_run_async (PpCompare           *self,
                       gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autofree char *parent = NULL;
   gboolean in_place = FALSE;
 
   g_return_if_fail (PP_IS_COMPARE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pp_compare_run_async);
-  g_task_set_check_cancellable (task, FALSE);
+  task = _pp_measure_series_new_task (&self->series, cancellable, callback, user_data,
+                                      pp_compare_run_async);
   if (self->phase != PP_COMPARE_PHASE_IDLE)
     {
       g_task_return_new_error (task, PP_BATCH_ERROR, PP_BATCH_ERROR_BUSY,
                                "This compare has already run");
       return;
     }
-  g_object_get (self->template_batch, "in-place", &in_place, NULL);
-  self->output_dir = output_dir_of (self->template_batch);
+  g_object_get (self->series.template_batch, "in-place", &in_place, NULL);
+  self->output_dir = output_dir_of (self->series.template_batch);
   if (in_place || self->output_dir == NULL)
     {
       g_task_return_new_error (task, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
@@ -495,13 +402,8 @@ pp_compare_run_async (PpCompare           *self,
                                         : "Nothing to process: set an input folder or files");
       return;
     }
-  self->task = g_steal_pointer (&task);
-  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
-  set_phase (self, PP_COMPARE_PHASE_PREPARING);
-  parent = self->scratch_parent != NULL ? g_strdup (self->scratch_parent)
-                                        : g_strdup (self->output_dir);
-  pp_scratch_make_async (parent, ".parapix-compare-", self->cancellable, on_scratch_made,
-                         g_object_ref (self));
+  _pp_measure_series_start (&self->series, g_steal_pointer (&task), cancellable,
+                            g_strdup (self->output_dir), ".parapix-compare-");
 }
 
 /**
@@ -597,7 +499,7 @@ gboolean
 pp_compare_get_cancelled (PpCompare *self)
 {
   g_return_val_if_fail (PP_IS_COMPARE (self), FALSE);
-  return self->cancelled;
+  return self->series.cancelled;
 }
 
 /**
@@ -651,7 +553,7 @@ gboolean
 pp_compare_get_identical (PpCompare *self)
 {
   g_return_val_if_fail (PP_IS_COMPARE (self), FALSE);
-  return self->check != NULL && !self->cancelled && pp_compare_check_get_identical (self->check);
+  return self->check != NULL && !self->series.cancelled && pp_compare_check_get_identical (self->check);
 }
 
 /**
@@ -711,7 +613,7 @@ const char *
 pp_compare_get_warm_up_text (PpCompare *self)
 {
   g_return_val_if_fail (PP_IS_COMPARE (self), NULL);
-  return self->warm_up_text;
+  return self->series.warm_up_text;
 }
 
 /**
@@ -723,7 +625,7 @@ const char *
 pp_compare_get_cleanup_error (PpCompare *self)
 {
   g_return_val_if_fail (PP_IS_COMPARE (self), NULL);
-  return self->cleanup_error;
+  return self->series.cleanup_error;
 }
 
 /**
@@ -769,8 +671,8 @@ pp_compare_to_json (PpCompare *self)
   json_builder_set_member_name (b, "efficiency");
   json_builder_add_double_value (b, pp_compare_get_efficiency (self));
   json_builder_set_member_name (b, "warm_up");
-  if (self->warm_up_text != NULL)
-    json_builder_add_string_value (b, self->warm_up_text);
+  if (self->series.warm_up_text != NULL)
+    json_builder_add_string_value (b, self->series.warm_up_text);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "note");

@@ -18,6 +18,7 @@
 
 #include "batch/pp-machine.h"
 #include "batch/pp-measure.h"
+#include "batch/pp-measure-series-private.h"
 #include "batch/pp-scratch.h"
 #include "decoder/pp-decoder.h"
 #include "io/pp-io.h"
@@ -436,18 +437,11 @@ pp_warm_up_async (PpBatch             *template_batch,
   if (n_run > 0)
     {
       g_auto (GStrv) some = g_new0 (char *, n_run + 1);
-      g_autoptr (GFile) out = g_file_new_for_path (data->folder);
 
       for (guint i = 0; i < n_run; i++)
         some[i] = g_strdup (inputs[i]);
-      data->batch = pp_batch_copy_config (template_batch);
-      pp_batch_set_files (data->batch, (const char *const *) some);
-      pp_batch_set_shard (data->batch, 0, 1);
-      pp_batch_set_output_folder (data->batch, out);
-      pp_batch_set_collision (data->batch, PP_COLLISION_OVERWRITE);
-      pp_batch_set_in_place (data->batch, FALSE);
-      pp_batch_set_mode (data->batch, threads > 1 ? PP_BATCH_MODE_PARALLEL : PP_BATCH_MODE_SERIAL);
-      pp_batch_set_threads (data->batch, threads);
+      data->batch = _pp_measure_batch_for_files (template_batch, (const char *const *) some,
+                                                 data->folder, threads);
       data->result.n_files_run = n_run;
       data->result.threads = threads;
     }

@@ -93,7 +93,7 @@ gboolean
 pp_sweep_get_cancelled (PpSweep *self)
 {
   g_return_val_if_fail (PP_IS_SWEEP (self), FALSE);
-  return self->cancelled;
+  return self->series.cancelled;
 }
 
 /**
@@ -308,7 +308,7 @@ const char *
 pp_sweep_get_warm_up_text (PpSweep *self)
 {
   g_return_val_if_fail (PP_IS_SWEEP (self), NULL);
-  return self->warm_up_text;
+  return self->series.warm_up_text;
 }
 
 /**

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "batch/pp-compare-check.h"
+#include "batch/pp-measure-series-private.h"
 #include "batch/pp-sweep.h"
 
 G_BEGIN_DECLS
@@ -14,26 +15,23 @@ struct _PpSweep
 {
   GObject parent_instance;
 
+  /* the template batch, scratch folder (default parent: pp_scratch_default_parent()), listing,
+   * warm-up, task, cancellation and errors; series.inputs is the sample */
+  PpMeasureSeries series;
+
   /* configuration */
-  PpBatch *template_batch;
   guint *threads;
   guint n_threads;
   guint sample;
   guint repeat;
-  char *scratch_parent;
   guint cpu_budget;
 
   /* running */
-  GTask *task;
-  GCancellable *cancellable;
   PpSweepPhase phase;
-  char *scratch;
   char *reference_dir;
   char *run_dir;
-  GStrv inputs;              /* the sample */
   guint n_listed;
   PpFolderSurvey survey;
-  char *warm_up_text;
   char *input;
   char *pipeline_spec;
   char *format;
@@ -43,8 +41,6 @@ struct _PpSweep
   PpRun *reference;          /* the first 1-thread run */
   PpCompareCheck *check;     /* in progress */
   guint checking_point;
-  gboolean cancelled;
-  GError *error;
 
   /* results */
   PpSweepPoint *points;      /* one per thread count */

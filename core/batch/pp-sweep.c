@@ -29,6 +29,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PpSweep, pp_sweep, G_TYPE_OBJECT)
 
+static const PpMeasureSeriesHooks sweep_hooks;
+
 static void
 clear_points (PpSweep *self)
 {
@@ -46,8 +48,7 @@ pp_sweep_dispose (GObject *object)
 {
   PpSweep *self = PP_SWEEP (object);
 
-  g_clear_object (&self->template_batch);
-  g_clear_object (&self->cancellable);
+  _pp_measure_series_dispose (&self->series);
   g_clear_object (&self->reference);
   G_OBJECT_CLASS (pp_sweep_parent_class)->dispose (object);
 }
@@ -57,22 +58,18 @@ pp_sweep_finalize (GObject *object)
 {
   PpSweep *self = PP_SWEEP (object);
 
+  _pp_measure_series_finalize (&self->series);
   clear_points (self);
   g_free (self->threads);
-  g_free (self->scratch_parent);
-  g_free (self->scratch);
   g_free (self->reference_dir);
   g_free (self->run_dir);
-  g_strfreev (self->inputs);
   pp_folder_survey_clear (&self->survey);
-  g_free (self->warm_up_text);
   g_free (self->input);
   g_free (self->pipeline_spec);
   g_free (self->format);
   g_clear_pointer (&self->started, g_date_time_unref);
   g_clear_pointer (&self->schedule, g_array_unref);
   g_clear_pointer (&self->check, pp_compare_check_free);
-  g_clear_error (&self->error);
   g_free (self->limit);
   g_free (self->recommendation);
   G_OBJECT_CLASS (pp_sweep_parent_class)->finalize (object);
@@ -134,7 +131,7 @@ pp_sweep_new (PpBatch *batch)
   g_return_val_if_fail (PP_IS_BATCH (batch), NULL);
 
   self = g_object_new (PP_TYPE_SWEEP, NULL);
-  self->template_batch = g_object_ref (batch);
+  _pp_measure_series_init (&self->series, G_OBJECT (self), &sweep_hooks, batch);
   self->cpu_budget = pp_machine_get_cpu_budget (NULL);
   return self;
 }
@@ -152,7 +149,7 @@ pp_sweep_set_threads_list (PpSweep     *self,
   GArray *list;
   guint one = 1;
 
-  g_return_if_fail (PP_IS_SWEEP (self) && self->task == NULL);
+  g_return_if_fail (PP_IS_SWEEP (self) && self->series.task == NULL);
 
   g_clear_pointer (&self->threads, g_free);
   self->n_threads = 0;
@@ -192,7 +189,7 @@ void
 pp_sweep_set_sample (PpSweep *self,
                      guint    n_files)
 {
-  g_return_if_fail (PP_IS_SWEEP (self) && self->task == NULL);
+  g_return_if_fail (PP_IS_SWEEP (self) && self->series.task == NULL);
   self->sample = n_files;
 }
 
@@ -207,7 +204,7 @@ void
 pp_sweep_set_repeat (PpSweep *self,
                      guint    repeat)
 {
-  g_return_if_fail (PP_IS_SWEEP (self) && self->task == NULL);
+  g_return_if_fail (PP_IS_SWEEP (self) && self->series.task == NULL);
   self->repeat = CLAMP (repeat, 1, 100);
 }
 
@@ -221,9 +218,9 @@ void
 pp_sweep_set_scratch_parent (PpSweep    *self,
                              const char *parent)
 {
-  g_return_if_fail (PP_IS_SWEEP (self) && self->task == NULL);
-  g_free (self->scratch_parent);
-  self->scratch_parent = g_strdup (parent);
+  g_return_if_fail (PP_IS_SWEEP (self) && self->series.task == NULL);
+  g_free (self->series.scratch_parent);
+  self->series.scratch_parent = g_strdup (parent);
 }
 
 /**
@@ -235,7 +232,7 @@ void
 pp_sweep_set_cpu_budget (PpSweep *self,
                          guint    cpus)
 {
-  g_return_if_fail (PP_IS_SWEEP (self) && self->task == NULL && cpus >= 1);
+  g_return_if_fail (PP_IS_SWEEP (self) && self->series.task == NULL && cpus >= 1);
   self->cpu_budget = cpus;
 }
 
@@ -399,58 +396,38 @@ first_file_excess (PpRun *run,
   return excess / g_hash_table_size (lane_first);
 }
 
-static void step_clean_up (PpSweep *self);
-static void step_next_run (PpSweep *self);
+static void step_next_run (GObject *engine);
 
 static void
-fail (PpSweep *self,
-      GError  *error)
+sweep_step (GObject             *engine,
+            PpMeasureSeriesStep  step)
 {
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    self->cancelled = TRUE;
-  if (self->error == NULL)
-    self->error = error;
-  else
-    g_error_free (error);
-  step_clean_up (self);
+  static const PpSweepPhase phases[] = {
+    [PP_MEASURE_SERIES_PREPARING] = PP_SWEEP_PHASE_PREPARING,
+    [PP_MEASURE_SERIES_WARMING_UP] = PP_SWEEP_PHASE_WARMING_UP,
+    [PP_MEASURE_SERIES_CLEANING_UP] = PP_SWEEP_PHASE_CLEANING_UP,
+    [PP_MEASURE_SERIES_DONE] = PP_SWEEP_PHASE_DONE,
+  };
+  PpSweep *self = PP_SWEEP (engine);
+
+  if (step == PP_MEASURE_SERIES_DONE && self->series.cleanup_error != NULL)
+    g_warning ("%s", self->series.cleanup_error);
+  set_phase (self, phases[step]);
 }
 
 static gboolean
-has_runs (PpSweep *self)
+sweep_has_runs (GObject *engine)
 {
-  return self->reference != NULL;
+  return PP_SWEEP (engine)->reference != NULL;
 }
 
+/* Whatever ends the sweep: the points measured so far are analysed. */
 static void
-finish_task (PpSweep *self)
+sweep_finishing (GObject *engine)
 {
-  g_autoptr (GTask) task = g_steal_pointer (&self->task);
+  PpSweep *self = PP_SWEEP (engine);
 
-  set_phase (self, PP_SWEEP_PHASE_DONE);
-  if (self->error != NULL && !(self->cancelled && has_runs (self)))
-    g_task_return_error (task, g_steal_pointer (&self->error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_scratch_removed (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  PpSweep *self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!pp_scratch_remove_finish (result, &error))
-    g_warning ("%s", error->message);
-  finish_task (self);
-  g_object_unref (self);
-}
-
-static void
-step_clean_up (PpSweep *self)
-{
-  if (self->points != NULL && has_runs (self))
+  if (self->points != NULL && sweep_has_runs (engine))
     {
       update_points (self);
       g_clear_pointer (&self->limit, g_free);
@@ -458,13 +435,6 @@ step_clean_up (PpSweep *self)
       self->fitted = pp_sweep_analyse (self->points, self->n_threads, self->cpu_budget, &self->fit,
                                        &self->limit, &self->recommended, &self->recommendation);
     }
-  if (self->scratch == NULL)
-    {
-      finish_task (self);
-      return;
-    }
-  set_phase (self, PP_SWEEP_PHASE_CLEANING_UP);
-  pp_scratch_remove_async (self->scratch, on_scratch_removed, g_object_ref (self));
 }
 
 static void
@@ -476,9 +446,9 @@ on_run_dir_removed (GObject      *source,
   GError *error = NULL;
 
   if (!pp_scratch_remove_finish (result, &error))
-    fail (self, error);
+    _pp_measure_series_fail (&self->series, error);
   else
-    step_next_run (self);
+    step_next_run (G_OBJECT (self));
   g_object_unref (self);
 }
 
@@ -494,7 +464,7 @@ on_checked (GObject      *source,
 
   if (!pp_compare_check_run_finish (result, &error))
     {
-      fail (self, error);
+      _pp_measure_series_fail (&self->series, error);
       g_object_unref (self);
       return;
     }
@@ -511,26 +481,17 @@ on_checked (GObject      *source,
 }
 
 static void
-on_run_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+sweep_measured (GObject   *engine,
+                PpMeasure *measure)
 {
-  PpSweep *self = user_data;
-  GError *error = NULL;
-  PpMeasure *measure = pp_measured_run_finish (PP_BATCH (source), result, &error);
+  PpSweep *self = PP_SWEEP (engine);
   guint index = g_array_index (self->schedule, guint, self->step);
 
-  if (measure == NULL)
-    {
-      fail (self, error);
-      g_object_unref (self);
-      return;
-    }
   if (pp_run_get_cancelled (measure->run))
     {
       pp_measure_free (measure);
-      fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
-      g_object_unref (self);
+      _pp_measure_series_fail (&self->series,
+                               g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
       return;
     }
   self->step++;
@@ -543,46 +504,40 @@ on_run_done (GObject      *source,
       /* The first 1-thread run: what every other run is held to. */
       self->reference = g_object_ref (measure->run);
       g_signal_emit (self, signals[SIGNAL_POINT_UPDATED], 0, index);
-      step_next_run (self);
-      g_object_unref (self);
+      step_next_run (engine);
       return;
     }
   g_signal_emit (self, signals[SIGNAL_POINT_UPDATED], 0, index);
   set_phase (self, PP_SWEEP_PHASE_CHECKING);
   self->checking_point = index;
   self->check = pp_compare_check_new (self->reference, measure->run, PP_COMPARE_CHECK_DEFAULT);
-  pp_compare_check_run_async (self->check, self->cancellable, on_checked, g_object_ref (self));
-  g_object_unref (self);
+  pp_compare_check_run_async (self->check, self->series.cancellable, on_checked,
+                              g_object_ref (self));
 }
 
 static void
-step_next_run (PpSweep *self)
+step_next_run (GObject *engine)
 {
+  PpSweep *self = PP_SWEEP (engine);
   g_autoptr (PpBatch) batch = NULL;
-  g_autoptr (GFile) out = NULL;
-  const char *excluded[] = { self->scratch, NULL };
+  const char *excluded[] = { self->series.scratch, NULL };
   guint index, threads;
 
   if (self->step >= self->schedule->len)
     {
-      step_clean_up (self);
+      _pp_measure_series_clean_up (&self->series);
       return;
     }
   index = g_array_index (self->schedule, guint, self->step);
   threads = self->threads[index];
-  batch = pp_batch_copy_config (self->template_batch);
-  pp_batch_set_files (batch, (const char *const *) self->inputs);
-  pp_batch_set_shard (batch, 0, 1);
-  out = g_file_new_for_path (self->reference == NULL && threads == 1 ? self->reference_dir
-                                                                    : self->run_dir);
-  pp_batch_set_output_folder (batch, out);
-  pp_batch_set_in_place (batch, FALSE);
-  pp_batch_set_collision (batch, PP_COLLISION_OVERWRITE);
+  batch = _pp_measure_batch_for_files (self->series.template_batch,
+                                       (const char *const *) self->series.inputs,
+                                       self->reference == NULL && threads == 1
+                                       ? self->reference_dir : self->run_dir,
+                                       threads);
   pp_batch_set_excluded_folders (batch, excluded);
-  pp_batch_set_mode (batch, threads == 1 ? PP_BATCH_MODE_SERIAL : PP_BATCH_MODE_PARALLEL);
-  pp_batch_set_threads (batch, threads);
   set_phase (self, PP_SWEEP_PHASE_RUNNING);
-  pp_measured_run_async (batch, self->cancellable, on_run_done, g_object_ref (self));
+  _pp_measure_series_run (&self->series, batch);
   g_signal_emit (self, signals[SIGNAL_RUN_STARTED], 0, batch);
 }
 
@@ -603,25 +558,6 @@ make_schedule (PpSweep *self)
 }
 
 static void
-on_warmed_up (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  PpSweep *self = user_data;
-  GError *error = NULL;
-  PpWarmUp warm_up;
-
-  if (!pp_warm_up_finish (result, &warm_up, &error))
-    fail (self, error);
-  else
-    {
-      self->warm_up_text = pp_warm_up_describe (&warm_up);
-      step_next_run (self);
-    }
-  g_object_unref (self);
-}
-
-static void
 on_surveyed (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -630,74 +566,45 @@ on_surveyed (GObject      *source,
   GError *error = NULL;
 
   if (!pp_folder_survey_finish (result, &self->survey, &error))
-    fail (self, error);
+    _pp_measure_series_fail (&self->series, error);
   else
-    {
-      set_phase (self, PP_SWEEP_PHASE_WARMING_UP);
-      pp_warm_up_async (self->template_batch, (const char *const *) self->inputs,
-                        self->threads[self->n_threads - 1], self->scratch, self->cancellable,
-                        on_warmed_up, g_object_ref (self));
-    }
+    _pp_measure_series_warm_up (&self->series, self->threads[self->n_threads - 1]);
   g_object_unref (self);
 }
 
+/* The sample, its headers surveyed, then a warm-up on the most threads the sweep runs. */
 static void
-on_listed (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+sweep_listed (GObject   *engine,
+              GPtrArray *inputs)
 {
-  PpSweep *self = user_data;
-  GError *error = NULL;
-  g_autoptr (GPtrArray) inputs = pp_batch_list_files_finish (PP_BATCH (source), result, &error);
+  PpSweep *self = PP_SWEEP (engine);
   g_autoptr (GPtrArray) sample = NULL;
 
-  if (inputs == NULL)
-    {
-      fail (self, error);
-      g_object_unref (self);
-      return;
-    }
+  self->reference_dir = g_build_filename (self->series.scratch, "reference", NULL);
+  self->run_dir = g_build_filename (self->series.scratch, "run", NULL);
   self->n_listed = inputs->len;
   if (inputs->len == 0)
     {
-      fail (self, g_error_new (PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
-                               "No images to sweep on in “%s”", self->input));
-      g_object_unref (self);
+      _pp_measure_series_fail (&self->series,
+                               g_error_new (PP_BATCH_ERROR, PP_BATCH_ERROR_NO_INPUT,
+                                            "No images to sweep on in “%s”", self->input));
       return;
     }
   sample = pp_sweep_sample_inputs (inputs, self->sample);
   g_ptr_array_add (sample, NULL);
-  self->inputs = (GStrv) g_ptr_array_free (g_steal_pointer (&sample), FALSE);
-  pp_folder_survey_async ((const char *const *) self->inputs, self->cancellable, on_surveyed,
-                          g_object_ref (self));
-  g_object_unref (self);
+  self->series.inputs = (GStrv) g_ptr_array_free (g_steal_pointer (&sample), FALSE);
+  pp_folder_survey_async ((const char *const *) self->series.inputs, self->series.cancellable,
+                          on_surveyed, g_object_ref (self));
 }
 
-static void
-on_scratch_made (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  PpSweep *self = user_data;
-  GError *error = NULL;
-  g_autoptr (PpBatch) lister = NULL;
-  const char *excluded[] = { NULL, NULL };
-
-  self->scratch = pp_scratch_make_finish (result, &error);
-  if (self->scratch == NULL)
-    {
-      fail (self, error);
-      g_object_unref (self);
-      return;
-    }
-  self->reference_dir = g_build_filename (self->scratch, "reference", NULL);
-  self->run_dir = g_build_filename (self->scratch, "run", NULL);
-  excluded[0] = self->scratch;
-  lister = pp_batch_copy_config (self->template_batch);
-  pp_batch_set_excluded_folders (lister, excluded);
-  pp_batch_list_files_async (lister, self->cancellable, on_listed, g_object_ref (self));
-  g_object_unref (self);
-}
+static const PpMeasureSeriesHooks sweep_hooks = {
+  .step = sweep_step,
+  .listed = sweep_listed,
+  .start_runs = step_next_run,
+  .measured = sweep_measured,
+  .finishing = sweep_finishing,
+  .has_runs = sweep_has_runs,
+};
 
 /**
  * pp_sweep_run_async:
@@ -716,14 +623,12 @@ pp_sweep_run_async (PpSweep             *self,
   g_autoptr (GTask) task = NULL;
   g_autoptr (GFile) input = NULL;
   g_autoptr (PpPipeline) pipeline = NULL;
-  g_autofree char *parent = NULL;
   PpFormat format;
 
   g_return_if_fail (PP_IS_SWEEP (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pp_sweep_run_async);
-  g_task_set_check_cancellable (task, FALSE);
+  task = _pp_measure_series_new_task (&self->series, cancellable, callback, user_data,
+                                      pp_sweep_run_async);
   if (self->phase != PP_SWEEP_PHASE_IDLE)
     {
       g_task_return_new_error (task, PP_BATCH_ERROR, PP_BATCH_ERROR_BUSY,
@@ -742,20 +647,15 @@ pp_sweep_run_async (PpSweep             *self,
     }
   make_schedule (self);
 
-  g_object_get (self->template_batch, "input-folder", &input, "pipeline", &pipeline, "format",
+  g_object_get (self->series.template_batch, "input-folder", &input, "pipeline", &pipeline, "format",
                 &format, NULL);
   self->input = input != NULL ? g_file_get_path (input) : NULL;
   self->pipeline_spec = pipeline != NULL ? pp_pipeline_to_spec (pipeline) : g_strdup ("");
   self->format = g_strdup (pp_format_to_string (format));
   self->started = g_date_time_new_now_utc ();
 
-  self->task = g_steal_pointer (&task);
-  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
-  set_phase (self, PP_SWEEP_PHASE_PREPARING);
-  parent = self->scratch_parent != NULL ? g_strdup (self->scratch_parent)
-                                        : pp_scratch_default_parent ();
-  pp_scratch_make_async (parent, ".parapix-sweep-", self->cancellable, on_scratch_made,
-                         g_object_ref (self));
+  _pp_measure_series_start (&self->series, g_steal_pointer (&task), cancellable,
+                            pp_scratch_default_parent (), ".parapix-sweep-");
 }
 
 /**
