@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "../pp-test-files.h"
 #include "../pp-test-prereq.h"
 
 static inline const char *
@@ -127,11 +128,7 @@ static inline void
 cli_copy_file (const char *from,
                const char *to)
 {
-  g_autofree char *contents = NULL;
-  gsize len;
-
-  g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
-  g_assert_true (g_file_set_contents (to, contents, len, NULL));
+  pp_test_copy_file (from, to);
 }
 
 /* A scratch folder holding copies of the sample photos (and their README, which is not an
@@ -299,18 +296,6 @@ cli_samples_teardown (CliSamples    *f,
   g_free (f->input);
   g_free (f->output);
   g_hash_table_unref (f->input_hashes);
-}
-
-/* Entries (files and folders, not recursing) in @dir; 0 if it cannot be read. */
-static inline guint
-cli_count_entries (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (d != NULL && g_dir_read_name (d) != NULL)
-    n++;
-  return n;
 }
 
 static inline JsonNode *

@@ -392,7 +392,7 @@ test_readonly_mid_batch (Fixture       *f,
 
   run_batch (f, TRUE, "--threads=1", NULL, &pid, &fd);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (cli_count_entries (f->out) < 2 && g_get_monotonic_time () < deadline)
+  while (pp_test_count_entries (f->out) < 2 && g_get_monotonic_time () < deadline)
     g_usleep (2000);
   g_assert_cmpint (g_chmod (f->out, 0555), ==, 0);
   json = finish_async (pid, fd, &status);
@@ -461,7 +461,7 @@ test_inputs_change_while_queued (Fixture       *f,
   run_batch (f, FALSE, "--threads=1", NULL, &pid, &fd);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   g_mkdir (f->out, 0755);
-  while (cli_count_entries (f->out) < 1 && g_get_monotonic_time () < deadline)
+  while (pp_test_count_entries (f->out) < 1 && g_get_monotonic_time () < deadline)
     g_usleep (2000);
   g_assert_cmpint (g_unlink (gone), ==, 0);
   g_assert_cmpint (truncate (cut, 2000), ==, 0);

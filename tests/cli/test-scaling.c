@@ -50,7 +50,7 @@ test_sweep (Fixture       *f,
   g_assert_true (g_file_get_contents (report, &html, NULL, NULL));
   g_assert_nonnull (strstr (html, "<svg"));
   /* The runs wrote into a hidden folder under --output, removed at the end. */
-  g_assert_cmpuint (cli_count_entries (scratch), ==, 0);
+  g_assert_cmpuint (pp_test_count_entries (scratch), ==, 0);
 }
 
 static void
@@ -112,7 +112,7 @@ test_compare_record (Fixture       *f,
   g_assert_nonnull (strstr (err, "== Serial run (1 of 2)"));
   g_assert_nonnull (strstr (err, "== Parallel run, 2 threads (2 of 2)"));
   /* The parallel outputs stay; the serial ones (hidden folder) are gone. */
-  g_assert_cmpuint (cli_count_entries (f->output), ==, 8);
+  g_assert_cmpuint (pp_test_count_entries (f->output), ==, 8);
 }
 
 static void

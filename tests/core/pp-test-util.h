@@ -11,6 +11,7 @@
 
 #include "image/pp-image.h"
 
+#include "../pp-test-files.h"
 #include "../pp-test-prereq.h"
 
 /* A deterministic pseudo-random image; @extra_stride bytes of padding per row are filled with a

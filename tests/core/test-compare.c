@@ -13,6 +13,8 @@
 #include "batch/pp-scratch.h"
 #include "render/pp-pipeline.h"
 
+#include "pp-test-util.h"
+
 typedef struct
 {
   char *dir;
@@ -260,17 +262,6 @@ sample_batch (const char *output)
   return batch;
 }
 
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (d != NULL && g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
-
 static void
 test_engine (Fixture       *f,
              gconstpointer  data)
@@ -308,7 +299,7 @@ test_engine (Fixture       *f,
   g_assert_nonnull (pp_compare_get_warm_up_text (compare));
   g_assert_nonnull (strstr (pp_compare_get_warm_up_text (compare), "read 8 inputs"));
   /* The parallel outputs are kept; the scratch folder (serial outputs, warm-up) is gone. */
-  g_assert_cmpuint (count_entries (output), ==, 8);
+  g_assert_cmpuint (pp_test_count_entries (output), ==, 8);
   g_assert_null (pp_compare_get_cleanup_error (compare));
 
   json = pp_compare_to_json (compare);

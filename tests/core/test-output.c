@@ -44,17 +44,6 @@ remove_dir (const char *path)
   g_rmdir (path);
 }
 
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (d != NULL && g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
-
 /* ---- batch-pixels ---- */
 
 typedef struct
@@ -305,7 +294,7 @@ test_save_atomic (SaveFixture   *f,
   g_assert_cmpint (any_temporary (names), ==, f->named);
   back = decode (path);
   g_assert_true (pp_image_equal (back, first));
-  g_assert_cmpuint (count_entries (f->dir), ==, 1);
+  g_assert_cmpuint (pp_test_count_entries (f->dir), ==, 1);
 
   /* Not replaced unless asked, and left as it was. */
   g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
@@ -314,7 +303,7 @@ test_save_atomic (SaveFixture   *f,
   g_clear_error (&error);
   g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
   g_assert_cmpstr (before, ==, after);
-  g_assert_cmpuint (count_entries (f->dir), ==, 1);
+  g_assert_cmpuint (pp_test_count_entries (f->dir), ==, 1);
 
   /* Replaced when asked, whole. */
   g_assert_true (save (path, second, TRUE, NULL, &error));
@@ -322,7 +311,7 @@ test_save_atomic (SaveFixture   *f,
   g_clear_pointer (&back, pp_image_unref);
   back = decode (path);
   g_assert_true (pp_image_equal (back, second));
-  g_assert_cmpuint (count_entries (f->dir), ==, 1);
+  g_assert_cmpuint (pp_test_count_entries (f->dir), ==, 1);
 
   /* Cancelled: nothing new, nothing replaced. */
   {
@@ -339,7 +328,7 @@ test_save_atomic (SaveFixture   *f,
     g_clear_pointer (&back, pp_image_unref);
     back = decode (path);
     g_assert_true (pp_image_equal (back, second));
-    g_assert_cmpuint (count_entries (f->dir), ==, 1);
+    g_assert_cmpuint (pp_test_count_entries (f->dir), ==, 1);
   }
 }
 
@@ -373,7 +362,7 @@ test_save_disk_full (SaveFixture   *f,
   g_assert_error (error, PP_IO_ERROR, PP_IO_ERROR_WRITE);
   back = decode (existing);
   g_assert_true (pp_image_equal (back, small));
-  g_assert_cmpuint (count_entries (f->dir), ==, 1);
+  g_assert_cmpuint (pp_test_count_entries (f->dir), ==, 1);
 }
 
 int

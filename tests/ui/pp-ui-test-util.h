@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pp-window.h"
+#include "../pp-test-files.h"
 
 /* Iterates the default main context until @cond is true or @seconds pass. */
 #define PP_WAIT_UNTIL(cond, seconds)                                                             \

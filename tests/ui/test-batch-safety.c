@@ -24,11 +24,8 @@ copy_sample (const char *name,
 {
   g_autofree char *from = g_build_filename (g_getenv ("PP_SAMPLES_DIR"), name, NULL);
   g_autofree char *to = g_build_filename (folder, as, NULL);
-  g_autofree char *contents = NULL;
-  gsize length;
 
-  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
-  g_assert_true (g_file_set_contents (to, contents, length, NULL));
+  pp_test_copy_file (from, to);
 }
 
 static void
@@ -61,17 +58,6 @@ open_path (PpWindow   *window,
   pp_window_open_files (window, files, 1);
   PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid), 20);
   PP_WAIT_UNTIL (pp_thumbnail_grid_get_sizes_known (window->thumbnail_grid), 20);
-}
-
-static guint
-count_files (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
 }
 
 /* Item 7. */
@@ -199,7 +185,7 @@ test_rerun (Fixture       *fixture,
   g_assert_null (strstr (text, "already there"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.process", NULL));
   PP_WAIT_UNTIL (!_pp_window_is_running (window), 60);
-  g_assert_cmpuint (count_files (fixture->out), ==, 2);
+  g_assert_cmpuint (pp_test_count_entries (fixture->out), ==, 2);
 
   /* Ready again (the settings are read afresh): the bar names the two files and the policy. */
   g_settings_set_enum (fixture->settings, "collision", PP_COLLISION_RENAME);
@@ -248,8 +234,8 @@ test_two_folders (Fixture       *fixture,
   PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (window->thumbnail_grid), 20);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.process", NULL));
   PP_WAIT_UNTIL (!_pp_window_is_running (window), 120);
-  g_assert_cmpuint (count_files (a_out), ==, 2);
-  g_assert_cmpuint (count_files (b_out), ==, 1);
+  g_assert_cmpuint (pp_test_count_entries (a_out), ==, 2);
+  g_assert_cmpuint (pp_test_count_entries (b_out), ==, 1);
   g_assert_true (g_file_test (g_build_filename (b_out, "river.jpg", NULL), G_FILE_TEST_EXISTS));
   g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 2);
   g_assert_nonnull (strstr (gtk_inscription_get_text (window->progress_label), "2 folders"));

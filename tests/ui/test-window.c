@@ -302,17 +302,6 @@ test_unwritable_output (Fixture       *fixture,
   g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 0);
 }
 
-static void
-copy_file (const char *from,
-           const char *to)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
-  g_assert_true (g_file_set_contents (to, contents, length, NULL));
-}
-
 /* A broken file is one failure with its reason, listed by win.show-failures; Cancel (Escape)
  * stops a run and leaves no partial output. */
 static void
@@ -336,7 +325,7 @@ test_failures_and_cancel (Fixture       *fixture,
       g_autofree char *from = g_build_filename (samples, names[i], NULL);
       g_autofree char *to = g_build_filename (in, names[i], NULL);
 
-      copy_file (from, to);
+      pp_test_copy_file (from, to);
     }
   g_assert_true (g_file_set_contents (broken, "\xff\xd8\xff\xe0 not really a JPEG", -1, NULL));
   open_folder (fixture, in, G_N_ELEMENTS (names) + 1);
