@@ -16,45 +16,22 @@
 #include "pp-ui-test-util.h"
 #include "pp-window-private.h"
 
-typedef struct
-{
-  char *tmp;
-  GSettings *settings;
-  PpWindow *window;
-} Fixture;
+typedef PpUiWindowFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autofree char *out = NULL;
-  g_autoptr (GFile) file = NULL;
-  g_autofree char *uri = NULL;
 
   f->tmp = g_dir_make_tmp ("parapix-a11y-XXXXXX", NULL);
   out = g_build_filename (f->tmp, "out", NULL);
-  file = g_file_new_for_path (out);
-  uri = g_file_get_uri (file);
   f->settings = g_settings_new (APP_ID);
-  g_settings_set_string (f->settings, "output-folder", uri);
+  pp_ui_test_set_output (f->settings, out);
   g_settings_set_string (f->settings, "pipeline", "");
   g_settings_set_int (f->settings, "window-width", 1280);
   g_settings_set_int (f->settings, "window-height", 760);
-  f->window = g_object_ref_sink (pp_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (f->window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->window)), 10);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_object_unref (f->window);
-  pp_test_run_for (50);
-  g_clear_object (&f->settings);
-  pp_ui_test_remove_tree (f->tmp);
-  g_free (f->tmp);
+  f->window = pp_ui_test_new_window ();
 }
 
 static gboolean
@@ -459,21 +436,17 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("parapix-a11y-home-XXXXXX", NULL);
+  g_autofree char *home = NULL;
   int status;
 
   /* GTK's test backend: the accessible properties, without a bus (tests/ui/meson.build). */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  home = pp_ui_test_init (&argc, &argv);
 
   g_test_add ("/pp/ui/accessibility/window", Fixture, NULL, fixture_set_up, test_window_tree,
-              fixture_tear_down);
+              pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/accessibility/failures", Fixture, NULL, fixture_set_up,
-              test_failures_window, fixture_tear_down);
+              test_failures_window, pp_ui_window_fixture_tear_down);
   status = g_test_run ();
   pp_ui_test_remove_tree (home);
   return status;

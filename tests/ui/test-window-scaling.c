@@ -18,46 +18,22 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autofree char *out = NULL;
-  g_autoptr (GFile) folder = NULL;
   g_autoptr (GFile) samples = g_file_new_for_path (g_getenv ("PP_SAMPLES_DIR"));
-  g_autofree char *uri = NULL;
   GFile *files[1] = { samples };
 
   f->tmp = g_dir_make_tmp ("parapix-ui-scaling-XXXXXX", NULL);
   g_setenv ("XDG_CACHE_HOME", f->tmp, TRUE);
   out = g_build_filename (f->tmp, "out", NULL);
-  folder = g_file_new_for_path (out);
-  uri = g_file_get_uri (folder);
   f->settings = g_settings_new (APP_ID);
   g_settings_reset (f->settings, "threads");   /* the default: Automatic */
-  g_settings_set_string (f->settings, "output-folder", uri);
+  pp_ui_test_set_output (f->settings, out);
   g_settings_set_string (f->settings, "pipeline", "fit=300x300");
   g_settings_set_boolean (f->settings, "parallel", TRUE);
-  f->window = g_object_ref_sink (pp_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (f->window));
-  PP_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->window)), 10);
+  f->window = pp_ui_test_new_window ();
   pp_window_open_files (f->window, files, 1);
   PP_WAIT_UNTIL (!pp_thumbnail_grid_get_loading (f->window->thumbnail_grid) &&
                  g_list_model_get_n_items (pp_thumbnail_grid_get_model (
@@ -74,7 +50,7 @@ fixture_tear_down (Fixture       *f,
   pp_test_run_for (50);
   g_clear_object (&f->settings);
   g_unsetenv ("PP_MEMORY_BUDGET");
-  remove_tree (f->tmp);
+  pp_ui_test_remove_tree (f->tmp);
   g_free (f->tmp);
 }
 
