@@ -75,38 +75,29 @@ final_to_string (Final final)
   return names[final];
 }
 
-/**
- * pp_record_merge_to_json:
- * @self: a merge
- *
- * Builds the merged record (`"kind": "merge"`, docs/run-record.md): the common input, output
- * and pipeline, totals, the job's span (first shard start to last shard end) and throughput
- * over it, every shard, every file once (the attempt that finished it), and the lists of
- * missing and duplicated files, missing shards and conflicts.
- *
- * Returns: (transfer full): the merged record
- */
-JsonNode *
-pp_record_merge_to_json (PpRecordMerge *self)
+/* The job's figures, summed over the shards that came back. */
+typedef struct
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  PpRecordMergeSummary summary;
+  gint64 span_us;   /* first shard start to last shard end */
+  gint64 cpu_us;
+  gint64 processed; /* files_ok */
+  double megapixels;
+} Totals;
+
+static void
+sum_shards (PpRecordMerge *self,
+            Totals        *totals)
+{
   GDateTime *first = NULL;
-  gint64 span_us = 0, cpu_us = 0, processed = 0;
-  double megapixels = 0;
-  guint length;
 
-  g_return_val_if_fail (PP_IS_RECORD_MERGE (self), NULL);
-
-  pp_record_merge_get_summary (self, &summary);
-  length = _pp_record_merge_expected_length (self);
+  *totals = (Totals) { 0 };
   for (guint i = 0; i < self->shards->len; i++)
     {
       Shard *shard = g_ptr_array_index (self->shards, i);
 
-      cpu_us += _pp_json_get_int_or (shard->record, "cpu_us", 0);
-      processed += _pp_json_get_int_or (shard->record, "files_ok", 0);
-      megapixels += _pp_json_get_double_or (shard->record, "megapixels", 0);
+      totals->cpu_us += _pp_json_get_int_or (shard->record, "cpu_us", 0);
+      totals->processed += _pp_json_get_int_or (shard->record, "files_ok", 0);
+      totals->megapixels += _pp_json_get_double_or (shard->record, "megapixels", 0);
       if (shard->started != NULL && (first == NULL || g_date_time_compare (shard->started,
                                                                            first) < 0))
         first = shard->started;
@@ -118,31 +109,16 @@ pp_record_merge_to_json (PpRecordMerge *self)
                    ? g_date_time_difference (shard->started, first) + shard->wall_us
                    : shard->wall_us;
 
-      span_us = MAX (span_us, end);
+      totals->span_us = MAX (totals->span_us, end);
     }
+}
 
-  json_builder_begin_object (b);
-  _pp_json_add_int (b, "schema_version", 1);
-  _pp_json_add_string (b, "kind", "merge");
-  for (guint i = 0; i < N_COMMON; i++)
-    _pp_json_add_string (b, self->common[i].name, self->common[i].mixed ? NULL : self->common[i].value);
-  _pp_json_add_int (b, "shard_count", self->count_mixed ? 0 : self->shard_count);
-  _pp_json_add_int (b, "records", summary.records);
-  _pp_json_add_boolean (b, "exactly_once", summary.exactly_once);
-  _pp_json_add_boolean (b, "consistent", summary.exactly_once && summary.conflicts == 0);
-  _pp_json_add_int (b, "files_listed", summary.files_listed);
-  _pp_json_add_int (b, "files_ok", summary.files_ok);
-  _pp_json_add_int (b, "files_failed", summary.files_failed);
-  _pp_json_add_int (b, "files_skipped", summary.files_skipped);
-  _pp_json_add_int (b, "files_missing", summary.files_missing);
-  _pp_json_add_int (b, "files_duplicated", summary.files_duplicated);
-  _pp_json_add_int (b, "files_processed", processed);
-  _pp_json_add_double (b, "megapixels", megapixels);
-  _pp_json_add_int (b, "wall_us", span_us);
-  _pp_json_add_int (b, "cpu_us", cpu_us);
-  _pp_json_add_double (b, "images_per_s", span_us > 0 ? processed / (span_us / 1e6) : 0);
-  _pp_json_add_double (b, "megapixels_per_s", span_us > 0 ? megapixels / (span_us / 1e6) : 0);
-
+/* "shards_missing": the shard numbers (1-based) no record came back from; none when the
+ * records disagree on the shard count. */
+static void
+add_shards_missing (JsonBuilder   *b,
+                    PpRecordMerge *self)
+{
   json_builder_set_member_name (b, "shards_missing");
   json_builder_begin_array (b);
   if (!self->count_mixed)
@@ -156,7 +132,15 @@ pp_record_merge_to_json (PpRecordMerge *self)
           json_builder_add_int_value (b, k);
       }
   json_builder_end_array (b);
+}
 
+/* "conflicts": those found while adding records, then the first position of the @length where
+ * the shards listed different files. */
+static void
+add_conflicts (JsonBuilder   *b,
+               PpRecordMerge *self,
+               guint          length)
+{
   json_builder_set_member_name (b, "conflicts");
   json_builder_begin_array (b);
   for (guint i = 0; i < self->conflicts->len; i++)
@@ -174,6 +158,86 @@ pp_record_merge_to_json (PpRecordMerge *self)
         }
     }
   json_builder_end_array (b);
+}
+
+/* The entry of "files" for list position @i: the attempt that finished it, and its shard. */
+static void
+build_file (JsonBuilder   *b,
+            PpRecordMerge *self,
+            guint          i)
+{
+  GPtrArray *list = g_hash_table_lookup (self->by_index, GUINT_TO_POINTER (i));
+  Verdict v = _pp_record_merge_decide (list);
+  const Shard *shard = v.chosen != NULL ? g_ptr_array_index (self->shards, v.chosen->shard)
+                                        : NULL;
+
+  json_builder_begin_object (b);
+  _pp_json_add_int (b, "index", i);
+  _pp_json_add_string (b, "input", v.chosen != NULL ? v.chosen->input : NULL);
+  _pp_json_add_string (b, "output", v.chosen != NULL ? v.chosen->output : NULL);
+  _pp_json_add_string (b, "status", final_to_string (v.final));
+  _pp_json_add_boolean (b, "resumed", v.chosen != NULL && v.chosen->resumed);
+  _pp_json_add_string (b, "sha256", v.chosen != NULL ? v.chosen->sha256 : NULL);
+  /* The shard that owns this position by the deal, whether or not a record came back. */
+  _pp_json_add_int (b, "shard", self->count_mixed || self->shard_count == 0
+                       ? (shard != NULL ? shard->shard_index : 0)
+                       : i % self->shard_count + 1);
+  _pp_json_add_string (b, "host", shard != NULL ? _pp_json_get_string (shard->record, "host") : NULL);
+  _pp_json_add_string (b, "record", shard != NULL ? shard->origin : NULL);
+  _pp_json_add_int (b, "times_processed", v.processed);
+  json_builder_end_object (b);
+}
+
+/**
+ * pp_record_merge_to_json:
+ * @self: a merge
+ *
+ * Builds the merged record (`"kind": "merge"`, docs/run-record.md): the common input, output
+ * and pipeline, totals, the job's span (first shard start to last shard end) and throughput
+ * over it, every shard, every file once (the attempt that finished it), and the lists of
+ * missing and duplicated files, missing shards and conflicts.
+ *
+ * Returns: (transfer full): the merged record
+ */
+JsonNode *
+pp_record_merge_to_json (PpRecordMerge *self)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  PpRecordMergeSummary summary;
+  Totals totals;
+  guint length;
+
+  g_return_val_if_fail (PP_IS_RECORD_MERGE (self), NULL);
+
+  pp_record_merge_get_summary (self, &summary);
+  length = _pp_record_merge_expected_length (self);
+  sum_shards (self, &totals);
+
+  json_builder_begin_object (b);
+  _pp_json_add_int (b, "schema_version", 1);
+  _pp_json_add_string (b, "kind", "merge");
+  for (guint i = 0; i < N_COMMON; i++)
+    _pp_json_add_string (b, self->common[i].name, self->common[i].mixed ? NULL : self->common[i].value);
+  _pp_json_add_int (b, "shard_count", self->count_mixed ? 0 : self->shard_count);
+  _pp_json_add_int (b, "records", summary.records);
+  _pp_json_add_boolean (b, "exactly_once", summary.exactly_once);
+  _pp_json_add_boolean (b, "consistent", summary.exactly_once && summary.conflicts == 0);
+  _pp_json_add_int (b, "files_listed", summary.files_listed);
+  _pp_json_add_int (b, "files_ok", summary.files_ok);
+  _pp_json_add_int (b, "files_failed", summary.files_failed);
+  _pp_json_add_int (b, "files_skipped", summary.files_skipped);
+  _pp_json_add_int (b, "files_missing", summary.files_missing);
+  _pp_json_add_int (b, "files_duplicated", summary.files_duplicated);
+  _pp_json_add_int (b, "files_processed", totals.processed);
+  _pp_json_add_double (b, "megapixels", totals.megapixels);
+  _pp_json_add_int (b, "wall_us", totals.span_us);
+  _pp_json_add_int (b, "cpu_us", totals.cpu_us);
+  _pp_json_add_double (b, "images_per_s",
+                       totals.span_us > 0 ? totals.processed / (totals.span_us / 1e6) : 0);
+  _pp_json_add_double (b, "megapixels_per_s",
+                       totals.span_us > 0 ? totals.megapixels / (totals.span_us / 1e6) : 0);
+  add_shards_missing (b, self);
+  add_conflicts (b, self, length);
 
   json_builder_set_member_name (b, "shards");
   json_builder_begin_array (b);
@@ -184,28 +248,7 @@ pp_record_merge_to_json (PpRecordMerge *self)
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
   for (guint i = 0; i < length; i++)
-    {
-      GPtrArray *list = g_hash_table_lookup (self->by_index, GUINT_TO_POINTER (i));
-      Verdict v = _pp_record_merge_decide (list);
-      const Shard *shard = v.chosen != NULL ? g_ptr_array_index (self->shards, v.chosen->shard)
-                                            : NULL;
-
-      json_builder_begin_object (b);
-      _pp_json_add_int (b, "index", i);
-      _pp_json_add_string (b, "input", v.chosen != NULL ? v.chosen->input : NULL);
-      _pp_json_add_string (b, "output", v.chosen != NULL ? v.chosen->output : NULL);
-      _pp_json_add_string (b, "status", final_to_string (v.final));
-      _pp_json_add_boolean (b, "resumed", v.chosen != NULL && v.chosen->resumed);
-      _pp_json_add_string (b, "sha256", v.chosen != NULL ? v.chosen->sha256 : NULL);
-      /* The shard that owns this position by the deal, whether or not a record came back. */
-      _pp_json_add_int (b, "shard", self->count_mixed || self->shard_count == 0
-                           ? (shard != NULL ? shard->shard_index : 0)
-                           : i % self->shard_count + 1);
-      _pp_json_add_string (b, "host", shard != NULL ? _pp_json_get_string (shard->record, "host") : NULL);
-      _pp_json_add_string (b, "record", shard != NULL ? shard->origin : NULL);
-      _pp_json_add_int (b, "times_processed", v.processed);
-      json_builder_end_object (b);
-    }
+    build_file (b, self, i);
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);

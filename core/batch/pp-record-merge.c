@@ -131,36 +131,21 @@ invalid (GError    **error,
   return FALSE;
 }
 
-/**
- * pp_record_merge_add_record:
- * @self: a merge
- * @record: a run record (`"kind": "run"`, docs/run-record.md); a reference is kept
- * @origin: where it came from (a file name), for messages and the merged record
- * @error: return location for a #GError
- *
- * Takes in one shard's run record. Records that disagree with earlier ones (another pipeline,
- * output folder, shard count or list length) are taken in and reported as conflicts.
- *
- * Returns: %TRUE on success; %FALSE with PP_RECORD_MERGE_ERROR_INVALID when @record is not a
- *   run record (a compare or merged record, another schema version, files without an index or
- *   a status), naming @origin
- */
-gboolean
-pp_record_merge_add_record (PpRecordMerge *self,
-                            JsonNode      *record,
-                            const char    *origin,
-                            GError       **error)
+/* Whether @record is a shard's run record this merge can read: a run (not a compare or merged
+ * record) of schema version 1, with a valid "shard" {index @k, count @n} and a "files" list
+ * (@files) whose every entry has an index and a status. */
+static gboolean
+check_record (JsonNode    *record,
+              const char  *origin,
+              gint64      *k,
+              gint64      *n,
+              JsonArray  **files,
+              GError     **error)
 {
   JsonObject *o, *shard_object;
   JsonNode *files_node;
-  JsonArray *files;
   const char *kind;
-  gint64 version = 0, k = 0, n = 0, listed;
-  Shard *shard;
-  guint position;
-
-  g_return_val_if_fail (PP_IS_RECORD_MERGE (self), FALSE);
-  g_return_val_if_fail (record != NULL && origin != NULL, FALSE);
+  gint64 version = 0;
 
   if (!JSON_NODE_HOLDS_OBJECT (record))
     return invalid (error, origin, "not a run record (not a JSON object)");
@@ -177,16 +162,17 @@ pp_record_merge_add_record (PpRecordMerge *self,
     return invalid (error, origin, "a run record of another schema version (this Parapix "
                     "reads version 1)");
   shard_object = _pp_json_get_object (o, "shard");
-  if (shard_object == NULL || !_pp_json_get_int (shard_object, "index", &k)
-      || !_pp_json_get_int (shard_object, "count", &n) || n < 1 || k < 1 || k > n || n > G_MAXUINT)
+  if (shard_object == NULL || !_pp_json_get_int (shard_object, "index", k)
+      || !_pp_json_get_int (shard_object, "count", n) || *n < 1 || *k < 1 || *k > *n
+      || *n > G_MAXUINT)
     return invalid (error, origin, "the record has no valid \"shard\" {index, count}");
   files_node = json_object_get_member (o, "files");
   if (files_node == NULL || !JSON_NODE_HOLDS_ARRAY (files_node))
     return invalid (error, origin, "the record has no \"files\" list");
-  files = json_node_get_array (files_node);
-  for (guint i = 0; i < json_array_get_length (files); i++)
+  *files = json_node_get_array (files_node);
+  for (guint i = 0; i < json_array_get_length (*files); i++)
     {
-      JsonNode *f = json_array_get_element (files, i);
+      JsonNode *f = json_array_get_element (*files, i);
       gint64 index;
 
       if (!JSON_NODE_HOLDS_OBJECT (f) || !_pp_json_get_int (json_node_get_object (f), "index", &index)
@@ -194,22 +180,16 @@ pp_record_merge_add_record (PpRecordMerge *self,
                                                             "status") == NULL)
         return invalid (error, origin, "a file of the record has no index or status");
     }
+  return TRUE;
+}
 
-  shard = g_new0 (Shard, 1);
-  shard->origin = g_strdup (origin);
-  shard->record = json_object_ref (o);
-  shard->shard_index = (guint) k;
-  shard->shard_count = (guint) n;
-  shard->wall_us = _pp_json_get_int_or (o, "wall_us", 0);
-  if (_pp_json_get_string (o, "started") != NULL)
-    shard->started = g_date_time_new_from_iso8601 (_pp_json_get_string (o, "started"), NULL);
-  position = self->shards->len;
-  g_ptr_array_add (self->shards, shard);
-
-  check_common (self, COMMON_INPUT, _pp_json_get_string (o, "input"), origin);
-  check_common (self, COMMON_OUTPUT, _pp_json_get_string (o, "output"), origin);
-  check_common (self, COMMON_PIPELINE, _pp_json_get_string (o, "pipeline"), origin);
-  check_common (self, COMMON_FORMAT, _pp_json_get_string (o, "format"), origin);
+/* The shard count @n of the record from @origin against the earlier records': the first sets
+ * it, the first that differs is a conflict. */
+static void
+check_shard_count (PpRecordMerge *self,
+                   gint64         n,
+                   const char    *origin)
+{
   if (self->shards->len == 1)
     self->shard_count = (guint) n;
   else if (self->shard_count != (guint) n && !self->count_mixed)
@@ -219,26 +199,44 @@ pp_record_merge_add_record (PpRecordMerge *self,
                     "%" G_GINT64_FORMAT " in %s): files may be missing or done twice",
                     self->shard_count, n, origin);
     }
-  if (_pp_json_get_int (o, "files_listed", &listed) && listed >= 0 && listed < G_MAXUINT)
-    {
-      if (!self->listed_known)
-        {
-          self->listed_known = TRUE;
-          self->files_listed = (guint) listed;
-          self->listed_origin = g_strdup (origin);
-        }
-      else if (self->files_listed != (guint) listed)
-        {
-          if (!self->listed_mixed)
-            add_conflict (self, "the shards listed different numbers of files (%u in %s, "
-                          "%" G_GINT64_FORMAT " in %s): the input changed while the job ran, "
-                          "so the shards do not split one list", self->files_listed,
-                          self->listed_origin, listed, origin);
-          self->listed_mixed = TRUE;
-          self->files_listed = MAX (self->files_listed, (guint) listed);
-        }
-    }
+}
 
+/* The record's "files_listed" against the earlier records': the shards split one list only
+ * when they all listed as many files. The merge expects the longest. */
+static void
+check_files_listed (PpRecordMerge *self,
+                    JsonObject    *o,
+                    const char    *origin)
+{
+  gint64 listed;
+
+  if (!_pp_json_get_int (o, "files_listed", &listed) || listed < 0 || listed >= G_MAXUINT)
+    return;
+  if (!self->listed_known)
+    {
+      self->listed_known = TRUE;
+      self->files_listed = (guint) listed;
+      self->listed_origin = g_strdup (origin);
+    }
+  else if (self->files_listed != (guint) listed)
+    {
+      if (!self->listed_mixed)
+        add_conflict (self, "the shards listed different numbers of files (%u in %s, "
+                      "%" G_GINT64_FORMAT " in %s): the input changed while the job ran, "
+                      "so the shards do not split one list", self->files_listed,
+                      self->listed_origin, listed, origin);
+      self->listed_mixed = TRUE;
+      self->files_listed = MAX (self->files_listed, (guint) listed);
+    }
+}
+
+/* Each file of the shard at @position into the list of attempts at its index. The strings
+ * point into the shard's record, which the shard keeps. */
+static void
+add_occurrences (PpRecordMerge *self,
+                 JsonArray     *files,
+                 guint          position)
+{
   for (guint i = 0; i < json_array_get_length (files); i++)
     {
       JsonObject *f = json_array_get_object_element (files, i);
@@ -260,6 +258,59 @@ pp_record_merge_add_record (PpRecordMerge *self,
       g_ptr_array_add (list, occurrence);
       self->max_index_plus_one = MAX (self->max_index_plus_one, index + 1);
     }
+}
+
+/**
+ * pp_record_merge_add_record:
+ * @self: a merge
+ * @record: a run record (`"kind": "run"`, docs/run-record.md); a reference is kept
+ * @origin: where it came from (a file name), for messages and the merged record
+ * @error: return location for a #GError
+ *
+ * Takes in one shard's run record. Records that disagree with earlier ones (another pipeline,
+ * output folder, shard count or list length) are taken in and reported as conflicts.
+ *
+ * Returns: %TRUE on success; %FALSE with PP_RECORD_MERGE_ERROR_INVALID when @record is not a
+ *   run record (a compare or merged record, another schema version, files without an index or
+ *   a status), naming @origin
+ */
+gboolean
+pp_record_merge_add_record (PpRecordMerge *self,
+                            JsonNode      *record,
+                            const char    *origin,
+                            GError       **error)
+{
+  JsonObject *o;
+  JsonArray *files = NULL;
+  gint64 k = 0, n = 0;
+  Shard *shard;
+  guint position;
+
+  g_return_val_if_fail (PP_IS_RECORD_MERGE (self), FALSE);
+  g_return_val_if_fail (record != NULL && origin != NULL, FALSE);
+
+  if (!check_record (record, origin, &k, &n, &files, error))
+    return FALSE;
+  o = json_node_get_object (record);
+
+  shard = g_new0 (Shard, 1);
+  shard->origin = g_strdup (origin);
+  shard->record = json_object_ref (o);
+  shard->shard_index = (guint) k;
+  shard->shard_count = (guint) n;
+  shard->wall_us = _pp_json_get_int_or (o, "wall_us", 0);
+  if (_pp_json_get_string (o, "started") != NULL)
+    shard->started = g_date_time_new_from_iso8601 (_pp_json_get_string (o, "started"), NULL);
+  position = self->shards->len;
+  g_ptr_array_add (self->shards, shard);
+
+  check_common (self, COMMON_INPUT, _pp_json_get_string (o, "input"), origin);
+  check_common (self, COMMON_OUTPUT, _pp_json_get_string (o, "output"), origin);
+  check_common (self, COMMON_PIPELINE, _pp_json_get_string (o, "pipeline"), origin);
+  check_common (self, COMMON_FORMAT, _pp_json_get_string (o, "format"), origin);
+  check_shard_count (self, n, origin);
+  check_files_listed (self, o, origin);
+  add_occurrences (self, files, position);
   return TRUE;
 }
 

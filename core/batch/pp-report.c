@@ -50,6 +50,120 @@ nice_ceiling (double value)
   return ceil (value / 10) * 10;
 }
 
+/* The plot area inside @width × @height and the axes' ranges: threads up to the most tried,
+ * speedup up to the best measured or the ideal's top, whichever is higher, with 5 % headroom;
+ * both rounded up to a nice number. */
+static void
+scale_frame (Frame              *f,
+             PpSweep            *sweep,
+             const PpSweepPoint *one,
+             guint               budget,
+             int                 width,
+             int                 height)
+{
+  guint n = pp_sweep_get_n_points (sweep);
+
+  f->x0 = MARGIN_LEFT;
+  f->y0 = MARGIN_TOP;
+  f->w = width - MARGIN_LEFT - MARGIN_RIGHT;
+  f->h = height - MARGIN_TOP - MARGIN_BOTTOM;
+  f->max_threads = 1;
+  f->max_speedup = 1;
+  for (guint i = 0; i < n; i++)
+    {
+      const PpSweepPoint *p = pp_sweep_get_point (sweep, i);
+
+      f->max_threads = MAX (f->max_threads, p->threads);
+      if (one != NULL && p->wall_min_s > 0)
+        f->max_speedup = MAX (f->max_speedup, one->wall_s / p->wall_min_s);
+    }
+  f->max_threads = nice_ceiling (f->max_threads);
+  f->max_speedup = nice_ceiling (MAX (f->max_speedup, MIN (f->max_threads, budget)) * 1.05);
+}
+
+/* Speedup grid lines with their labels, a label per thread count tried, the axis title and the
+ * x axis. */
+static void
+append_axes (GString     *svg,
+             const Frame *f,
+             PpSweep     *sweep)
+{
+  guint n = pp_sweep_get_n_points (sweep);
+
+  for (guint k = 0; k <= 4; k++)
+    {
+      double s = f->max_speedup * k / 4, y = py (f, s);
+
+      g_string_append_printf (svg, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                              "stroke=\"#8888\" stroke-width=\"0.5\"/>\n"
+                              "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+                              "fill=\"currentColor\">%g×</text>\n",
+                              f->x0, y, f->x0 + f->w, y, f->x0 - 6, y + 4, s);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      const PpSweepPoint *p = pp_sweep_get_point (sweep, i);
+      double x = px (f, p->threads);
+
+      g_string_append_printf (svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                              "fill=\"currentColor\">%u</text>\n", x, f->y0 + f->h + 16,
+                              p->threads);
+    }
+  g_string_append_printf (svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                          "fill=\"currentColor\">threads</text>\n", f->x0 + f->w / 2,
+                          f->y0 + f->h + 36);
+  g_string_append_printf (svg, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                          "stroke=\"currentColor\"/>\n", f->x0, f->y0 + f->h, f->x0 + f->w,
+                          f->y0 + f->h);
+}
+
+/* The Amdahl fit as a dashed curve of 61 points from 1 thread to the CPU budget (or the axis'
+ * end, if nearer). */
+static void
+append_fit (GString           *svg,
+            const Frame       *f,
+            const PpAmdahlFit *fit,
+            guint              budget)
+{
+  g_string_append (svg, "<polyline fill=\"none\" stroke=\"#e07b00\" stroke-width=\"1.5\" "
+                   "stroke-dasharray=\"6 4\" points=\"");
+  for (guint k = 0; k <= 60; k++)
+    {
+      double t = 1 + (MIN (budget, f->max_threads) - 1) * k / 60.0;
+
+      g_string_append_printf (svg, "%.1f,%.1f ", px (f, t), py (f, pp_amdahl_speedup (fit, t)));
+    }
+  g_string_append (svg, "\"><title>Amdahl fit</title></polyline>\n");
+}
+
+/* Each measured median as a dot (red where the outputs were not identical), with its min-max
+ * range over the repeats as a vertical line; nothing without the 1-thread run to divide by. */
+static void
+append_points (GString            *svg,
+               const Frame        *f,
+               PpSweep            *sweep,
+               const PpSweepPoint *one)
+{
+  guint n = pp_sweep_get_n_points (sweep);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PpSweepPoint *p = pp_sweep_get_point (sweep, i);
+      double x = px (f, p->threads);
+
+      if (p->n_runs == 0 || one == NULL || one->wall_s <= 0)
+        continue;
+      if (p->wall_max_s > 0 && p->wall_min_s > 0)
+        g_string_append_printf (svg, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                                "stroke=\"#1c71d8\"/>\n", x, py (f, one->wall_s / p->wall_max_s),
+                                x, py (f, one->wall_s / p->wall_min_s));
+      g_string_append_printf (svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">"
+                              "<title>%u threads: %.2f×, %.0f %% efficiency</title></circle>\n",
+                              x, py (f, p->speedup), p->identical ? "#1c71d8" : "#c01c28",
+                              p->threads, p->speedup, 100 * p->efficiency);
+    }
+}
+
 /**
  * pp_report_svg_chart:
  * @sweep: a sweep with points
@@ -69,59 +183,18 @@ pp_report_svg_chart (PpSweep *sweep,
 {
   GString *svg = g_string_new (NULL);
   const PpAmdahlFit *fit = pp_sweep_get_fit (sweep);
-  guint n = pp_sweep_get_n_points (sweep);
   guint budget = pp_sweep_get_cpu_budget (sweep);
   const PpSweepPoint *one = pp_sweep_find_point (sweep, 1);
   Frame f;
 
   g_return_val_if_fail (PP_IS_SWEEP (sweep), NULL);
 
-  f.x0 = MARGIN_LEFT;
-  f.y0 = MARGIN_TOP;
-  f.w = width - MARGIN_LEFT - MARGIN_RIGHT;
-  f.h = height - MARGIN_TOP - MARGIN_BOTTOM;
-  f.max_threads = 1;
-  f.max_speedup = 1;
-  for (guint i = 0; i < n; i++)
-    {
-      const PpSweepPoint *p = pp_sweep_get_point (sweep, i);
-
-      f.max_threads = MAX (f.max_threads, p->threads);
-      if (one != NULL && p->wall_min_s > 0)
-        f.max_speedup = MAX (f.max_speedup, one->wall_s / p->wall_min_s);
-    }
-  f.max_threads = nice_ceiling (f.max_threads);
-  f.max_speedup = nice_ceiling (MAX (f.max_speedup, MIN (f.max_threads, budget)) * 1.05);
-
+  scale_frame (&f, sweep, one, budget, width, height);
   g_string_append_printf (svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
                           "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"Speedup against "
                           "threads\" font-family=\"sans-serif\" font-size=\"12\">\n",
                           width, height, width, height);
-  /* Grid and axes */
-  for (guint k = 0; k <= 4; k++)
-    {
-      double s = f.max_speedup * k / 4, y = py (&f, s);
-
-      g_string_append_printf (svg, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                              "stroke=\"#8888\" stroke-width=\"0.5\"/>\n"
-                              "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
-                              "fill=\"currentColor\">%g×</text>\n",
-                              f.x0, y, f.x0 + f.w, y, f.x0 - 6, y + 4, s);
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      const PpSweepPoint *p = pp_sweep_get_point (sweep, i);
-      double x = px (&f, p->threads);
-
-      g_string_append_printf (svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-                              "fill=\"currentColor\">%u</text>\n", x, f.y0 + f.h + 16,
-                              p->threads);
-    }
-  g_string_append_printf (svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-                          "fill=\"currentColor\">threads</text>\n", f.x0 + f.w / 2,
-                          f.y0 + f.h + 36);
-  g_string_append_printf (svg, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                          "stroke=\"currentColor\"/>\n", f.x0, f.y0 + f.h, f.x0 + f.w, f.y0 + f.h);
+  append_axes (svg, &f, sweep);
   /* The CPU budget */
   if (budget <= f.max_threads)
     g_string_append_printf (svg, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -136,37 +209,9 @@ pp_report_svg_chart (PpSweep *sweep,
                           px (&f, MIN (budget, f.max_threads)),
                           py (&f, MIN (budget, f.max_threads)), px (&f, f.max_threads),
                           py (&f, MIN (budget, f.max_threads)));
-  /* Amdahl fit */
   if (fit != NULL)
-    {
-      g_string_append (svg, "<polyline fill=\"none\" stroke=\"#e07b00\" stroke-width=\"1.5\" "
-                       "stroke-dasharray=\"6 4\" points=\"");
-      for (guint k = 0; k <= 60; k++)
-        {
-          double t = 1 + (MIN (budget, f.max_threads) - 1) * k / 60.0;
-
-          g_string_append_printf (svg, "%.1f,%.1f ", px (&f, t),
-                                  py (&f, pp_amdahl_speedup (fit, t)));
-        }
-      g_string_append (svg, "\"><title>Amdahl fit</title></polyline>\n");
-    }
-  /* Measured medians, with their range over the repeats */
-  for (guint i = 0; i < n; i++)
-    {
-      const PpSweepPoint *p = pp_sweep_get_point (sweep, i);
-      double x = px (&f, p->threads);
-
-      if (p->n_runs == 0 || one == NULL || one->wall_s <= 0)
-        continue;
-      if (p->wall_max_s > 0 && p->wall_min_s > 0)
-        g_string_append_printf (svg, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                                "stroke=\"#1c71d8\"/>\n", x, py (&f, one->wall_s / p->wall_max_s),
-                                x, py (&f, one->wall_s / p->wall_min_s));
-      g_string_append_printf (svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">"
-                              "<title>%u threads: %.2f×, %.0f %% efficiency</title></circle>\n",
-                              x, py (&f, p->speedup), p->identical ? "#1c71d8" : "#c01c28",
-                              p->threads, p->speedup, 100 * p->efficiency);
-    }
+    append_fit (svg, &f, fit, budget);
+  append_points (svg, &f, sweep, one);
   /* Legend */
   g_string_append_printf (svg, "<g transform=\"translate(%.1f,%.1f)\">"
                           "<line x1=\"0\" y1=\"0\" x2=\"18\" y2=\"0\" stroke=\"#2a9d3f\" "

@@ -372,6 +372,83 @@ describe_damage (const ErrorManager                  *err,
                           percent);
 }
 
+/* After a fatal error mid-image: the rows already out are good, the rest is damage. Fills the
+ * missing rows, says how much is missing and hands @image to @out as its frame. */
+static void
+keep_decoded_rows (const struct jpeg_decompress_struct *cinfo,
+                   PpImage                             *image,
+                   PpDecoded                           *out)
+{
+  _pp_codec_fill_rows (image, (int) cinfo->output_scanline, image->height);
+  _pp_codec_add_frame (out, image, 0);
+  out->damage = g_strdup_printf ("The image data is damaged: the bottom %d %% of the "
+                                 "image is missing",
+                                 CLAMP ((int) (100.0 * (cinfo->output_height
+                                                        - cinfo->output_scanline)
+                                               / cinfo->output_height + 0.5), 1, 100));
+}
+
+/* The header, the size and the metadata markers into @out. libjpeg may longjmp out of here to
+ * the caller's setjmp: this holds nothing that needs freeing. */
+static void
+read_header (struct jpeg_decompress_struct *cinfo,
+             PpDecoded                     *out)
+{
+  jpeg_read_header (cinfo, TRUE);
+  out->header.format = "jpeg";
+  out->header.width = (int) cinfo->image_width;
+  out->header.height = (int) cinfo->image_height;
+  out->header.n_frames = 1;
+  read_markers (cinfo, out);
+}
+
+/* What libjpeg decodes to: RGB, or CMYK that we convert, at the smallest DCT scale that still
+ * covers the requested size. */
+static void
+choose_output (struct jpeg_decompress_struct *cinfo,
+               const PpDecodeParams          *params)
+{
+  if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK)
+    cinfo->out_color_space = JCS_CMYK;
+  else
+    cinfo->out_color_space = JCS_RGB; /* grey too: libjpeg-turbo expands it */
+  choose_scale (cinfo, params->min_width, params->min_height);
+}
+
+/* Every output row into @image: straight into its rows, 16 at a time, or through @cmyk_row
+ * (one row of CMYK) when there is one. libjpeg may longjmp out of here to the caller's setjmp
+ * (damage): this holds nothing that needs freeing, and cinfo->output_scanline says how far it
+ * got. */
+static void
+read_rows (struct jpeg_decompress_struct *cinfo,
+           PpImage                       *image,
+           guint8                        *cmyk_row)
+{
+  while (cinfo->output_scanline < cinfo->output_height)
+    {
+      if (cmyk_row != NULL)
+        {
+          JSAMPROW row = cmyk_row;
+          int y = (int) cinfo->output_scanline;
+
+          jpeg_read_scanlines (cinfo, &row, 1);
+          cmyk_row_to_rgb (cmyk_row, PP_IMAGE_ROW (image, y), image->width,
+                           cinfo->saw_Adobe_marker);
+        }
+      else
+        {
+          JSAMPROW rows[16];
+          int y = (int) cinfo->output_scanline;
+          int n = MIN (16, image->height - y);
+
+          for (int i = 0; i < n; i++)
+            rows[i] = PP_IMAGE_ROW (image, y + i);
+          jpeg_read_scanlines (cinfo, rows, (JDIMENSION) n);
+        }
+    }
+}
+
+/* The setjmp stays here, with the cleanup it leads to; the helpers above may longjmp back. */
 static gboolean
 jpeg_decode (const guint8         *data,
              gsize                 size,
@@ -397,17 +474,10 @@ jpeg_decode (const guint8         *data,
 
   if (setjmp (err.jump) != 0)
     {
-      /* A fatal error mid-image: rows already out are good, the rest is damage. */
       if (image != NULL && started && cinfo.output_scanline > 0 && !err.too_many_scans)
         {
-          _pp_codec_fill_rows (image, (int) cinfo.output_scanline, image->height);
-          _pp_codec_add_frame (out, image, 0);
+          keep_decoded_rows (&cinfo, image, out);
           image = NULL;
-          out->damage = g_strdup_printf ("The image data is damaged: the bottom %d %% of the "
-                                         "image is missing",
-                                         CLAMP ((int) (100.0 * (cinfo.output_height
-                                                                - cinfo.output_scanline)
-                                                       / cinfo.output_height + 0.5), 1, 100));
           ok = TRUE;
         }
       else
@@ -415,20 +485,10 @@ jpeg_decode (const guint8         *data,
       goto done;
     }
 
-  jpeg_read_header (&cinfo, TRUE);
-  out->header.format = "jpeg";
-  out->header.width = (int) cinfo.image_width;
-  out->header.height = (int) cinfo.image_height;
-  out->header.n_frames = 1;
-  read_markers (&cinfo, out);
+  read_header (&cinfo, out);
   if (!_pp_codec_check_size (out->header.width, out->header.height, 1, params->max_pixels, error))
     goto done;
-
-  if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK)
-    cinfo.out_color_space = JCS_CMYK;
-  else
-    cinfo.out_color_space = JCS_RGB; /* grey too: libjpeg-turbo expands it */
-  choose_scale (&cinfo, params->min_width, params->min_height);
+  choose_output (&cinfo, params);
 
   err.decoding = TRUE;
   started = TRUE;
@@ -439,29 +499,7 @@ jpeg_decode (const guint8         *data,
     goto done;
   if (cinfo.out_color_space == JCS_CMYK)
     cmyk_row = g_malloc ((gsize) cinfo.output_width * 4);
-
-  while (cinfo.output_scanline < cinfo.output_height)
-    {
-      if (cmyk_row != NULL)
-        {
-          JSAMPROW row = cmyk_row;
-          int y = (int) cinfo.output_scanline;
-
-          jpeg_read_scanlines (&cinfo, &row, 1);
-          cmyk_row_to_rgb (cmyk_row, PP_IMAGE_ROW (image, y), image->width,
-                           cinfo.saw_Adobe_marker);
-        }
-      else
-        {
-          JSAMPROW rows[16];
-          int y = (int) cinfo.output_scanline;
-          int n = MIN (16, image->height - y);
-
-          for (int i = 0; i < n; i++)
-            rows[i] = PP_IMAGE_ROW (image, y + i);
-          jpeg_read_scanlines (&cinfo, rows, (JDIMENSION) n);
-        }
-    }
+  read_rows (&cinfo, image, cmyk_row);
   if (err.ended_early || err.corrupt)
     out->damage = describe_damage (&err, &cinfo);
   /* Not jpeg_finish_decompress(): whatever follows the last row (a missing EOI, junk) does

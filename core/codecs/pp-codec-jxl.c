@@ -395,6 +395,95 @@ frame_delay_ms (JxlDecoder         *decoder,
                       / info->animation.tps_numerator + 0.5, G_MAXINT);
 }
 
+/* A decoder for the second pass over @data: colour, frame and pixel events, straight alpha,
+ * colour management where libjxl has it. %NULL (and @error set) without memory. */
+static JxlDecoder *
+create_frame_decoder (const guint8  *data,
+                      gsize          size,
+                      GError       **error)
+{
+  JxlDecoder *decoder = JxlDecoderCreate (NULL);
+
+  if (decoder == NULL
+      || JxlDecoderSubscribeEvents (decoder, JXL_DEC_COLOR_ENCODING | JXL_DEC_FRAME
+                                               | JXL_DEC_FULL_IMAGE) != JXL_DEC_SUCCESS
+      || JxlDecoderSetInput (decoder, data, size) != JXL_DEC_SUCCESS)
+    {
+      g_set_error_literal (error, PP_CODEC_ERROR, PP_CODEC_ERROR_NO_MEMORY,
+                           "Not enough memory for the JPEG XL decoder");
+      if (decoder != NULL)
+        JxlDecoderDestroy (decoder);
+      return NULL;
+    }
+  /* Not closed, as in jxl_scan(): NEED_MORE_INPUT before the last frame means cut off. */
+  JxlDecoderSetUnpremultiplyAlpha (decoder, JXL_TRUE);
+#ifdef PP_HAVE_LIBJXL_CMS
+  JxlDecoderSetCms (decoder, *JxlGetDefaultCms ());
+#endif
+  return decoder;
+}
+
+/* At the image-buffer event: a new image from the caller's allocator for libjxl to write the
+ * frame into. Returns it, or %NULL with @error set (allocation refused, or libjxl's layout
+ * does not fit it). */
+static PpImage *
+set_out_image (JxlDecoder           *decoder,
+               JxlPixelFormat       *format,
+               const PpDecodeParams *params,
+               const PpDecoded      *out,
+               GError              **error)
+{
+  size_t needed = 0;
+  PpImage *image = _pp_codec_allocate (params, out->header.width, out->header.height,
+                                       (int) format->num_channels, error);
+
+  if (image == NULL)
+    return NULL;
+  /* libjxl rounds each row up to a multiple of align: with align = stride (which is
+   * at least a row), a row is exactly our stride, so it writes into the image. */
+  format->align = (size_t) image->stride;
+  if (JxlDecoderImageOutBufferSize (decoder, format, &needed) != JXL_DEC_SUCCESS
+      || needed > (gsize) image->stride * image->height
+      || JxlDecoderSetImageOutBuffer (decoder, format, image->data, needed) != JXL_DEC_SUCCESS)
+    {
+      pp_image_unref (image);
+      set_damaged (error);
+      return NULL;
+    }
+  return image;
+}
+
+/* The data ran out before the last frame: keeps what libjxl can render of the frame being
+ * decoded (@image: progressive passes, finished groups), or the frames already done, with
+ * @out->damage saying what is missing. Returns %FALSE (truncated, @error set) when nothing
+ * can be kept. Consumes @image. */
+static gboolean
+keep_cut_off (JxlDecoder    *decoder,
+              PpImage       *image,
+              int            delay_ms,
+              const JxlScan *scan,
+              PpDecoded     *out,
+              GError       **error)
+{
+  if (image != NULL && JxlDecoderFlushImage (decoder) == JXL_DEC_SUCCESS)
+    {
+      _pp_codec_add_frame (out, image, delay_ms);
+      out->damage = g_strdup ("The file ends early: parts of the image are missing or "
+                              "blurred");
+      return TRUE;
+    }
+  g_clear_pointer (&image, pp_image_unref);
+  if (out->frames != NULL)
+    {
+      out->damage = g_strdup_printf ("The file ends early: only %u of its %u frames "
+                                     "could be decoded", out->frames->len,
+                                     scan->n_frames);
+      return TRUE;
+    }
+  set_truncated (error);
+  return FALSE;
+}
+
 /* Second pass: the pixels, straight into images from the caller's allocator. */
 static gboolean
 decode_frames (const guint8          *data,
@@ -404,7 +493,7 @@ decode_frames (const guint8          *data,
                PpDecoded             *out,
                GError               **error)
 {
-  JxlDecoder *decoder = JxlDecoderCreate (NULL);
+  JxlDecoder *decoder = create_frame_decoder (data, size, error);
   int channels = scan->info.alpha_bits > 0 ? 4 : 3;
   JxlPixelFormat format = { (uint32_t) channels, JXL_TYPE_UINT8, JXL_NATIVE_ENDIAN, 0 };
   PpImage *image = NULL;
@@ -412,21 +501,8 @@ decode_frames (const guint8          *data,
   gboolean saw_last = FALSE;
   gboolean ok = FALSE;
 
-  if (decoder == NULL
-      || JxlDecoderSubscribeEvents (decoder, JXL_DEC_COLOR_ENCODING | JXL_DEC_FRAME
-                                               | JXL_DEC_FULL_IMAGE) != JXL_DEC_SUCCESS
-      || JxlDecoderSetInput (decoder, data, size) != JXL_DEC_SUCCESS)
-    {
-      g_set_error_literal (error, PP_CODEC_ERROR, PP_CODEC_ERROR_NO_MEMORY,
-                           "Not enough memory for the JPEG XL decoder");
-      goto out;
-    }
-  /* Not closed, as in jxl_scan(): NEED_MORE_INPUT before the last frame means cut off. */
-  JxlDecoderSetUnpremultiplyAlpha (decoder, JXL_TRUE);
-#ifdef PP_HAVE_LIBJXL_CMS
-  JxlDecoderSetCms (decoder, *JxlGetDefaultCms ());
-#endif
-
+  if (decoder == NULL)
+    return FALSE;
   for (;;)
     {
       JxlDecoderStatus status = JxlDecoderProcessInput (decoder);
@@ -446,26 +522,10 @@ decode_frames (const guint8          *data,
             break;
           }
         case JXL_DEC_NEED_IMAGE_OUT_BUFFER:
-          {
-            size_t needed = 0;
-
-            image = _pp_codec_allocate (params, out->header.width, out->header.height, channels,
-                                        error);
-            if (image == NULL)
-              goto out;
-            /* libjxl rounds each row up to a multiple of align: with align = stride (which is
-             * at least a row), a row is exactly our stride, so it writes into the image. */
-            format.align = (size_t) image->stride;
-            if (JxlDecoderImageOutBufferSize (decoder, &format, &needed) != JXL_DEC_SUCCESS
-                || needed > (gsize) image->stride * image->height
-                || JxlDecoderSetImageOutBuffer (decoder, &format, image->data, needed)
-                     != JXL_DEC_SUCCESS)
-              {
-                set_damaged (error);
-                goto out;
-              }
-            break;
-          }
+          image = set_out_image (decoder, &format, params, out, error);
+          if (image == NULL)
+            goto out;
+          break;
         case JXL_DEC_FULL_IMAGE:
           _pp_codec_add_frame (out, g_steal_pointer (&image), delay_ms);
           if (!params->all_frames || saw_last)
@@ -481,22 +541,7 @@ decode_frames (const guint8          *data,
           goto out;
         case JXL_DEC_NEED_MORE_INPUT:
           /* Cut off: libjxl can render what arrived (progressive passes, finished groups). */
-          if (image != NULL && JxlDecoderFlushImage (decoder) == JXL_DEC_SUCCESS)
-            {
-              _pp_codec_add_frame (out, g_steal_pointer (&image), delay_ms);
-              out->damage = g_strdup ("The file ends early: parts of the image are missing or "
-                                      "blurred");
-              ok = TRUE;
-            }
-          else if (out->frames != NULL)
-            {
-              out->damage = g_strdup_printf ("The file ends early: only %u of its %u frames "
-                                             "could be decoded", out->frames->len,
-                                             scan->n_frames);
-              ok = TRUE;
-            }
-          else
-            set_truncated (error);
+          ok = keep_cut_off (decoder, g_steal_pointer (&image), delay_ms, scan, out, error);
           goto out;
         default:
           set_damaged (error);
@@ -506,8 +551,7 @@ decode_frames (const guint8          *data,
 
 out:
   g_clear_pointer (&image, pp_image_unref);
-  if (decoder != NULL)
-    JxlDecoderDestroy (decoder);
+  JxlDecoderDestroy (decoder);
   return ok;
 }
 
@@ -619,6 +663,87 @@ add_metadata_boxes (JxlEncoder             *encoder,
   return TRUE;
 }
 
+/* The basic info of @image (8-bit RGB or RGBA, upright; XYB when lossy, the pixels' own space
+ * when @lossless), after switching on the container's boxes when there is metadata to carry. */
+static gboolean
+set_basic_info (JxlEncoder     *encoder,
+                const PpImage  *image,
+                gboolean        lossless,
+                gboolean        has_metadata,
+                GError        **error)
+{
+  JxlBasicInfo info;
+
+  JxlEncoderInitBasicInfo (&info);
+  info.xsize = (uint32_t) image->width;
+  info.ysize = (uint32_t) image->height;
+  info.bits_per_sample = 8;
+  info.num_color_channels = 3;
+  info.num_extra_channels = image->channels == 4 ? 1 : 0;
+  info.alpha_bits = image->channels == 4 ? 8 : 0;
+  /* Lossy: XYB, JPEG XL's perceptual space; lossless keeps the pixels in their own space. */
+  info.uses_original_profile = lossless ? JXL_TRUE : JXL_FALSE;
+  info.orientation = JXL_ORIENT_IDENTITY;
+  if (has_metadata && JxlEncoderUseBoxes (encoder) != JXL_ENC_SUCCESS)
+    return encode_failed (encoder, "Cannot write JPEG XL metadata boxes", error);
+  if (JxlEncoderSetBasicInfo (encoder, &info) != JXL_ENC_SUCCESS)
+    return encode_failed (encoder, "JPEG XL cannot hold this image", error);
+  return TRUE;
+}
+
+/* The codestream's colour profile: @icc, or sRGB without one. */
+static gboolean
+set_colour_profile (JxlEncoder  *encoder,
+                    GBytes      *icc,
+                    GError     **error)
+{
+  if (icc != NULL)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (icc, &size);
+
+      if (JxlEncoderSetICCProfile (encoder, data, size) != JXL_ENC_SUCCESS)
+        return encode_failed (encoder, "libjxl refused the ICC profile", error);
+    }
+  else
+    {
+      JxlColorEncoding srgb;
+
+      JxlColorEncodingSetToSRGB (&srgb, JXL_FALSE);
+      JxlEncoderSetColorEncoding (encoder, &srgb);
+    }
+  return TRUE;
+}
+
+/* Everything the encoder has to give, appended to @out from @old_len on. The free space is the
+ * tail of @out past what libjxl has written; it doubles as needed. On failure @out's length is
+ * left for the caller to restore. */
+static gboolean
+write_output (JxlEncoder  *encoder,
+              GByteArray  *out,
+              guint        old_len,
+              GError     **error)
+{
+  gsize written = old_len;
+
+  g_byte_array_set_size (out, old_len + 64 * 1024);
+  for (;;)
+    {
+      guint8 *next = out->data + written;
+      size_t avail = out->len - written;
+      JxlEncoderStatus status = JxlEncoderProcessOutput (encoder, &next, &avail);
+
+      written = (gsize) (next - out->data);
+      if (status == JXL_ENC_SUCCESS)
+        break;
+      if (status != JXL_ENC_NEED_MORE_OUTPUT)
+        return encode_failed (encoder, "The JPEG XL encoder failed", error);
+      g_byte_array_set_size (out, out->len + MAX (64 * 1024, out->len - old_len));
+    }
+  g_byte_array_set_size (out, (guint) written);
+  return TRUE;
+}
+
 /**
  * jxl_encode: (PpCodec.encode of _pp_codec_jxl)
  * @frames: one frame (8-bit RGB or RGBA, straight alpha); its rows are read where they are,
@@ -645,7 +770,6 @@ jxl_encode (const PpFrame          *frames,
   const PpImage *image = frames[0].image;
   JxlEncoder *encoder = JxlEncoderCreate (NULL);
   JxlEncoderFrameSettings *settings;
-  JxlBasicInfo info;
   JxlPixelFormat format = { (uint32_t) image->channels, JXL_TYPE_UINT8, JXL_NATIVE_ENDIAN,
                             (size_t) image->stride };
   gboolean lossless = options->quality >= 100;
@@ -653,7 +777,6 @@ jxl_encode (const PpFrame          *frames,
                           && (options->metadata->exif != NULL || options->metadata->xmp != NULL);
   gboolean ok = FALSE;
   guint old_len = out->len;
-  gsize written;
 
   g_return_val_if_fail (n_frames == 1, FALSE);
 
@@ -663,44 +786,9 @@ jxl_encode (const PpFrame          *frames,
                            "Not enough memory for the JPEG XL encoder");
       return FALSE;
     }
-  JxlEncoderInitBasicInfo (&info);
-  info.xsize = (uint32_t) image->width;
-  info.ysize = (uint32_t) image->height;
-  info.bits_per_sample = 8;
-  info.num_color_channels = 3;
-  info.num_extra_channels = image->channels == 4 ? 1 : 0;
-  info.alpha_bits = image->channels == 4 ? 8 : 0;
-  /* Lossy: XYB, JPEG XL's perceptual space; lossless keeps the pixels in their own space. */
-  info.uses_original_profile = lossless ? JXL_TRUE : JXL_FALSE;
-  info.orientation = JXL_ORIENT_IDENTITY;
-  if (has_metadata && JxlEncoderUseBoxes (encoder) != JXL_ENC_SUCCESS)
-    {
-      encode_failed (encoder, "Cannot write JPEG XL metadata boxes", error);
-      goto out;
-    }
-  if (JxlEncoderSetBasicInfo (encoder, &info) != JXL_ENC_SUCCESS)
-    {
-      encode_failed (encoder, "JPEG XL cannot hold this image", error);
-      goto out;
-    }
-  if (options->icc != NULL)
-    {
-      gsize size;
-      const guint8 *icc = g_bytes_get_data (options->icc, &size);
-
-      if (JxlEncoderSetICCProfile (encoder, icc, size) != JXL_ENC_SUCCESS)
-        {
-          encode_failed (encoder, "libjxl refused the ICC profile", error);
-          goto out;
-        }
-    }
-  else
-    {
-      JxlColorEncoding srgb;
-
-      JxlColorEncodingSetToSRGB (&srgb, JXL_FALSE);
-      JxlEncoderSetColorEncoding (encoder, &srgb);
-    }
+  if (!set_basic_info (encoder, image, lossless, has_metadata, error)
+      || !set_colour_profile (encoder, options->icc, error))
+    goto out;
   if (has_metadata && !add_metadata_boxes (encoder, options->metadata, error))
     goto out;
 
@@ -718,28 +806,7 @@ jxl_encode (const PpFrame          *frames,
       goto out;
     }
   JxlEncoderCloseInput (encoder);
-
-  /* The free space is the tail of @out past what libjxl has written; it doubles as needed. */
-  written = old_len;
-  g_byte_array_set_size (out, old_len + 64 * 1024);
-  for (;;)
-    {
-      guint8 *next = out->data + written;
-      size_t avail = out->len - written;
-      JxlEncoderStatus status = JxlEncoderProcessOutput (encoder, &next, &avail);
-
-      written = (gsize) (next - out->data);
-      if (status == JXL_ENC_SUCCESS)
-        break;
-      if (status != JXL_ENC_NEED_MORE_OUTPUT)
-        {
-          encode_failed (encoder, "The JPEG XL encoder failed", error);
-          goto out;
-        }
-      g_byte_array_set_size (out, out->len + MAX (64 * 1024, out->len - old_len));
-    }
-  g_byte_array_set_size (out, (guint) written);
-  ok = TRUE;
+  ok = write_output (encoder, out, old_len, error);
 
 out:
   if (!ok)

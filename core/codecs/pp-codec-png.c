@@ -306,6 +306,70 @@ set_transformations (png_structp png,
   return alpha ? 4 : 3;
 }
 
+/* After libpng gave up with @image allocated: says in @out->damage what is missing, from how
+ * far the rows got (@rows_done of interlaced @pass of @passes), fills rows that never came
+ * (non-interlaced; interlaced images were filled before the first pass) and hands @image to
+ * @out as its frame. */
+static void
+keep_partial_image (PpImage         *image,
+                    const ReadState *state,
+                    int              passes,
+                    int              pass,
+                    int              rows_done,
+                    PpDecoded       *out)
+{
+  if (pass == passes - 1 && rows_done == image->height)
+    {
+      /* Every row arrived; what follows the image data (IEND, late text chunks) is missing
+       * or broken. Whole pixels, but a cut file all the same: kept only when asked. */
+      out->damage = g_strdup (state->ended
+                              ? "The file ends early, after the image data: the pixels are "
+                                "complete, but its end (and any metadata there) is missing"
+                              : "The file is damaged after the image data: the pixels are "
+                                "complete, but its end (and any metadata there) is unreadable");
+      _pp_codec_add_frame (out, image, 0);
+      return;
+    }
+  if (passes > 1)
+    out->damage = g_strdup_printf (state->ended
+                                   ? "The file ends early: only %d of the 7 interlaced "
+                                     "passes arrived, so the image is coarse or partly "
+                                     "missing"
+                                   : "The image data is damaged in interlaced pass %d "
+                                     "of 7: the image is coarse or partly missing",
+                                   state->ended ? pass : pass + 1);
+  else if (state->ended)
+    out->damage = _pp_codec_describe_missing (rows_done, image->height);
+  else
+    out->damage = g_strdup_printf ("The image data is damaged: the bottom %d %% of the "
+                                   "image is missing (%s)",
+                                   CLAMP ((int) (100.0 * (image->height - rows_done)
+                                                 / image->height + 0.5), 1, 100),
+                                   state->message);
+  if (passes == 1)
+    _pp_codec_fill_rows (image, rows_done, image->height);
+  _pp_codec_add_frame (out, image, 0);
+}
+
+/* The header and the metadata before the image data into @out. libpng may longjmp out of here
+ * to the caller's setjmp: this holds nothing that needs freeing. */
+static void
+read_header (png_structp png,
+             png_infop   info,
+             PpDecoded  *out)
+{
+  png_read_info (png, info);
+  out->header.format = "png";
+  out->header.width = (int) png_get_image_width (png, info);
+  out->header.height = (int) png_get_image_height (png, info);
+  out->header.n_frames = count_apng_frames (png, info);
+  out->header.animated = out->header.n_frames > 1;
+  read_metadata (png, info, out);
+}
+
+/* The setjmp stays here, with the cleanup it leads to; the helpers above may longjmp back.
+ * rows_done, pass and passes are volatile: they change after setjmp and are read after a
+ * longjmp. */
 static gboolean
 png_decode (const guint8         *data,
             gsize                 size,
@@ -332,53 +396,16 @@ png_decode (const guint8         *data,
     {
       if (image == NULL)
         set_read_error (error, &state, TRUE);
-      else if (pass == passes - 1 && rows_done == image->height)
-        {
-          /* Every row arrived; what follows the image data (IEND, late text chunks) is missing
-           * or broken. Whole pixels, but a cut file all the same: kept only when asked. */
-          out->damage = g_strdup (state.ended
-                                  ? "The file ends early, after the image data: the pixels are "
-                                    "complete, but its end (and any metadata there) is missing"
-                                  : "The file is damaged after the image data: the pixels are "
-                                    "complete, but its end (and any metadata there) is unreadable");
-          _pp_codec_add_frame (out, image, 0);
-          image = NULL;
-          ok = TRUE;
-        }
       else
         {
-          if (passes > 1)
-            out->damage = g_strdup_printf (state.ended
-                                           ? "The file ends early: only %d of the 7 interlaced "
-                                             "passes arrived, so the image is coarse or partly "
-                                             "missing"
-                                           : "The image data is damaged in interlaced pass %d "
-                                             "of 7: the image is coarse or partly missing",
-                                           state.ended ? pass : pass + 1);
-          else if (state.ended)
-            out->damage = _pp_codec_describe_missing (rows_done, image->height);
-          else
-            out->damage = g_strdup_printf ("The image data is damaged: the bottom %d %% of the "
-                                           "image is missing (%s)",
-                                           CLAMP ((int) (100.0 * (image->height - rows_done)
-                                                         / image->height + 0.5), 1, 100),
-                                           state.message);
-          if (passes == 1)
-            _pp_codec_fill_rows (image, rows_done, image->height);
-          _pp_codec_add_frame (out, image, 0);
+          keep_partial_image (image, &state, passes, pass, rows_done, out);
           image = NULL;
           ok = TRUE;
         }
       goto done;
     }
 
-  png_read_info (png, info);
-  out->header.format = "png";
-  out->header.width = (int) png_get_image_width (png, info);
-  out->header.height = (int) png_get_image_height (png, info);
-  out->header.n_frames = count_apng_frames (png, info);
-  out->header.animated = out->header.n_frames > 1;
-  read_metadata (png, info, out);
+  read_header (png, info, out);
   if (!_pp_codec_check_size (out->header.width, out->header.height, 1, params->max_pixels, error))
     goto done;
 

@@ -346,6 +346,79 @@ straight (guint value,
   return a == 0 ? 0 : (guint8) MIN (255u, (value * 255 + a / 2) / a);
 }
 
+/* How many rows to read at a time: whole strips or tiles where that is 16..256 rows, so damage
+ * can be located without a buffer the size of the page. */
+static guint32
+choose_band_rows (TIFF    *tif,
+                  guint32  height)
+{
+  guint32 band_rows = 0;
+
+  if (TIFFIsTiled (tif))
+    TIFFGetField (tif, TIFFTAG_TILELENGTH, &band_rows);
+  else
+    TIFFGetFieldDefaulted (tif, TIFFTAG_ROWSPERSTRIP, &band_rows);
+  band_rows = CLAMP (band_rows, 16u, 256u);
+  return MIN (band_rows, height);
+}
+
+/* @rows rows of libtiff's RGBA words from @band into @image's rows from @y on. libtiff packs
+ * R, G, B, A into one 32-bit word, R lowest: byte order R G B A here. Its RGBA interface
+ * returns associated (premultiplied) alpha whatever the file holds (tif_getimage.c
+ * premultiplies unassociated alpha): PpImage is straight, so divide. */
+static void
+copy_band (const guint32 *band,
+           guint32        y,
+           guint32        rows,
+           PpImage       *image)
+{
+  guint32 width = (guint32) image->width;
+
+  for (guint32 r = 0; r < rows; r++)
+    {
+      const guint32 *src = band + (gsize) r * width;
+      guint8 *dst = PP_IMAGE_ROW (image, y + r);
+
+      for (guint32 x = 0; x < width; x++)
+        {
+          guint32 p = src[x];
+          guint a = TIFFGetA (p);
+
+          if (image->channels == 3 || a == 255)
+            {
+              *dst++ = TIFFGetR (p);
+              *dst++ = TIFFGetG (p);
+              *dst++ = TIFFGetB (p);
+            }
+          else
+            {
+              *dst++ = straight (TIFFGetR (p), a);
+              *dst++ = straight (TIFFGetG (p), a);
+              *dst++ = straight (TIFFGetB (p), a);
+            }
+          if (image->channels == 4)
+            *dst++ = a;
+        }
+    }
+}
+
+/* What is wrong with a page whose first unreadable band starts at @damaged_row: a cut file
+ * when that band reaches the strips past the end of the file (@cut_row), else damage. */
+static char *
+describe_damage (int         damaged_row,
+                 int         cut_row,
+                 guint32     band_rows,
+                 int         height,
+                 const char *message)
+{
+  if (cut_row < height && damaged_row >= cut_row - (int) band_rows)
+    return _pp_codec_describe_missing (damaged_row, height);
+  return g_strdup_printf ("The image data is damaged: the bottom %d %% of the image is "
+                          "missing or wrong (%s)",
+                          CLAMP ((int) (100.0 * (height - damaged_row) / height + 0.5), 1, 100),
+                          message);
+}
+
 /* One page into a new image, in bands of whole strips or tiles so damage can be located. */
 static PpImage *
 decode_page (TIFF                 *tif,
@@ -358,7 +431,7 @@ decode_page (TIFF                 *tif,
   char emsg[1024] = "";
   g_autofree guint32 *band = NULL;
   PpImage *image;
-  guint32 band_rows = 0;
+  guint32 band_rows;
   int damaged_row = -1;
   int cut_row;
 
@@ -377,12 +450,7 @@ decode_page (TIFF                 *tif,
       TIFFRGBAImageEnd (&img);
       return NULL;
     }
-  if (TIFFIsTiled (tif))
-    TIFFGetField (tif, TIFFTAG_TILELENGTH, &band_rows);
-  else
-    TIFFGetFieldDefaulted (tif, TIFFTAG_ROWSPERSTRIP, &band_rows);
-  band_rows = CLAMP (band_rows, 16u, 256u);
-  band_rows = MIN (band_rows, img.height);
+  band_rows = choose_band_rows (tif, img.height);
   band = g_try_malloc ((gsize) img.width * band_rows * 4);
   if (band == NULL)
     {
@@ -406,47 +474,11 @@ decode_page (TIFF                 *tif,
           _pp_codec_fill_rows (image, (int) y, (int) (y + rows));
           continue;
         }
-      /* libtiff packs R, G, B, A into one 32-bit word, R lowest: byte order R G B A here.
-       * Its RGBA interface returns associated (premultiplied) alpha whatever the file holds
-       * (tif_getimage.c premultiplies unassociated alpha): PpImage is straight, so divide. */
-      for (guint32 r = 0; r < rows; r++)
-        {
-          const guint32 *src = band + (gsize) r * img.width;
-          guint8 *dst = PP_IMAGE_ROW (image, y + r);
-
-          for (guint32 x = 0; x < img.width; x++)
-            {
-              guint32 p = src[x];
-              guint a = TIFFGetA (p);
-
-              if (image->channels == 3 || a == 255)
-                {
-                  *dst++ = TIFFGetR (p);
-                  *dst++ = TIFFGetG (p);
-                  *dst++ = TIFFGetB (p);
-                }
-              else
-                {
-                  *dst++ = straight (TIFFGetR (p), a);
-                  *dst++ = straight (TIFFGetG (p), a);
-                  *dst++ = straight (TIFFGetB (p), a);
-                }
-              if (image->channels == 4)
-                *dst++ = a;
-            }
-        }
+      copy_band (band, y, rows, image);
     }
   TIFFRGBAImageEnd (&img);
   if (damaged_row >= 0)
-    {
-      if (cut_row < image->height && damaged_row >= cut_row - (int) band_rows)
-        *damage = _pp_codec_describe_missing (damaged_row, image->height);
-      else
-        *damage = g_strdup_printf ("The image data is damaged: the bottom %d %% of the image is "
-                                   "missing or wrong (%s)",
-                                   CLAMP ((int) (100.0 * (image->height - damaged_row)
-                                                 / image->height + 0.5), 1, 100), s->message);
-    }
+    *damage = describe_damage (damaged_row, cut_row, band_rows, image->height, s->message);
   return image;
 }
 
