@@ -12,12 +12,20 @@
 #include "batch/pp-batch-private.h"
 #include "render/pp-render.h"
 
+/* Whether the policy keeps every frame where the output format can hold them: "all" does, and
+ * so does "fail" (which differs only where the format cannot). */
+static gboolean
+keeps_all_frames (const PpBatchConfig *config)
+{
+  return config->frames == PP_FRAMES_ALL || config->frames == PP_FRAMES_FAIL;
+}
+
 /* Whether a load for @format should decode every frame: only when some could be kept. */
 gboolean
 _pp_batch_wants_all_frames (const PpBatchConfig *config,
                             PpFormat             format)
 {
-  return config->frames == PP_FRAMES_ALL
+  return keeps_all_frames (config)
          && (pp_format_get_holds (format) & (PP_CODEC_HOLDS_ANIMATION | PP_CODEC_HOLDS_PAGES));
 }
 
@@ -62,7 +70,7 @@ _pp_batch_decide_frames (const PpBatchConfig *config,
 
   if (info->n_frames <= 1)
     return TRUE;
-  if (config->frames == PP_FRAMES_ALL && pp_format_holds (format, needed)
+  if (keeps_all_frames (config) && pp_format_holds (format, needed)
       && info->frames != NULL && info->frames->len == info->n_frames)
     return TRUE; /* every frame goes out */
 
@@ -83,7 +91,7 @@ _pp_batch_decide_frames (const PpBatchConfig *config,
     /* The output could hold them, but not all could be decoded (a damaged animation kept). */
     text = g_strdup_printf ("only %u of %u %s kept", info->frames != NULL ? info->frames->len : 1,
                             info->n_frames, unit);
-  if (config->frames != PP_FRAMES_ALL || !pp_format_holds (format, needed))
+  if (!keeps_all_frames (config) || !pp_format_holds (format, needed))
     g_clear_pointer (&info->frames, g_ptr_array_unref);
   _pp_batch_add_note (note, text);
   return TRUE;

@@ -384,14 +384,10 @@ pp_compare_run_async (PpCompare           *self,
 
   g_return_if_fail (PP_IS_COMPARE (self));
 
-  task = _pp_measure_series_new_task (&self->series, cancellable, callback, user_data,
+  task = _pp_measure_series_new_task (&self->series, "compare", cancellable, callback, user_data,
                                       pp_compare_run_async);
-  if (self->phase != PP_COMPARE_PHASE_IDLE)
-    {
-      g_task_return_new_error (task, PP_BATCH_ERROR, PP_BATCH_ERROR_BUSY,
-                               "This compare has already run");
-      return;
-    }
+  if (task == NULL)
+    return;
   g_object_get (self->series.template_batch, "in-place", &in_place, NULL);
   self->output_dir = output_dir_of (self->series.template_batch);
   if (in_place || self->output_dir == NULL)

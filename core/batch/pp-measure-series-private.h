@@ -55,6 +55,7 @@ typedef struct
   gboolean warm_up;                   /* list and warm up before the timed runs (default) */
 
   /* running */
+  gboolean started;                   /* a series runs once */
   GTask *task;
   GCancellable *cancellable;
   char *scratch;
@@ -73,6 +74,7 @@ void     _pp_measure_series_dispose    (PpMeasureSeries            *series);
 void     _pp_measure_series_finalize   (PpMeasureSeries            *series);
 
 GTask   *_pp_measure_series_new_task   (PpMeasureSeries            *series,
+                                        const char                 *what,
                                         GCancellable               *cancellable,
                                         GAsyncReadyCallback         callback,
                                         gpointer                    user_data,

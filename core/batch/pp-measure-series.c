@@ -60,11 +60,19 @@ _pp_measure_series_finalize (PpMeasureSeries *series)
   g_free (series->cleanup_error);
 }
 
-/* The engine's task (source: the engine), which like a batch run returns what was done also
- * when cancelled: the engine checks that it runs once, then hands it to
- * _pp_measure_series_start(). */
+/* _pp_measure_series_new_task:
+ * @what: the engine for people ("compare"), for the error
+ *
+ * The engine's task (source: the engine), which like a batch run returns what was done also
+ * when cancelled; the engine checks its configuration, then hands it to
+ * _pp_measure_series_start().
+ *
+ * Returns: (transfer full) (nullable): the task, or %NULL when the series has already started
+ *   (%PP_BATCH_ERROR_BUSY went to @callback)
+ */
 GTask *
 _pp_measure_series_new_task (PpMeasureSeries     *series,
+                             const char          *what,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data,
@@ -74,6 +82,13 @@ _pp_measure_series_new_task (PpMeasureSeries     *series,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_check_cancellable (task, FALSE);
+  if (series->started)
+    {
+      g_task_return_new_error (task, PP_BATCH_ERROR, PP_BATCH_ERROR_BUSY,
+                               "This %s has already run", what);
+      g_object_unref (task);
+      return NULL;
+    }
   return task;
 }
 
@@ -254,6 +269,7 @@ _pp_measure_series_start (PpMeasureSeries *series,
 {
   g_autofree char *parent = NULL;
 
+  series->started = TRUE;
   series->task = task;
   series->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   series->hooks->step (series->engine, PP_MEASURE_SERIES_PREPARING);

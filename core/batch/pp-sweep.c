@@ -627,14 +627,10 @@ pp_sweep_run_async (PpSweep             *self,
 
   g_return_if_fail (PP_IS_SWEEP (self));
 
-  task = _pp_measure_series_new_task (&self->series, cancellable, callback, user_data,
+  task = _pp_measure_series_new_task (&self->series, "sweep", cancellable, callback, user_data,
                                       pp_sweep_run_async);
-  if (self->phase != PP_SWEEP_PHASE_IDLE)
-    {
-      g_task_return_new_error (task, PP_BATCH_ERROR, PP_BATCH_ERROR_BUSY,
-                               "This sweep has already run");
-      return;
-    }
+  if (task == NULL)
+    return;
   if (self->threads == NULL)
     self->threads = pp_sweep_default_threads_list (self->cpu_budget, &self->n_threads);
   self->points = g_new0 (PpSweepPoint, self->n_threads);

@@ -310,6 +310,15 @@ test_engine (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "differences")),
                     ==, 0);
 
+  /* A compare runs once: a second run is refused and changes nothing. */
+  g_clear_object (&run.result);
+  pp_compare_run_async (compare, NULL, on_done, &run);
+  g_main_loop_run (run.loop);
+  g_assert_false (pp_compare_run_finish (compare, run.result, &error));
+  g_assert_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_BUSY);
+  g_assert_cmpuint (run.phases->len, ==, G_N_ELEMENTS (expected));
+  g_assert_true (pp_compare_get_identical (compare));
+
   g_array_unref (run.phases);
   g_object_unref (run.result);
   g_main_loop_unref (run.loop);
