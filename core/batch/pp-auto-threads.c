@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The automatic thread count (pp-auto-threads.h): list the folder, read every header (the
- * largest image sizes memory, the total sizes the prediction), cap by CPUs and memory, then,
- * when the batch is long enough for it to be worth it, a short calibration: a PpSweep on one
- * file per candidate worker at 1, half and all candidate threads.
+ * largest image that will be decoded sizes memory: files over the batch's max-megapixels or
+ * without a readable header are refused before decoding; the total sizes the prediction), cap
+ * by CPUs and memory, then, when the batch is long enough for it to be worth it, a short
+ * calibration: a PpSweep on one file per candidate worker at 1, half and all candidate threads.
  */
 #define G_LOG_DOMAIN "pp-auto"
 
@@ -238,20 +239,45 @@ auto_data_free (AutoData *data)
   g_free (data);
 }
 
+/* What memory was sized by, and which files were left out of it (refused before decoding). */
+static void
+explain_memory (GString               *text,
+                const PpThreadsChoice *c)
+{
+  g_autofree char *per_worker = g_format_size_full (c->bytes_per_worker, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *budget = g_format_size_full (c->memory_budget, G_FORMAT_SIZE_IEC_UNITS);
+  const char *sep = "; not counted: ";
+
+  g_string_append_printf (text, "memory for %u worker%s (", c->memory_cap,
+                          c->memory_cap == 1 ? "" : "s");
+  if (c->largest_megapixels > 0)
+    g_string_append_printf (text, "%s each for the largest image, %.1f MP, of %s %s",
+                            per_worker, c->largest_megapixels, budget, c->memory_how);
+  else
+    g_string_append_printf (text, "no image to decode to size it by; %s %s", budget,
+                            c->memory_how);
+  if (c->n_over_limit > 0)
+    {
+      g_string_append_printf (text, "%s%u file%s over the %g MP limit", sep, c->n_over_limit,
+                              c->n_over_limit == 1 ? "" : "s", c->max_megapixels);
+      sep = ", ";
+    }
+  if (c->n_unreadable > 0)
+    g_string_append_printf (text, "%s%u file%s without a readable header", sep,
+                            c->n_unreadable, c->n_unreadable == 1 ? "" : "s");
+  g_string_append (text, ")");
+}
+
 static void
 explain (PpThreadsChoice *c,
          const char      *calibration)
 {
-  g_autofree char *per_worker = g_format_size_full (c->bytes_per_worker, G_FORMAT_SIZE_IEC_UNITS);
-  g_autofree char *budget = g_format_size_full (c->memory_budget, G_FORMAT_SIZE_IEC_UNITS);
   GString *text = g_string_new (NULL);
 
-  g_string_append_printf (text, "%u thread%s: CPU budget %u (%s); memory for %u worker%s "
-                          "(%s each for the largest image, %.1f MP, of %s %s); %u file%s",
-                          c->threads, c->threads == 1 ? "" : "s", c->cpu_budget, c->cpu_how,
-                          c->memory_cap, c->memory_cap == 1 ? "" : "s", per_worker,
-                          c->largest_megapixels, budget, c->memory_how, c->n_files,
-                          c->n_files == 1 ? "" : "s");
+  g_string_append_printf (text, "%u thread%s: CPU budget %u (%s); ", c->threads,
+                          c->threads == 1 ? "" : "s", c->cpu_budget, c->cpu_how);
+  explain_memory (text, c);
+  g_string_append_printf (text, "; %u file%s", c->n_files, c->n_files == 1 ? "" : "s");
   if (calibration != NULL)
     g_string_append_printf (text, "; %s", calibration);
   c->explanation = g_string_free (text, FALSE);
@@ -345,6 +371,8 @@ on_surveyed (GObject      *source,
     }
   g_object_get (data->batch, "pipeline", &pipeline, NULL);
   c->n_files = survey.n_files;
+  c->n_over_limit = survey.n_over_limit;
+  c->n_unreadable = survey.n_unreadable;
   c->total_megapixels = survey.total_megapixels;
   c->largest_megapixels = survey.largest_megapixels;
   c->bytes_per_worker = pp_threads_bytes_per_worker (survey.largest_width, survey.largest_height,
@@ -394,8 +422,10 @@ on_listed (GObject      *source,
   data->inputs = g_new0 (char *, inputs->len + 1);
   for (guint i = 0; i < inputs->len; i++)
     data->inputs[i] = g_strdup (((PpBatchInput *) inputs->pdata[i])->path);
-  pp_folder_survey_async ((const char *const *) data->inputs, g_task_get_cancellable (task),
-                          on_surveyed, task);
+  /* Files over this limit fail from their header: they must not size the workers. */
+  g_object_get (data->batch, "max-megapixels", &data->choice->max_megapixels, NULL);
+  pp_folder_survey_async ((const char *const *) data->inputs, data->choice->max_megapixels,
+                          g_task_get_cancellable (task), on_surveyed, task);
 }
 
 /**
@@ -439,7 +469,9 @@ pp_threads_auto_async (PpBatch             *batch,
  * @user_data: for @callback
  *
  * Chooses the thread count for @batch: lists it, reads every header, caps by @budget's CPUs
- * and by the workers its memory holds for the largest image (pp_threads_memory_cap()), and
+ * and by the workers its memory holds for the largest image that will be decoded
+ * (pp_threads_memory_cap(); files over @batch's "max-megapixels" or without a readable header
+ * are refused before decoding, so they are left out, and the explanation says how many), and
  * calibrates when the batch has at least PP_AUTO_THREADS_MIN_FILES_PER_WORKER files per
  * candidate worker (the calibration's outputs go to a scratch folder and are removed). The
  * choice never exceeds the calibration's recommendation. Main thread.

@@ -2,9 +2,9 @@
  *
  * --threads auto: Parapix picks the thread count for a batch from the machine (the CPUs its
  * affinity mask, cgroup quota and Slurm allow), memory (never more workers in flight than the
- * memory budget holds for the folder's largest image) and a short calibration (a small sweep on
- * a sample: never more threads than it shows to help), and predicts the batch's duration per
- * mode. The choice and how it was made go into the run record.
+ * memory budget holds for the folder's largest image that will be decoded) and a short
+ * calibration (a small sweep on a sample: never more threads than it shows to help), and
+ * predicts the batch's duration per mode. The choice and how it was made go into the run record.
  */
 #pragma once
 
@@ -26,9 +26,14 @@ typedef struct
   char *cpu_how;               /* "affinity: 2 CPUs" */
   guint64 memory_budget;
   char *memory_how;            /* "available memory" */
-  guint64 bytes_per_worker;    /* for the largest image */
+  guint64 bytes_per_worker;    /* for the largest image that will be decoded */
   guint memory_cap;            /* workers the memory budget holds */
   guint n_files;
+  /* Files refused before decoding, so not sizing memory: over the batch's max-megapixels
+   * (max_megapixels, 0: no limit), or without a readable header. */
+  guint n_over_limit;
+  double max_megapixels;
+  guint n_unreadable;
   double total_megapixels;
   double largest_megapixels;
   guint calibrated_best;       /* fewest threads within 5 % of the best calibrated; 0: none */

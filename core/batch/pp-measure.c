@@ -520,15 +520,21 @@ pp_folder_survey_clear (PpFolderSurvey *survey)
 /**
  * pp_folder_survey_run:
  * @inputs: (array zero-terminated=1): paths
+ * @max_megapixels: the batch's limit ("max-megapixels", millions of pixels; 0: none): a file
+ *   whose header declares more is refused before decoding, so it is counted in
+ *   @survey's n_over_limit and left out of its megapixels and largest image
  * @cancellable: (nullable): stops early (the survey then covers the files read so far)
  * @survey: (out caller-allocates): the result; clear it with pp_folder_survey_clear()
  *
  * Reads every input's header (pp_io_read_header(): the first kilobytes, no pixels), for the
- * folder summary and for sizing memory by the largest image. Blocking: any thread but the main
- * one. About 0.1 ms a file once cached.
+ * folder summary and for sizing memory by the largest image that will be decoded. Files
+ * without a readable header (n_unreadable) and over @max_megapixels (n_over_limit) count in
+ * n_files and total_bytes only. Blocking: any thread but the main one. About 0.1 ms a file
+ * once cached.
  */
 void
 pp_folder_survey_run (const char *const *inputs,
+                      double             max_megapixels,
                       GCancellable      *cancellable,
                       PpFolderSurvey    *survey)
 {
@@ -537,7 +543,7 @@ pp_folder_survey_run (const char *const *inputs,
     {
       g_auto (PpImageInfo) info = { 0 };
       GStatBuf st;
-      double mp;
+      double pixels, mp;
 
       survey->n_files++;
       if (g_stat (inputs[i], &st) == 0)
@@ -547,7 +553,15 @@ pp_folder_survey_run (const char *const *inputs,
           survey->n_unreadable++;
           continue;
         }
-      mp = (double) info.width * info.height / 1e6;
+      pixels = (double) info.width * info.height;
+      /* The decoders' test (_pp_codec_check_size()): such a file fails from its header and
+       * never holds pixel memory. */
+      if (max_megapixels > 0 && pixels > max_megapixels * 1e6)
+        {
+          survey->n_over_limit++;
+          continue;
+        }
+      mp = pixels / 1e6;
       survey->total_megapixels += mp;
       if (mp > survey->largest_megapixels)
         {
@@ -560,15 +574,30 @@ pp_folder_survey_run (const char *const *inputs,
     }
 }
 
+typedef struct
+{
+  GStrv inputs;
+  double max_megapixels;
+} SurveyData;
+
+static void
+survey_data_free (SurveyData *data)
+{
+  g_strfreev (data->inputs);
+  g_free (data);
+}
+
 static void
 survey_thread (GTask        *task,
                gpointer      source_object,
                gpointer      task_data,
                GCancellable *cancellable)
 {
+  SurveyData *data = task_data;
   PpFolderSurvey *survey = g_new0 (PpFolderSurvey, 1);
 
-  pp_folder_survey_run (task_data, cancellable, survey);
+  pp_folder_survey_run ((const char *const *) data->inputs, data->max_megapixels, cancellable,
+                        survey);
   if (g_cancellable_is_cancelled (cancellable))
     {
       pp_folder_survey_clear (survey);
@@ -581,20 +610,26 @@ survey_thread (GTask        *task,
 
 /**
  * pp_folder_survey_async:
+ * @inputs: (array zero-terminated=1): paths (copied)
+ * @max_megapixels: as pp_folder_survey_run()
  *
  * pp_folder_survey_run() on a GIO worker thread; @callback on the caller's thread-default main
  * context.
  */
 void
 pp_folder_survey_async (const char *const   *inputs,
+                        double               max_megapixels,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  SurveyData *data = g_new0 (SurveyData, 1);
 
+  data->inputs = g_strdupv ((char **) inputs);
+  data->max_megapixels = max_megapixels;
   g_task_set_source_tag (task, pp_folder_survey_async);
-  g_task_set_task_data (task, g_strdupv ((char **) inputs), (GDestroyNotify) g_strfreev);
+  g_task_set_task_data (task, data, (GDestroyNotify) survey_data_free);
   pp_scheduler_run_task (task, survey_thread);
 }
 
@@ -638,5 +673,7 @@ pp_folder_survey_describe (const PpFolderSurvey *survey)
                             survey->largest_height, survey->largest_megapixels);
   if (survey->n_unreadable > 0)
     g_string_append_printf (text, ", %u without a readable header", survey->n_unreadable);
+  if (survey->n_over_limit > 0)
+    g_string_append_printf (text, ", %u over the megapixel limit", survey->n_over_limit);
   return g_string_free (text, FALSE);
 }

@@ -72,11 +72,14 @@ gboolean     pp_warm_up_finish            (GAsyncResult         *result,
                                            PpWarmUp             *warm_up,
                                            GError              **error);
 
-/* What the inputs are, from their headers (no pixels decoded). */
+/* What the inputs are, from their headers (no pixels decoded). The megapixel figures count only
+ * the images a batch would decode: readable headers within its max-megapixels limit. */
 typedef struct
 {
   guint n_files;
   guint n_unreadable;       /* no readable header: they will most likely fail */
+  guint n_over_limit;       /* declared more than the max-megapixels limit: refused from the
+                             * header, never decoded: not in the megapixels below */
   guint64 total_bytes;
   double total_megapixels;
   double largest_megapixels;
@@ -87,9 +90,11 @@ typedef struct
 
 void         pp_folder_survey_clear       (PpFolderSurvey       *survey);
 void         pp_folder_survey_run         (const char * const   *inputs,
+                                           double                max_megapixels,
                                            GCancellable         *cancellable,
                                            PpFolderSurvey       *survey);
 void         pp_folder_survey_async       (const char * const   *inputs,
+                                           double                max_megapixels,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);

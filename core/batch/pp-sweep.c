@@ -579,6 +579,7 @@ sweep_listed (GObject   *engine,
 {
   PpSweep *self = PP_SWEEP (engine);
   g_autoptr (GPtrArray) sample = NULL;
+  double max_megapixels;
 
   self->reference_dir = g_build_filename (self->series.scratch, "reference", NULL);
   self->run_dir = g_build_filename (self->series.scratch, "run", NULL);
@@ -593,8 +594,9 @@ sweep_listed (GObject   *engine,
   sample = pp_sweep_sample_inputs (inputs, self->sample);
   g_ptr_array_add (sample, NULL);
   self->series.inputs = (GStrv) g_ptr_array_free (g_steal_pointer (&sample), FALSE);
-  pp_folder_survey_async ((const char *const *) self->series.inputs, self->series.cancellable,
-                          on_surveyed, g_object_ref (self));
+  g_object_get (self->series.template_batch, "max-megapixels", &max_megapixels, NULL);
+  pp_folder_survey_async ((const char *const *) self->series.inputs, max_megapixels,
+                          self->series.cancellable, on_surveyed, g_object_ref (self));
 }
 
 static const PpMeasureSeriesHooks sweep_hooks = {

@@ -22,6 +22,9 @@ typedef struct
   int loop_count;      /* 0: forever; 1: once (no NETSCAPE2.0 extension) */
   gboolean truncated;  /* the data ends before the trailer */
   gboolean corrupt;    /* a block that is not a GIF block */
+  guint short_frame;   /* 1-based: the first frame whose image data holds too few pixels */
+  double short_missing; /* the fraction of that frame's pixels missing */
+  gboolean short_corrupt; /* cut short by an impossible code, not by the end of its data */
 } GifLayout;
 
 static guint
@@ -45,6 +48,98 @@ skip_sub_blocks (const guint8 *data,
       *pos += len;
     }
   return FALSE;
+}
+
+/* Reads GIF's LZW codes (LSB first, across the data sub-blocks from @pos) and counts the
+ * pixels they give, without keeping them: each code's string length is its prefix's plus one
+ * (GIF89a, appendix F). Stops at the end code, a code the table does not hold yet (@corrupt
+ * set), the end of the sub-blocks, or once @needed pixels are out. Returns the count. */
+static guint64
+count_lzw_pixels (const guint8 *data,
+                  gsize         size,
+                  gsize         pos,
+                  guint         min_code_size,
+                  guint64       needed,
+                  gboolean     *corrupt)
+{
+  guint16 length[4096];
+  guint clear, end, next, code_size;
+  guint32 bits = 0;
+  guint n_bits = 0, block_left = 0;
+  int prev = -1;
+  guint64 pixels = 0;
+
+  *corrupt = FALSE;
+  if (min_code_size < 1 || min_code_size > 11)
+    {
+      *corrupt = TRUE;
+      return 0;
+    }
+  clear = 1u << min_code_size;
+  end = clear + 1;
+  next = end + 1;
+  code_size = min_code_size + 1;
+  for (guint i = 0; i < clear; i++)
+    length[i] = 1;
+  while (pixels < needed)
+    {
+      guint code;
+
+      while (n_bits < code_size)
+        {
+          if (block_left == 0)
+            {
+              if (pos >= size || data[pos] == 0)
+                return pixels; /* the image data ends */
+              block_left = data[pos++];
+            }
+          if (pos >= size)
+            return pixels;
+          bits |= (guint32) data[pos++] << n_bits;
+          n_bits += 8;
+          block_left--;
+        }
+      code = bits & ((1u << code_size) - 1);
+      bits >>= code_size;
+      n_bits -= code_size;
+      if (code == clear)
+        {
+          next = end + 1;
+          code_size = min_code_size + 1;
+          prev = -1;
+          continue;
+        }
+      if (code == end)
+        return pixels;
+      if (prev < 0)
+        {
+          if (code >= clear)
+            {
+              *corrupt = TRUE; /* the first code after a clear is a literal */
+              return pixels;
+            }
+          pixels += 1;
+          prev = (int) code;
+          continue;
+        }
+      if (code > next || (code == next && next >= 4096))
+        {
+          *corrupt = TRUE; /* a code the table does not hold */
+          return pixels;
+        }
+      if (next < 4096)
+        {
+          length[next] = length[prev] + 1;
+          pixels += code < next ? length[code] : length[next];
+          next++;
+          if (next == (1u << code_size) && code_size < 12)
+            code_size++;
+        }
+      else
+        pixels += length[code]; /* a full table: no new entry until a clear */
+      prev = (int) code;
+    }
+  return pixels;
 }
 
 static void
@@ -93,13 +188,32 @@ walk (const guint8 *data,
               layout->n_frames++;
               break;
             }
+          guint64 frame_pixels = (guint64) le16 (data + pos + 4) * le16 (data + pos + 6);
+
           flags = data[pos + 8];
           pos += 9;
           if (flags & 0x80)
             pos += 3u << ((flags & 7) + 1);
           pos++; /* LZW minimum code size */
           layout->n_frames++;
-          if (pos > size || !skip_sub_blocks (data, size, &pos))
+          if (pos > size)
+            break;
+          /* GdkPixbuf shows a frame whose data gives too few pixels with the rest blank, and
+           * says nothing: count them. */
+          if (layout->short_frame == 0 && frame_pixels > 0)
+            {
+              gboolean bad_code;
+              guint64 got = count_lzw_pixels (data, size, pos, data[pos - 1], frame_pixels,
+                                              &bad_code);
+
+              if (got < frame_pixels)
+                {
+                  layout->short_frame = layout->n_frames;
+                  layout->short_corrupt = bad_code;
+                  layout->short_missing = 1.0 - (double) got / (double) frame_pixels;
+                }
+            }
+          if (!skip_sub_blocks (data, size, &pos))
             break;
           layout->n_complete++;
         }
@@ -219,6 +333,19 @@ gif_decode (const guint8         *data,
                     ? g_strdup_printf ("The file ends early: frame %u is incomplete, and any "
                                        "after it missing", layout.n_complete + 1)
                     : g_strdup ("The file ends early: part of the image is missing");
+    }
+  else if (layout.short_frame != 0 && (params->all_frames || layout.short_frame == 1))
+    {
+      /* The first frame, or any when all are decoded: the pixels past the data are blank. */
+      int percent = CLAMP ((int) (100.0 * layout.short_missing + 0.5), 1, 100);
+      const char *how = layout.short_corrupt ? "is damaged" : "ends early";
+
+      g_free (out->damage);
+      out->damage = layout.n_frames > 1
+                    ? g_strdup_printf ("The image data of frame %u %s: %d %% of its pixels are "
+                                       "missing", layout.short_frame, how, percent)
+                    : g_strdup_printf ("The image data %s: %d %% of the pixels are missing",
+                                       how, percent);
     }
   else if (out->damage == NULL && layout.corrupt)
     out->damage = g_strdup_printf ("The GIF data is damaged after frame %u: the rest of the "

@@ -126,15 +126,15 @@ on_done (GObject      *source,
   g_main_loop_quit (wait->loop);
 }
 
-/* The choice for the samples (8 files, the largest 3264×2448) under @budget, or under this
- * machine's when %NULL. */
+/* The choice for @folder's images under @spec and @max_megapixels (the batch's limit), under
+ * @budget, or under this machine's when %NULL. */
 static PpThreadsChoice *
-choose_for_samples (const char            *spec,
-                    const PpThreadsBudget *budget)
+choose_for_folder (const char            *folder,
+                   const char            *spec,
+                   double                 max_megapixels,
+                   const PpThreadsBudget *budget)
 {
-  g_autofree char *samples = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "data", "samples",
-                                               NULL);
-  g_autoptr (GFile) in = g_file_new_for_path (samples);
+  g_autoptr (GFile) in = g_file_new_for_path (folder);
   g_autoptr (PpPipeline) pipeline = pp_pipeline_new_from_spec (spec, NULL);
   g_autoptr (PpBatch) batch = pp_batch_new ();
   g_autoptr (GError) error = NULL;
@@ -143,6 +143,7 @@ choose_for_samples (const char            *spec,
 
   pp_batch_set_input_folder (batch, in);
   pp_batch_set_pipeline (batch, pipeline);
+  pp_batch_set_max_megapixels (batch, max_megapixels);
   if (budget != NULL)
     pp_threads_auto_with_budget_async (batch, budget, NULL, on_done, &wait);
   else
@@ -152,6 +153,19 @@ choose_for_samples (const char            *spec,
   g_assert_no_error (error);
   g_object_unref (wait.result);
   g_main_loop_unref (wait.loop);
+  return choice;
+}
+
+/* The choice for the samples (8 files, the largest 3264×2448). */
+static PpThreadsChoice *
+choose_for_samples (const char            *spec,
+                    const PpThreadsBudget *budget)
+{
+  g_autofree char *samples = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "data", "samples",
+                                               NULL);
+  PpThreadsChoice *choice = choose_for_folder (samples, spec, PP_IO_DEFAULT_MAX_MEGAPIXELS,
+                                               budget);
+
   g_assert_cmpuint (choice->n_files, ==, 8);
   g_assert_cmpfloat (choice->largest_megapixels, >, 7.9);
   return choice;
@@ -234,6 +248,94 @@ test_auto_calibrates (void)
   g_assert_nonnull (strstr (choice->explanation, "calibration on 2 files"));
 }
 
+/* A BMP header declaring @width × @height at 24 bits a pixel, and no pixels: what a hostile
+ * or broken file looks like to the survey (the corpus's bmpsuite_b-reallybig.bmp is one). */
+static void
+write_bmp_header (const char *path,
+                  guint32     width,
+                  guint32     height)
+{
+  guint8 header[54] = { 'B', 'M' };
+
+  header[10] = 54;                    /* pixels start after the two headers */
+  header[14] = 40;                    /* BITMAPINFOHEADER */
+  for (int i = 0; i < 4; i++)
+    {
+      header[18 + i] = (width >> (8 * i)) & 0xff;
+      header[22 + i] = (height >> (8 * i)) & 0xff;
+    }
+  header[26] = 1;                     /* planes */
+  header[28] = 24;                    /* bits a pixel */
+  g_assert_true (g_file_set_contents (path, (const char *) header, sizeof header, NULL));
+}
+
+/* The samples, plus a header-only BMP declaring 100000 × 100000 (10 000 MP) and a file whose
+ * header cannot be read, in a new folder. */
+static char *
+make_folder_with_huge_image (void)
+{
+  g_autofree char *samples = g_build_filename (g_getenv ("PP_SOURCE_ROOT"), "data", "samples",
+                                               NULL);
+  char *root = g_dir_make_tmp ("pp-test-auto-huge-XXXXXX", NULL);
+  g_autoptr (GDir) dir = g_dir_open (samples, 0, NULL);
+  g_autofree char *huge = g_build_filename (root, "huge.bmp", NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".jpg"))
+      {
+        g_autofree char *from = g_build_filename (samples, name, NULL);
+        g_autofree char *to = g_build_filename (root, name, NULL);
+        g_autoptr (GFile) source = g_file_new_for_path (from);
+        g_autoptr (GFile) target = g_file_new_for_path (to);
+
+        g_assert_true (g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+      }
+  write_bmp_header (huge, 100000, 100000);
+  pp_test_write_file (root, "broken.png", "not a PNG at all");
+  return root;
+}
+
+/* A file over the batch's max-megapixels is refused from its header before any pixel memory
+ * exists, and one without a readable header fails too: neither may size the workers. Before,
+ * one such file put the whole batch on 1 thread ("87.3 TiB each for the largest image"). The
+ * budget holds 3 workers of the largest sample; 10 files on 3 candidates are too few to
+ * calibrate, so the choice is exactly the memory cap. */
+static void
+test_auto_memory_ignores_refused (void)
+{
+  g_autofree char *folder = make_folder_with_huge_image ();
+  guint64 per_worker = sample_bytes_per_worker ();
+  PpThreadsBudget three = { 4, "test: 4 CPUs", 3 * per_worker + per_worker / 2, "test" };
+  g_autoptr (PpThreadsChoice) limited = choose_for_folder (folder, "fit=200x200",
+                                                           PP_IO_DEFAULT_MAX_MEGAPIXELS, &three);
+  g_autoptr (PpThreadsChoice) unlimited = choose_for_folder (folder, "fit=200x200", 0,
+                                                             &three);
+
+  g_assert_cmpuint (limited->threads, ==, 3);
+  g_assert_cmpuint (limited->memory_cap, ==, 3);
+  g_assert_cmpuint (limited->bytes_per_worker, ==, per_worker);
+  g_assert_cmpfloat (limited->largest_megapixels, <, 8.0);
+  g_assert_cmpuint (limited->n_files, ==, 10);
+  g_assert_cmpuint (limited->n_over_limit, ==, 1);
+  g_assert_cmpuint (limited->n_unreadable, ==, 1);
+  g_assert_nonnull (strstr (limited->explanation, "3 threads: CPU budget 4 (test: 4 CPUs); "
+                                                  "memory for 3 workers"));
+  g_assert_nonnull (strstr (limited->explanation, "for the largest image, 8.0 MP, of"));
+  g_assert_nonnull (strstr (limited->explanation, "not counted: 1 file over the 128 MP limit, "
+                                                  "1 file without a readable header); 10 files"));
+
+  /* With no limit (--max-megapixels 0) the huge file will be decoded: it sizes memory. */
+  g_assert_cmpuint (unlimited->n_over_limit, ==, 0);
+  g_assert_cmpfloat (unlimited->largest_megapixels, ==, 10000.0);
+  g_assert_cmpuint (unlimited->memory_cap, ==, 1);
+  g_assert_cmpuint (unlimited->threads, ==, 1);
+  g_assert_nonnull (strstr (unlimited->explanation, "memory for 1 worker ("));
+  g_assert_null (strstr (unlimited->explanation, "over the"));
+  pp_test_remove_tree (folder);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -247,5 +349,6 @@ main (int    argc,
   g_test_add_func ("/pp/auto-threads/memory-env", test_auto_memory_env);
   g_test_add_func ("/pp/auto-threads/memory-cap", test_auto_memory_cap);
   g_test_add_func ("/pp/auto-threads/calibrates", test_auto_calibrates);
+  g_test_add_func ("/pp/auto-threads/memory-ignores-refused", test_auto_memory_ignores_refused);
   return g_test_run ();
 }

@@ -627,6 +627,37 @@ test_damage_other_formats (void)
   }
 }
 
+/* A GIF whose LZW data ends (with its end code, the file whole) after 4 of its 16 pixels:
+ * GdkPixbuf shows the rest blank and says nothing; the codec counts the pixels the codes give.
+ * Built by hand: 4 x 4, two colours, codes clear 0 1 0 1 end (3 bits, then 4 from the eighth
+ * table entry on, GIF89a appendix F). The same header with all 16 pixels is whole. */
+static void
+test_damage_gif_pixels (void)
+{
+  static const guint8 head[] = {
+    'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff,
+    0x2c, 0, 0, 0, 0, 4, 0, 4, 0, 0, 2 /* LZW minimum code size */
+  };
+  static const guint8 short_data[] = { 3, 0x44, 0x10, 0x05, 0, 0x3b };
+  /* clear, 0, then codes 6 (0 0), 7 (0 0 0), 8 (four 0s), 9 (five 0s) and 1: 16 pixels, end. */
+  static const guint8 whole_data[] = { 4, 0x84, 0x8f, 0x19, 0x05, 0, 0x3b };
+  g_autoptr (GBytes) header = g_bytes_new_static (head, sizeof head);
+  g_autofree char *cut = write_part ("short.gif", header, sizeof head, short_data,
+                                     sizeof short_data);
+  g_autofree char *whole = write_part ("whole.gif", header, sizeof head, whole_data,
+                                       sizeof whole_data);
+  g_autofree char *message = damage_of (cut);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PpImage) image = load_with (whole, NULL, NULL, &error);
+
+  g_assert_cmpstr (message, ==, "The image data ends early: 75 % of the pixels are missing");
+  g_assert_no_error (error);
+  g_assert_nonnull (image);
+  g_assert_cmpint (image->width, ==, 4);
+  g_unlink (cut);
+  g_unlink (whole);
+}
+
 /* An animation keeps its frames in WebP, pages keep theirs in TIFF; the first frame alone
  * otherwise, with the count reported. */
 static void
@@ -847,6 +878,7 @@ main (int    argc,
   g_test_add_func ("/pp/codecs/damage-jpeg", test_damage_jpeg);
   g_test_add_func ("/pp/codecs/jpeg-unsupported-named", test_jpeg_unsupported_named);
   g_test_add_func ("/pp/codecs/damage-other-formats", test_damage_other_formats);
+  g_test_add_func ("/pp/codecs/damage-gif-pixels", test_damage_gif_pixels);
   g_test_add_func ("/pp/codecs/frames", test_frames);
   g_test_add_func ("/pp/codecs/frames-bugcase", test_frames_bugcase);
   g_test_add_func ("/pp/codecs/cmyk-and-sniffing", test_cmyk_and_sniffing);
