@@ -357,8 +357,10 @@ pp_preview_measure (GtkWidget      *widget,
                     int            *natural_baseline)
 {
   *minimum = 120;
-  /* With the grid's 330 and the chain's 324, the window shows all three from ~1080 px. */
-  *natural = 400;
+  /* The window docks the chain while chain (340), grid (330) and this natural width (with its
+   * 12 px margins) fit: from ~980 px, so the default 1200 shows all three. More goes to the
+   * preview anyway (it expands). */
+  *natural = 280;
 }
 
 static void

@@ -21,7 +21,9 @@ void
 _pp_window_toast (PpWindow   *self,
                   const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  /* A toast's title is markup in libadwaita 1.2: a path with "&" or "<" must stay text. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
 
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -146,38 +148,108 @@ _pp_window_open_folder (PpWindow *self,
   show_content (self);
 }
 
+/* Why @file cannot be opened, in words that name it (it does not exist, or it cannot be
+ * read), or %NULL when it can be. A regular file that cannot be read is left to the grid,
+ * which shows it as a broken tile with the reason. */
+static char *
+describe_unopenable (GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_ACCESS_CAN_READ,
+                            G_FILE_QUERY_INFO_NONE, NULL, &error);
+  /* A path through a file ("photo.jpg/x") does not exist either. */
+  if (info == NULL && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+                       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY)))
+    return g_strdup_printf ("“%s” does not exist", name);
+  if (info == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    return g_strdup_printf ("“%s” cannot be read: permission denied", name);
+  if (info == NULL)
+    return g_strdup_printf ("“%s” cannot be opened: %s", name, error->message);
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY &&
+      g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_ACCESS_CAN_READ) &&
+      !g_file_info_get_attribute_boolean (info, G_FILE_ATTRIBUTE_ACCESS_CAN_READ))
+    return g_strdup_printf ("“%s” cannot be read: permission denied", name);
+  return NULL;
+}
+
+/* Tells why nothing (or not everything) was opened: a toast, and a line on stderr for whoever
+ * started Parapix with those paths from a terminal. */
+static void
+report_unopenable (PpWindow   *self,
+                   const char *problem,
+                   guint       n_more)
+{
+  g_autofree char *message = NULL;
+
+  if (n_more > 0)
+    message = g_strdup_printf (g_dngettext (NULL, "%s, and %u more path cannot be opened",
+                                            "%s, and %u more paths cannot be opened", n_more),
+                               problem, n_more);
+  else
+    message = g_strdup (problem);
+  g_message ("%s", message);
+  _pp_window_toast (self, message);
+}
+
 /**
  * pp_window_open_files:
+ * @self: the window
+ * @files: (array length=n_files) (transfer none): one folder, or images
+ * @n_files: the length of @files
  *
- * Opens one folder, or a set of images (their folder's other files are not shown).
+ * Opens one folder, or a set of images (their folder's other files are not shown). A path
+ * that does not exist or cannot be read is not opened: a toast names it and says why (the
+ * same line goes to the log), and the window keeps what it showed when nothing is left to
+ * open. Main thread only.
  */
 void
 pp_window_open_files (PpWindow  *self,
                       GFile    **files,
                       guint      n_files)
 {
+  g_autoptr (GPtrArray) regular = NULL;
+  g_autofree char *problem = NULL;
+  guint n_problems = 0;
+
   g_return_if_fail (PP_IS_WINDOW (self));
 
   if (n_files == 0)
     return;
-  if (n_files == 1 &&
+  for (guint i = 0; i < n_files; i++)
+    {
+      char *why = describe_unopenable (files[i]);
+
+      if (why != NULL && n_problems++ == 0)
+        problem = why;
+      else
+        g_free (why);
+    }
+  if (n_files == 1 && problem == NULL &&
       g_file_query_file_type (files[0], G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
     {
       _pp_window_open_folder (self, files[0]);
       return;
     }
 
-  g_clear_object (&self->folder);
-  g_clear_pointer (&self->files, g_ptr_array_unref);
-  self->files = g_ptr_array_new_with_free_func (g_object_unref);
+  regular = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < n_files; i++)
     if (g_file_query_file_type (files[i], G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR)
-      g_ptr_array_add (self->files, g_object_ref (files[i]));
-  if (self->files->len == 0)
+      g_ptr_array_add (regular, g_object_ref (files[i]));
+  if (problem != NULL)
+    report_unopenable (self, problem, n_problems - 1);
+  if (regular->len == 0)
     {
-      _pp_window_toast (self, "Nothing to open: those are not image files");
+      if (problem == NULL)
+        _pp_window_toast (self, "Nothing to open: those are not image files");
       return;
     }
+  g_clear_object (&self->folder);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  self->files = g_steal_pointer (&regular);
   pp_thumbnail_grid_load_files (self->thumbnail_grid, (GFile **) self->files->pdata,
                                 self->files->len);
   show_content (self);

@@ -173,6 +173,29 @@ pp_ui_test_find_message_dialog (gboolean visible_only)
   return dialog;
 }
 
+/* Whether @widget is the one a search looks for, given the search's @data. */
+typedef gboolean (*PpUiTestMatch) (GtkWidget     *widget,
+                                   gconstpointer  data);
+
+/* The first widget at or under @root (depth first) that @match accepts, or NULL. */
+static inline GtkWidget *
+pp_ui_test_find_widget (GtkWidget     *root,
+                        PpUiTestMatch  match,
+                        gconstpointer  data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = pp_ui_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Renders @widget with its window's renderer and saves it under $G_TEST_BUILDDIR/screenshots. */
 static inline char *
 pp_test_screenshot (GtkWidget  *widget,

@@ -3,7 +3,9 @@
  * The window fits any size down to a phone's (issue 12, item 4): at 1400x900, 800x600 and
  * 360x720 it is allocated exactly the size asked for (its minimum fits), the preview gets a
  * useful share at 800x600 (it was 80 px), and at 360 px the sidebar folds, the run controls
- * collapse into one button and grid and preview become pages of a leaflet.
+ * collapse into one button and grid and preview become pages of a leaflet. From 1000 px, the
+ * default size included, the filter chain is docked beside the images (at the default size it
+ * was folded away, and a new user saw no way to add a filter); at 800 it folds.
  */
 #include "config.h"
 
@@ -74,11 +76,21 @@ test_size (Fixture       *fixture,
            gconstpointer  data)
 {
   const int *size = data;
+  int width = size[0], height = size[1];
   PpWindow *window;
   int min_width, nat_width;
   g_autofree char *name = NULL;
 
-  open_window (fixture, size[0], size[1]);
+  if (width == 0)
+    {
+      /* The size a new user gets: the schema's (the window keeps its size in GSettings). */
+      g_settings_reset (fixture->settings, "window-width");
+      g_settings_reset (fixture->settings, "window-height");
+      width = g_settings_get_int (fixture->settings, "window-width");
+      height = g_settings_get_int (fixture->settings, "window-height");
+      g_test_message ("default size %d x %d", width, height);
+    }
+  open_window (fixture, width, height);
   window = fixture->window;
 
   /* What the window needs fits the phone width, so nothing is cut at the window's edge. */
@@ -86,29 +98,54 @@ test_size (Fixture       *fixture,
                       &nat_width, NULL, NULL);
   g_test_message ("window minimum width %d", min_width);
   g_assert_cmpint (min_width, <=, 360);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, size[0]);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, width);
 
   assert_inside (window, adw_squeezer_get_visible_child (window->process_squeezer), "Process");
   assert_inside (window, GTK_WIDGET (window->batch_bar), "batch bar");
   assert_inside (window, GTK_WIDGET (window->thumbnail_grid), "grid");
 
-  if (size[0] >= 800)
+  if (width >= 800)
     {
-      /* Grid and preview side by side, the preview with a real share of the width. */
+      /* Grid and preview side by side, the preview with a real share of the width (just
+       * above the fold point, beside the docked chain's 340 px: the 280 px it asks for). */
+      int share = width >= 1000 && width < 1200 ? 280 : width / 3;
+
       g_assert_false (adw_leaflet_get_folded (window->images_leaflet));
       assert_inside (window, GTK_WIDGET (window->preview), "preview");
-      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->preview)), >=, size[0] / 3);
-      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window->preview)), >=, size[1] / 2);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->preview)), >=, share);
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window->preview)), >=, height / 2);
     }
-  if (size[0] >= 1400)
+  if (width >= 1000)
+    {
+      /* Wide enough for all three (the default 1200 included): the chain is docked beside
+       * the images, not folded away, so a new user sees where filters are added. */
+      graphene_rect_t chain, grid;
+
+      g_assert_false (adw_flap_get_folded (window->flap));
+      g_assert_true (adw_flap_get_reveal_flap (window->flap));
+      assert_inside (window, GTK_WIDGET (window->chain_editor), "chain editor");
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->chain_editor),
+                                                GTK_WIDGET (window), &chain));
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->thumbnail_grid),
+                                                GTK_WIDGET (window), &grid));
+      g_assert_cmpfloat (chain.origin.x + chain.size.width, <=, grid.origin.x);
+    }
+  else
+    {
+      /* Narrow: the chain folds away and opens over the content on demand. */
+      g_assert_true (adw_flap_get_folded (window->flap));
+      g_assert_false (adw_flap_get_reveal_flap (window->flap));
+    }
+  if (width >= 1400)
     {
       g_assert_true (adw_flap_get_reveal_flap (window->flap));
       g_assert_true (adw_squeezer_get_visible_child (window->run_squeezer) ==
                      GTK_WIDGET (window->mode_box));
     }
-  name = g_strdup_printf ("adaptive-%dx%d", size[0], size[1]);
+  name = size[0] == 0 ? g_strdup ("adaptive-default")
+                      : g_strdup_printf ("adaptive-%dx%d", width, height);
   pp_test_screenshot (GTK_WIDGET (window), name);
-  if (size[0] <= 400)
+  if (width <= 400)
     {
       /* Phone: sidebar folded away, run controls in one button, grid and preview as pages. */
       g_assert_true (adw_flap_get_folded (window->flap));
@@ -122,7 +159,7 @@ test_size (Fixture       *fixture,
                                 "preview") == 0, 5);
       pp_test_run_for (400); /* the slide */
       assert_inside (window, GTK_WIDGET (window->preview), "preview page");
-      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->preview)), >=, size[0] - 40);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->preview)), >=, width - 40);
       assert_inside (window, GTK_WIDGET (window->back_button), "back");
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back-to-grid", NULL));
       PP_WAIT_UNTIL (g_strcmp0 (adw_leaflet_get_visible_child_name (window->images_leaflet),
@@ -144,6 +181,9 @@ main (int    argc,
 {
   static const int large[2] = { 1400, 900 };
   static const int medium[2] = { 800, 600 };
+  static const int standard[2] = { 1200, 780 };
+  static const int smallest_docked[2] = { 1000, 700 };
+  static const int default_size[2] = { 0, 0 };
   static const int phone[2] = { 360, 720 };
   g_autofree char *home = pp_ui_test_init (&argc, &argv);
 
@@ -152,6 +192,12 @@ main (int    argc,
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
 
   g_test_add ("/pp/ui/adaptive/1400x900", Fixture, large, fixture_set_up, test_size,
+              pp_ui_window_fixture_tear_down);
+  g_test_add ("/pp/ui/adaptive/default", Fixture, default_size, fixture_set_up, test_size,
+              pp_ui_window_fixture_tear_down);
+  g_test_add ("/pp/ui/adaptive/1000x700", Fixture, smallest_docked, fixture_set_up, test_size,
+              pp_ui_window_fixture_tear_down);
+  g_test_add ("/pp/ui/adaptive/1200x780", Fixture, standard, fixture_set_up, test_size,
               pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/adaptive/800x600", Fixture, medium, fixture_set_up, test_size,
               pp_ui_window_fixture_tear_down);

@@ -4,9 +4,13 @@
  * and 10): an empty folder and a folder of non-images get a status page and no Process (and
  * nothing is written); a folder with a 0-byte file, a picture without an extension, a hidden
  * image and a text file lists exactly the files a batch counts, the broken ones as broken tiles
- * whose names say so, and the preview shows the reason in words; the grid is one Tab stop.
+ * whose names say so, and the preview shows the reason in words; the grid is one Tab stop. A
+ * folder that does not exist, or cannot be read, is named in a toast that says so.
  */
 #include "config.h"
+
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "pp-thumbnail-cell.h"
 #include "pp-ui-test-util.h"
@@ -115,6 +119,77 @@ test_only_non_images (Fixture       *fixture,
                             "has 3 files, but none is an image"));
   assert_nothing_to_process (fixture);
   pp_test_screenshot (GTK_WIDGET (window), "folder-no-images");
+}
+
+static gboolean
+is_label_on_screen (GtkWidget     *widget,
+                    gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The label on screen under @widget (a toast's) whose text is @text, or NULL. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  return pp_ui_test_find_widget (widget, is_label_on_screen, text);
+}
+
+/* Opening @path shows a toast that says @expected, in those words, and opens nothing. */
+static void
+assert_not_opened (Fixture    *fixture,
+                   const char *path,
+                   const char *expected)
+{
+  PpWindow *window = fixture->window;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  GFile *files[1] = { file };
+
+  pp_window_open_files (window, files, 1);
+  PP_WAIT_UNTIL (find_label (GTK_WIDGET (window->toast_overlay), expected) != NULL, 5);
+  g_assert_null (find_label (GTK_WIDGET (window->toast_overlay),
+                             "Nothing to open: those are not image files"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
+  g_assert_null (window->folder);
+  g_assert_null (window->files);
+}
+
+/* A folder that is not there is named, and said not to exist (it was "not image files"); a
+ * name with "&" stays text in the toast (its title is markup). */
+static void
+test_missing (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (fixture->tmp, "Tom & Jerry", "no such", NULL);
+  g_autofree char *expected = g_strdup_printf ("“%s” does not exist", missing);
+  g_autofree char *through_file = g_build_filename (fixture->in, "notes.txt", "x", NULL);
+  g_autofree char *expected_file = g_strdup_printf ("“%s” does not exist", through_file);
+
+  assert_not_opened (fixture, missing, expected);
+  write_file (fixture->in, "notes.txt", "shopping list\n", -1);
+  assert_not_opened (fixture, through_file, expected_file);
+  pp_test_screenshot (GTK_WIDGET (fixture->window), "folder-missing");
+}
+
+/* A folder Parapix may not read says so, instead of looking empty or "not image files". */
+static void
+test_unreadable (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *expected = g_strdup_printf ("“%s” cannot be read: permission denied",
+                                               fixture->in);
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("root reads any folder");
+      return;
+    }
+  copy_sample ("cat.jpg", fixture->in, "cat.jpg");
+  g_assert_cmpint (g_chmod (fixture->in, 0), ==, 0);
+  assert_not_opened (fixture, fixture->in, expected);
+  g_assert_cmpint (g_chmod (fixture->in, 0755), ==, 0);
 }
 
 static PpImageItem *
@@ -293,6 +368,10 @@ main (int    argc,
               pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/only-non-images", Fixture, NULL, fixture_set_up,
               test_only_non_images, pp_ui_window_fixture_tear_down);
+  g_test_add ("/pp/ui/folder-states/missing", Fixture, NULL, fixture_set_up, test_missing,
+              pp_ui_window_fixture_tear_down);
+  g_test_add ("/pp/ui/folder-states/unreadable", Fixture, NULL, fixture_set_up,
+              test_unreadable, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/broken-files", Fixture, NULL, fixture_set_up,
               test_broken_files, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/folder-states/one-tab-stop", Fixture, NULL, fixture_set_up,
