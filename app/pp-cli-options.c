@@ -546,6 +546,13 @@ check_combinations (PpCliOptions    *options,
     return _pp_cli_usage_error ("--output is the input folder: choose another folder, or add "
                                 "--in-place to write beside (and over) the originals (outputs of "
                                 "earlier runs are then recognised and not processed again)");
+  /* --in-place means beside the originals: another folder would be a plain run that the user
+   * believes replaced the originals. */
+  if (options->input != NULL && in_place != NULL && g_value_get_boolean (in_place)
+      && collected->given[option_index ("output")]
+      && !is_input_folder (_pp_cli_get_batch_value (options, "output-folder"), options->input))
+    return _pp_cli_usage_error ("--in-place writes into the input folder, so --output cannot "
+                                "name another folder: drop --in-place, or drop --output");
   set_default_threads (options);
   return PP_CLI_EXIT_OK;
 }

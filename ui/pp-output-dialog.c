@@ -194,16 +194,20 @@ pp_output_dialog_choose_folder (PpOutputDialog *self)
 
 /**
  * pp_output_dialog_check_template:
- * @template: a name template as typed
- * @example: (out) (optional): what "IMG_1234.jpg" would be written as, when it works
+ * @template: a name template as typed ("" for the default)
+ * @format: the output format chosen (%PP_FORMAT_SAME: each input's own)
+ * @example: (out) (optional) (transfer full): what "IMG_1234.jpg" would be written as, when
+ *   it works
  *
- * Checks a name template the way a batch does when it starts (pp_batch_check), so the dialog
- * can say at once what is wrong instead of the batch refusing at Process.
+ * Checks a name template the way a batch does when it starts (pp_batch_check), for @format:
+ * the names must end in the format's extension, so the dialog can say at once what is wrong
+ * instead of the batch refusing at Process. Main thread.
  *
  * Returns: (transfer full) (nullable): why the template cannot work, or %NULL when it can
  */
 char *
 pp_output_dialog_check_template (const char  *template,
+                                 PpFormat     format,
                                  char       **example)
 {
   static const char *const files[] = { "/photos/IMG_1234.jpg", NULL };
@@ -213,6 +217,7 @@ pp_output_dialog_check_template (const char  *template,
 
   pp_batch_set_files (probe, files);
   pp_batch_set_output_folder (probe, output);
+  pp_batch_set_format (probe, format);
   pp_batch_set_name_template (probe, *template ? template : PP_BATCH_DEFAULT_TEMPLATE);
   if (!pp_batch_check (probe, &error))
     return g_strdup (error->message);
@@ -220,9 +225,10 @@ pp_output_dialog_check_template (const char  *template,
     {
       /* The fields as the batch fills them in, for a photo taken with a camera. */
       g_autoptr (GString) name = g_string_new (*template ? template : PP_BATCH_DEFAULT_TEMPLATE);
+      const char *ext = format == PP_FORMAT_SAME ? "jpg" : pp_format_get_extension (format);
 
       g_string_replace (name, "{name}", "IMG_1234", 0);
-      g_string_replace (name, "{ext}", "jpg", 0);
+      g_string_replace (name, "{ext}", ext, 0);
       g_string_replace (name, "{n}", "1", 0);
       g_string_replace (name, "{date}", "2024-05-17", 0);
       g_string_replace (name, "{time}", "14-03-27", 0);
@@ -239,7 +245,8 @@ template_changed (PpOutputDialog *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->template_row));
   g_autofree char *example = NULL;
-  g_autofree char *problem = pp_output_dialog_check_template (text, &example);
+  PpFormat format = g_settings_get_enum (self->settings, "output-format");
+  g_autofree char *problem = pp_output_dialog_check_template (text, format, &example);
 
   if (problem != NULL)
     {
@@ -372,6 +379,9 @@ pp_output_dialog_new (GtkWindow *parent,
   g_signal_connect_object (settings, "changed::output-folder", G_CALLBACK (update_folder_row),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::output-format", G_CALLBACK (update_quality_row),
+                           self, G_CONNECT_SWAPPED);
+  /* The template's extension must be the format's: check it again for the new format. */
+  g_signal_connect_object (settings, "changed::output-format", G_CALLBACK (template_changed),
                            self, G_CONNECT_SWAPPED);
   update_folder_row (self);
   update_quality_row (self);

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "io/pp-io.h"
+
 G_BEGIN_DECLS
 
 #define PP_TYPE_OUTPUT_DIALOG (pp_output_dialog_get_type ())
@@ -17,6 +19,7 @@ PpOutputDialog *pp_output_dialog_new           (GtkWindow      *parent,
                                                 GFile          *default_folder);
 void            pp_output_dialog_choose_folder (PpOutputDialog *self);
 char           *pp_output_dialog_check_template (const char    *template,
+                                                 PpFormat       format,
                                                  char         **example);
 
 G_END_DECLS

@@ -51,7 +51,7 @@ _pp_batch_freeze_config (PpBatch  *self,
                    self->shard_count);
       return NULL;
     }
-  if (!_pp_batch_validate_template (self->name_template, error))
+  if (!_pp_batch_validate_template (self->name_template, self->format, error))
     return NULL;
   if (self->format != PP_FORMAT_SAME && !pp_format_can_save (self->format))
     {
@@ -121,9 +121,9 @@ _pp_batch_freeze_config (PpBatch  *self,
 /**
  * pp_batch_check:
  *
- * Checks the configuration the way a run does when it starts (inputs set, shard, name
- * template, output format, local folders), without touching the disk, so a window can refuse
- * a run before it creates an output folder. Main thread.
+ * Checks the configuration the way a run does when it starts (inputs set, shard, name template and
+ * its extension against the output format, output format, local folders), without touching the
+ * disk, so a window can refuse a run before it creates an output folder. Main thread.
  *
  * Returns: %FALSE with @error set (PP_BATCH_ERROR_INVALID, naming what is wrong) when a run
  *   would not start
@@ -215,7 +215,10 @@ pp_batch_set_output_folder (PpBatch *self,
 /**
  * pp_batch_set_name_template:
  * @name_template: (nullable): the output name, with the fields {name} {ext} {n} {date}; %NULL:
- *   "{name}.{ext}". Checked when a run starts (PP_BATCH_ERROR_INVALID)
+ *   "{name}.{ext}". Checked when a run starts (PP_BATCH_ERROR_INVALID): it must not be empty,
+ *   must give plain file names, and must end in ".{ext}" or, for a chosen format, one of that
+ *   format's extensions written out (so a file's name never says another format than its
+ *   content)
  *
  * Sets the "name-template" property, notified only on a change. Main thread; a run in progress
  * keeps the configuration it started with.

@@ -379,18 +379,22 @@ desired_output (const PpBatchConfig *config,
   g_autofree char *name = NULL;
   g_auto (PpNameFields) fields = { 0 };
   const char *dot = strrchr (base, '.');
+  gboolean by_content = FALSE;
   gboolean fell_back = FALSE;
 
   stem = dot != NULL && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
   if (config->format == PP_FORMAT_SAME)
     {
-      *format_out = pp_format_for_input (entry->input.path, &fell_back);
+      *format_out = pp_format_for_input (entry->input.path, &by_content, &fell_back);
       if (fell_back)
         {
           ext = g_strdup ("png");
           if (note_out != NULL)
             *note_out = g_strdup ("this format cannot be written: saved as PNG");
         }
+      else if (by_content)
+        /* No extension (or none of a format) said it: the content did, so the name says it. */
+        ext = g_strdup (pp_format_get_extension (*format_out));
       else
         /* Keep the input's own spelling (.jpeg stays .jpeg). */
         ext = g_strdup (dot + 1);

@@ -107,19 +107,103 @@ _pp_batch_expand_template (const char         *tmpl,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* The format's name as a user reads it ("JPEG", "WEBP"), for messages. */
+static char *
+format_words (PpFormat format)
+{
+  return g_ascii_strup (pp_format_to_string (format), -1);
+}
+
+/* Whether @tmpl's names end in an extension that says @format (PP_FORMAT_SAME: each input's):
+ * ".{ext}", or for a chosen format one of its own extensions written out (".jpg", ".JPEG").
+ * Anything else would name a file by one format and fill it with another, or with no
+ * extension leave its format to be guessed. */
+static gboolean
+check_template_extension (const char  *tmpl,
+                          PpFormat     format,
+                          GError     **error)
+{
+  const char *last_field = strrchr (tmpl, '}');
+  const char *tail = last_field != NULL ? last_field + 1 : tmpl;
+  const char *dot = strrchr (tail, '.');
+  PpFormat literal;
+
+  if (g_str_has_suffix (tmpl, ".{ext}"))
+    return TRUE;
+  if (dot == NULL || dot[1] == '\0')
+    {
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                   "name template “%s” gives names with no extension: end it with .{ext}",
+                   tmpl);
+      return FALSE;
+    }
+  if (format != PP_FORMAT_SAME && pp_format_from_extension (dot + 1, &literal)
+      && literal == format)
+    return TRUE;
+  if (format == PP_FORMAT_SAME)
+    {
+      if (pp_format_from_extension (dot + 1, &literal))
+        {
+          g_autofree char *words = format_words (literal);
+
+          g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                       "name template “%s” ends in %s, but with the format “same” each output "
+                       "keeps its input's format: end it with .{ext}, or choose %s as the "
+                       "output format", tmpl, dot, words);
+        }
+      else
+        g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                     "name template “%s” ends in %s, but with the format “same” each output "
+                     "keeps its input's format: end it with .{ext}", tmpl, dot);
+      return FALSE;
+    }
+  {
+    g_autofree char *words = format_words (format);
+
+    if (pp_format_from_extension (dot + 1, &literal))
+      {
+        g_autofree char *literal_words = format_words (literal);
+
+        g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                     "name template “%s” ends in %s, but the output format is %s: end it with "
+                     ".{ext}, or choose %s as the output format", tmpl, dot, words,
+                     literal_words);
+      }
+    else
+      g_set_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                   "name template “%s” ends in %s, which is no extension of %s files: end it "
+                   "with .{ext}", tmpl, dot, words);
+  }
+  return FALSE;
+}
+
 /**
  * _pp_batch_validate_template:
- * @error: PP_BATCH_ERROR_INVALID: an unknown field, an unclosed brace, or a name with "/"
+ * @tmpl: a name template
+ * @format: the output format the names are for (%PP_FORMAT_SAME: each input's own)
+ * @error: PP_BATCH_ERROR_INVALID: an empty template, an unknown field, an unclosed brace, a
+ *   name with "/", or names whose extension would not say @format (see
+ *   check_template_extension())
  *
- * Returns: whether @tmpl gives plain file names.
+ * Thread: any; reads no file.
+ *
+ * Returns: whether @tmpl gives plain file names whose extension is @format's.
  */
 gboolean
 _pp_batch_validate_template (const char  *tmpl,
+                             PpFormat     format,
                              GError     **error)
 {
   PpNameFields sample = { "photo", "jpg", 1, "2024-01-01", "12-00-00", "Camera", 640, 480 };
-  g_autofree char *name = _pp_batch_expand_template (tmpl, &sample, error);
+  g_autofree char *name = NULL;
 
+  if (*tmpl == '\0')
+    {
+      g_set_error_literal (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID,
+                           "the name template is empty");
+      return FALSE;
+    }
+  name = _pp_batch_expand_template (tmpl, &sample, error);
   if (name == NULL)
     return FALSE;
   if (*name == '\0' || g_str_equal (name, ".") || g_str_equal (name, "..")
@@ -130,7 +214,7 @@ _pp_batch_validate_template (const char  *tmpl,
                    name);
       return FALSE;
     }
-  return TRUE;
+  return check_template_extension (tmpl, format, error);
 }
 
 /* The output's size for the input at @path, as a run will make it: the header's size, turned

@@ -163,6 +163,7 @@ typedef struct
 
 /* pp-batch-naming.c, any thread */
 gboolean        _pp_batch_validate_template (const char           *tmpl,
+                                             PpFormat              format,
                                              GError              **error);
 gboolean        _pp_batch_template_uses     (const char           *tmpl,
                                              const char           *field);

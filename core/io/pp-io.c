@@ -238,26 +238,95 @@ _pp_io_get_extension (const char *path)
 }
 
 /**
+ * pp_format_from_extension:
+ * @extension: a file name's extension without the dot, any case ("jpg", "JPEG", "jpe", "tif")
+ * @format: (out): the format, set only on success
+ *
+ * The output format whose files carry @extension, whether or not this system writes it; unlike
+ * pp_format_from_string(), "same" is no extension. Thread: any.
+ *
+ * Returns: %FALSE when @extension is none of a format Parapix writes
+ */
+gboolean
+pp_format_from_extension (const char *extension,
+                          PpFormat   *format)
+{
+  g_return_val_if_fail (extension != NULL && format != NULL, FALSE);
+
+  if (g_ascii_strcasecmp (extension, "jpe") == 0)
+    {
+      *format = PP_FORMAT_JPEG;
+      return TRUE;
+    }
+  if (g_ascii_strcasecmp (extension, "same") == 0)
+    return FALSE;
+  return pp_format_from_string (extension, format);
+}
+
+/* The writable format @path's content is in, by the codecs' signatures; FALSE when it is none
+ * (or the file cannot be read: the load will say why). HEIF's codec reads HEIC as well as
+ * AVIF, so its signature names no one output format. */
+static gboolean
+format_from_content (const char *path,
+                     PpFormat   *format)
+{
+  guint8 head[4096];
+  gssize size;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  const PpCodec *codec;
+
+  if (fd < 0)
+    return FALSE;
+  size = read (fd, head, sizeof head);
+  close (fd);
+  if (size <= 0)
+    return FALSE;
+  codec = pp_codec_for_data (head, size);
+  for (guint i = 0; i < G_N_ELEMENTS (format_table); i++)
+    if (g_str_equal (format_table[i].codec, codec->name)
+        && !g_str_equal (format_table[i].codec, "heif")
+        && pp_format_can_save (format_table[i].format))
+      {
+        *format = format_table[i].format;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
  * pp_format_for_input:
+ * @path: an input file
+ * @by_content: (out) (optional): set when the format was judged by @path's content, so the
+ *   output gets the format's own extension (pp_format_get_extension()), not the input's
  * @fell_back: (out) (optional): set when the input's format cannot be written, so PNG is used
  *
- * The output format "same as input" means for @path, judged by its extension (what the user
- * sees); formats Parapix cannot write become PNG.
+ * The output format "same as input" means for @path: judged by its extension (what the user
+ * sees) when that names a format Parapix writes, else by its content (a JPEG named "noext" or
+ * "photo.dat" stays JPEG); formats Parapix cannot write become PNG. Reads the first 4 KiB of
+ * @path only when the extension does not decide. Thread: any.
+ *
+ * Returns: the output format, never %PP_FORMAT_SAME
  */
 PpFormat
 pp_format_for_input (const char *path,
+                     gboolean   *by_content,
                      gboolean   *fell_back)
 {
   g_autofree char *ext = _pp_io_get_extension (path);
   PpFormat format;
 
+  if (by_content != NULL)
+    *by_content = FALSE;
   if (fell_back != NULL)
     *fell_back = FALSE;
-  if (ext != NULL && pp_format_from_string (ext, &format) && g_strcmp0 (ext, "same") != 0
-      && pp_format_can_save (format))
+  if (ext != NULL && pp_format_from_extension (ext, &format) && pp_format_can_save (format))
     return format;
-  if (ext != NULL && g_strcmp0 (ext, "jpe") == 0)
-    return PP_FORMAT_JPEG;
+  if (format_from_content (path, &format))
+    {
+      if (by_content != NULL)
+        *by_content = TRUE;
+      return format;
+    }
   if (fell_back != NULL)
     *fell_back = TRUE;
   return PP_FORMAT_PNG;

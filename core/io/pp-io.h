@@ -156,7 +156,10 @@ gboolean    pp_format_can_save        (PpFormat              format);
 PpCodecHolds pp_format_get_holds      (PpFormat              format);
 gboolean    pp_format_holds           (PpFormat              format,
                                        PpCodecHolds          what);
+gboolean    pp_format_from_extension  (const char           *extension,
+                                       PpFormat             *format);
 PpFormat    pp_format_for_input       (const char           *path,
+                                       gboolean             *by_content,
                                        gboolean             *fell_back);
 
 /* The GdkPixbuf loaders Parapix leaves enabled (NULL-terminated names); every other one is

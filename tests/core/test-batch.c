@@ -322,6 +322,55 @@ test_bad_config (Fixture       *f,
   g_assert_false (pp_batch_get_running (batch));
 }
 
+/* The name template must end in the output format's extension: ".{ext}" always, a written-out
+ * one of the chosen format's, never another format's or none (the output would carry a name
+ * that lies about its content). Checked before anything runs. */
+static void
+test_template_extension (void)
+{
+  static const char *const files[] = { "/photos/cat.jpg", NULL };
+  static const struct
+  {
+    PpFormat format;
+    const char *tmpl;
+    const char *problem; /* NULL: accepted */
+  } cases[] = {
+    { PP_FORMAT_SAME, "{name}.{ext}", NULL },
+    { PP_FORMAT_SAME, "{date}_{camera}.{ext}", NULL },
+    { PP_FORMAT_JPEG, "{name}.jpg", NULL },
+    { PP_FORMAT_JPEG, "{name}.JPEG", NULL },
+    { PP_FORMAT_JPEG, "{name}.jpe", NULL },
+    { PP_FORMAT_TIFF, "{name}-small.tif", NULL },
+    { PP_FORMAT_PNG, "out.png", NULL },
+    { PP_FORMAT_JPEG, "{name}.png", "ends in .png, but the output format is JPEG" },
+    { PP_FORMAT_SAME, "{name}.jpg", "with the format “same” each output keeps its input's" },
+    { PP_FORMAT_PNG, "{name}.{ext}.bak", "ends in .bak, which is no extension of PNG files" },
+    { PP_FORMAT_SAME, "{name}", "gives names with no extension" },
+    { PP_FORMAT_JPEG, "{name}{ext}", "gives names with no extension" },
+    { PP_FORMAT_JPEG, "{name}.", "gives names with no extension" },
+    { PP_FORMAT_SAME, "", "the name template is empty" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (PpBatch) batch = pp_batch_new ();
+      g_autoptr (GError) error = NULL;
+
+      pp_batch_set_files (batch, files);
+      pp_batch_set_format (batch, cases[i].format);
+      pp_batch_set_name_template (batch, cases[i].tmpl);
+      g_test_message ("“%s” for %s", cases[i].tmpl, pp_format_to_string (cases[i].format));
+      if (cases[i].problem == NULL)
+        g_assert_true (pp_batch_check (batch, &error));
+      else
+        {
+          g_assert_false (pp_batch_check (batch, &error));
+          g_assert_error (error, PP_BATCH_ERROR, PP_BATCH_ERROR_INVALID);
+          g_assert_nonnull (strstr (error->message, cases[i].problem));
+        }
+    }
+}
+
 static void
 count_notify (GObject    *object,
               GParamSpec *pspec,
@@ -361,6 +410,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pp/batch/properties", test_properties);
+  g_test_add_func ("/pp/batch/template-extension", test_template_extension);
   g_test_add ("/pp/batch/run", Fixture, NULL, fixture_setup, test_run, fixture_teardown);
   g_test_add ("/pp/batch/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/pp/batch/cancel-while-listing", Fixture, NULL, fixture_setup,

@@ -530,6 +530,7 @@ static void
 test_formats (void)
 {
   PpFormat f;
+  gboolean by_content;
   gboolean fell_back;
 
   g_assert_true (pp_format_from_string ("JPG", &f));
@@ -537,12 +538,33 @@ test_formats (void)
   g_assert_true (pp_format_from_string ("tif", &f));
   g_assert_cmpint (f, ==, PP_FORMAT_TIFF);
   g_assert_false (pp_format_from_string ("gif", &f));
-  g_assert_cmpint (pp_format_for_input ("a/b.jpeg", &fell_back), ==, PP_FORMAT_JPEG);
+  g_assert_true (pp_format_from_extension ("JPE", &f));
+  g_assert_cmpint (f, ==, PP_FORMAT_JPEG);
+  g_assert_false (pp_format_from_extension ("same", &f));
+  g_assert_cmpint (pp_format_for_input ("a/b.jpeg", &by_content, &fell_back), ==, PP_FORMAT_JPEG);
+  g_assert_false (by_content);
   g_assert_false (fell_back);
-  g_assert_cmpint (pp_format_for_input ("a/b.gif", &fell_back), ==, PP_FORMAT_PNG);
+  g_assert_cmpint (pp_format_for_input ("a/b.gif", NULL, &fell_back), ==, PP_FORMAT_PNG);
   g_assert_true (fell_back);
-  g_assert_cmpint (pp_format_for_input ("a/noext", &fell_back), ==, PP_FORMAT_PNG);
+  /* No extension: the content decides; a file that cannot be read falls back to PNG. */
+  g_assert_cmpint (pp_format_for_input ("a/noext", &by_content, &fell_back), ==, PP_FORMAT_PNG);
   g_assert_true (fell_back);
+  g_assert_false (by_content);
+  {
+    g_autofree char *sample = sample_path ("cat.jpg");
+    g_autofree char *dir = g_dir_make_tmp ("pp-test-io-XXXXXX", NULL);
+    g_autofree char *noext = g_build_filename (dir, "noext", NULL);
+    g_autofree char *data = NULL;
+    gsize size;
+
+    g_assert_true (g_file_get_contents (sample, &data, &size, NULL));
+    g_assert_true (g_file_set_contents (noext, data, size, NULL));
+    g_assert_cmpint (pp_format_for_input (noext, &by_content, &fell_back), ==, PP_FORMAT_JPEG);
+    g_assert_true (by_content);
+    g_assert_false (fell_back);
+    g_unlink (noext);
+    g_rmdir (dir);
+  }
   g_assert_true (pp_format_can_save (PP_FORMAT_PNG));
 }
 

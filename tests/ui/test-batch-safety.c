@@ -41,6 +41,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_reset (fixture->settings, "chain");
   g_settings_set_string (fixture->settings, "pipeline", "exposure=0.2");
   g_settings_reset (fixture->settings, "output-template");
+  g_settings_reset (fixture->settings, "output-format");
   g_settings_reset (fixture->settings, "collision");
   g_settings_set_uint (fixture->settings, "threads", 2);
   g_settings_set_int (fixture->settings, "window-width", 1200);
@@ -129,6 +130,21 @@ test_close_mid_batch (Fixture       *fixture,
   }
 }
 
+/* Process with the settings as they are is refused: no run, no output folder. */
+static void
+assert_process_refused (Fixture *fixture)
+{
+  PpWindow *window = fixture->window;
+
+  copy_sample ("cat.jpg", fixture->in, "cat.jpg");
+  open_path (window, fixture->in);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.process", NULL);
+  pp_test_run_for (200);
+  g_assert_false (_pp_window_is_running (window));
+  g_assert_false (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 0);
+}
+
 /* Item 11: a bad template is flagged while typed; a refused run creates nothing. */
 static void
 test_bad_template (Fixture       *fixture,
@@ -138,16 +154,16 @@ test_bad_template (Fixture       *fixture,
   g_autofree char *example = NULL;
   g_autofree char *problem = NULL;
 
-  problem = pp_output_dialog_check_template ("{nme}.{ext}", NULL);
+  problem = pp_output_dialog_check_template ("{nme}.{ext}", PP_FORMAT_SAME, NULL);
   g_test_message ("%s", problem);
   g_assert_nonnull (problem);
   g_assert_nonnull (strstr (problem, "nme"));
   g_clear_pointer (&problem, g_free);
-  problem = pp_output_dialog_check_template ("{name}-small.{ext}", &example);
+  problem = pp_output_dialog_check_template ("{name}-small.{ext}", PP_FORMAT_SAME, &example);
   g_assert_null (problem);
   g_assert_cmpstr (example, ==, "IMG_1234.jpg is written as IMG_1234-small.jpg");
   g_clear_pointer (&problem, g_free);
-  problem = pp_output_dialog_check_template ("sub/{name}.{ext}", NULL);
+  problem = pp_output_dialog_check_template ("sub/{name}.{ext}", PP_FORMAT_SAME, NULL);
   g_assert_nonnull (problem);
 
   /* The dialog says so live. */
@@ -161,13 +177,50 @@ test_bad_template (Fixture       *fixture,
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
-  copy_sample ("cat.jpg", fixture->in, "cat.jpg");
-  open_path (window, fixture->in);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.process", NULL);
-  pp_test_run_for (200);
-  g_assert_false (_pp_window_is_running (window));
-  g_assert_false (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (pp_timings_view_get_n_runs (window->timings_view), ==, 0);
+  assert_process_refused (fixture);
+}
+
+/* A template whose extension is not the chosen format's: the dialog says why as the template
+ * or the format changes, and Process writes nothing. */
+static void
+test_template_extension (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  PpWindow *window = fixture->window;
+  g_autofree char *example = NULL;
+  g_autofree char *problem = NULL;
+
+  problem = pp_output_dialog_check_template ("{name}.png", PP_FORMAT_JPEG, NULL);
+  g_assert_cmpstr (problem, ==, "name template “{name}.png” ends in .png, but the output format "
+                   "is JPEG: end it with .{ext}, or choose PNG as the output format");
+  g_clear_pointer (&problem, g_free);
+  problem = pp_output_dialog_check_template ("{name}.png", PP_FORMAT_PNG, &example);
+  g_assert_null (problem);
+  g_assert_cmpstr (example, ==, "IMG_1234.jpg is written as IMG_1234.png");
+  g_clear_pointer (&example, g_free);
+  problem = pp_output_dialog_check_template ("{name}-small.{ext}", PP_FORMAT_WEBP, &example);
+  g_assert_null (problem);
+  g_assert_cmpstr (example, ==, "IMG_1234.jpg is written as IMG_1234-small.webp");
+
+  {
+    PpOutputDialog *dialog = pp_output_dialog_new (GTK_WINDOW (window), fixture->settings, NULL);
+    GtkWidget *row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                                PP_TYPE_OUTPUT_DIALOG,
+                                                                "template_row"));
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    g_settings_set_enum (fixture->settings, "output-format", PP_FORMAT_PNG);
+    g_settings_set_string (fixture->settings, "output-template", "{name}.png");
+    pp_test_run_for (50);
+    g_assert_false (gtk_widget_has_css_class (row, "error"));
+    /* Only the format changes: the template no longer fits it. */
+    g_settings_set_enum (fixture->settings, "output-format", PP_FORMAT_JPEG);
+    pp_test_run_for (50);
+    g_assert_true (gtk_widget_has_css_class (row, "error"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
+  assert_process_refused (fixture);
 }
 
 /* Item 11: the bar says what a re-run will do. */
@@ -273,6 +326,8 @@ main (int    argc,
               test_close_mid_batch, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/bad-template", Fixture, NULL, fixture_set_up,
               test_bad_template, pp_ui_window_fixture_tear_down);
+  g_test_add ("/pp/ui/batch-safety/template-extension", Fixture, NULL, fixture_set_up,
+              test_template_extension, pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/rerun", Fixture, NULL, fixture_set_up, test_rerun,
               pp_ui_window_fixture_tear_down);
   g_test_add ("/pp/ui/batch-safety/two-folders", Fixture, NULL, fixture_set_up,
