@@ -168,6 +168,13 @@ parse_key_value (const PpFilterInfo *info,
   char *value;
   int index;
 
+  if (pair[0] == '\0')
+    {
+      /* "exposure=0.5;": a trailing or doubled ";", not a missing value. */
+      set_spec_error (error, "nothing after the \";\" of %s: remove the \";\", or add key=value",
+                      info->name);
+      return FALSE;
+    }
   value = strchr (pair, '=');
   if (value == NULL)
     {

@@ -94,6 +94,9 @@ test_errors (void)
   assert_spec_error ("exposure=1,", "empty step at position 2");
   assert_spec_error ("exposure=1;foo=2", "unknown parameter \"foo\" for exposure (expected ev)");
   assert_spec_error ("exposure=1;ev", "expected key=value after \"exposure;\", got \"ev\"");
+  assert_spec_error ("exposure=0.5;",
+                     "nothing after the \";\" of exposure: remove the \";\", or add key=value");
+  assert_spec_error ("exposure=0.5; ;ev=1", "nothing after the \";\" of exposure");
   assert_spec_error ("exposure=1;ev=7", "exposure must be between -5 and 5, got 7");
 }
 
