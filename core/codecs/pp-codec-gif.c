@@ -142,9 +142,13 @@ count_lzw_pixels (const guint8 *data,
   return pixels;
 }
 
+/* Reads the block structure into @layout; of the first @n_counted frames (0: none, G_MAXUINT:
+ * all) it also counts the pixels their image data gives, which costs an LZW pass: a decode
+ * asks for the frames it shows, a probe for none. */
 static void
 walk (const guint8 *data,
       gsize         size,
+      guint         n_counted,
       GifLayout    *layout)
 {
   gsize pos = 13;
@@ -200,7 +204,7 @@ walk (const guint8 *data,
             break;
           /* GdkPixbuf shows a frame whose data gives too few pixels with the rest blank, and
            * says nothing: count them. */
-          if (layout->short_frame == 0 && frame_pixels > 0)
+          if (layout->short_frame == 0 && layout->n_frames <= n_counted && frame_pixels > 0)
             {
               gboolean bad_code;
               guint64 got = count_lzw_pixels (data, size, pos, data[pos - 1], frame_pixels,
@@ -234,6 +238,27 @@ gif_sniff (const guint8 *head,
   return size >= 6 && (memcmp (head, "GIF87a", 6) == 0 || memcmp (head, "GIF89a", 6) == 0);
 }
 
+/* The header a walk found; FALSE (DAMAGED) when the file declares no size. */
+static gboolean
+fill_header (const GifLayout  *layout,
+             PpCodecHeader    *header,
+             GError          **error)
+{
+  if (layout->width <= 0 || layout->height <= 0)
+    {
+      g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
+                   "The GIF file declares no image size");
+      return FALSE;
+    }
+  header->format = "gif";
+  header->width = layout->width;
+  header->height = layout->height;
+  header->n_frames = MAX (layout->n_frames, 1u);
+  header->animated = layout->n_frames > 1;
+  header->has_alpha = TRUE; /* GdkPixbuf always decodes GIF with alpha */
+  return TRUE;
+}
+
 static gboolean
 gif_probe (const guint8  *data,
            gsize          size,
@@ -243,20 +268,8 @@ gif_probe (const guint8  *data,
 {
   GifLayout layout;
 
-  walk (data, size, &layout);
-  if (layout.width <= 0 || layout.height <= 0)
-    {
-      g_set_error (error, PP_CODEC_ERROR, PP_CODEC_ERROR_DAMAGED,
-                   "The GIF file declares no image size");
-      return FALSE;
-    }
-  header->format = "gif";
-  header->width = layout.width;
-  header->height = layout.height;
-  header->n_frames = MAX (layout.n_frames, 1u);
-  header->animated = layout.n_frames > 1;
-  header->has_alpha = TRUE; /* GdkPixbuf always decodes GIF with alpha */
-  return TRUE;
+  walk (data, size, 0, &layout);
+  return fill_header (&layout, header, error);
 }
 
 /* Every frame, as GdkPixbuf plays them: advance a clock by each frame's own delay. */
@@ -303,9 +316,10 @@ gif_decode (const guint8         *data,
   guint n;
   int width = 0, height = 0;
 
-  if (!gif_probe (data, size, params->name, &out->header, error))
+  /* One walk: the header, and the pixel count of the frames this decode shows. */
+  walk (data, size, params->all_frames ? G_MAXUINT : 1, &layout);
+  if (!fill_header (&layout, &out->header, error))
     return FALSE;
-  walk (data, size, &layout);
   out->loop_count = layout.loop_count;
   n = params->all_frames ? out->header.n_frames : 1;
   if (!_pp_codec_check_size (out->header.width, out->header.height, n, params->max_pixels,
@@ -334,9 +348,9 @@ gif_decode (const guint8         *data,
                                        "after it missing", layout.n_complete + 1)
                     : g_strdup ("The file ends early: part of the image is missing");
     }
-  else if (layout.short_frame != 0 && (params->all_frames || layout.short_frame == 1))
+  else if (layout.short_frame != 0)
     {
-      /* The first frame, or any when all are decoded: the pixels past the data are blank. */
+      /* A frame this decode shows: the pixels past its data are blank. */
       int percent = CLAMP ((int) (100.0 * layout.short_missing + 0.5), 1, 100);
       const char *how = layout.short_corrupt ? "is damaged" : "ends early";
 
