@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * File helpers every test wing shares (core, cli and ui tests include this through their own
- * helper header): copy a file, count a folder's entries. GLib only, so any test can use it.
+ * helper header): copy a file, count a folder's entries, run a tool on files. GLib only, so any
+ * test can use it.
  */
 #pragma once
 
@@ -29,4 +30,22 @@ pp_test_count_entries (const char *dir)
   while (d != NULL && g_dir_read_name (d) != NULL)
     n++;
   return n;
+}
+
+/* Runs @argv (NULL-terminated, found on PATH); returns its standard output (free it), failing
+ * the test with its standard error on a non-zero exit. */
+static inline char *
+pp_test_run_tool (const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+  return out;
 }

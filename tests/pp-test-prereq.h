@@ -39,3 +39,16 @@ pp_test_missing (const char *format,
   else
     g_test_skip (reason);
 }
+
+/* Whether @tool is on PATH; if not, the test is marked as missing it (pp_test_missing(), naming
+ * the Debian @package). The caller returns when it is missing. */
+static inline gboolean
+pp_test_have_tool (const char *tool,
+                   const char *package)
+{
+  g_autofree char *path = g_find_program_in_path (tool);
+
+  if (path == NULL)
+    pp_test_missing ("%s is not installed (Debian package %s)", tool, package);
+  return path != NULL;
+}

@@ -19,27 +19,12 @@ typedef struct
   char *in;
 } Folder;
 
+/* ImageMagick makes the inputs and reads the outputs' frames back. */
 static gboolean
-have_tool (const char *name)
+have_imagemagick (void)
 {
-  g_autofree char *path = g_find_program_in_path (name);
-
-  if (path == NULL)
-    pp_test_missing ("%s (ImageMagick) is not installed", name);
-  return path != NULL;
-}
-
-static void
-run_tool (const char *const *argv,
-          char              **out)
-{
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
-                               NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return pp_test_have_tool ("convert", "imagemagick")
+         && pp_test_have_tool ("identify", "imagemagick");
 }
 
 /* An animated GIF of three 64x48 frames, a TIFF of three 64x48 pages, a truncated JPEG (the
@@ -59,13 +44,17 @@ folder_init (Folder *f)
   red = g_build_filename (f->root, "red.png", NULL);
   green = g_build_filename (f->root, "green.png", NULL);
   blue = g_build_filename (f->root, "blue.png", NULL);
-  run_tool ((const char *[]) { "convert", "-size", "64x48", "xc:red", red, NULL }, NULL);
-  run_tool ((const char *[]) { "convert", "-size", "64x48", "xc:green", green, NULL }, NULL);
-  run_tool ((const char *[]) { "convert", "-size", "64x48", "xc:blue", blue, NULL }, NULL);
+  g_free (pp_test_run_tool ((const char *[]) { "convert", "-size", "64x48", "xc:red", red,
+                                               NULL }));
+  g_free (pp_test_run_tool ((const char *[]) { "convert", "-size", "64x48", "xc:green", green,
+                                               NULL }));
+  g_free (pp_test_run_tool ((const char *[]) { "convert", "-size", "64x48", "xc:blue", blue,
+                                               NULL }));
   anim = g_build_filename (f->in, "anim.gif", NULL);
   pages = g_build_filename (f->in, "pages.tif", NULL);
-  run_tool ((const char *[]) { "convert", "-delay", "10", red, green, blue, anim, NULL }, NULL);
-  run_tool ((const char *[]) { "convert", red, green, blue, pages, NULL }, NULL);
+  g_free (pp_test_run_tool ((const char *[]) { "convert", "-delay", "10", red, green, blue, anim,
+                                               NULL }));
+  g_free (pp_test_run_tool ((const char *[]) { "convert", red, green, blue, pages, NULL }));
   g_unlink (red);
   g_unlink (green);
   g_unlink (blue);
@@ -93,7 +82,7 @@ count_frames (const char *path)
   g_auto (GStrv) lines = NULL;
   guint n = 0;
 
-  run_tool ((const char *[]) { "identify", path, NULL }, &out);
+  out = pp_test_run_tool ((const char *[]) { "identify", path, NULL });
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     n += lines[i][0] != '\0';
@@ -218,7 +207,7 @@ test_frames_all (void)
   Folder f;
   Run tiff = { 0 }, png = { 0 };
 
-  if (!have_tool ("convert") || !have_tool ("identify"))
+  if (!have_imagemagick ())
     return;
   folder_init (&f);
   /* The default: every page where the format holds pages, the first with a note elsewhere. */
@@ -243,7 +232,7 @@ test_frames_first (void)
   Folder f;
   Run r = { 0 };
 
-  if (!have_tool ("convert") || !have_tool ("identify"))
+  if (!have_imagemagick ())
     return;
   folder_init (&f);
   run_batch (&f, "tiff", (const char *[]) { "--frames", "first", NULL }, &r);
@@ -259,7 +248,7 @@ test_frames_fail (void)
   Folder f;
   Run tiff = { 0 }, png = { 0 };
 
-  if (!have_tool ("convert") || !have_tool ("identify"))
+  if (!have_imagemagick ())
     return;
   folder_init (&f);
   /* Refused only where the output cannot hold them all; where it can, all are kept. */
@@ -286,7 +275,7 @@ test_damaged (void)
   Folder f;
   Run fail = { 0 }, keep = { 0 };
 
-  if (!have_tool ("convert") || !have_tool ("identify"))
+  if (!have_imagemagick ())
     return;
   folder_init (&f);
   run_batch (&f, "png", NULL, &fail);

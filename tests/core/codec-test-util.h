@@ -71,35 +71,6 @@ codec_test_write (const char *path,
   g_assert_no_error (error);
 }
 
-/* Whether @tool is on PATH; if not, the test is marked as missing it. */
-static inline gboolean
-codec_test_have_tool (const char *tool,
-                      const char *package)
-{
-  g_autofree char *path = g_find_program_in_path (tool);
-
-  if (path == NULL)
-    pp_test_missing ("%s is not installed (Debian package %s)", tool, package);
-  return path != NULL;
-}
-
-/* Runs @argv; returns its standard output, failing the test on a non-zero exit. */
-static inline char *
-codec_test_run (const char *const *argv)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
-                &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-  return out;
-}
-
 /* An image file as pixels, through GdkPixbuf (no colour conversion), 3 or 4 channels. */
 static inline PpImage *
 codec_test_load_pixbuf (const char *path)
@@ -201,7 +172,7 @@ codec_test_metadata_init (CodecTestMetadata *m)
   gsize exif_size = 0, icc_size = 0;
 
   memset (m, 0, sizeof *m);
-  if (a98 == NULL || !codec_test_have_tool ("exiftool", "libimage-exiftool-perl"))
+  if (a98 == NULL || !pp_test_have_tool ("exiftool", "libimage-exiftool-perl"))
     return FALSE;
   /* Binary output: through files rather than NUL-terminated strings. */
   {
@@ -215,8 +186,8 @@ codec_test_metadata_init (CodecTestMetadata *m)
     const char *sh_icc[] = { "sh", "-c", icc_cmd, NULL };
 
     g_assert_no_error (error);
-    g_free (codec_test_run (sh_exif));
-    g_free (codec_test_run (sh_icc));
+    g_free (pp_test_run_tool (sh_exif));
+    g_free (pp_test_run_tool (sh_icc));
     g_file_get_contents (exif_path, &exif, &exif_size, &error);
     g_assert_no_error (error);
     g_file_get_contents (icc_path, &icc, &icc_size, &error);
@@ -241,7 +212,7 @@ codec_test_exiftool (const char *path,
 {
   g_autofree char *arg = g_strdup_printf ("-%s", tag);
   const char *argv[] = { "exiftool", "-s", "-s", "-s", arg, path, NULL };
-  char *out = codec_test_run (argv);
+  char *out = pp_test_run_tool (argv);
 
   return g_strchomp (out);
 }
@@ -255,7 +226,7 @@ codec_test_exiftool_icc (const char *path)
   const char *argv[] = { "sh", "-c", cmd, NULL };
   GBytes *icc;
 
-  g_free (codec_test_run (argv));
+  g_free (pp_test_run_tool (argv));
   icc = codec_test_read (out_path);
   g_unlink (out_path);
   return icc;

@@ -22,7 +22,7 @@ reference_decode (const char *path)
   const char *argv[] = { "heif-convert", path, png, NULL };
   PpImage *image;
 
-  g_free (codec_test_run (argv));
+  g_free (pp_test_run_tool (argv));
   image = codec_test_load_pixbuf (png);
   g_unlink (png);
   g_rmdir (dir);
@@ -32,7 +32,7 @@ reference_decode (const char *path)
 static gboolean
 have_heif_convert (void)
 {
-  return codec_test_have_tool ("heif-convert", "libheif-examples");
+  return pp_test_have_tool ("heif-convert", "libheif-examples");
 }
 
 static void
@@ -144,7 +144,7 @@ test_decode_iphone (void)
   g_autofree char *make = NULL;
   PpImage *image;
 
-  if (path == NULL || !codec_test_have_tool ("exiftool", "libimage-exiftool-perl"))
+  if (path == NULL || !pp_test_have_tool ("exiftool", "libimage-exiftool-perl"))
     return;
   if (!heif_have_decoder_for_format (heif_compression_HEVC))
     {

@@ -16,8 +16,8 @@
 static gboolean
 have_jxl_tools (void)
 {
-  return codec_test_have_tool ("djxl", "libjxl-tools") && codec_test_have_tool ("cjxl", "libjxl-tools")
-         && codec_test_have_tool ("jxlinfo", "libjxl-tools");
+  return pp_test_have_tool ("djxl", "libjxl-tools") && pp_test_have_tool ("cjxl", "libjxl-tools")
+         && pp_test_have_tool ("jxlinfo", "libjxl-tools");
 }
 
 /* djxl's decoding of @path (a PNG through GdkPixbuf), the reference pixels; with @icc, the
@@ -30,7 +30,7 @@ reference_decode_with_icc (const char  *path,
   const char *argv[] = { "djxl", path, png, NULL };
   PpImage *image;
 
-  g_free (codec_test_run (argv));
+  g_free (pp_test_run_tool (argv));
   image = codec_test_load_pixbuf (png);
   if (icc != NULL)
     *icc = codec_test_exiftool_icc (png);
@@ -49,7 +49,7 @@ static gsize
 jxlinfo_icc_size (const char *path)
 {
   const char *argv[] = { "jxlinfo", "-v", path, NULL };
-  g_autofree char *out = codec_test_run (argv);
+  g_autofree char *out = pp_test_run_tool (argv);
   g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
   gsize size = 0;
 
@@ -115,7 +115,7 @@ test_decode_reference (void)
   pixbuf = pp_image_to_pixbuf (source);
   gdk_pixbuf_save (pixbuf, png, "png", &error, NULL);
   g_assert_no_error (error);
-  g_free (codec_test_run (argv));
+  g_free (pp_test_run_tool (argv));
   data = codec_test_read (jxl);
 
   g_assert_true (_pp_codec_jxl.probe (g_bytes_get_data (data, NULL), g_bytes_get_size (data), NULL,
@@ -243,7 +243,7 @@ test_animation (void)
   {
     const char *argv[] = { "cjxl", gif, jxl, "-d", "0", NULL };
 
-    g_free (codec_test_run (argv));
+    g_free (pp_test_run_tool (argv));
   }
   data = codec_test_read (jxl);
   animation = gdk_pixbuf_animation_new_from_file (gif, &error);
